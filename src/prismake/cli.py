@@ -1,0 +1,50 @@
+"""The ``prismake`` command: the same steps the Snakemake rules run, for one-off use.
+
+Each stage module exposes ``add_arguments(parser)`` and ``run(args) -> int``; this module
+only collects them. A ``PrismakeError`` prints as one paragraph (no traceback) and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from prismake import __version__
+from prismake.errors import PrismakeError
+
+# subcommand -> (module with add_arguments/run, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("prismake.importers.cli", "read database exports into one normalised records CSV"),
+    "dedupe": ("prismake.dedupe.cli", "group records into studies (one row per record with its study_id)"),
+    "status": ("prismake.screening.cli", "show screening progress per stage and reviewer"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prismake", description="Systematic-review pipeline: import, dedupe, screen, code, report.")
+    parser.add_argument("--version", action="version", version=f"prismake {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except PrismakeError as error:
+        print(f"prismake {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("prismake: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

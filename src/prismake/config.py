@@ -1,0 +1,169 @@
+"""Load and check config/config.yaml, with messages a reviewer can act on.
+
+The schema (workflow/schemas/config.schema.yaml) says what is allowed; this module turns
+every violation into one plain sentence, adds the checks a schema cannot express
+(unique names, files that exist, reviewers that are listed), fills the defaults, and
+reports everything at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from prismake.errors import ConfigError, Problem
+
+DEFAULT_SYNONYMS = {
+    "include": ["include", "included", "incl", "yes", "y", "i", "1"],
+    "exclude": ["exclude", "excluded", "excl", "no", "n", "e", "0"],
+    "maybe": ["maybe", "unsure", "unclear", "m", "?"],
+    "not_retrieved": ["not retrieved", "not_retrieved", "nr", "unavailable"],
+}
+
+
+def project_root() -> Path:
+    """The repository root when run from a checkout (schemas live in workflow/schemas)."""
+    env = os.environ.get("PRISMAKE_ROOT")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "workflow" / "schemas").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def schema_path(name: str) -> Path:
+    """Path of ``workflow/schemas/<name>.schema.yaml``, from the working dir or the checkout."""
+    for root in (Path.cwd(), project_root()):
+        path = root / "workflow" / "schemas" / f"{name}.schema.yaml"
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"schema {name}.schema.yaml not found under workflow/schemas")
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    parts = []
+    for p in error.absolute_path:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "".join(parts) or "(top level)"
+
+
+def _explain(error: jsonschema.ValidationError) -> tuple[str, str | None]:
+    """One sentence for one schema violation, with the field's description as a hint."""
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"'{missing}' is missing", None
+    if v == "additionalProperties":
+        return f"unknown setting ({error.message.split('(')[-1].rstrip(')')})", (
+            "Check the spelling against config/config.yaml of the demo review"
+        )
+    if v == "enum":
+        allowed = ", ".join(str(x) for x in error.validator_value)
+        return f"{error.instance!r} is not allowed; use one of: {allowed}", None
+    if v == "pattern":
+        return f"{error.instance!r} is not in the expected form", description
+    if v == "type":
+        return f"{error.instance!r} should be a {error.validator_value}", description
+    if v in {"minimum", "maximum"}:
+        return f"{error.instance!r} is out of range ({v} {error.validator_value})", description
+    if v in {"minItems", "minLength"}:
+        return "is empty", description
+    return error.message, description
+
+
+def _fill_defaults(config: dict[str, Any]) -> dict[str, Any]:
+    config = copy.deepcopy(config)
+    for search in config.get("searches", []):
+        search.setdefault("source", "database")
+        search.setdefault("format", "auto")
+        search.setdefault("query", "")
+        search.setdefault("round", 1)
+    screening = config.setdefault("screening", {})
+    screening.setdefault("stages", {})
+    synonyms = screening.setdefault("decision_synonyms", {})
+    for key, words in DEFAULT_SYNONYMS.items():
+        synonyms.setdefault(key, list(words))
+    screening.setdefault("full_text_exclusion_reasons", [])
+    for stage in screening["stages"].values():
+        stage.setdefault("double_fraction", 0.2)
+    dedupe = config.setdefault("dedupe", {})
+    dedupe.setdefault("maybe_threshold", 0.8)
+    dedupe.setdefault("duplicate_threshold", 0.93)
+    extraction = config.setdefault("extraction", {})
+    extraction.setdefault("codebook", "config/codebook.yaml")
+    extraction.setdefault("characteristics", [])
+    extraction.setdefault("quotes_per_cell", 2)
+    prisma = config.setdefault("prisma", {})
+    prisma.setdefault("template", "auto")
+    prisma.setdefault("dpi", 300)
+    prisma.setdefault("previous_review", None)
+    return config
+
+
+def check_config(config: dict[str, Any], source: str = "config/config.yaml", base_dir: str | os.PathLike = ".") -> dict[str, Any]:
+    """Validate ``config`` and return it with defaults filled; raise ConfigError listing all problems."""
+    schema = yaml.safe_load(schema_path("config").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
+        message, hint = _explain(error)
+        problems.append(Problem(file=source, column=_where(error), message=message, hint=hint))
+    if problems:
+        raise ConfigError(f"{source} is not valid", problems)
+    config = _fill_defaults(config)
+    base = Path(base_dir)
+    names: set[str] = set()
+    for i, search in enumerate(config["searches"], 1):
+        where = f"searches[{i}]"
+        if search["name"] in names:
+            problems.append(Problem(source, f"search name '{search['name']}' is used twice", column=where + ".name", hint="Give every search its own name"))
+        names.add(search["name"])
+        if not (base / search["file"]).is_file():
+            problems.append(Problem(source, f"file '{search['file']}' does not exist", column=where + ".file", hint="Put the export in data/raw and give its path relative to the repository root"))
+    reviewer_ids = [r["id"] for r in config["reviewers"]]
+    if len(set(reviewer_ids)) != len(reviewer_ids):
+        problems.append(Problem(source, "a reviewer id is listed twice", column="reviewers"))
+    for stage_name, stage in config["screening"]["stages"].items():
+        where = f"screening.stages.{stage_name}"
+        for rid in stage["reviewers"]:
+            if rid not in reviewer_ids:
+                problems.append(Problem(source, f"reviewer '{rid}' is not listed under reviewers", column=where + ".reviewers"))
+        if stage["mode"] in {"dual", "split"} and len(stage["reviewers"]) < 2:
+            problems.append(Problem(source, f"{stage['mode']} screening needs at least two reviewers", column=where + ".reviewers"))
+    seen_words: dict[str, str] = {}
+    for decision, words in config["screening"]["decision_synonyms"].items():
+        for word in words:
+            key = str(word).strip().lower()
+            if key in seen_words and seen_words[key] != decision:
+                problems.append(Problem(source, f"'{word}' means both {seen_words[key]} and {decision}", column="screening.decision_synonyms"))
+            seen_words[key] = decision
+    if problems:
+        raise ConfigError(f"{source} is not valid", problems)
+    return config
+
+
+def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any]:
+    """Read, check and complete a config file; paths in it are relative to the cwd."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path} is missing", [Problem(str(path), "file not found", hint="Run prismake from the repository root")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        raise ConfigError(f"{path} is not valid YAML", [Problem(str(path), str(getattr(exc, "problem", exc)), row=row, hint="Check indentation and quotes on that line")]) from None
+    return check_config(raw, source=str(path))
+
+
+def search_order(config: dict[str, Any]) -> dict[str, int]:
+    """Search name -> its position in config (anchors study ids, see prismake.ids)."""
+    return {s["name"]: i for i, s in enumerate(config["searches"])}

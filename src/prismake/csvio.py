@@ -1,0 +1,85 @@
+"""Reading and writing the CSV files of the pipeline, safely and reproducibly.
+
+- ``write_table``: pipeline-owned tables, UTF-8, LF, fixed column order: byte-reproducible.
+- ``write_sheet``: tables people open in Excel: same, plus a UTF-8 BOM (so Excel reads
+  accents) and CSV-injection neutralising of every text cell.
+- ``atomic_write_bytes`` / ``backup``: how anything touches a human sheet (invariant 1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would run as a formula with a quote (OWASP)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _prepare(frame: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
+    if columns is not None:
+        frame = frame.reindex(columns=list(columns))
+    return frame.astype(object).where(frame.notna(), "")
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None) -> None:
+    """Write a pipeline-owned table: UTF-8, LF line ends, empty string for missing."""
+    out = _prepare(frame, columns)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_sheet(frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None) -> None:
+    """Write a table for people to open in Excel: BOM, and no formula can run from it."""
+    out = _prepare(frame, columns).map(neutralise_formula)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def read_table(path: str | os.PathLike, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read a pipeline-owned table back: every cell a string, missing as ``""``."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    if columns is not None:
+        for name in columns:
+            if name not in frame.columns:
+                frame[name] = ""
+    return frame
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename: a crash leaves old or new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def backup(path: str | os.PathLike, backup_dir: str | os.PathLike, stamp: str) -> Path | None:
+    """Copy a human sheet to ``backup_dir/<name>.<stamp>.bak`` before it is touched."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    target = Path(backup_dir) / f"{path.name}.{stamp}.bak"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, target)
+    return target

@@ -1,0 +1,53 @@
+"""Reproducible matplotlib output: same inputs, same bytes (DESIGN.md invariant 6).
+
+Fixed font (DejaVu Sans ships with matplotlib), text kept as text in SVG and PDF so
+editors can change it, and no dates, versions or random ids in file metadata.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency,
+# ordered so neighbouring bars also differ in lightness when printed in grey.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.fonttype": "none",  # text stays <text> in SVG
+    "svg.hashsalt": "prismake",  # stable element ids
+    "pdf.fonttype": 42,  # TrueType text, editable in PDF
+    "path.simplify": False,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+}
+
+_METADATA = {
+    ".svg": {"Date": None, "Creator": None},
+    ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    ".png": {"Software": None},
+}
+
+
+def style() -> Any:
+    """Context manager with prismake's figure settings."""
+    return plt.rc_context(RC)
+
+
+def save_figure(fig: Any, outputs: Iterable[str | os.PathLike], dpi: int = 300) -> None:
+    """Save ``fig`` to each path (format from the extension) without volatile metadata."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    for out in outputs:
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        suffix = path.suffix.lower()
+        with plt.rc_context(RC):
+            fig.savefig(path, dpi=dpi, metadata=_METADATA.get(suffix, {}))

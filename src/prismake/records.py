@@ -1,0 +1,113 @@
+"""The normalised record table shared by every stage (DESIGN.md, "Record columns").
+
+Importers produce these columns; dedupe, screening and reporting read them. Helpers here
+are the single place where a DOI or an author name is put into canonical form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "search",
+    "database",
+    "title",
+    "authors",  # as written in the export, "; "-joined
+    "authors_norm",  # "Surname AB; Surname C", one per author
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "abstract",
+    "keywords",  # "; "-joined
+    "url",
+    "issn",
+    "isbn",
+    "language",
+    "type",
+    "pmid",
+    "source_line",  # file:line where the record starts, for error messages
+)
+
+MULTI_SEPARATOR = "; "
+
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.[a-z]+/|doi\s*:\s*|doi\s+)", re.IGNORECASE
+)
+_DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def normalise_doi(value: object) -> str:
+    """A bare, lower-case DOI (``10.1000/xyz``) from a DOI, doi: or URL form; else ``""``.
+
+    Takes the first DOI when several are given; drops trailing punctuation that exports
+    glue on (``.``, ``,``, ``;``).
+    """
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text or text.lower() == "nan":
+        return ""
+    text = _DOI_PREFIX.sub("", text)
+    match = _DOI_SHAPE.search(text)
+    if not match:
+        return ""
+    doi = match.group(0).lower()
+    doi = re.sub(r"%2f", "/", doi)
+    return doi.rstrip(".,;)]}>\"'")
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos"}
+
+
+def _strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def normalise_author(name: str) -> str:
+    """``Surname AB`` from "Surname, Anna B.", "A. B. Surname", "Surname AB" or "Surname, A".
+
+    Returns ``""`` for "et al." and empty names. Accents are kept in the surname (people
+    read this column); matching code strips them itself.
+    """
+    name = re.sub(r"\s+", " ", (name or "").replace("\u00a0", " ")).strip().strip(",;")
+    if not name or re.fullmatch(r"(?i)et\.?\s*al\.?|others|and others", name):
+        return ""
+    if "," in name:
+        surname, _, given = name.partition(",")
+    else:
+        parts = name.split(" ")
+        # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
+        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}\.?", parts[-1].replace(".", "")):
+            surname, given = " ".join(parts[:-1]), parts[-1]
+            initials = re.sub(r"[^A-Z]", "", given)
+            return f"{surname.strip()} {initials}".strip()
+        # "Anna B. Surname" / "A. B. van Surname"
+        idx = len(parts) - 1
+        while idx > 0 and parts[idx - 1].lower() in _PARTICLES:
+            idx -= 1
+        surname, given = " ".join(parts[idx:]), " ".join(parts[:idx])
+    initials = "".join(
+        part[0].upper() for part in re.split(r"[\s.\-]+", given.strip()) if part and part[0].isalpha()
+    )
+    surname = surname.strip()
+    return f"{surname} {initials}".strip() if surname else ""
+
+
+def split_authors(text: str) -> list[str]:
+    """Authors joined by "; " (prismake), " and " (BibTeX) or newlines, as a list."""
+    if not text:
+        return []
+    parts = re.split(r"\s*;\s*|\s+and\s+|\n", str(text))
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def normalise_authors(text: str) -> str:
+    """The ``authors_norm`` column: each author as ``Surname AB``, "; "-joined."""
+    names = (normalise_author(a) for a in split_authors(text))
+    return MULTI_SEPARATOR.join(n for n in names if n)

@@ -1,0 +1,78 @@
+"""Shared set-up: check the config, and the helpers rules use to name their files.
+
+Never reads a human sheet here (remote jobs re-parse this file); sheets are read by
+the jobs that declare them as input.
+"""
+
+import hashlib
+from pathlib import Path
+
+from prismake.config import check_config
+
+config.update(check_config(config))
+
+SEARCHES = {s["name"]: s for s in config["searches"]}
+STAGES = list(config["screening"]["stages"])
+PACKAGE = Path(workflow.basedir) / "src" / "prismake"
+
+
+def code_version(*parts):
+    """A hash of the package modules a rule runs, so a code change re-runs the rule.
+
+    Snakemake tracks a rule's script, not the modules it imports; this goes into the
+    rule's params, and the default rerun triggers compare params between runs.
+    """
+    digest = hashlib.sha1()
+    for part in ("__init__.py", "csvio.py", "errors.py", "ids.py", "records.py") + parts:
+        path = PACKAGE / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def stage_reviewers(stage):
+    return config["screening"]["stages"][stage]["reviewers"]
+
+
+def existing(paths):
+    """Human sheets that exist now (a missing optional sheet is not an error)."""
+    return [p for p in paths if Path(p).exists()]
+
+
+def all_outputs():
+    outputs = [
+        "results/dedupe/counts.csv",
+        "results/dedupe/overlap.csv",
+        "results/dedupe/to_check.csv",
+        "results/screening/status.csv",
+        "results/screening/agreement.csv",
+        "results/extraction/to_code.csv",
+        "results/extraction/coder_agreement.csv",
+        "results/included.bib",
+        "results/included.ris",
+        "results/report/methods.md",
+    ]
+    outputs += expand("results/import/{search}.md", search=SEARCHES)
+    outputs += expand("results/prisma/prisma.{ext}", ext=["svg", "pdf", "png"])
+    outputs += ["results/prisma/counts.csv", "results/prisma/PRISMA.csv"]
+    outputs += expand(
+        "results/tables/{table}.{ext}",
+        table=TABLES,
+        ext=["csv", "md", "tex", "html"],
+    )
+    outputs += expand(
+        "results/figures/{figure}.{ext}", figure=FIGURES, ext=["svg", "pdf", "png"]
+    )
+    return outputs
+
+
+TABLES = [
+    "themes_by_kind",
+    "evidence_matrix",
+    "quotes",
+    "characteristics",
+    "excluded_studies",
+    "database_yield",
+]
+FIGURES = ["themes_by_kind", "evidence_matrix"]

@@ -1,0 +1,138 @@
+"""Extraction: coded risks, limits and lessons of the included studies -> tables, figures.
+
+Input:  the codebook (config), data/extraction/coding.csv or data/extraction/coding/*.csv,
+        data/extraction/characteristics.csv (human sheets, never outputs),
+        results/screening/full_text/decisions.csv, data/processed/studies.csv
+Output: results/extraction/*.csv, results/tables/<thematic tables>.{csv,md,tex,html},
+        results/figures/*.{svg,pdf,png}, results/included.bib|ris
+"""
+
+
+def coding_sheets(wc=None):
+    sheets = existing(["data/extraction/coding.csv"])
+    folder = Path("data/extraction/coding")
+    if folder.is_dir():
+        sheets += sorted(
+            str(p) for p in folder.glob("*.csv") if not p.name.startswith("~$")
+        )
+    return sheets
+
+
+rule extract:
+    """Check the coding and characteristics sheets; list studies still to code."""
+    input:
+        codebook=config["extraction"]["codebook"],
+        decisions="results/screening/full_text/decisions.csv",
+        studies="data/processed/studies.csv",
+        coding=coding_sheets(),
+        characteristics=existing(["data/extraction/characteristics.csv"]),
+    output:
+        coded="results/extraction/coded.csv",
+        characteristics="results/extraction/characteristics.csv",
+        included="results/extraction/included_studies.csv",
+        to_code=report(
+            "results/extraction/to_code.csv",
+            caption="../report/to_code.rst",
+            category="4. Extraction",
+        ),
+        coder_agreement=report(
+            "results/extraction/coder_agreement.csv",
+            caption="../report/coder_agreement.rst",
+            category="4. Extraction",
+        ),
+        coder_disagreements="results/extraction/coder_disagreements.csv",
+    log:
+        "logs/extraction/extract.log",
+    params:
+        extraction=config["extraction"],
+        code=code_version("extraction"),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/extract.py"
+
+
+rule thematic_tables:
+    """Themes by kind, evidence matrix, quotes, characteristics, excluded studies."""
+    input:
+        codebook=config["extraction"]["codebook"],
+        coded="results/extraction/coded.csv",
+        characteristics="results/extraction/characteristics.csv",
+        included="results/extraction/included_studies.csv",
+        decisions="results/screening/full_text/decisions.csv",
+        studies="data/processed/studies.csv",
+    output:
+        tables=report(
+            expand(
+                "results/tables/{table}.{ext}",
+                table=TABLES[:-1],
+                ext=["csv", "md", "tex", "html"],
+            ),
+            caption="../report/thematic_tables.rst",
+            category="5. Tables",
+        ),
+    log:
+        "logs/extraction/tables.log",
+    params:
+        extraction=config["extraction"],
+        code=code_version("extraction"),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/thematic_tables.py"
+
+
+rule thematic_figures:
+    """Bar chart of studies per theme and kind; evidence-matrix heatmap."""
+    input:
+        codebook=config["extraction"]["codebook"],
+        coded="results/extraction/coded.csv",
+        included="results/extraction/included_studies.csv",
+    output:
+        figures=report(
+            expand(
+                "results/figures/{figure}.{ext}",
+                figure=FIGURES,
+                ext=["svg", "pdf", "png"],
+            ),
+            caption="../report/figures.rst",
+            category="6. Figures",
+        ),
+    log:
+        "logs/extraction/figures.log",
+    params:
+        dpi=config["prisma"]["dpi"],
+        code=code_version("extraction", "figures.py"),
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=5,
+    script:
+        "../scripts/thematic_figures.py"
+
+
+rule included_references:
+    """The included studies as BibTeX and RIS, keyed by their citation labels."""
+    input:
+        included="results/extraction/included_studies.csv",
+    output:
+        bib=report(
+            "results/included.bib",
+            caption="../report/references.rst",
+            category="5. Tables",
+        ),
+        ris="results/included.ris",
+    log:
+        "logs/extraction/references.log",
+    params:
+        code=code_version("extraction"),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/included_references.py"

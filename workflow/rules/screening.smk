@@ -1,0 +1,117 @@
+"""Screening: reviewers' sheets -> decisions per study, conflicts, agreement, status.
+
+Input:  data/processed/studies.csv; the human sheets data/screening/{stage}/{reviewer}.csv,
+        data/screening/{stage}/resolutions.csv and (optional)
+        data/screening/removed_before_screening.csv (never outputs of any rule).
+Output: results/screening/{stage}/decisions.csv (final decision per study),
+        results/screening/{stage}/conflicts.csv, results/screening/agreement.csv,
+        results/screening/status.csv
+
+The checkpoint `screening_sheets` appends studies that are new to a stage at the bottom
+of each reviewer's sheet (append-only, atomic, after a backup; DESIGN.md invariant 1).
+Its marker output records what it added; the sheets are inputs of `screen`.
+"""
+
+
+def stage_candidates(wc):
+    """What decides which studies a stage screens: all studies, or the previous stage."""
+    inputs = {"studies": "data/processed/studies.csv"}
+    if wc.stage == "title_abstract":
+        inputs["removed"] = existing(["data/screening/removed_before_screening.csv"])
+    if wc.stage == "full_text":
+        inputs["previous"] = "results/screening/title_abstract/decisions.csv"
+    return inputs
+
+
+def stage_sheets(wc):
+    """The stage's sheets as they exist once the checkpoint has added new studies."""
+    checkpoints.screening_sheets.get(stage=wc.stage)
+    sheets = [f"data/screening/{wc.stage}/{r}.csv" for r in stage_reviewers(wc.stage)]
+    return existing(sheets + [f"data/screening/{wc.stage}/resolutions.csv"])
+
+
+checkpoint screening_sheets:
+    """Add studies new to this stage at the bottom of every reviewer's sheet."""
+    input:
+        unpack(stage_candidates),
+    output:
+        added="data/processed/screening/{stage}/sheet_additions.csv",
+    log:
+        "logs/screening/{stage}_sheets.log",
+    params:
+        sheet_dir="data/screening/{stage}",
+        backup_dir="data/processed/backups/{stage}",
+        screening=config["screening"],
+        searches=config["searches"],
+        code=code_version("screening"),
+    wildcard_constraints:
+        stage="title_abstract|full_text",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/screening_sheets.py"
+
+
+rule screen:
+    """Read every reviewer's sheet for a stage; final decisions, conflicts, orphans."""
+    input:
+        unpack(stage_candidates),
+        added="data/processed/screening/{stage}/sheet_additions.csv",
+        sheets=stage_sheets,
+    output:
+        decisions="results/screening/{stage}/decisions.csv",
+        reviewer_decisions="results/screening/{stage}/reviewer_decisions.csv",
+        conflicts=report(
+            "results/screening/{stage}/conflicts.csv",
+            caption="../report/conflicts.rst",
+            category="3. Screening",
+            subcategory="{stage}",
+        ),
+        orphans="results/screening/{stage}/orphans.csv",
+    log:
+        "logs/screening/{stage}.log",
+    params:
+        sheet_dir="data/screening/{stage}",
+        screening=config["screening"],
+        code=code_version("screening"),
+    wildcard_constraints:
+        stage="title_abstract|full_text",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/screen.py"
+
+
+rule screening_summary:
+    """Agreement between reviewers and progress per stage and reviewer."""
+    input:
+        decisions=expand("results/screening/{stage}/decisions.csv", stage=STAGES),
+        reviewer_decisions=expand(
+            "results/screening/{stage}/reviewer_decisions.csv", stage=STAGES
+        ),
+    output:
+        agreement=report(
+            "results/screening/agreement.csv",
+            caption="../report/agreement.rst",
+            category="3. Screening",
+        ),
+        status=report(
+            "results/screening/status.csv",
+            caption="../report/status.rst",
+            category="3. Screening",
+        ),
+    log:
+        "logs/screening/summary.log",
+    params:
+        screening=config["screening"],
+        code=code_version("screening"),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/screening_summary.py"

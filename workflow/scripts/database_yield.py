@@ -1,0 +1,20 @@
+"""Snakemake shim: database yield table and methods paragraph (prismake.prisma)."""
+
+from prismake.prisma import write_database_yield
+from prismake.runner import run_step
+
+run_step(
+    snakemake,
+    write_database_yield,
+    counts_path=snakemake.input.counts,
+    records_path=snakemake.input.records,
+    studies_path=snakemake.input.studies,
+    decisions_paths=list(snakemake.input.decisions),
+    agreement_path=snakemake.input.agreement,
+    review=snakemake.params.review,
+    searches=snakemake.params.searches,
+    screening=snakemake.params.screening,
+    dedupe=snakemake.params.dedupe,
+    table_outputs=list(snakemake.output.tables),
+    methods_out=snakemake.output.methods,
+)

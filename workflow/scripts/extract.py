@@ -1,0 +1,18 @@
+"""Snakemake shim: check coding and characteristics sheets (prismake.extraction)."""
+
+from prismake.extraction import extract
+from prismake.runner import run_step
+
+run_step(
+    snakemake,
+    extract,
+    codebook_path=snakemake.input.codebook,
+    decisions_path=snakemake.input.decisions,
+    studies_path=snakemake.input.studies,
+    coding_paths=list(snakemake.input.coding),
+    characteristics_path=(
+        snakemake.input.characteristics[0] if snakemake.input.characteristics else None
+    ),
+    extraction=snakemake.params.extraction,
+    outputs=dict(snakemake.output.items()),
+)
