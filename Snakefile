@@ -14,6 +14,8 @@ include: "workflow/rules/dedupe.smk"
 include: "workflow/rules/screening.smk"
 include: "workflow/rules/extraction.smk"
 include: "workflow/rules/prisma.smk"
+
+
 report: "workflow/report/workflow.rst"
 
 

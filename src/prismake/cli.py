@@ -16,13 +16,19 @@ from prismake.errors import PrismakeError
 # subcommand -> (module with add_arguments/run, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("prismake.importers.cli", "read database exports into one normalised records CSV"),
-    "dedupe": ("prismake.dedupe.cli", "group records into studies (one row per record with its study_id)"),
+    "dedupe": (
+        "prismake.dedupe.cli",
+        "group records into studies (one row per record with its study_id)",
+    ),
     "status": ("prismake.screening.cli", "show screening progress per stage and reviewer"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="prismake", description="Systematic-review pipeline: import, dedupe, screen, code, report.")
+    parser = argparse.ArgumentParser(
+        prog="prismake",
+        description="Systematic-review pipeline: import, dedupe, screen, code, report.",
+    )
     parser.add_argument("--version", action="version", version=f"prismake {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():

@@ -108,12 +108,16 @@ def _fill_defaults(config: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def check_config(config: dict[str, Any], source: str = "config/config.yaml", base_dir: str | os.PathLike = ".") -> dict[str, Any]:
-    """Validate ``config`` and return it with defaults filled; raise ConfigError listing all problems."""
+def check_config(
+    config: dict[str, Any], source: str = "config/config.yaml", base_dir: str | os.PathLike = "."
+) -> dict[str, Any]:
+    """Validate ``config``, fill defaults; raise ConfigError listing every problem."""
     schema = yaml.safe_load(schema_path("config").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for error in sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(
+        validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]
+    ):
         message, hint = _explain(error)
         problems.append(Problem(file=source, column=_where(error), message=message, hint=hint))
     if problems:
@@ -124,10 +128,24 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml", bas
     for i, search in enumerate(config["searches"], 1):
         where = f"searches[{i}]"
         if search["name"] in names:
-            problems.append(Problem(source, f"search name '{search['name']}' is used twice", column=where + ".name", hint="Give every search its own name"))
+            problems.append(
+                Problem(
+                    source,
+                    f"search name '{search['name']}' is used twice",
+                    column=where + ".name",
+                    hint="Give every search its own name",
+                )
+            )
         names.add(search["name"])
         if not (base / search["file"]).is_file():
-            problems.append(Problem(source, f"file '{search['file']}' does not exist", column=where + ".file", hint="Put the export in data/raw and give its path relative to the repository root"))
+            problems.append(
+                Problem(
+                    source,
+                    f"file '{search['file']}' does not exist",
+                    column=where + ".file",
+                    hint="Put the export in data/raw; give its path from the repository root",
+                )
+            )
     reviewer_ids = [r["id"] for r in config["reviewers"]]
     if len(set(reviewer_ids)) != len(reviewer_ids):
         problems.append(Problem(source, "a reviewer id is listed twice", column="reviewers"))
@@ -135,15 +153,33 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml", bas
         where = f"screening.stages.{stage_name}"
         for rid in stage["reviewers"]:
             if rid not in reviewer_ids:
-                problems.append(Problem(source, f"reviewer '{rid}' is not listed under reviewers", column=where + ".reviewers"))
+                problems.append(
+                    Problem(
+                        source,
+                        f"reviewer '{rid}' is not listed under reviewers",
+                        column=where + ".reviewers",
+                    )
+                )
         if stage["mode"] in {"dual", "split"} and len(stage["reviewers"]) < 2:
-            problems.append(Problem(source, f"{stage['mode']} screening needs at least two reviewers", column=where + ".reviewers"))
+            problems.append(
+                Problem(
+                    source,
+                    f"{stage['mode']} screening needs at least two reviewers",
+                    column=where + ".reviewers",
+                )
+            )
     seen_words: dict[str, str] = {}
     for decision, words in config["screening"]["decision_synonyms"].items():
         for word in words:
             key = str(word).strip().lower()
             if key in seen_words and seen_words[key] != decision:
-                problems.append(Problem(source, f"'{word}' means both {seen_words[key]} and {decision}", column="screening.decision_synonyms"))
+                problems.append(
+                    Problem(
+                        source,
+                        f"'{word}' means both {seen_words[key]} and {decision}",
+                        column="screening.decision_synonyms",
+                    )
+                )
             seen_words[key] = decision
     if problems:
         raise ConfigError(f"{source} is not valid", problems)
@@ -156,11 +192,24 @@ def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise ConfigError(f"{path} is missing", [Problem(str(path), "file not found", hint="Run prismake from the repository root")]) from None
+        raise ConfigError(
+            f"{path} is missing",
+            [Problem(str(path), "file not found", hint="Run prismake from the repository root")],
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
-        raise ConfigError(f"{path} is not valid YAML", [Problem(str(path), str(getattr(exc, "problem", exc)), row=row, hint="Check indentation and quotes on that line")]) from None
+        raise ConfigError(
+            f"{path} is not valid YAML",
+            [
+                Problem(
+                    str(path),
+                    str(getattr(exc, "problem", exc)),
+                    row=row,
+                    hint="Check indentation and quotes on that line",
+                )
+            ],
+        ) from None
     return check_config(raw, source=str(path))
 
 

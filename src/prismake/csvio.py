@@ -32,14 +32,18 @@ def _prepare(frame: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame
     return frame.astype(object).where(frame.notna(), "")
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None) -> None:
+def write_table(
+    frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None
+) -> None:
     """Write a pipeline-owned table: UTF-8, LF line ends, empty string for missing."""
     out = _prepare(frame, columns)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def write_sheet(frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None) -> None:
+def write_sheet(
+    frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None
+) -> None:
     """Write a table for people to open in Excel: BOM, and no formula can run from it."""
     out = _prepare(frame, columns).map(neutralise_formula)
     Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency,
 # ordered so neighbouring bars also differ in lightness when printed in grey.

@@ -17,7 +17,9 @@ log = logging.getLogger("prismake")
 class Progress:
     """Count work done; report at most every ``interval`` seconds and once at the end."""
 
-    def __init__(self, label: str, total: int | None = None, unit: str = "records", interval: float = 2.0) -> None:
+    def __init__(
+        self, label: str, total: int | None = None, unit: str = "records", interval: float = 2.0
+    ) -> None:
         self.label, self.total, self.unit, self.interval = label, total, unit, interval
         self.done = 0
         self._start = time.perf_counter()
@@ -48,6 +50,11 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             self._report(final=True)

@@ -93,7 +93,9 @@ def normalise_author(name: str) -> str:
             idx -= 1
         surname, given = " ".join(parts[idx:]), " ".join(parts[:idx])
     initials = "".join(
-        part[0].upper() for part in re.split(r"[\s.\-]+", given.strip()) if part and part[0].isalpha()
+        part[0].upper()
+        for part in re.split(r"[\s.\-]+", given.strip())
+        if part and part[0].isalpha()
     )
     surname = surname.strip()
     return f"{surname} {initials}".strip() if surname else ""

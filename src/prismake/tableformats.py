@@ -45,8 +45,17 @@ def to_markdown(frame: pd.DataFrame) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
     header = "| " + " | ".join(esc(str(c)) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
-    rows = ["| " + " | ".join(esc(_cell(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
+    rule = (
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns
+        )
+        + "|"
+    )
+    rows = [
+        "| " + " | ".join(esc(_cell(v)) for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
     return "\n".join([header, rule, *rows]) + "\n"
 
 
@@ -74,7 +83,11 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     lines = ['<table class="prismake">']
     if caption:
         lines.append(f"<caption>{html.escape(caption)}</caption>")
-    lines.append("<thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns) + "</tr></thead>")
+    lines.append(
+        "<thead><tr>"
+        + "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+        + "</tr></thead>"
+    )
     lines.append("<tbody>")
     for row in frame.itertuples(index=False):
         cells = "".join(f"<td>{html.escape(_cell(v)).replace(chr(10), '<br>')}</td>" for v in row)

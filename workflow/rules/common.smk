@@ -23,7 +23,13 @@ def code_version(*parts):
     rule's params, and the default rerun triggers compare params between runs.
     """
     digest = hashlib.sha1()
-    for part in ("__init__.py", "csvio.py", "errors.py", "ids.py", "records.py") + parts:
+    for part in (
+        "__init__.py",
+        "csvio.py",
+        "errors.py",
+        "ids.py",
+        "records.py",
+    ) + parts:
         path = PACKAGE / part
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in files:

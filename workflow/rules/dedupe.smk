@@ -37,15 +37,15 @@ rule dedupe:
         ),
     log:
         "logs/dedupe.log",
-    params:
-        searches=config["searches"],
-        settings=config["dedupe"],
-        code=code_version("dedupe"),
+    benchmark:
+        "logs/benchmarks/dedupe.tsv"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=60,
-    benchmark:
-        "logs/benchmarks/dedupe.tsv"
+    params:
+        searches=config["searches"],
+        settings=config["dedupe"],
+        code=code_version("dedupe"),
     script:
         "../scripts/dedupe.py"

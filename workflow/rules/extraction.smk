@@ -43,13 +43,13 @@ rule extract:
         coder_disagreements="results/extraction/coder_disagreements.csv",
     log:
         "logs/extraction/extract.log",
-    params:
-        extraction=config["extraction"],
-        code=code_version("extraction"),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        extraction=config["extraction"],
+        code=code_version("extraction"),
     script:
         "../scripts/extract.py"
 
@@ -75,13 +75,13 @@ rule thematic_tables:
         ),
     log:
         "logs/extraction/tables.log",
-    params:
-        extraction=config["extraction"],
-        code=code_version("extraction"),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        extraction=config["extraction"],
+        code=code_version("extraction"),
     script:
         "../scripts/thematic_tables.py"
 
@@ -104,13 +104,13 @@ rule thematic_figures:
         ),
     log:
         "logs/extraction/figures.log",
-    params:
-        dpi=config["prisma"]["dpi"],
-        code=code_version("extraction", "figures.py"),
     threads: 1
     resources:
         mem_mb=1500,
         runtime=5,
+    params:
+        dpi=config["prisma"]["dpi"],
+        code=code_version("extraction", "figures.py"),
     script:
         "../scripts/thematic_figures.py"
 
@@ -128,11 +128,11 @@ rule included_references:
         ris="results/included.ris",
     log:
         "logs/extraction/references.log",
-    params:
-        code=code_version("extraction"),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        code=code_version("extraction"),
     script:
         "../scripts/included_references.py"

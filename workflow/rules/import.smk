@@ -18,12 +18,12 @@ rule import_search:
         ),
     log:
         "logs/import/{search}.log",
-    params:
-        search=lambda wc: SEARCHES[wc.search],
-        code=code_version("importers"),
     threads: 1
     resources:
         mem_mb=2000,
         runtime=20,
+    params:
+        search=lambda wc: SEARCHES[wc.search],
+        code=code_version("importers"),
     script:
         "../scripts/import_search.py"

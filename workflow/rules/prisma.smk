@@ -24,15 +24,15 @@ rule prisma_counts:
         prisma_csv="results/prisma/PRISMA.csv",
     log:
         "logs/prisma/counts.log",
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
     params:
         searches=config["searches"],
         screening=config["screening"],
         prisma=config["prisma"],
         code=code_version("prisma"),
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=5,
     script:
         "../scripts/prisma_counts.py"
 
@@ -51,13 +51,13 @@ rule prisma_diagram:
         png="results/prisma/prisma.png",
     log:
         "logs/prisma/diagram.log",
-    params:
-        prisma=config["prisma"],
-        code=code_version("prisma"),
     threads: 1
     resources:
         mem_mb=1500,
         runtime=5,
+    params:
+        prisma=config["prisma"],
+        code=code_version("prisma"),
     script:
         "../scripts/prisma_diagram.py"
 
@@ -72,7 +72,9 @@ rule database_yield:
         agreement="results/screening/agreement.csv",
     output:
         tables=report(
-            expand("results/tables/database_yield.{ext}", ext=["csv", "md", "tex", "html"]),
+            expand(
+                "results/tables/database_yield.{ext}", ext=["csv", "md", "tex", "html"]
+            ),
             caption="../report/database_yield.rst",
             category="5. Tables",
         ),
@@ -83,15 +85,15 @@ rule database_yield:
         ),
     log:
         "logs/prisma/yield.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         review=config["review"],
         searches=config["searches"],
         screening=config["screening"],
         dedupe=config["dedupe"],
         code=code_version("prisma", "tables.py"),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../scripts/database_yield.py"

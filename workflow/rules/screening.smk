@@ -38,18 +38,18 @@ checkpoint screening_sheets:
         added="data/processed/screening/{stage}/sheet_additions.csv",
     log:
         "logs/screening/{stage}_sheets.log",
-    params:
-        sheet_dir="data/screening/{stage}",
-        backup_dir="data/processed/backups/{stage}",
-        screening=config["screening"],
-        searches=config["searches"],
-        code=code_version("screening"),
     wildcard_constraints:
         stage="title_abstract|full_text",
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        sheet_dir="data/screening/{stage}",
+        backup_dir="data/processed/backups/{stage}",
+        screening=config["screening"],
+        searches=config["searches"],
+        code=code_version("screening"),
     script:
         "../scripts/screening_sheets.py"
 
@@ -72,16 +72,16 @@ rule screen:
         orphans="results/screening/{stage}/orphans.csv",
     log:
         "logs/screening/{stage}.log",
-    params:
-        sheet_dir="data/screening/{stage}",
-        screening=config["screening"],
-        code=code_version("screening"),
     wildcard_constraints:
         stage="title_abstract|full_text",
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        sheet_dir="data/screening/{stage}",
+        screening=config["screening"],
+        code=code_version("screening"),
     script:
         "../scripts/screen.py"
 
@@ -106,12 +106,12 @@ rule screening_summary:
         ),
     log:
         "logs/screening/summary.log",
-    params:
-        screening=config["screening"],
-        code=code_version("screening"),
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        screening=config["screening"],
+        code=code_version("screening"),
     script:
         "../scripts/screening_summary.py"

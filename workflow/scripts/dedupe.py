@@ -1,6 +1,7 @@
 """Snakemake shim: deduplicate all searches (logic in prismake.dedupe)."""
 
 from prismake.dedupe import dedupe_review
+
 from prismake.runner import run_step
 
 run_step(

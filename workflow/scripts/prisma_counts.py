@@ -1,6 +1,7 @@
 """Snakemake shim: derive and check the PRISMA 2020 counts (prismake.prisma)."""
 
 from prismake.prisma import write_prisma_counts
+
 from prismake.runner import run_step
 
 run_step(
@@ -10,7 +11,6 @@ run_step(
     studies_path=snakemake.input.studies,
     dedupe_counts_path=snakemake.input.dedupe_counts,
     decisions_paths=list(snakemake.input.decisions),
-    
     searches=snakemake.params.searches,
     screening=snakemake.params.screening,
     prisma=snakemake.params.prisma,

@@ -1,6 +1,7 @@
 """Snakemake shim: render the PRISMA 2020 flow diagram (prismake.prisma)."""
 
 from prismake.prisma import write_prisma_diagram
+
 from prismake.runner import run_step
 
 run_step(

@@ -1,7 +1,8 @@
 """Snakemake shim: final decisions of one screening stage (prismake.screening)."""
 
-from prismake.runner import run_step
 from prismake.screening import screen_stage
+
+from prismake.runner import run_step
 
 run_step(
     snakemake,

@@ -1,7 +1,8 @@
 """Snakemake shim: append new studies to the reviewers' sheets (prismake.screening)."""
 
-from prismake.runner import run_step
 from prismake.screening import sync_sheets
+
+from prismake.runner import run_step
 
 run_step(
     snakemake,

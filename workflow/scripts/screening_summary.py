@@ -1,7 +1,8 @@
 """Snakemake shim: agreement and status over all stages (prismake.screening)."""
 
-from prismake.runner import run_step
 from prismake.screening import summarise_screening
+
+from prismake.runner import run_step
 
 run_step(
     snakemake,

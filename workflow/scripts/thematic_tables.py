@@ -1,7 +1,8 @@
 """Snakemake shim: thematic tables in CSV, Markdown, LaTeX and HTML (prismake.tables)."""
 
-from prismake.runner import run_step
 from prismake.tables import write_thematic_tables
+
+from prismake.runner import run_step
 
 run_step(
     snakemake,
