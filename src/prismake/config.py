@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import copy
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
-from prismake.errors import ConfigError, Problem
+from prismake.errors import ConfigError
+from prismake.errors import Problem as _Problem
+
+# config problems name a setting (searches[2].file), not a spreadsheet column
+Problem = partial(_Problem, column_label="setting")
 
 DEFAULT_SYNONYMS = {
     "include": ["include", "included", "incl", "yes", "y", "i", "1"],

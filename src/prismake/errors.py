@@ -23,13 +23,14 @@ class Problem:
     column: str | None = None
     value: str | None = None
     hint: str | None = None
+    column_label: str = "column"  # "setting" for config files
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
+            where += f", {self.column_label} '{self.column}'"
         text = f"{where}: {self.message}"
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
