@@ -7,13 +7,14 @@ the jobs that declare them as input.
 import hashlib
 from pathlib import Path
 
+import prismake
 from prismake.config import check_config
 
 config.update(check_config(config))
 
 SEARCHES = {s["name"]: s for s in config["searches"]}
 STAGES = list(config["screening"]["stages"])
-PACKAGE = Path(workflow.basedir) / "src" / "prismake"
+PACKAGE = Path(prismake.__file__).parent
 
 
 def code_version(*parts):
