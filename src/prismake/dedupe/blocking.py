@@ -1,0 +1,132 @@
+"""Blocking: the candidate pairs worth scoring, without comparing every record with every other.
+
+A pair becomes a candidate when the two records share at least one key: the DOI, the
+start or the end of the title, one of the rarest words of the title, or first author +
+year + first page. A title with a typo still shares its other rare words, a truncated
+title still shares its start, a title with a prefix added ("[Chinese]", "Review:") still
+shares its end. Blocks larger than ``max_block`` are generic keys (a common word, the
+title "Editorial"); they are paired by sorted neighbourhood only, so the number of pairs
+grows linearly with the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from prismake.dedupe.normalise import MatchTable
+
+MAX_BLOCK = 60
+WINDOW = 6
+RARE_WORDS = 4
+TITLE_STEM = 28
+
+
+def _pairs_from_keys(keys: np.ndarray, rank: np.ndarray, max_block: int, window: int) -> np.ndarray:
+    """All pairs of records sharing a key (key "" ignored), as an (n, 2) int64 array.
+
+    Blocks up to ``max_block`` records give every pair; larger blocks give each record
+    paired with its next ``window`` neighbours in ``rank`` order (title, then authors).
+    """
+    valid = np.flatnonzero(keys != "")
+    if len(valid) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, _ = _factorize(keys[valid])
+    order = np.lexsort((rank[valid], codes))
+    sorted_codes = codes[order]
+    members = valid[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_codes)])
+    out = []
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        block_starts = starts[sizes == size]
+        if size <= max_block:
+            a, b = np.triu_indices(size, k=1)
+        else:
+            a_list, b_list = [], []
+            for offset in range(1, window + 1):
+                first = np.arange(size - offset)
+                a_list.append(first)
+                b_list.append(first + offset)
+            a, b = np.concatenate(a_list), np.concatenate(b_list)
+        left = (block_starts[:, None] + a[None, :]).ravel()
+        right = (block_starts[:, None] + b[None, :]).ravel()
+        out.append(np.stack([members[left], members[right]], axis=1))
+    if not out:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.concatenate(out).astype(np.int64)
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    mapping: dict[str, int] = {}
+    codes = np.fromiter(
+        (mapping.setdefault(v, len(mapping)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return codes, list(mapping)
+
+
+def rare_word_keys(titles: np.ndarray, n_words: int) -> list[np.ndarray]:
+    """For each title, its ``n_words`` rarest words (length >= 3) as ``n_words`` key arrays."""
+    tokens = [sorted({w for w in t.split() if len(w) >= 3}) for t in titles]
+    frequency: Counter[str] = Counter()
+    for words in tokens:
+        frequency.update(words)
+    columns: list[list[str]] = [[] for _ in range(n_words)]
+    for words in tokens:
+        ranked = sorted(words, key=lambda w: (frequency[w], w))[:n_words]
+        ranked += [""] * (n_words - len(ranked))
+        for i, word in enumerate(ranked):
+            columns[i].append(word)
+    return [np.array(c, dtype=object) for c in columns]
+
+
+def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:
+    """Every key a candidate pair may share, by name."""
+    compact = np.array([t.replace(" ", "") for t in table.title], dtype=object)
+    head = np.array([c[:TITLE_STEM] if len(c) >= 12 else "" for c in compact], dtype=object)
+    tail = np.array([c[-TITLE_STEM:] if len(c) >= 12 else "" for c in compact], dtype=object)
+    keys: dict[str, np.ndarray] = {"doi": table.doi, "title_start": head, "title_end": tail}
+    rare = rare_word_keys(table.title, RARE_WORDS)
+    # a word is shared in whichever rank; pool the ranks into one key space
+    keys["rare_word"] = np.concatenate(rare)
+    author_page = np.array(
+        [
+            f"{a}|{y}|{p}" if a and p and y else ""
+            for a, y, p in zip(table.first_author, table.year, table.page_first, strict=True)
+        ],
+        dtype=object,
+    )
+    keys["author_year_page"] = author_page
+    return keys
+
+
+def candidate_pairs(
+    table: MatchTable, max_block: int = MAX_BLOCK, window: int = WINDOW
+) -> np.ndarray:
+    """Unique candidate pairs (i < j) of record positions, sorted, as an (n, 2) array."""
+    n = len(table)
+    sort_text = np.array(
+        [f"{t}|{a}|{y}" for t, a, y in zip(table.title, table.surnames, table.year, strict=True)],
+        dtype=object,
+    )
+    rank = np.argsort(np.argsort(sort_text, kind="stable"), kind="stable")
+    found = []
+    for name, keys in blocking_keys(table).items():
+        if name == "rare_word":
+            pooled_rank = np.tile(rank, len(keys) // n)
+            pairs = _pairs_from_keys(keys, pooled_rank, max_block, window)
+            pairs = pairs % n  # pooled ranks: position modulo n is the record
+        else:
+            pairs = _pairs_from_keys(keys, rank, max_block, window)
+        found.append(pairs)
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    lo = np.minimum(pairs[:, 0], pairs[:, 1])
+    hi = np.maximum(pairs[:, 0], pairs[:, 1])
+    keep = lo != hi
+    code = np.unique(lo[keep] * n + hi[keep])
+    return np.stack([code // n, code % n], axis=1)

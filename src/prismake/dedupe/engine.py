@@ -1,0 +1,139 @@
+"""The deduplication engine: records -> candidate pairs -> scored pairs -> studies.
+
+Used by the Snakemake rule (prismake.dedupe.dedupe_review), by ``prismake dedupe`` and by
+the benchmark, so all three group records the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from prismake.dedupe.blocking import candidate_pairs
+from prismake.dedupe.clusters import Grouping, VerdictConflict, group_records
+from prismake.dedupe.normalise import MatchTable, match_table
+from prismake.dedupe.scoring import DUPLICATE, ScoredPairs, score_pairs
+from prismake.dedupe.verdicts import Verdicts
+from prismake.dedupe.vetoes import pair_vetoes
+from prismake.errors import Problem, SheetError
+from prismake.ids import choose_anchor, study_alias
+from prismake.progress import Progress
+
+log = logging.getLogger("prismake")
+
+
+@dataclass
+class DedupeResult:
+    """What the engine found: a study id per record and every scored pair."""
+
+    table: MatchTable
+    pairs: ScoredPairs
+    grouping: Grouping
+    study_ids: np.ndarray  # per record position
+    n_candidates: int
+
+
+def find_studies(
+    records: pd.DataFrame,
+    search_order: Mapping[str, int],
+    settings: Mapping[str, float] | None = None,
+    verdicts: Verdicts | None = None,
+    verdicts_file: str = "data/screening/duplicates.csv",
+) -> DedupeResult:
+    """Group ``records`` (one row per record, record_id unique) into studies."""
+    settings = dict(settings or {})
+    maybe = float(settings.get("maybe_threshold", 0.8))
+    duplicate = float(settings.get("duplicate_threshold", 0.93))
+    verdicts = verdicts or Verdicts()
+    started = time.perf_counter()
+    n = len(records)
+    big = n >= 100_000
+    with Progress("dedupe: matching keys", total=n) if big else _Quiet() as progress:
+        table = match_table(records)
+        progress.update(n)
+    pairs = candidate_pairs(table)
+    log.info("dedupe: %s candidate pairs from %s records", f"{len(pairs):,}", f"{n:,}")
+    with Progress("dedupe: scoring", total=len(pairs), unit="pairs") if big else _Quiet() as p:
+        scored = score_pairs(table, pairs, maybe, duplicate)
+        p.update(len(pairs))
+
+    position = {rid: k for k, rid in enumerate(table.record_id)}
+    dup = np.flatnonzero(scored.outcome == DUPLICATE)
+    order = dup[np.lexsort((scored.j[dup], scored.i[dup], -scored.score[dup]))]
+    decided = verdicts.decided()
+    strongest = [
+        (int(scored.i[k]), int(scored.j[k]))
+        for k in order
+        if frozenset((table.record_id[scored.i[k]], table.record_id[scored.j[k]])) not in decided
+    ]
+    same = [(position[a], position[b]) for a, b, _ in verdicts.same]
+    different = [(position[a], position[b]) for a, b, _ in verdicts.different]
+    try:
+        grouping = group_records(
+            n, strongest, lambda a, b: pair_vetoes(table, a, b), same, different
+        )
+    except VerdictConflict as clash:
+        rows = {frozenset((a, b)): r for a, b, r in verdicts.same + verdicts.different}
+        ids = table.record_id
+        same_row = rows[frozenset((ids[clash.same[0]], ids[clash.same[1]]))]
+        diff_pair = (ids[clash.different[0]], ids[clash.different[1]])
+        raise SheetError(
+            f"{verdicts_file} contradicts itself",
+            [
+                Problem(
+                    verdicts_file,
+                    f"'same' here joins {diff_pair[0]} and {diff_pair[1]}, which another row "
+                    "marks 'different' (through a chain of 'same' verdicts)",
+                    same_row,
+                    "verdict",
+                    hint="Mark one of the pairs in the chain 'different', or drop that row",
+                )
+            ],
+        ) from None
+    study_ids = _study_ids(table, grouping.labels, search_order)
+    n_studies = len(set(study_ids))
+    log.info(
+        "dedupe: %s records -> %s studies (%s duplicates removed) in %.1f s",
+        f"{n:,}",
+        f"{n_studies:,}",
+        f"{n - n_studies:,}",
+        time.perf_counter() - started,
+    )
+    return DedupeResult(table, scored, grouping, study_ids, len(pairs))
+
+
+def _study_ids(
+    table: MatchTable, labels: np.ndarray, search_order: Mapping[str, int]
+) -> np.ndarray:
+    """Study id of every record: the alias of its group's anchor (prismake.ids)."""
+    ids = table.record_id
+    out = np.empty(len(ids), dtype=object)
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    for s, e in zip(starts, ends, strict=True):
+        members = order[s:e]
+        if len(members) == 1:
+            out[members[0]] = study_alias(ids[members[0]])
+        else:
+            out[members] = study_alias(choose_anchor(list(ids[members]), search_order))
+    return out
+
+
+class _Quiet:
+    """A stand-in for Progress on small inputs (no log lines)."""
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        return None

@@ -1,0 +1,334 @@
+"""Matching keys: the comparable form of every field a duplicate check looks at.
+
+Exports of the same article differ in case, accents, HTML or LaTeX markup, a bracketed
+translation note ("[Chinese]"), a trailing period, author format ("Surname, Anna B." vs
+"Surname AB"), journal abbreviation ("Nat Rev Nephrol" vs "Nature Reviews Nephrology")
+and page style ("73-6" vs "73-76"). Everything here is put into one form so that the
+blocking and scoring code compares like with like.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from prismake.records import normalise_doi, split_authors
+
+_TAG = re.compile(r"<[^>]{0,40}>")
+_LATEX_CMD = re.compile(r"\\[a-zA-Z]+\s*(?=\{)|\\[a-zA-Z]+|\\.")
+_TRANSLATION_NOTE = re.compile(
+    r"\s*[\[(](?:article in |text in |in )?(?:chinese|german|french|spanish|japanese|russian|"
+    r"italian|portuguese|polish|dutch|korean|czech|hungarian|turkish|danish|swedish|"
+    r"norwegian|finnish|greek|hebrew|croatian|serbian|persian|arabic|ukrainian|romanian|"
+    r"english abstract|author'?s? transl[a-z.]*|[a-z ]{0,20}? abstract)[^\])]{0,40}[\])]\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "κ": "kappa",
+    "μ": "mu",
+    "ω": "omega",
+    "τ": "tau",
+    "ε": "epsilon",
+    "λ": "lambda",
+    "σ": "sigma",
+    "θ": "theta",
+}
+_GREEK_RE = re.compile("|".join(_GREEK))
+_JOURNAL_STOP = {"the", "of", "and", "a", "an", "for", "in", "on", "de", "la", "und", "et", "du"}
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
+_WORD_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "first": 1}
+_SERIES = re.compile(
+    r"\b(?:part|paper|study|report|series|section|phase|volume|vol|chapter|book)\s+"
+    r"([0-9]+|[ivx]{1,4}|one|two|three|four|five|six|[a-d])\b"
+)
+_TRAILING_ROMAN = re.compile(r"(?:^|\s)(ii|iii|iv|vi|vii|viii|ix)$")
+_NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "retraction",
+        re.compile(r"^(?:notice of )?retraction\b|^retracted\b|\bretraction (?:note|notice)\b"),
+    ),
+    (
+        "erratum",
+        re.compile(r"^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum\b|\bcorrigendum\b"),
+    ),
+    (
+        "correction",
+        re.compile(r"^(?:correction|correcting|author correction|publisher correction)\b"),
+    ),
+    (
+        "reply",
+        re.compile(
+            r"^(?:reply|in reply|response|authors? reply|authors? response)\b|\breply to\b"
+            r"|\bresponse to (?:the )?(?:comment|letter|editor)"
+        ),
+    ),
+    ("comment", re.compile(r"^(?:comment|commentary) (?:on|to)\b|\bcomment on\b|^re:")),
+)
+_CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
+_CONFERENCE_VENUE = re.compile(
+    r"\b(?:conference|proceedings|symposium|congress|meeting|workshop|colloquium|annual "
+    r"hawaii|amcis|icis|ecis|pacis|hicss)\b",
+    re.I,
+)
+_ARTICLE_TYPE = re.compile(
+    r"^(?:article|journal article|jour|journal|review|letter|editorial)$", re.I
+)
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case, accents dropped, Greek letters spelled out (alpha, beta, ...)."""
+    text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text.lower())
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML entities and tags and LaTeX commands and braces, keeping the words."""
+    text = html.unescape(html.unescape(text)) if "&" in text else text
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "\\" in text or "{" in text or "$" in text:
+        text = _LATEX_CMD.sub("", text)
+        text = text.replace("{", "").replace("}", "").replace("$", "")
+    return text
+
+
+def title_key(title: object) -> str:
+    """A title as lower-case ASCII words separated by single spaces.
+
+    A bracketed translation note at the end and the brackets MEDLINE puts around a
+    translated title ("[A study of ...]") are dropped, so both exports match.
+    """
+    text = str(title or "").strip()
+    if not text:
+        return ""
+    text = strip_markup(text)
+    text = text.strip().rstrip(".").strip()
+    for _ in range(2):
+        text = _TRANSLATION_NOTE.sub("", text).strip()
+    if text.startswith("[") and "]" in text:
+        text = text.replace("[", " ").replace("]", " ")
+    text = ascii_fold(text)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def surname_key(name: str) -> str:
+    """The surname of one author as lower-case ASCII letters (for comparing, not showing)."""
+    name = name.strip()
+    if not name:
+        return ""
+    if re.fullmatch(r"(?i)et\.?\s*al\.?|others|and others|anonymous|anon\.?", name):
+        return ""
+    if "," in name:
+        surname = name.split(",", 1)[0]
+    else:
+        parts = name.split()
+        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}", parts[-1].replace(".", "")):
+            surname = " ".join(parts[:-1])  # MEDLINE "Surname AB"
+        elif len(parts) > 1:
+            surname = parts[-1]  # "Anna B. Surname"
+        else:
+            surname = parts[0]
+    return re.sub(r"[^a-z]", "", ascii_fold(strip_markup(surname)))
+
+
+def author_surnames(authors: object) -> list[str]:
+    """Surnames in order ("et al." and empty names dropped)."""
+    names = split_authors(str(authors or ""))
+    if len(names) == 1 and names[0].count(",") > 1:  # "Smith, J., Jones, K." style
+        chunks = [c.strip() for c in names[0].split(",")]
+        names = [", ".join(chunks[i : i + 2]) for i in range(0, len(chunks), 2)]
+    keys = (surname_key(n) for n in names)
+    return [k for k in keys if k]
+
+
+def journal_key(journal: object) -> str:
+    """A journal's initials without small words: "Nat Rev Nephrol" = "Nature Reviews Nephrology"."""
+    words = _NON_ALNUM.sub(" ", ascii_fold(strip_markup(str(journal or "")))).split()
+    words = [w for w in words if w not in _JOURNAL_STOP and not w.isdigit()]
+    return "".join(w[0] for w in words)
+
+
+def journal_words(journal: object) -> str:
+    """A journal name as lower-case words without small words, for fuzzy comparison."""
+    words = _NON_ALNUM.sub(" ", ascii_fold(strip_markup(str(journal or "")))).split()
+    return " ".join(w for w in words if w not in _JOURNAL_STOP)
+
+
+def page_range(pages: object) -> tuple[str, str]:
+    """(first, last) page; "73-6" gives ("73", "76"); letters and leading zeros kept out."""
+    text = str(pages or "").strip()
+    if not text:
+        return "", ""
+    parts = re.split(r"\s*(?:-+|–|—|to)\s*", text, maxsplit=1)
+    first = re.sub(r"[^0-9]", "", parts[0]).lstrip("0")
+    last = re.sub(r"[^0-9]", "", parts[1]).lstrip("0") if len(parts) > 1 else ""
+    if first and last and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last
+
+
+def number_key(value: object) -> str:
+    """Volume or issue as digits only ("Vol. 12" -> "12"); "" when there are none."""
+    digits = re.findall(r"\d+", str(value or ""))
+    return digits[0].lstrip("0") if digits else ""
+
+
+def year_of(value: object) -> int:
+    """The four-digit year in a field, or 0 when there is none."""
+    match = re.search(r"(1[5-9]|20)\d\d", str(value or ""))
+    return int(match.group(0)) if match else 0
+
+
+def series_number(key: str) -> str:
+    """The part/series number of a title key ("part 2", "part ii" -> "2"), else ""."""
+    found = _SERIES.findall(key)
+    if found:
+        values = []
+        for raw in found:
+            if raw.isdigit():
+                values.append(str(int(raw)))
+            elif raw in _ROMAN:
+                values.append(str(_ROMAN[raw]))
+            elif raw in _WORD_NUMBER:
+                values.append(str(_WORD_NUMBER[raw]))
+            else:
+                values.append(raw)
+        return ",".join(values)
+    trailing = _TRAILING_ROMAN.search(key)
+    return str(_ROMAN[trailing.group(1)]) if trailing else ""
+
+
+def notice_kind(key: str) -> str:
+    """erratum / correction / retraction / comment / reply when the title says so, else ""."""
+    for kind, pattern in _NOTICE_PATTERNS:
+        if pattern.search(key):
+            return kind
+    return ""
+
+
+def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
+    """ "conference" for a conference abstract or paper, "journal" for an article, else ""."""
+    rtype = str(record_type or "").strip()
+    if rtype and _CONFERENCE_TYPE.search(rtype):
+        return "conference"
+    if str(booktitle or "").strip():
+        return "conference"
+    if _CONFERENCE_VENUE.search(str(journal or "")):
+        return "conference"
+    if rtype and _ARTICLE_TYPE.match(rtype) and str(journal or "").strip():
+        return "journal"
+    return ""
+
+
+def title_numbers(key: str) -> str:
+    """The numbers written in a title, sorted ("2019", "19" ...), as one string."""
+    return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
+
+
+@dataclass
+class MatchTable:
+    """The matching keys of every record, as parallel arrays (index = record position)."""
+
+    record_id: np.ndarray
+    search: np.ndarray
+    title: np.ndarray  # title_key
+    title_len: np.ndarray
+    doi: np.ndarray
+    surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
+    first_author: np.ndarray
+    n_authors: np.ndarray
+    year: np.ndarray
+    journal: np.ndarray  # initials key
+    journal_words: np.ndarray
+    volume: np.ndarray
+    issue: np.ndarray
+    page_first: np.ndarray
+    page_last: np.ndarray
+    abstract: np.ndarray
+    series: np.ndarray
+    notice: np.ndarray
+    venue: np.ndarray
+    numbers: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.record_id)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[str]:
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return ["" if v is None or v != v else str(v) for v in frame[name].tolist()]
+
+
+def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def]
+    """Apply ``function`` once per distinct value (journals and years repeat a lot)."""
+    cache: dict[str, object] = {}
+    out = []
+    for value in values:
+        if value not in cache:
+            cache[value] = function(value)
+        out.append(cache[value])
+    return out
+
+
+def match_table(records: pd.DataFrame) -> MatchTable:
+    """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
+    titles = [title_key(t) for t in _column(records, "title")]
+    surnames = _cached(author_surnames, _column(records, "authors"))
+    journals = _column(records, "journal")
+    booktitles = _column(records, "booktitle")
+    venue_names = [j or b for j, b in zip(journals, booktitles, strict=True)]
+    pages = _cached(page_range, _column(records, "pages"))
+    abstracts = [
+        _NON_ALNUM.sub(" ", ascii_fold(a[:600])).strip() if a else ""
+        for a in _column(records, "abstract")
+    ]
+    types = _column(records, "type") if "type" in records.columns else _column(records, "entrytype")
+    obj = np.array
+    return MatchTable(
+        record_id=obj(_column(records, "record_id"), dtype=object),
+        search=obj(_column(records, "search"), dtype=object),
+        title=obj(titles, dtype=object),
+        title_len=np.array([len(t) for t in titles], dtype=np.int32),
+        doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
+        surnames=obj([" ".join(s) for s in surnames], dtype=object),
+        first_author=obj([s[0] if s else "" for s in surnames], dtype=object),
+        n_authors=np.array([len(s) for s in surnames], dtype=np.int32),
+        year=np.array(_cached(year_of, _column(records, "year")), dtype=np.int32),
+        journal=obj(_cached(journal_key, venue_names), dtype=object),
+        journal_words=obj(_cached(journal_words, venue_names), dtype=object),
+        volume=obj(_cached(number_key, _column(records, "volume")), dtype=object),
+        issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
+        page_first=obj([p[0] for p in pages], dtype=object),
+        page_last=obj([p[1] for p in pages], dtype=object),
+        abstract=obj(abstracts, dtype=object),
+        series=obj([series_number(t) for t in titles], dtype=object),
+        notice=obj([notice_kind(t) for t in titles], dtype=object),
+        venue=obj(
+            [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
+            dtype=object,
+        ),
+        numbers=obj([title_numbers(t) for t in titles], dtype=object),
+    )

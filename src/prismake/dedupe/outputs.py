@@ -1,0 +1,234 @@
+"""The dedupe stage's tables: records with study ids, studies, merges, pairs to check,
+PRISMA counts per search and database overlap. All sorted, so re-runs give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prismake.dedupe.engine import DedupeResult
+from prismake.dedupe.scoring import DUPLICATE, MAYBE
+from prismake.records import MULTI_SEPARATOR, RECORD_COLUMNS
+
+STUDY_COLUMNS = (
+    "study_id",
+    "title",
+    "authors",
+    "authors_norm",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "abstract",
+    "keywords",
+    "url",
+    "type",
+    "language",
+    "n_records",
+    "record_ids",
+    "searches",
+    "databases",
+    "sources",
+    "round",
+)
+_BIB_FIELDS = STUDY_COLUMNS[1:15]
+MERGE_COLUMNS = ("record_id_a", "record_id_b", "score", "rule", "evidence")
+_SIDE_BY_SIDE = ("search", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi")
+TO_CHECK_COLUMNS = (
+    "record_id_a",
+    "record_id_b",
+    "score",
+    "reason",
+    *[f"{name}_{side}" for name in _SIDE_BY_SIDE for side in ("a", "b")],
+    "verdict",
+    "note",
+)
+COUNT_COLUMNS = (
+    "search",
+    "database",
+    "source",
+    "round",
+    "records_identified",
+    "duplicates_removed",
+    "studies_first_found",
+)
+OVERLAP_COLUMNS = ("database_a", "database_b", "shared_studies")
+SOURCES = ("database", "register", "other")
+
+
+def records_with_studies(records: pd.DataFrame, result: DedupeResult) -> pd.DataFrame:
+    """Every record (RECORD_COLUMNS, input order) with its study_id."""
+    out = records.reindex(columns=list(RECORD_COLUMNS)).copy()
+    out["study_id"] = result.study_ids
+    return out
+
+
+def _rank(
+    record_ids: Sequence[str], search_of: Mapping[str, str], order: Mapping[str, int]
+) -> list[str]:
+    return sorted(record_ids, key=lambda r: (order.get(search_of[r], len(order)), r))
+
+
+def studies_table(
+    records: pd.DataFrame, result: DedupeResult, searches: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
+    """One row per study: the most complete member record, gaps filled from the others."""
+    order = {s["name"]: k for k, s in enumerate(searches)}
+    info = {s["name"]: s for s in searches}
+    frame = records.reindex(columns=list(dict.fromkeys([*RECORD_COLUMNS, *_BIB_FIELDS])))
+    frame = frame.fillna("").astype(str)
+    frame["study_id"] = result.study_ids
+    filled = (frame[list(_BIB_FIELDS)] != "").sum(axis=1).to_numpy()
+    abstract_len = frame["abstract"].str.len().to_numpy()
+    frame["_filled"], frame["_abstract"] = filled, abstract_len
+    frame["_search_rank"] = [order.get(s, len(order)) for s in frame["search"]]
+    frame = frame.sort_values(
+        ["study_id", "_filled", "_abstract", "_search_rank", "record_id"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
+    )
+    rows = []
+    for study_id, group in frame.groupby("study_id", sort=True):
+        best = group.iloc[0]
+        row: dict[str, Any] = {"study_id": study_id}
+        for name in _BIB_FIELDS:
+            value = best[name]
+            if not value:
+                others = group[name][group[name] != ""]
+                value = others.iloc[0] if len(others) else ""
+            row[name] = value
+        by_rank = group.sort_values(["_search_rank", "record_id"], kind="stable")
+        member_searches = list(dict.fromkeys(by_rank["search"]))
+        row["n_records"] = len(group)
+        row["record_ids"] = MULTI_SEPARATOR.join(by_rank["record_id"])
+        row["searches"] = MULTI_SEPARATOR.join(member_searches)
+        databases = [
+            str(info.get(s, {}).get("database", "") or d)
+            for s, d in zip(by_rank["search"], by_rank["database"], strict=True)
+        ]
+        row["databases"] = MULTI_SEPARATOR.join(dict.fromkeys(d for d in databases if d))
+        sources = {str(info.get(s, {}).get("source", "database")) for s in member_searches}
+        row["sources"] = MULTI_SEPARATOR.join(s for s in SOURCES if s in sources)
+        rounds = [int(info.get(s, {}).get("round", 1)) for s in member_searches]
+        row["round"] = min(rounds) if rounds else 1
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(STUDY_COLUMNS))
+
+
+def merges_table(
+    result: DedupeResult, verdict_same: Sequence[tuple[str, str, int]]
+) -> pd.DataFrame:
+    """One row per merged pair: duplicate pairs that ended in one study, and 'same' verdicts."""
+    p, ids, study = result.pairs, result.table.record_id, result.study_ids
+    dup = np.flatnonzero((p.outcome == DUPLICATE) & (study[p.i] == study[p.j]))
+    rows = [(ids[p.i[k]], ids[p.j[k]], p.score[k], p.rule[k], p.evidence[k]) for k in dup]
+    rows += [
+        (a, b, 1.0, "verdict: same", "marked same in the duplicates sheet")
+        for a, b, _ in verdict_same
+    ]
+    rows = [(min(a, b), max(a, b), *rest) for a, b, *rest in rows]
+    frame = pd.DataFrame(rows, columns=list(MERGE_COLUMNS)).drop_duplicates(
+        ["record_id_a", "record_id_b"], keep="last"
+    )
+    return frame.sort_values(["record_id_a", "record_id_b"]).reset_index(drop=True)
+
+
+def to_check_table(
+    records: pd.DataFrame, result: DedupeResult, decided: set[frozenset[str]]
+) -> pd.DataFrame:
+    """Maybe pairs and merges refused to keep a chain consistent, both records side by side."""
+    p, ids, study = result.pairs, result.table.record_id, result.study_ids
+    maybe = np.flatnonzero((p.outcome == MAYBE) & (study[p.i] != study[p.j]))
+    pairs = [(ids[p.i[k]], ids[p.j[k]], p.score[k], f"{p.rule[k]}: {p.evidence[k]}") for k in maybe]
+    dup_score = {
+        (int(p.i[k]), int(p.j[k])): float(p.score[k])
+        for k in np.flatnonzero(p.outcome == DUPLICATE)
+    }
+    for a, b, why in result.grouping.refused:
+        if why.startswith("verdict"):
+            continue
+        pairs.append(
+            (
+                ids[a],
+                ids[b],
+                dup_score.get((a, b), 0.0),
+                f"not merged: would join records with {why}",
+            )
+        )
+    pairs = [row for row in pairs if frozenset(row[:2]) not in decided]
+    lookup = records.reindex(columns=[*_SIDE_BY_SIDE, "record_id"]).fillna("")
+    lookup = lookup.astype(str).set_index("record_id")
+    rows = []
+    for a, b, score, reason in pairs:
+        a, b = (a, b) if a < b else (b, a)
+        row: dict[str, Any] = {"record_id_a": a, "record_id_b": b, "score": score, "reason": reason}
+        for name in _SIDE_BY_SIDE:
+            row[f"{name}_a"] = lookup.at[a, name]
+            row[f"{name}_b"] = lookup.at[b, name]
+        row["verdict"], row["note"] = "", ""
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(TO_CHECK_COLUMNS))
+    frame = frame.drop_duplicates(["record_id_a", "record_id_b"])
+    return frame.sort_values(
+        ["score", "record_id_a", "record_id_b"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+
+
+def counts_table(
+    records: pd.DataFrame, result: DedupeResult, searches: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Per search (config order): records identified, duplicates removed, studies first found.
+
+    A study is first found by the search of its anchor record, so
+    sum(records_identified) - sum(duplicates_removed) = number of studies.
+    """
+    from prismake.ids import study_alias
+
+    search = records["search"].astype(str).to_numpy()
+    anchors = {}
+    for rid, sid, s in zip(result.table.record_id, result.study_ids, search, strict=True):
+        if study_alias(rid) == sid:
+            anchors[sid] = s
+    rows = []
+    for entry in searches:
+        name = entry["name"]
+        identified = int((search == name).sum())
+        first = sum(1 for s in anchors.values() if s == name)
+        rows.append(
+            {
+                "search": name,
+                "database": entry.get("database", ""),
+                "source": entry.get("source", "database"),
+                "round": entry.get("round", 1),
+                "records_identified": identified,
+                "duplicates_removed": identified - first,
+                "studies_first_found": first,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
+
+
+def overlap_table(
+    records: pd.DataFrame, result: DedupeResult, searches: Sequence[Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Studies shared by each pair of databases (a == b: studies found by that database)."""
+    database_of = {s["name"]: str(s.get("database", "") or s["name"]) for s in searches}
+    databases = list(dict.fromkeys(database_of.values()))
+    found: dict[str, set[str]] = {d: set() for d in databases}
+    for s, sid in zip(records["search"].astype(str), result.study_ids, strict=True):
+        d = database_of.get(s)
+        if d is not None:
+            found[d].add(sid)
+    rows = []
+    for k, a in enumerate(databases):
+        for b in databases[k:]:
+            rows.append(
+                {"database_a": a, "database_b": b, "shared_studies": len(found[a] & found[b])}
+            )
+    return pd.DataFrame(rows, columns=list(OVERLAP_COLUMNS))

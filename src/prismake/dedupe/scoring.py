@@ -1,0 +1,183 @@
+"""Scoring candidate pairs: similarity of what both records have, and the three outcomes.
+
+Many records lack a DOI, an abstract or an issue, so each field counts only when both
+records carry it. The title similarity is the base; agreeing authors, year, journal,
+volume, pages and abstract raise it, disagreeing ones lower it. A pair is a duplicate at
+or above ``duplicate_threshold``, a maybe (for a person to check) at or above
+``maybe_threshold``, distinct below. Vetoes (prismake.dedupe.vetoes) make a pair distinct.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes
+
+DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
+SHORT_TITLE_WORDS = 4
+
+
+@dataclass
+class ScoredPairs:
+    """Candidate pairs with their score, outcome, the rule that decided and the evidence."""
+
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+    outcome: np.ndarray
+    rule: np.ndarray
+    evidence: np.ndarray
+
+
+def _ratio(a: np.ndarray, b: np.ndarray, scorer=fuzz.ratio) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if len(a) == 0:
+        return np.zeros(0)
+    return cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(np.float64) / 100.0
+
+
+def title_similarity(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+    """Edit similarity of title keys; a truncated title is compared with the other's start."""
+    full = _ratio(ta, tb)
+    la = np.fromiter((len(t) for t in ta), dtype=np.int64, count=len(ta))
+    lb = np.fromiter((len(t) for t in tb), dtype=np.int64, count=len(tb))
+    short = np.minimum(la, lb)
+    truncated = (short >= 40) & (short < 0.9 * np.maximum(la, lb))
+    if truncated.any():
+        idx = np.flatnonzero(truncated)
+        a = [ta[k][: short[k]] for k in idx]
+        b = [tb[k][: short[k]] for k in idx]
+        prefix = _ratio(np.array(a, dtype=object), np.array(b, dtype=object))
+        full[idx] = np.maximum(full[idx], prefix - 0.03)
+    return full
+
+
+def score_pairs(
+    table: MatchTable,
+    pairs: np.ndarray,
+    maybe_threshold: float = 0.8,
+    duplicate_threshold: float = 0.93,
+) -> ScoredPairs:
+    """Score every candidate pair and decide duplicate / maybe / distinct."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    n = len(i)
+    title = title_similarity(table.title[i], table.title[j])
+    has_title = (table.title[i] != "") & (table.title[j] != "")
+    score = np.where(has_title, title, 0.5)
+    notes: list[tuple[np.ndarray, str]] = []
+
+    def note(mask: np.ndarray, text: str) -> None:
+        notes.append((mask, text))
+
+    doi_i, doi_j = table.doi[i], table.doi[j]
+    doi_equal = (doi_i != "") & (doi_i == doi_j)
+    score = np.where(doi_equal & (score >= 0.7), np.maximum(score + 0.1, 0.97), score)
+    note(doi_equal, "doi equal")
+
+    # authors: first author surname, then the whole list
+    fa_i, fa_j = table.first_author[i], table.first_author[j]
+    has_authors = (fa_i != "") & (fa_j != "")
+    first_sim = _ratio(fa_i, fa_j)
+    list_sim = _ratio(table.surnames[i], table.surnames[j], scorer=fuzz.token_set_ratio)
+    authors_agree = has_authors & ((first_sim >= 0.85) | (list_sim >= 0.9))
+    authors_differ = has_authors & (first_sim < 0.6) & (list_sim < 0.6)
+    score = score + np.where(authors_agree, 0.03, 0.0) - np.where(authors_differ, 0.2, 0.0)
+    note(authors_agree, "authors agree")
+    note(authors_differ, "authors differ")
+
+    y_i, y_j = table.year[i], table.year[j]
+    has_year = (y_i > 0) & (y_j > 0)
+    dy = np.abs(y_i - y_j)
+    score = score + np.where(has_year & (dy == 0), 0.02, 0.0)
+    score = score - np.where(has_year & (dy == 1), 0.03, 0.0)
+    note(has_year & (dy == 0), "year equal")
+    note(has_year & (dy == 1), "years one apart")
+
+    j_i, j_j = table.journal[i], table.journal[j]
+    has_journal = (j_i != "") & (j_j != "")
+    journal_words_sim = _ratio(table.journal_words[i], table.journal_words[j], fuzz.token_set_ratio)
+    journal_agree = has_journal & ((j_i == j_j) | (journal_words_sim >= 0.85))
+    score = score + np.where(journal_agree, 0.02, 0.0)
+    note(journal_agree, "journal agrees")
+
+    v_i, v_j = table.volume[i], table.volume[j]
+    has_volume = (v_i != "") & (v_j != "")
+    score = score + np.where(has_volume & (v_i == v_j), 0.02, 0.0)
+    score = score - np.where(has_volume & (v_i != v_j), 0.1, 0.0)
+    note(has_volume & (v_i == v_j), "volume equal")
+    note(has_volume & (v_i != v_j), "volume differs")
+
+    p_i, p_j = table.page_first[i], table.page_first[j]
+    has_pages = (p_i != "") & (p_j != "")
+    pages_equal = has_pages & (p_i == p_j)
+    score = score + np.where(pages_equal, 0.03, 0.0)
+    score = score - np.where(has_pages & (p_i != p_j), 0.1, 0.0)
+    note(pages_equal, "first page equal")
+    note(has_pages & (p_i != p_j), "first page differs")
+
+    a_i, a_j = table.abstract[i], table.abstract[j]
+    has_abstract = (a_i != "") & (a_j != "")
+    abstract_sim = np.zeros(n)
+    if has_abstract.any():
+        idx = np.flatnonzero(has_abstract)
+        abstract_sim[idx] = _ratio(a_i[idx], a_j[idx])
+    score = score + np.where(has_abstract & (abstract_sim >= 0.9), 0.03, 0.0)
+    score = score - np.where(has_abstract & (abstract_sim < 0.5), 0.1, 0.0)
+    note(has_abstract & (abstract_sim >= 0.9), "abstracts agree")
+    note(has_abstract & (abstract_sim < 0.5), "abstracts differ")
+
+    # short or generic titles ("Editorial") say little: ask for authors and place too
+    words_i = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[i]), np.int64, n)
+    words_j = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[j]), np.int64, n)
+    short_title = np.minimum(words_i, words_j) < SHORT_TITLE_WORDS
+    corroborated = authors_agree & (pages_equal | (has_volume & (v_i == v_j)) | doi_equal)
+    weak = short_title & ~corroborated
+    score = score - np.where(weak, 0.2, 0.0)
+    note(weak, "short title without authors and pages to confirm")
+
+    score = np.clip(score, 0.0, 1.0)
+    rule = np.full(n, "score", dtype=object)
+    rule[doi_equal & (score >= duplicate_threshold)] = "doi"
+    outcome = np.where(
+        score >= duplicate_threshold, DUPLICATE, np.where(score >= maybe_threshold, MAYBE, DISTINCT)
+    ).astype(object)
+
+    # two records of one search are duplicates only when near identical
+    s_i, s_j = table.search[i], table.search[j]
+    same_search = (s_i != "") & (s_i == s_j)
+    near_identical = (
+        (title >= 0.98)
+        & ~authors_differ
+        & ~(has_year & (dy != 0))
+        & ~(has_volume & (v_i != v_j))
+        & ~(has_pages & (p_i != p_j))
+    )
+    demote = same_search & (outcome == DUPLICATE) & ~near_identical
+    outcome[demote] = MAYBE
+    rule[demote] = "same search, not identical"
+    note(same_search, "same search")
+
+    veto = pair_vetoes(table, i, j)
+    vetoed = veto != ""
+    outcome[vetoed] = DISTINCT
+    rule[vetoed] = np.array([f"veto: {v}" for v in veto[vetoed]], dtype=object)
+
+    # evidence in words, only for the pairs a person may read (not the distinct ones)
+    shown = np.flatnonzero((outcome != DISTINCT) | (vetoed & (score >= maybe_threshold)))
+    evidence = np.full(n, "", dtype=object)
+    if len(shown):
+        parts: list[list[str]] = [[f"title similarity {title[k]:.2f}"] for k in shown]
+        for mask, text in notes:
+            for slot in np.flatnonzero(mask[shown]):
+                parts[slot].append(text)
+        for slot, k in enumerate(shown):
+            if vetoed[k]:
+                parts[slot].append(VETO_REASONS[veto[k]])
+        evidence[shown] = ["; ".join(p) for p in parts]
+    return ScoredPairs(
+        i=i, j=j, score=np.round(score, 3), outcome=outcome, rule=rule, evidence=evidence
+    )

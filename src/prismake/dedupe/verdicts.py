@@ -1,0 +1,123 @@
+"""The team's verdicts on record pairs (data/screening/duplicates.csv), read and checked.
+
+The sheet has ``record_id_a, record_id_b, verdict, note``; verdict is ``same`` or
+``different``. Extra columns are ignored, so rows copied from results/dedupe/to_check.csv
+can be pasted in whole. Every problem of the sheet is reported in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prismake.csvio import read_table
+from prismake.errors import Problem, SheetError
+
+REQUIRED_COLUMNS = ("record_id_a", "record_id_b", "verdict")
+_WORDS = {
+    "same": "same",
+    "duplicate": "same",
+    "dup": "same",
+    "yes": "same",
+    "different": "different",
+    "distinct": "different",
+    "not duplicate": "different",
+    "no": "different",
+}
+
+
+@dataclass
+class Verdicts:
+    """Pairs of record ids the team judged, each with its sheet row (for messages)."""
+
+    same: list[tuple[str, str, int]] = field(default_factory=list)
+    different: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def decided(self) -> set[frozenset[str]]:
+        return {frozenset((a, b)) for a, b, _ in self.same + self.different}
+
+
+def read_verdicts(path: str | Path | None, known_ids: Container[str]) -> Verdicts:
+    """Read and check the verdict sheet; a missing file means no verdicts yet."""
+    verdicts = Verdicts()
+    if path is None or not Path(path).exists():
+        return verdicts
+    file = str(path)
+    try:
+        frame = read_table(path)
+    except Exception as error:  # unreadable CSV: say so plainly
+        raise SheetError(
+            f"{file} cannot be read",
+            [Problem(file, f"not a readable CSV file ({error})", hint="Save it as CSV (UTF-8)")],
+        ) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SheetError(
+            f"{file} has the wrong columns",
+            [
+                Problem(
+                    file,
+                    f"column '{c}' is missing",
+                    row=1,
+                    hint="The header must be: record_id_a,record_id_b,verdict,note",
+                )
+                for c in missing
+            ],
+        )
+    problems: list[Problem] = []
+    seen: dict[frozenset[str], tuple[str, int]] = {}
+    for offset, (a, b, raw) in enumerate(
+        zip(frame["record_id_a"], frame["record_id_b"], frame["verdict"], strict=True)
+    ):
+        row = offset + 2
+        a, b, word = a.strip(), b.strip(), raw.strip().lower()
+        if not (a or b or word):
+            continue  # blank line
+        bad = False
+        for column, rid in (("record_id_a", a), ("record_id_b", b)):
+            if not rid:
+                problems.append(Problem(file, "record id is empty", row, column))
+                bad = True
+            elif rid not in known_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        "unknown record id",
+                        row,
+                        column,
+                        rid,
+                        "Copy ids from results/dedupe/to_check.csv or data/processed/records.csv",
+                    )
+                )
+                bad = True
+        if a and a == b:
+            problems.append(Problem(file, "a record is paired with itself", row, "record_id_b", b))
+            bad = True
+        verdict = _WORDS.get(word)
+        if verdict is None:
+            problems.append(
+                Problem(file, "verdict must be 'same' or 'different'", row, "verdict", raw)
+            )
+            bad = True
+        if bad:
+            continue
+        key = frozenset((a, b))
+        if key in seen and seen[key][0] != verdict:
+            problems.append(
+                Problem(
+                    file,
+                    f"this pair is also marked '{seen[key][0]}' on row {seen[key][1]}",
+                    row,
+                    "verdict",
+                    raw,
+                    "Keep one verdict per pair",
+                )
+            )
+            continue
+        seen[key] = (verdict, row)
+        (verdicts.same if verdict == "same" else verdicts.different).append((a, b, row))
+    if problems:
+        raise SheetError(f"{file} has mistakes", problems)
+    return verdicts

@@ -1,0 +1,59 @@
+"""Hard vetoes: evidence that two records are different reports, whatever their titles say.
+
+A false merge silently removes a study from a review, so these checks win over any
+similarity score, and the clustering applies them to every pair of a would-be group
+(not only to the pairs that were scored), so no chain can join two vetoed records.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prismake.dedupe.normalise import MatchTable
+
+# reason shown in merges/to_check and used in tests, by veto
+VETO_REASONS = {
+    "doi": "different DOIs",
+    "series": "different part or series numbers",
+    "numbers": "different numbers in the titles",
+    "notice": "a notice (erratum, correction, comment, reply, retraction) vs another record",
+    "pages": "different page ranges in the same journal issue",
+    "venue": "a conference abstract or paper vs a journal article",
+    "year": "years more than one apart",
+}
+
+
+def _both(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x != "") & (y != "")
+
+
+def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
+    reason = np.full(len(i), "", dtype=object)
+
+    def mark(name: str, hit: np.ndarray) -> None:
+        reason[(reason == "") & hit] = name
+
+    doi_i, doi_j = table.doi[i], table.doi[j]
+    mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j))
+    ser_i, ser_j = table.series[i], table.series[j]
+    mark("series", _both(ser_i, ser_j) & (ser_i != ser_j))
+    notice_i, notice_j = table.notice[i], table.notice[j]
+    mark("notice", notice_i != notice_j)
+    venue_i, venue_j = table.venue[i], table.venue[j]
+    mark("venue", _both(venue_i, venue_j) & (venue_i != venue_j))
+    vol_i, vol_j = table.volume[i], table.volume[j]
+    iss_i, iss_j = table.issue[i], table.issue[j]
+    pg_i, pg_j = table.page_first[i], table.page_first[j]
+    same_issue = (
+        _both(vol_i, vol_j)
+        & (vol_i == vol_j)
+        & ((iss_i == iss_j) | (iss_i == "") | (iss_j == ""))
+        & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
+    )
+    mark("pages", same_issue & _both(pg_i, pg_j) & (pg_i != pg_j))
+    num_i, num_j = table.numbers[i], table.numbers[j]
+    mark("numbers", _both(num_i, num_j) & (num_i != num_j))
+    y_i, y_j = table.year[i], table.year[j]
+    mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
+    return reason
