@@ -305,7 +305,9 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         _NON_ALNUM.sub(" ", ascii_fold(a[:600])).strip() if a else ""
         for a in _column(records, "abstract")
     ]
-    types = _column(records, "type") if "type" in records.columns else _column(records, "entrytype")
+    types = [
+        t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
+    ]
     obj = np.array
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
