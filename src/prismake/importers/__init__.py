@@ -1,0 +1,148 @@
+"""Import: database exports in, one normalised record table and one report per search out.
+
+``read_file`` reads one export in any supported format (detected from the content);
+``import_search`` is what the Snakemake rule calls for one search in config.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from prismake.csvio import write_table
+from prismake.errors import ImportFileError
+from prismake.ids import assign_record_ids
+from prismake.importers.detect import FORMATS, detect_format
+from prismake.importers.report import render_report, summary_line
+from prismake.importers.result import ImportResult, Record, Skipped
+from prismake.importers.textio import read_text
+from prismake.progress import Progress
+from prismake.records import RECORD_COLUMNS
+
+__all__ = [
+    "FORMATS",
+    "ImportResult",
+    "Skipped",
+    "detect_format",
+    "import_search",
+    "parse_text",
+    "read_file",
+    "records_frame",
+]
+
+log = logging.getLogger("prismake")
+
+# format -> (module in prismake.importers, function)
+_PARSERS: dict[str, tuple[str, str]] = {
+    "ris": ("ris", "parse"),
+    "medline": ("medline", "parse"),
+    "wos": ("wos", "parse"),
+    "bibtex": ("bibtex", "parse"),
+    "pubmed_csv": ("csvformats", "parse_pubmed"),
+    "scopus_csv": ("csvformats", "parse_scopus"),
+    "embase_csv": ("csvformats", "parse_embase"),
+    "wos_tab": ("csvformats", "parse_wos_tab"),
+    "csv": ("csvformats", "parse_generic"),
+    "endnote_xml": ("endnote_xml", "parse"),
+    "endnote_tagged": ("endnote_tagged", "parse"),
+    "pop_json": ("pop_json", "parse"),
+}
+
+
+def _parser(fmt: str) -> Callable[..., ImportResult]:
+    module_name, function = _PARSERS[fmt]
+    module = importlib.import_module(f"prismake.importers.{module_name}")
+    return getattr(module, function)
+
+
+def parse_text(
+    text: str,
+    file: str,
+    fmt: str = "auto",
+    encoding: str = "utf-8",
+    columns: dict[str, str] | None = None,
+) -> ImportResult:
+    """Parse already-decoded text; ``fmt='auto'`` detects the format from the content."""
+    if fmt in (None, "", "auto"):
+        found = detect_format(text)
+        if found is None:
+            if not text.strip():
+                raise ImportFileError(file, "the file is empty", hint=_EMPTY_HINT)
+            raise ImportFileError(
+                file,
+                "its format is not one prismake recognises",
+                line=1,
+                hint=f"Export it again as RIS, MEDLINE, BibTeX or CSV, or set `format:` for "
+                f"this search to one of: {', '.join(FORMATS)}.",
+            )
+        fmt = found
+    if fmt not in _PARSERS:
+        raise ImportFileError(
+            file, f"unknown format {fmt!r}", hint=f"Use one of: auto, {', '.join(FORMATS)}."
+        )
+    extra = {"columns": columns} if fmt == "csv" else {}
+    result = _parser(fmt)(text, file, **extra)
+    result.encoding = encoding
+    if not result.records and not result.skipped_records:
+        raise ImportFileError(
+            file,
+            f"no {fmt} records were found in it",
+            line=1,
+            hint=_EMPTY_HINT
+            if not text.strip()
+            else f"Check that it is a {fmt} export, or "
+            "set `format:` for this search to the format it is in.",
+        )
+    for record in result.records:
+        record["source_line"] = f"{file}:{record.pop('_line')}"
+    return result
+
+
+_EMPTY_HINT = "Export the search results again; the download may have failed."
+
+
+def read_file(
+    path: str | Path,
+    fmt: str = "auto",
+    *,
+    display: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> ImportResult:
+    """Read one export file: its records, what was skipped, its encoding and format."""
+    shown = display or str(path)
+    text, encoding = read_text(str(path), shown)
+    return parse_text(text, shown, fmt, encoding, columns)
+
+
+def records_frame(
+    search: str, database: str, records: list[Record], progress: Progress | None = None
+) -> pd.DataFrame:
+    """The records of one search as a table in ``RECORD_COLUMNS`` order, ids assigned."""
+    ids = assign_record_ids(search, records)
+    for record, record_id in zip(records, ids, strict=True):
+        record["record_id"] = record_id
+        record["search"] = search
+        record["database"] = database
+    if progress is not None:
+        progress.update(len(records))
+    return pd.DataFrame.from_records(records, columns=list(RECORD_COLUMNS))
+
+
+def import_search(*, search: dict[str, Any], records_out: str, report_out: str) -> ImportResult:
+    """Import the export of one configured search: records CSV plus Markdown report."""
+    name = search["name"]
+    with Progress(f"import {name}", unit="records") as progress:
+        result = read_file(
+            search["file"], search.get("format") or "auto", columns=search.get("columns")
+        )
+        frame = records_frame(name, search.get("database", name), result.records, progress)
+        write_table(frame, records_out, columns=RECORD_COLUMNS)
+    Path(report_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(report_out).write_text(render_report(result, search), encoding="utf-8", newline="\n")
+    log.info(summary_line(result, name))
+    return result

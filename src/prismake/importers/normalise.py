@@ -1,0 +1,237 @@
+"""From the fields one export gives to the record columns every stage reads.
+
+Each parser collects a format's own fields; ``make_record`` is the one place where titles
+lose HTML, DOIs become bare and lower case, authors are kept as written *and* normalised,
+years and pages are put in one shape, and ISSNs are told apart from ISBNs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from prismake.importers.result import Record
+from prismake.records import MULTI_SEPARATOR, normalise_author, normalise_doi
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_SPACE = re.compile(r"\s+")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*pagination(\s*-?\s*specified)?\s*$")
+
+_norm_author = lru_cache(maxsize=262_144)(normalise_author)
+
+
+def clean(text: object) -> str:
+    """Text on one line: runs of whitespace (newlines, tabs, NBSP) become one space."""
+    if text is None:
+        return ""
+    s = str(text)
+    if not s:
+        return ""
+    if "  " in s or "\n" in s or "\t" in s or "\u00a0" in s:
+        s = _SPACE.sub(" ", s.replace("\u00a0", " "))
+    return s.strip()
+
+
+def strip_html(text: str) -> str:
+    """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``."""
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return clean(text)
+
+
+def year_of(text: object) -> str:
+    """The first plausible four-digit year in a date field ("2019//", "2019 Jan 5")."""
+    if not text:
+        return ""
+    match = _YEAR.search(str(text))
+    return match.group(1) if match else ""
+
+
+def join_pages(start: str, end: str = "") -> str:
+    """``start-end``, or what there is; Ovid's "No Pagination Specified" becomes empty."""
+    start, end = clean(start), clean(end)
+    if _NO_PAGES.match(f"{start} {end}") or _NO_PAGES.match(start):
+        return ""
+    if start and end and end != start and "-" not in start:
+        return f"{start}-{end}"
+    return start or end
+
+
+def first_doi(candidates: Iterable[object]) -> str:
+    """The first candidate that holds a DOI, as a bare lower-case DOI."""
+    for value in candidates:
+        if value:
+            doi = normalise_doi(value)
+            if doi:
+                return doi
+    return ""
+
+
+def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
+    """Split standard numbers into ISSNs and ISBNs (RIS ``SN`` holds either)."""
+    issn: list[str] = []
+    isbn: list[str] = []
+    for value in values:
+        for part in re.split(r"[;,\s]+(?=[\dXx(])|\s*[;,]\s*", value or ""):
+            digits = re.sub(r"[^0-9Xx]", "", re.sub(r"\(.*?\)", "", part)).upper()
+            if len(digits) == 8:
+                formatted = f"{digits[:4]}-{digits[4:]}"
+                if formatted not in issn:
+                    issn.append(formatted)
+            elif len(digits) in (10, 13) and digits not in isbn:
+                isbn.append(digits)
+    return MULTI_SEPARATOR.join(issn), MULTI_SEPARATOR.join(isbn)
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Non-empty values in first-seen order, without repeats (two DOs, many URs)."""
+    seen: dict[str, None] = {}
+    for value in values:
+        value = clean(value)
+        if value and value not in seen:
+            seen[value] = None
+    return list(seen)
+
+
+# Record types in the reviewer's words, from the codes and names databases use.
+_TYPES = {
+    "article": "article",
+    "jour": "article",
+    "ejour": "article",
+    "journal article": "article",
+    "jfull": "article",
+    "mgzn": "article",
+    "news": "article",
+    "newspaper article": "article",
+    "magazine article": "article",
+    "review": "review",
+    "abst": "abstract",
+    "meeting abstract": "abstract",
+    "book": "book",
+    "ebook": "book",
+    "edbook": "book",
+    "b": "book",
+    "whole book": "book",
+    "edited book": "book",
+    "chap": "chapter",
+    "echap": "chapter",
+    "book chapter": "chapter",
+    "book section": "chapter",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "conf": "conference",
+    "cpaper": "conference",
+    "inproceedings": "conference",
+    "proceedings": "conference",
+    "proceedings paper": "conference",
+    "conference paper": "conference",
+    "conference proceedings": "conference",
+    "conference review": "conference",
+    "s": "conference",
+    "c": "conference",
+    "thes": "thesis",
+    "thesis": "thesis",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "dissertation": "thesis",
+    "rprt": "report",
+    "report": "report",
+    "techreport": "report",
+    "gen": "other",
+    "misc": "other",
+    "elec": "web page",
+    "web page": "web page",
+    "online": "web page",
+    "data": "dataset",
+    "dataset": "dataset",
+    "preprint": "preprint",
+    "ser": "article",
+    "j": "article",
+    "p": "patent",
+    "pat": "patent",
+    "letter": "letter",
+    "editorial": "editorial",
+    "editorial material": "editorial",
+    "note": "note",
+    "erratum": "erratum",
+    "correction": "erratum",
+}
+
+
+def record_type(*values: str) -> str:
+    """The first value we know as a type word, else the first value as written."""
+    for value in values:
+        word = clean(value).lower()
+        if word in _TYPES:
+            return _TYPES[word]
+    for value in values:
+        if value and clean(value):
+            return clean(value).lower()
+    return ""
+
+
+def make_record(
+    *,
+    line: int,
+    title: str = "",
+    authors: Iterable[str] = (),
+    year: str = "",
+    journal: str = "",
+    volume: str = "",
+    issue: str = "",
+    pages: str = "",
+    doi: str = "",
+    abstract: str = "",
+    keywords: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    issn: str = "",
+    isbn: str = "",
+    language: str = "",
+    type: str = "",
+    pmid: str = "",
+    **native_ids: str,
+) -> Record:
+    """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
+
+    ``doi`` may be a URL or "doi:" form; ``authors`` are names as written.
+    """
+    names = [a for a in (clean(a) for a in authors) if a]
+    norm = [n for n in (_norm_author(a) for a in names) if n]
+    record: Record = {
+        "title": strip_html(title),
+        "authors": MULTI_SEPARATOR.join(names),
+        "authors_norm": MULTI_SEPARATOR.join(norm),
+        "year": year_of(year),
+        "journal": strip_html(journal),
+        "volume": clean(volume),
+        "issue": clean(issue),
+        "pages": clean(pages),
+        "doi": normalise_doi(doi) if doi else "",
+        "abstract": strip_html(abstract),
+        "keywords": MULTI_SEPARATOR.join(unique(keywords)),
+        "url": MULTI_SEPARATOR.join(unique(urls)),
+        "issn": clean(issn),
+        "isbn": clean(isbn),
+        "language": clean(language),
+        "type": type,
+        "pmid": re.sub(r"\D", "", pmid) if pmid else "",
+        "_line": line,
+    }
+    for name, value in native_ids.items():
+        if value:
+            record[name] = clean(value)
+    return record
+
+
+def missing_reason(record: Record) -> str | None:
+    """Why a record is not worth importing (nothing to identify it), else ``None``."""
+    if record["title"] or record["authors"] or record["doi"] or record.get("pmid"):
+        return None
+    if record["abstract"]:
+        return None
+    return "it has no title, authors, DOI, PMID or abstract, so nothing identifies it"

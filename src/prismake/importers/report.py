@@ -1,0 +1,74 @@
+"""The per-search import report (Markdown) and the one-line summary for the run log.
+
+A reviewer reads this to check nothing was lost: how many records the file holds, how many
+came through, which fields are missing how often, and every skipped record or line with
+``file:line`` and the reason.
+"""
+
+from __future__ import annotations
+
+from prismake.importers.result import ImportResult
+
+_CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi", "DOI"))
+
+
+def missing_counts(result: ImportResult) -> dict[str, int]:
+    """How many imported records lack each of title, authors, year and DOI."""
+    return {
+        label: sum(1 for r in result.records if not r.get(column)) for column, label in _CHECKED
+    }
+
+
+def summary_line(result: ImportResult, search: str | None = None) -> str:
+    """``import scopus: 172 records read from data/raw/scopus.ris (ris, utf-8), 1 skipped``."""
+    name = f" {search}" if search else ""
+    n_skip = len(result.skipped_records)
+    lines = sum(s.n_lines for s in result.skipped_lines)
+    text = (
+        f"import{name}: {len(result.records):,} records read from {result.file} "
+        f"({result.format}, {result.encoding}); {n_skip} record{'s' if n_skip != 1 else ''} "
+        f"skipped"
+    )
+    if lines:
+        text += f", {lines} line{'s' if lines != 1 else ''} ignored"
+    return text
+
+
+def render_report(result: ImportResult, search: dict | None = None) -> str:
+    """The Markdown import report for one file (byte-stable: no timestamps)."""
+    search = search or {}
+    name = search.get("name") or result.file
+    out = [f"# Import report: {name}", ""]
+    rows = [
+        ("File", f"`{result.file}`"),
+        ("Database", str(search.get("database", ""))),
+        ("Format detected", result.format),
+        ("Encoding detected", result.encoding),
+        ("Records in file", f"{result.records_in_file:,}"),
+        ("Records read", f"{len(result.records):,}"),
+        ("Records skipped", f"{len(result.skipped_records):,}"),
+        ("Lines ignored", f"{sum(s.n_lines for s in result.skipped_lines):,}"),
+    ]
+    if search.get("date_searched"):
+        rows.insert(2, ("Date searched", str(search["date_searched"])))
+    out += ["| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows if v != ""]
+    out += ["", "## Missing fields", "", "| Field | Records missing it |", "|---|---|"]
+    out += [f"| {label} | {n:,} |" for label, n in missing_counts(result).items()]
+    out += ["", "## Skipped records and ignored lines", ""]
+    if result.skipped:
+        for s in result.skipped:
+            where = f"{result.file}:{s.line}"
+            if s.kind == "line" and s.n_lines > 1:
+                where += f"-{s.line + s.n_lines - 1}"
+            out.append(f"- `{where}`: {_cell(s.reason)}")
+    else:
+        out.append("None: every record in the file was read.")
+    if result.notes:
+        out += ["", "## Read, but worth a look", ""]
+        out += [f"- `{result.file}:{s.line}`: {_cell(s.reason)}" for s in result.notes]
+    out.append("")
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

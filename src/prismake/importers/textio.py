@@ -1,0 +1,70 @@
+"""Turning export bytes into text: byte-order marks, UTF-16, UTF-8, cp1252 and Latin-1.
+
+Databases write whatever their platform likes: Web of Science UTF-16 with a BOM, Embase
+UTF-8 with a BOM glued to the first tag, old EndNote cp1252. The encoding found is named
+in the import report so a user can check accents came through.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from prismake.errors import ImportFileError
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """``(text, encoding)``; text has LF line ends and no BOM. Never fails on odd bytes."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, text = "utf-8 (with BOM)", data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, text = "utf-16 (with BOM)", data.decode("utf-16", errors="replace")
+    elif _looks_utf16(data):
+        le = data[1:2] == b"\x00"
+        encoding = "utf-16-le" if le else "utf-16-be"
+        text = data.decode(encoding, errors="replace")
+    else:
+        try:
+            encoding, text = "utf-8", data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                encoding, text = "cp1252", data.decode("cp1252")
+            except UnicodeDecodeError:
+                encoding, text = "latin-1", data.decode("latin-1")
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise ImportFileError(
+            file,
+            "it contains binary data (NUL bytes), not text",
+            hint="Export the records again as a text format (RIS, MEDLINE, BibTeX, CSV ...).",
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of ASCII text is NUL."""
+    head = data[:400]
+    if len(head) < 4:
+        return False
+    nul_even = head[0::2].count(0)
+    nul_odd = head[1::2].count(0)
+    half = len(head) // 2
+    return max(nul_even, nul_odd) > 0.4 * half and min(nul_even, nul_odd) < 0.05 * half
+
+
+def read_text(path: str, display: str | None = None) -> tuple[str, str]:
+    """Read and decode a file; a missing or unreadable file is an ``ImportFileError``."""
+    shown = display or path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ImportFileError(
+            shown, "the file does not exist", hint="Check the path given for this search."
+        ) from None
+    except IsADirectoryError:
+        raise ImportFileError(shown, "it is a folder, not a file") from None
+    except OSError as error:
+        raise ImportFileError(shown, f"it cannot be opened ({error.strerror})") from None
+    return decode(data, shown)

@@ -1,0 +1,156 @@
+"""Web of Science "plain text" (tagged: ``FN``/``VR`` header, ``PT`` ... ``ER``, ``EF``).
+
+Tags are two characters and a space; continuation lines are indented three spaces and,
+for people and references (``AU``, ``AF``, ``CR`` ...), each continuation line is a new
+value. Only a line that is exactly ``ER`` ends a record, so an unindented abstract line
+such as "ER stress ..." never cuts a record short. Files cut from an export (no header,
+no ``EF``) are read too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prismake.importers.normalise import (
+    first_doi,
+    issn_isbn,
+    join_pages,
+    make_record,
+    missing_reason,
+    record_type,
+)
+from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
+
+_ONE_PER_LINE = {"AU", "AF", "BA", "BF", "CA", "GP", "ED", "C1", "C3", "CR", "EM", "RI", "OI"}
+_HEADER = {"FN", "VR"}
+
+
+def _tag(line: str) -> tuple[str, str] | None:
+    if len(line) >= 2 and (len(line) == 2 or line[2] == " "):
+        tag = line[:2]
+        if tag.isascii() and tag.isalnum() and tag[0].isupper() and tag.upper() == tag:
+            return tag, line[3:].strip()
+    return None
+
+
+def parse(text: str, file: str) -> ImportResult:
+    """Read WoS tagged text; unreadable lines are listed, their records still imported."""
+    result = ImportResult(file=file, format="wos", encoding="")
+    records, skipped, notes = result.records, result.skipped, result.notes
+    noise = LineSkips()
+    fields: dict[str, list[str]] | None = None
+    start = 0
+    last: list[str] | None = None
+    last_tag = ""
+
+    def close(ended: bool, at: int) -> None:
+        nonlocal fields
+        assert fields is not None
+        record = to_record(fields, start)
+        reason = missing_reason(record)
+        if reason:
+            skipped.append(Skipped(start, f"record skipped: {reason}"))
+        else:
+            records.append(record)
+            if not ended and at:
+                notes.append(Skipped(start, f"record has no 'ER' line before line {at}"))
+        fields = None
+
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith("   ") or (line.startswith(" ") and last is not None):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if last is None:
+                noise.add(number, "an indented line outside any record, ignored")
+            elif last_tag in _ONE_PER_LINE:
+                last.append(stripped)
+            else:
+                last[-1] = f"{last[-1]} {stripped}" if last[-1] else stripped
+            continue
+        stripped = line.rstrip()
+        if not stripped:
+            continue
+        pair = _tag(stripped)
+        if pair is None:
+            if last is not None:  # an unindented wrapped line: keep the text
+                last[-1] = f"{last[-1]} {stripped.strip()}"
+                notes.append(Skipped(number, "line without a tag read as continuation"))
+            else:
+                noise.add(number, "not a Web of Science tag line, ignored")
+            continue
+        tag, value = pair
+        if tag == "ER" and not value:
+            if fields is not None:
+                close(True, number)
+            else:
+                noise.add(number, "an 'ER' line with no record before it, ignored")
+            last, last_tag = None, ""
+            continue
+        if tag == "EF" and not value:
+            if fields is not None:
+                close(False, 0)
+            last, last_tag = None, ""
+            continue
+        if tag == "ER" and last is not None:  # "ER stress ...": text, not an end
+            last[-1] = f"{last[-1]} {stripped}"
+            continue
+        if fields is None and tag in _HEADER:
+            continue
+        if tag == "PT" and fields is not None:
+            close(False, number)
+        if fields is None:
+            fields, start = {}, number
+        values = fields.get(tag)
+        if values is None:
+            values = fields[tag] = [value]
+        else:
+            values.append(value)
+        last, last_tag = values, tag
+    if fields is not None:
+        close(True, 0)
+    noise.flush()
+    skipped.extend(noise.entries)
+    skipped.sort(key=lambda s: s.line)
+    return result
+
+
+def _get(fields: dict[str, list[str]], *tags: str) -> str:
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            if value:
+                return value
+    return ""
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part for value in values for part in re.split(r"\s*;\s*", value) if part]
+
+
+def to_record(fields: dict[str, list[str]], line: int) -> Record:
+    """Map WoS tags to record columns (full author names ``AF`` before ``AU``)."""
+    authors = fields.get("AF") or fields.get("AU") or fields.get("CA") or []
+    issn, isbn = issn_isbn(fields.get("SN", []) + fields.get("EI", []) + fields.get("BN", []))
+    pages = join_pages(_get(fields, "BP"), _get(fields, "EP")) or _get(fields, "AR")
+    ut = _get(fields, "UT")
+    urls = [f"https://www.webofscience.com/wos/woscc/full-record/{ut}"] if ut else []
+    return make_record(
+        line=line,
+        title=_get(fields, "TI"),
+        authors=authors,
+        year=_get(fields, "PY", "EA", "PD"),
+        journal=_get(fields, "SO", "SE"),
+        volume=_get(fields, "VL"),
+        issue=_get(fields, "IS"),
+        pages=pages,
+        doi=first_doi(fields.get("DI", []) + fields.get("D2", [])),
+        abstract=_get(fields, "AB"),
+        keywords=_split(fields.get("DE", [])) + _split(fields.get("ID", [])),
+        urls=urls,
+        issn=issn,
+        isbn=isbn,
+        language=_get(fields, "LA"),
+        type=record_type(*(_split(fields.get("DT", [])) + fields.get("PT", []))),
+        pmid=_get(fields, "PM"),
+        wos_id=ut,
+    )
