@@ -1,0 +1,119 @@
+"""``prismake status``: screening progress per stage and reviewer, read from the sheets now.
+
+Works before (or without) Snakemake running the screen rule: it reads config, the studies
+table and the reviewers' sheets directly, and counts studies not yet appended to a sheet
+as left to screen for the reviewer they will go to.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from prismake.config import load_config
+from prismake.errors import Problem, SheetError
+from prismake.screening.decisions import STAGE_LABEL
+from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
+from prismake.screening.status import status_table
+from prismake.screening.sync import fill_sources, plan_sheets
+
+SHOWN = (
+    ("reviewer", "reviewer"),
+    ("assigned", "assigned"),
+    ("screened", "screened"),
+    ("included", "included"),
+    ("excluded", "excluded"),
+    ("maybe", "maybe"),
+    ("not_retrieved", "not retrieved"),
+    ("conflicts", "in conflict"),
+    ("left_to_screen", "left to screen"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default="config/config.yaml", help="the review's config")
+    parser.add_argument(
+        "--studies", default="data/processed/studies.csv", help="studies table made by dedupe"
+    )
+    parser.add_argument(
+        "--sheets", default="data/screening", help="folder with one sub-folder per stage"
+    )
+
+
+def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> list[tuple]:
+    """(stage, status table, studies not yet in a sheet) for every stage in config."""
+    screening = config["screening"]
+    index = fill_sources(StudyIndex.from_path(studies_path), config["searches"])
+    removed_path = Path(sheets) / "removed_before_screening.csv"
+    out = []
+    previous: pd.DataFrame | None = None
+    problems: list[Problem] = []
+    for stage in screening["stages"]:
+        candidates = stage_candidates(stage, index, previous=previous)
+        plan = plan_sheets(
+            stage=stage,
+            index=index,
+            candidates=candidates,
+            sheet_dir=Path(sheets) / stage,
+            screening=screening,
+            removed_path=removed_path,
+        )
+        problems += plan.reading.problems
+        waiting: dict[str, set[str]] = defaultdict(set)
+        for reviewer, study_ids in plan.additions.items():
+            for study_id in study_ids:
+                waiting[study_id].add(reviewer)
+        result = decide(stage, candidates, plan.reading, screening, index, extra_listed=waiting)
+        reviewers = stage_reviewers(screening, stage)
+        out.append(
+            (
+                stage,
+                status_table(stage, result.decisions, result.reviewer_decisions, reviewers),
+                len(waiting),
+            )
+        )
+        previous = result.decisions
+    if problems:
+        raise SheetError("The screening sheets have mistakes (status not shown)", problems)
+    return out
+
+
+def render(stage: str, table: pd.DataFrame, waiting: int, mode: str) -> str:
+    """A plain text table of one stage."""
+    shown = table[[c for c, _ in SHOWN]].astype(str).values.tolist()
+    header = [label for _, label in SHOWN]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *shown, strict=False)]
+    lines = [f"{STAGE_LABEL[stage].capitalize()} screening ({mode})"]
+    for i, cells in enumerate([header, *shown]):
+        parts = [
+            c.ljust(w) if j == 0 else c.rjust(w)
+            for j, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(parts))
+        if i == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    if waiting:
+        lines.append(f"  ({waiting} studies are not in the sheets yet: run snakemake to add them)")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if not Path(args.studies).exists():
+        raise SheetError(
+            "No studies yet",
+            [
+                Problem(
+                    args.studies, "file not found", hint="Run snakemake (import and dedupe) first"
+                )
+            ],
+        )
+    blocks = []
+    for stage, table, waiting in stage_status(config, args.studies, args.sheets):
+        mode = config["screening"]["stages"][stage]["mode"]
+        blocks.append(render(stage, table, waiting, mode))
+    print("\n\n".join(blocks))
+    return 0

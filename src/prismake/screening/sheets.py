@@ -1,0 +1,226 @@
+"""Reading screening sheets as people save them, and adding rows without touching theirs.
+
+A sheet comes back from Excel or LibreOffice in UTF-8 with or without a BOM, in cp1252 or
+UTF-16, separated by commas, semicolons or tabs, with CRLF line ends, columns moved or
+added, blank rows. ``read_sheet`` copes with all of these and remembers how the file was
+written, so ``append_rows`` can add rows at the bottom in the sheet's own dialect while
+every existing byte stays as it was (DESIGN.md invariant 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prismake.csvio import neutralise_formula
+from prismake.errors import Problem
+
+_DELIMITERS = (",", ";", "\t")
+
+
+def column_key(name: object) -> str:
+    """A header cell as prismake names columns: "Study ID " -> ``study_id``."""
+    text = str(name or "").replace("\ufeff", "").replace("\u00a0", " ").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def is_sheet_file(path: Path) -> bool:
+    """False for spreadsheet lock files (``~$x.csv``, ``.~lock.x.csv#``) and backups."""
+    name = path.name
+    return (
+        path.suffix.lower() == ".csv"
+        and not name.startswith(("~$", ".~lock", "."))
+        and ".bak" not in name
+    )
+
+
+@dataclass
+class Sheet:
+    """One human sheet as read: its rows, and the dialect it was saved in."""
+
+    path: Path
+    raw: bytes = b""
+    text: str = ""
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    newline: str = "\n"
+    header: list[str] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # column_key -> index
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (sheet row, cells)
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, cells: Sequence[str], column: str) -> str:
+        """The cell of ``column`` in a row, stripped; ``""`` when the column is absent."""
+        index = self.columns.get(column)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    def problem(self, message: str, row: int | None = None, **kwargs: str | None) -> None:
+        self.problems.append(Problem(file=str(self.path), message=message, row=row, **kwargs))
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """The text and the encoding it was saved in: BOM first, then UTF-8, then cp1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        return raw[2:].decode(encoding, errors="replace"), encoding
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _newline(text: str) -> str:
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text:
+        return "\r"
+    return "\n"
+
+
+def _sniff_delimiter(first_line: str, required: str) -> str | None:
+    """The separator that makes the header contain ``required`` (and the most columns)."""
+    best: tuple[int, str] | None = None
+    for delimiter in _DELIMITERS:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        keys = {column_key(c) for c in cells}
+        if required in keys and (best is None or len(cells) > best[0]):
+            best = (len(cells), delimiter)
+    return best[1] if best else None
+
+
+def read_sheet(
+    path: str | Path,
+    required: Iterable[str] = ("study_id", "decision"),
+    known: Iterable[str] = (),
+) -> Sheet:
+    """Read a human sheet, collecting (never raising) every problem found in its layout.
+
+    ``required`` columns must be present; a ``known`` or required column given twice is a
+    problem (which one would count?). Blank rows are skipped; row numbers are those a
+    spreadsheet shows (header = row 1).
+    """
+    sheet = Sheet(path=Path(path))
+    required = tuple(required)
+    sheet.raw = sheet.path.read_bytes()
+    sheet.text, sheet.encoding = _decode(sheet.raw)
+    sheet.newline = _newline(sheet.text)
+    if not sheet.text.strip():
+        sheet.problem(
+            "the sheet is empty (no header row)",
+            hint="Delete the file and run snakemake again: prismake writes a new sheet",
+        )
+        return sheet
+    first_line = re.split(r"\r\n|\r|\n", sheet.text, maxsplit=1)[0]
+    delimiter = _sniff_delimiter(first_line, required[0] if required else "study_id")
+    if delimiter is None:
+        sheet.problem(
+            f"the first row has no '{required[0]}' column",
+            row=1,
+            value=first_line[:60],
+            hint="Keep the header row prismake wrote; columns may be moved but not renamed",
+        )
+        return sheet
+    sheet.delimiter = delimiter
+    try:
+        records = list(
+            csv.reader(io.StringIO(sheet.text, newline=""), delimiter=delimiter, strict=True)
+        )
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            sheet.problem(
+                'a quote (") opened in the last rows is never closed',
+                hint="Open the sheet in a spreadsheet and save it again, or close the quote",
+            )
+            return sheet
+        records = list(csv.reader(io.StringIO(sheet.text, newline=""), delimiter=delimiter))
+    sheet.header = records[0]
+    keys = [column_key(c) for c in sheet.header]
+    watched = set(required) | set(known)
+    for index, key in enumerate(keys):
+        if key in sheet.columns:
+            if key in watched:
+                sheet.problem(
+                    f"the column '{key}' appears twice in the header",
+                    row=1,
+                    column=key,
+                    hint="Delete or rename one of them so it is clear which one counts",
+                )
+            continue
+        if key:
+            sheet.columns[key] = index
+    for name in required:
+        if name not in sheet.columns:
+            sheet.problem(
+                f"the column '{name}' is missing",
+                row=1,
+                column=name,
+                hint="Keep the header row prismake wrote; columns may be moved but not renamed",
+            )
+    width = len(sheet.header)
+    for number, cells in enumerate(records[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            sheet.problem(
+                f"this row has {len(cells)} cells but the header has {width}",
+                row=number,
+                hint=(
+                    f"A cell probably contains the separator {delimiter!r} without quotes: "
+                    "re-type it in a spreadsheet, which adds the quotes"
+                ),
+            )
+            continue
+        sheet.rows.append((number, cells + [""] * (width - len(cells))))
+    return sheet
+
+
+def _csv_text(rows: Iterable[Sequence[str]], delimiter: str, newline: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _cells(record: Mapping[str, object], columns: Sequence[str], safe: bool) -> list[str]:
+    values = []
+    for name in columns:
+        value = record.get(name, "")
+        value = "" if value is None else str(value)
+        values.append(str(neutralise_formula(value)) if safe else value)
+    return values
+
+
+def new_sheet_bytes(columns: Sequence[str], records: Iterable[Mapping[str, object]]) -> bytes:
+    """A new sheet as ``csvio.write_sheet`` writes one: UTF-8 BOM, commas, LF, no formulas."""
+    rows = [list(columns)] + [_cells(r, columns, safe=True) for r in records]
+    return ("\ufeff" + _csv_text(rows, ",", "\n")).encode("utf-8")
+
+
+def append_rows(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> tuple[bytes, int]:
+    """The sheet's bytes with ``records`` added at the bottom, in the sheet's own dialect.
+
+    The existing bytes are kept as they are (the result starts with ``sheet.raw``); new
+    rows follow the sheet's column order, separator, line ends and encoding. Characters
+    the sheet's encoding cannot hold (cp1252) become ``?``; the count is returned so the
+    caller can say so.
+    """
+    order = [""] * len(sheet.header)
+    for key, index in sheet.columns.items():
+        order[index] = key
+    text = _csv_text((_cells(r, order, safe=True) for r in records), sheet.delimiter, sheet.newline)
+    if sheet.text and not sheet.text.endswith(("\n", "\r")):
+        text = sheet.newline + text
+    encoding = "utf-8" if sheet.encoding == "utf-8-sig" else sheet.encoding
+    data = text.encode(encoding, errors="replace")
+    lost = 0
+    if encoding not in {"utf-8", "utf-16-le", "utf-16-be"}:
+        lost = sum(1 for ch in text if ch.encode(encoding, errors="ignore") == b"")
+    return sheet.raw + data, lost

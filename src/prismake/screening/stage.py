@@ -1,0 +1,770 @@
+"""Final decisions of one screening stage: candidates, reviewers' rows, conflicts, orphans.
+
+Everything a person typed is either counted for a current study (through its id, or an
+older id that is now an alias of it) or listed in orphans.csv: never dropped silently
+(DESIGN.md invariant 3). Every mistake in every sheet is collected first and reported in
+one SheetError before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from prismake.csvio import read_table, write_sheet, write_table
+from prismake.errors import Problem, SheetError
+from prismake.ids import study_alias
+from prismake.records import MULTI_SEPARATOR
+from prismake.screening.assign import reviewers_needed
+from prismake.screening.decisions import (
+    CONFLICT,
+    EXCLUDE,
+    INCLUDE,
+    MAYBE,
+    PENDING,
+    REMOVED_AUTOMATION,
+    REMOVED_OTHER,
+    STAGE_LABEL,
+    TYPED_DECISIONS,
+    Vocabulary,
+    squeeze,
+)
+from prismake.screening.sheets import Sheet, is_sheet_file, read_sheet
+
+log = logging.getLogger("prismake")
+
+DECISION_COLUMNS = ("study_id", "decision", "reason", "basis", "reviewers", "note")
+REVIEWER_DECISION_COLUMNS = ("study_id", "reviewer", "decision", "reason", "note", "sheet", "row")
+ORPHAN_COLUMNS = ("sheet", "row", "study_id", "reviewer", "decision", "reason", "note", "problem")
+CONFLICT_COLUMNS = (
+    "study_id",
+    "title",
+    "year",
+    "doi_link",
+    "reviewer_a",
+    "decision_a",
+    "reason_a",
+    "reviewer_b",
+    "decision_b",
+    "reason_b",
+    "other_decisions",
+    "status",
+    "resolution",
+    "resolution_reason",
+    "resolved_by",
+)
+SHEET_COLUMNS = {
+    "title_abstract": (
+        "study_id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "doi_link",
+        "abstract",
+        "decision",
+        "reason",
+        "note",
+    ),
+    "full_text": (
+        "study_id",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "doi_link",
+        "decision",
+        "reason",
+        "note",
+    ),
+}
+RESOLUTION_FILE = "resolutions.csv"
+REMOVED_BY = {"automation": REMOVED_AUTOMATION, "other": REMOVED_OTHER}
+
+_STUDY_ID = re.compile(r"^[Ss]-([A-Za-z2-7]{10})$")
+_RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*-[A-Za-z2-7]{10}(?:-\d+)?$")
+_ID_HINT = "Copy the id exactly as prismake wrote it in the sheet (ids look like S-abcde23456)"
+
+
+# --------------------------------------------------------------------------- studies
+
+
+def canonical_id(typed: str) -> str:
+    """An id as prismake writes it, whatever case or quotes a spreadsheet added."""
+    text = str(typed).strip().strip("'\"").strip()
+    match = _STUDY_ID.match(text)
+    return "S-" + match.group(1).lower() if match else text
+
+
+@dataclass
+class StudyIndex:
+    """The current studies, and every id (old study ids, record ids) that leads to one."""
+
+    studies: pd.DataFrame
+    lookup: dict[str, str]
+
+    @classmethod
+    def from_frame(cls, studies: pd.DataFrame) -> StudyIndex:
+        studies = studies.copy()
+        for name in ("record_ids", "sources", "title", "authors", "year", "journal", "doi"):
+            if name not in studies.columns:
+                studies[name] = ""
+        studies = studies.set_index("study_id", drop=False)
+        lookup: dict[str, str] = {}
+        for study_id, record_ids in zip(studies["study_id"], studies["record_ids"], strict=True):
+            for rid in str(record_ids).split(";"):
+                rid = rid.strip()
+                if rid:
+                    lookup.setdefault(rid, study_id)
+                    lookup.setdefault(study_alias(rid), study_id)
+        for study_id in studies["study_id"]:  # a current id always means its own study
+            lookup[study_id] = study_id
+        return cls(studies=studies, lookup=lookup)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> StudyIndex:
+        return cls.from_frame(read_table(path))
+
+    def resolve(self, typed: str) -> tuple[str | None, str]:
+        """(study id, "") for a known id; (None, "orphan") for a well-formed id no study has
+        any more; (None, "invalid") for text that was never a prismake id."""
+        text = canonical_id(typed)
+        if text in self.lookup:
+            return self.lookup[text], ""
+        if _STUDY_ID.match(text) or _RECORD_ID.match(text):
+            return None, "orphan"
+        return None, "invalid"
+
+    def sources(self, study_id: str) -> set[str]:
+        """Where a study was found: database, register, other (database if unknown)."""
+        text = str(self.studies.at[study_id, "sources"] or "")
+        found = {s.strip() for s in text.split(";") if s.strip()}
+        return found or {"database"}
+
+    def doi_link(self, study_id: str) -> str:
+        doi = str(self.studies.at[study_id, "doi"] or "").strip()
+        return f"https://doi.org/{doi}" if doi else ""
+
+
+def stage_candidates(
+    stage: str,
+    index: StudyIndex,
+    previous_decisions_path: str | Path | None = None,
+    previous: pd.DataFrame | None = None,
+) -> list[str]:
+    """The studies a stage screens, sorted by id.
+
+    title/abstract: every study found by a database or register search (studies removed
+    before screening are candidates too: their decision says so). full text: studies
+    included or "maybe" at title/abstract, plus studies found only by other methods
+    (citation searching, websites), which skip title/abstract screening (PRISMA 2020).
+    """
+    ids = list(index.studies["study_id"])
+    if stage == "title_abstract":
+        chosen = [s for s in ids if index.sources(s) & {"database", "register"}]
+    else:
+        if previous is None and previous_decisions_path:
+            previous = read_table(previous_decisions_path, columns=DECISION_COLUMNS)
+        forward: set[str] = set()
+        if previous is not None:
+            for study_id, decision in zip(previous["study_id"], previous["decision"], strict=True):
+                if decision in (INCLUDE, MAYBE):
+                    found, _ = index.resolve(study_id)
+                    if found:
+                        forward.add(found)
+        chosen = [s for s in ids if s in forward or index.sources(s) == {"other"}]
+    return sorted(set(chosen))
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+@dataclass
+class Entry:
+    """One row of a reviewer's sheet (or of resolutions.csv) that names a current study."""
+
+    study_id: str
+    typed_id: str
+    reviewer: str
+    decision: str
+    reason: str
+    note: str
+    sheet: str
+    row: int
+
+
+@dataclass
+class Reading:
+    """What a stage's sheets say, with everything wrong or orphaned in them."""
+
+    entries: list[Entry] = field(default_factory=list)  # rows of reviewers' sheets
+    resolutions: dict[str, Entry] = field(default_factory=dict)
+    removed: dict[str, tuple[str, str]] = field(default_factory=dict)  # study -> (decision, why)
+    orphans: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: dict[str, Sheet] = field(default_factory=dict)  # reviewer -> sheet as read
+
+    def listed(self) -> dict[str, set[str]]:
+        """Study -> reviewers whose sheet lists it (decided or not)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            out[entry.study_id].add(entry.reviewer)
+        return out
+
+    def raise_problems(self, title: str) -> None:
+        if self.problems:
+            ordered = sorted(self.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+            raise SheetError(title, ordered)
+
+
+def _orphan(
+    sheet: str, row: int, typed: str, who: str, decision: str, reason: str, note: str, problem: str
+) -> dict[str, Any]:
+    return {
+        "sheet": sheet,
+        "row": row,
+        "study_id": typed,
+        "reviewer": who,
+        "decision": decision,
+        "reason": reason,
+        "note": note,
+        "problem": problem,
+    }
+
+
+def _check_row(
+    sheet: Sheet,
+    row: int,
+    cells: list[str],
+    stage: str,
+    vocab: Vocabulary,
+    index: StudyIndex,
+    seen: dict[str, int],
+) -> tuple[str | None, str, str, str, str] | None:
+    """Validate one decision row: (study id or None if orphan, typed id, decision, reason,
+    note), or None when the row is blank or has problems (recorded on ``sheet``)."""
+    typed = sheet.cell(cells, "study_id")
+    raw_decision = sheet.cell(cells, "decision")
+    raw_reason = sheet.cell(cells, "reason")
+    note = sheet.cell(cells, "note")
+    ok = True
+    if not typed:
+        if raw_decision or raw_reason:
+            sheet.problem(
+                "a decision is typed on a row without a study id",
+                row=row,
+                column="study_id",
+                hint="Put the study id back (copy it from the backup or the "
+                "original sheet) or clear the row",
+            )
+        return None
+    study_id, status = index.resolve(typed)
+    if status == "invalid":
+        sheet.problem(
+            "no study has this id", row=row, column="study_id", value=typed, hint=_ID_HINT
+        )
+        ok = False
+    key = canonical_id(typed)
+    if key in seen:
+        sheet.problem(
+            f"this study id is already on row {seen[key]}",
+            row=row,
+            column="study_id",
+            value=typed,
+            hint="Keep one row per study: delete the other row",
+        )
+        ok = False
+    else:
+        seen[key] = row
+    decision = vocab.decision(raw_decision)
+    allowed = TYPED_DECISIONS[stage]
+    if decision is None:
+        sheet.problem(
+            "this is not a decision prismake knows",
+            row=row,
+            column="decision",
+            value=raw_decision,
+            hint=f"Type one of: {vocab.words_for(stage)}",
+        )
+        ok = False
+    elif decision and decision not in allowed:
+        sheet.problem(
+            f"'{decision}' is not a decision at {STAGE_LABEL[stage]} screening",
+            row=row,
+            column="decision",
+            value=raw_decision,
+            hint=f"Type one of: {', '.join(allowed)}",
+        )
+        ok = False
+    reason = raw_reason
+    if decision == "" and raw_reason:
+        sheet.problem(
+            "a reason is typed but the decision is empty",
+            row=row,
+            column="decision",
+            hint="Type the decision too, or move the text to the note column",
+        )
+        ok = False
+    if stage == "full_text" and decision == EXCLUDE:
+        if not raw_reason:
+            sheet.problem(
+                "a full-text exclusion needs a reason",
+                row=row,
+                column="reason",
+                hint=f"Type one of: {'; '.join(vocab.reasons.values())}"
+                if vocab.reasons
+                else "Type why the study is excluded",
+            )
+            ok = False
+        else:
+            canonical = vocab.reason(raw_reason)
+            if canonical is None:
+                sheet.problem(
+                    "this reason is not in config full_text_exclusion_reasons",
+                    row=row,
+                    column="reason",
+                    value=raw_reason,
+                    hint=f"Type one of: {'; '.join(vocab.reasons.values())} "
+                    "(or add it to config/config.yaml)",
+                )
+                ok = False
+            else:
+                reason = canonical
+    if not ok:
+        return None
+    return study_id, typed.strip(), decision or "", reason, note
+
+
+def _reviewer_sheet(
+    stage: str,
+    sheet_dir: Path,
+    reviewer: str,
+    vocab: Vocabulary,
+    index: StudyIndex,
+    reading: Reading,
+) -> None:
+    path = sheet_dir / f"{reviewer}.csv"
+    if not path.exists():
+        return
+    sheet = read_sheet(path, required=("study_id", "decision"), known=("reason", "note"))
+    reading.sheets[reviewer] = sheet
+    seen: dict[str, int] = {}
+    mine: dict[str, Entry] = {}
+    for row, cells in sheet.rows:
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen)
+        if checked is None:
+            continue
+        study_id, typed, decision, reason, note = checked
+        if study_id is None:
+            if decision or note:
+                reading.orphans.append(
+                    _orphan(
+                        str(path),
+                        row,
+                        typed,
+                        reviewer,
+                        decision,
+                        reason,
+                        note,
+                        "no current study has this id",
+                    )
+                )
+            continue
+        entry = Entry(study_id, typed, reviewer, decision, reason, note, str(path), row)
+        earlier = mine.get(study_id)
+        if earlier is None:
+            mine[study_id] = entry
+            continue
+        # Two rows became one study (dedupe merged them): fine unless they disagree.
+        if (
+            earlier.decision
+            and entry.decision
+            and (earlier.decision, earlier.reason)
+            != (
+                entry.decision,
+                entry.reason,
+            )
+        ):
+            sheet.problem(
+                f"rows {earlier.row} and {row} ({earlier.typed_id}, {typed}) are now one study "
+                f"({study_id}) but have different decisions",
+                row=row,
+                column="decision",
+                value=entry.decision,
+                hint="Deduplication found they are the same study: give both rows the same "
+                "decision, or clear one",
+            )
+        elif entry.decision and not earlier.decision:
+            mine[study_id] = entry
+        log.info("%s: rows %s and %s are the same study %s", path, earlier.row, row, study_id)
+    reading.problems += sheet.problems
+    reading.entries += list(mine.values())
+
+
+def _resolutions(
+    stage: str, path: Path, vocab: Vocabulary, index: StudyIndex, reading: Reading
+) -> None:
+    if not path.exists():
+        return
+    sheet = read_sheet(
+        path, required=("study_id", "decision"), known=("reason", "resolved_by", "note")
+    )
+    seen: dict[str, int] = {}
+    for row, cells in sheet.rows:
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen)
+        if checked is None:
+            continue
+        study_id, typed, decision, reason, note = checked
+        who = sheet.cell(cells, "resolved_by")
+        if not decision:
+            continue  # not resolved yet
+        if study_id is None:
+            reading.orphans.append(
+                _orphan(
+                    str(path),
+                    row,
+                    typed,
+                    who or "resolution",
+                    decision,
+                    reason,
+                    note,
+                    "no current study has this id",
+                )
+            )
+            continue
+        if study_id in reading.resolutions:
+            sheet.problem(
+                f"this study is already resolved on row {reading.resolutions[study_id].row}",
+                row=row,
+                column="study_id",
+                value=typed,
+                hint="Keep one resolution per study",
+            )
+            continue
+        reading.resolutions[study_id] = Entry(
+            study_id, typed, who, decision, reason, note, str(path), row
+        )
+    reading.problems += sheet.problems
+
+
+def read_removed(path: str | Path | None, index: StudyIndex, reading: Reading) -> None:
+    """data/screening/removed_before_screening.csv: studies removed by automation or by hand."""
+    if not path or not Path(path).exists():
+        return
+    sheet = read_sheet(path, required=("study_id", "removed_by"), known=("reason",))
+    seen: set[str] = set()
+    for row, cells in sheet.rows:
+        typed = sheet.cell(cells, "study_id")
+        removed_by = squeeze(sheet.cell(cells, "removed_by"))
+        reason = sheet.cell(cells, "reason")
+        if not typed:
+            sheet.problem("a row without a study id", row=row, column="study_id")
+            continue
+        study_id, status = index.resolve(typed)
+        if status == "invalid":
+            sheet.problem(
+                "no study has this id", row=row, column="study_id", value=typed, hint=_ID_HINT
+            )
+            continue
+        if removed_by not in REMOVED_BY:
+            sheet.problem(
+                "removed_by must be 'automation' or 'other'",
+                row=row,
+                column="removed_by",
+                value=sheet.cell(cells, "removed_by"),
+                hint="automation: an automation tool excluded it; other: removed "
+                "for another reason before screening",
+            )
+            continue
+        if study_id is None:
+            reading.orphans.append(
+                _orphan(
+                    str(path),
+                    row,
+                    typed,
+                    "",
+                    REMOVED_BY[removed_by],
+                    reason,
+                    "",
+                    "no current study has this id",
+                )
+            )
+            continue
+        if study_id in seen:
+            sheet.problem("this study is listed twice", row=row, column="study_id", value=typed)
+            continue
+        seen.add(study_id)
+        reading.removed[study_id] = (REMOVED_BY[removed_by], reason)
+    reading.problems += sheet.problems
+
+
+def stage_reviewers(screening: Mapping[str, Any], stage: str) -> list[str]:
+    return list((screening.get("stages") or {}).get(stage, {}).get("reviewers") or [])
+
+
+def read_stage(
+    stage: str,
+    sheet_dir: str | Path,
+    screening: Mapping[str, Any],
+    index: StudyIndex,
+    removed_path: str | Path | None = None,
+) -> Reading:
+    """Read and check every reviewer sheet, the resolutions and the removed sheet of a stage."""
+    sheet_dir = Path(sheet_dir)
+    vocab = Vocabulary.from_config(screening)
+    reviewers = stage_reviewers(screening, stage)
+    reading = Reading()
+    for reviewer in reviewers:
+        _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading)
+    _resolutions(stage, sheet_dir / RESOLUTION_FILE, vocab, index, reading)
+    if stage == "title_abstract":
+        read_removed(removed_path, index, reading)
+    if sheet_dir.is_dir():
+        expected = {f"{r}.csv" for r in reviewers} | {RESOLUTION_FILE}
+        for path in sorted(sheet_dir.iterdir()):
+            if is_sheet_file(path) and path.name not in expected:
+                log.warning(
+                    "%s is not the sheet of a %s reviewer in config; ignored",
+                    path,
+                    STAGE_LABEL[stage],
+                )
+    return reading
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass
+class StageResult:
+    """The tables ``screen_stage`` writes, built in memory (also used by ``prismake status``)."""
+
+    decisions: pd.DataFrame
+    reviewer_decisions: pd.DataFrame
+    conflicts: pd.DataFrame
+    orphans: pd.DataFrame
+
+
+def _judgement(entry: Entry, stage: str) -> tuple[str, str]:
+    """What must match for two reviewers to agree: the decision (and reason, at full text)."""
+    if stage == "full_text" and entry.decision == EXCLUDE:
+        return entry.decision, squeeze(entry.reason)
+    return entry.decision, ""
+
+
+def _said(entry: Entry) -> str:
+    return f"{entry.reviewer}: {entry.decision}" + (f" ({entry.reason})" if entry.reason else "")
+
+
+def decide(
+    stage: str,
+    candidates: list[str],
+    reading: Reading,
+    screening: Mapping[str, Any],
+    index: StudyIndex,
+    extra_listed: Mapping[str, set[str]] | None = None,
+) -> StageResult:
+    """Final decision per candidate: removed, resolution, agreement, single, conflict, pending."""
+    reviewers = stage_reviewers(screening, stage)
+    order = {r: i for i, r in enumerate(reviewers)}
+    stage_config = (screening.get("stages") or {}).get(stage, {})
+    candidate_set = set(candidates)
+    typed: dict[str, list[Entry]] = defaultdict(list)
+    listed = reading.listed()
+    for study_id, names in (extra_listed or {}).items():
+        listed[study_id] = listed.get(study_id, set()) | set(names)
+    orphans = list(reading.orphans)
+    kept: list[Entry] = []
+    for entry in reading.entries:
+        if entry.study_id not in candidate_set:
+            if entry.decision:
+                orphans.append(
+                    _orphan(
+                        entry.sheet,
+                        entry.row,
+                        entry.typed_id,
+                        entry.reviewer,
+                        entry.decision,
+                        entry.reason,
+                        entry.note,
+                        f"study {entry.study_id} is not screened at {STAGE_LABEL[stage]} any more",
+                    )
+                )
+            continue
+        if entry.decision:
+            typed[entry.study_id].append(entry)
+            kept.append(entry)
+    for study_id, entry in reading.resolutions.items():
+        if study_id not in candidate_set:
+            orphans.append(
+                _orphan(
+                    entry.sheet,
+                    entry.row,
+                    entry.typed_id,
+                    entry.reviewer,
+                    entry.decision,
+                    entry.reason,
+                    entry.note,
+                    f"study {study_id} is not screened at {STAGE_LABEL[stage]}",
+                )
+            )
+    rows, conflicts = [], []
+    for study_id in candidates:
+        entries = sorted(
+            typed.get(study_id, []), key=lambda e: (order.get(e.reviewer, 99), e.reviewer)
+        )
+        who = sorted(listed.get(study_id, set()), key=lambda r: (order.get(r, 99), r))
+        judgements = {_judgement(e, stage) for e in entries}
+        resolution = reading.resolutions.get(study_id)
+        row = {"study_id": study_id, "reviewers": MULTI_SEPARATOR.join(who), "note": ""}
+        if study_id in reading.removed:
+            decision, why = reading.removed[study_id]
+            row.update(decision=decision, reason=why, basis="removed")
+        elif resolution is not None:
+            row.update(
+                decision=resolution.decision,
+                reason=resolution.reason,
+                basis="resolution",
+                note=resolution.note
+                or (f"resolved by {resolution.reviewer}" if resolution.reviewer else ""),
+            )
+        elif len(judgements) > 1:
+            row.update(
+                decision=CONFLICT,
+                reason="",
+                basis="none",
+                note=MULTI_SEPARATOR.join(_said(e) for e in entries),
+            )
+        elif entries and len(entries) >= reviewers_needed(study_id, stage_config):
+            reasons = list(dict.fromkeys(e.reason for e in entries if e.reason))
+            row.update(
+                decision=entries[0].decision,
+                reason=MULTI_SEPARATOR.join(reasons),
+                basis="agreement" if len(entries) > 1 else "single",
+            )
+        else:
+            waiting = [r for r in who if r not in {e.reviewer for e in entries}]
+            row.update(
+                decision=PENDING,
+                reason="",
+                basis="none",
+                note=("waiting for " + ", ".join(waiting))
+                if waiting
+                else "not yet in a reviewer's sheet",
+            )
+        rows.append(row)
+        if len(judgements) > 1:
+            conflicts.append(_conflict_row(study_id, entries, resolution, index))
+    reviewer_rows = [
+        {
+            "study_id": e.study_id,
+            "reviewer": e.reviewer,
+            "decision": e.decision,
+            "reason": e.reason,
+            "note": e.note,
+            "sheet": e.sheet,
+            "row": e.row,
+        }
+        for e in sorted(kept, key=lambda e: (e.study_id, order.get(e.reviewer, 99), e.reviewer))
+    ]
+    orphan_frame = pd.DataFrame(orphans, columns=list(ORPHAN_COLUMNS))
+    orphan_frame = orphan_frame.sort_values(["sheet", "row"], kind="stable")
+    return StageResult(
+        decisions=pd.DataFrame(rows, columns=list(DECISION_COLUMNS)),
+        reviewer_decisions=pd.DataFrame(reviewer_rows, columns=list(REVIEWER_DECISION_COLUMNS)),
+        conflicts=pd.DataFrame(conflicts, columns=list(CONFLICT_COLUMNS)),
+        orphans=orphan_frame.reset_index(drop=True),
+    )
+
+
+def _conflict_row(
+    study_id: str, entries: list[Entry], resolution: Entry | None, index: StudyIndex
+) -> dict[str, Any]:
+    study = index.studies.loc[study_id]
+    row: dict[str, Any] = {
+        "study_id": study_id,
+        "title": study["title"],
+        "year": study["year"],
+        "doi_link": index.doi_link(study_id),
+    }
+    for letter, entry in zip("ab", entries, strict=False):
+        row[f"reviewer_{letter}"] = entry.reviewer
+        row[f"decision_{letter}"] = entry.decision
+        row[f"reason_{letter}"] = entry.reason
+    row["other_decisions"] = MULTI_SEPARATOR.join(_said(e) for e in entries[2:])
+    row["status"] = "resolved" if resolution is not None else "unresolved"
+    if resolution is not None:
+        row.update(
+            resolution=resolution.decision,
+            resolution_reason=resolution.reason,
+            resolved_by=resolution.reviewer,
+        )
+    return row
+
+
+def evaluate_stage(
+    *,
+    stage: str,
+    studies_path: str | Path,
+    previous_decisions_path: str | Path | None,
+    removed_path: str | Path | None,
+    sheet_dir: str | Path,
+    screening: Mapping[str, Any],
+) -> StageResult:
+    """Everything ``screen_stage`` writes, without writing it; raises SheetError on mistakes."""
+    if stage not in TYPED_DECISIONS:
+        raise ValueError(f"unknown screening stage {stage!r}")
+    index = StudyIndex.from_path(studies_path)
+    reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+    reading.raise_problems(
+        f"The {STAGE_LABEL[stage]} screening sheets have mistakes; nothing was written"
+    )
+    candidates = stage_candidates(stage, index, previous_decisions_path)
+    result = decide(stage, candidates, reading, screening, index)
+    for orphan in result.orphans.to_dict("records"):
+        log.warning(
+            "%s row %s: decision for %s kept in orphans.csv: %s",
+            orphan["sheet"],
+            orphan["row"],
+            orphan["study_id"],
+            orphan["problem"],
+        )
+    return result
+
+
+def screen_stage(
+    *,
+    stage: str,
+    studies_path: str | Path,
+    previous_decisions_path: str | Path | None,
+    removed_path: str | Path | None,
+    sheet_dir: str | Path,
+    screening: Mapping[str, Any],
+    outputs: Mapping[str, str | Path],
+) -> None:
+    """Write decisions, reviewer_decisions, conflicts and orphans for one stage.
+
+    Reads every reviewer sheet named in config for the stage, resolutions.csv and (at
+    title/abstract) the removed-before-screening sheet. All mistakes in all of them stop
+    the run in one SheetError before any output is written.
+    """
+    result = evaluate_stage(
+        stage=stage,
+        studies_path=studies_path,
+        previous_decisions_path=previous_decisions_path,
+        removed_path=removed_path,
+        sheet_dir=sheet_dir,
+        screening=screening,
+    )
+    write_table(result.decisions, outputs["decisions"], DECISION_COLUMNS)
+    write_table(result.reviewer_decisions, outputs["reviewer_decisions"], REVIEWER_DECISION_COLUMNS)
+    write_sheet(result.conflicts, outputs["conflicts"], CONFLICT_COLUMNS)
+    write_table(result.orphans, outputs["orphans"], ORPHAN_COLUMNS)
+    counts = result.decisions["decision"].value_counts().sort_index()
+    log.info("%s: %s", STAGE_LABEL[stage], ", ".join(f"{k} {v}" for k, v in counts.items()))
