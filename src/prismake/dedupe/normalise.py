@@ -28,6 +28,12 @@ _TRANSLATION_NOTE = re.compile(
     r"english abstract|author'?s? transl[a-z.]*|[a-z ]{0,20}? abstract)[^\])]{0,40}[\])]\s*\.?\s*$",
     re.IGNORECASE,
 )
+_ANNOTATION = re.compile(
+    r"\s*[\[(][^\[\]()]*?(?:erratum|errata|\brefs?\b|review|comment|article in|abstract|"
+    r"published|\bsee\b|letter|editorial|retract|correct|translat|author|english|\bnote\b)"
+    r"[^\[\]()]*(?:[\])]|$)\s*\.?\s*$",
+    re.IGNORECASE,
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _GREEK = {
     "α": "alpha",
@@ -125,8 +131,13 @@ def title_key(title: object) -> str:
         return ""
     text = strip_markup(text)
     text = text.strip().rstrip(".").strip()
-    for _ in range(2):
+    for _ in range(4):
+        before = text
+        if len(text) > 20:
+            text = _ANNOTATION.sub("", text).strip().rstrip(".").strip()
         text = _TRANSLATION_NOTE.sub("", text).strip()
+        if text == before:
+            break
     if text.startswith("[") and "]" in text:
         text = text.replace("[", " ").replace("]", " ")
     text = ascii_fold(text)
@@ -163,6 +174,25 @@ def author_surnames(authors: object) -> list[str]:
     return [k for k in keys if k]
 
 
+_CORPORATE = re.compile(
+    r"group|study|committee|consortium|collaborat|investigator|trial|network|society|"
+    r"association|organi[sz]ation|council|institute|working|task force|panel|anonymous",
+    re.I,
+)
+
+
+def is_corporate(authors: object) -> bool:
+    """True when the author field names a group ("ALTS Group", "WHO Working Group")."""
+    text = str(authors or "")
+    return bool(text) and bool(_CORPORATE.search(text.split(";")[0].split(" and ")[0]))
+
+
+def author_words(authors: object) -> str:
+    """Every word of the author field (folded, 3+ letters), for a loose "any name shared"."""
+    words = re.sub(r"[^a-z]+", " ", ascii_fold(strip_markup(str(authors or "")))).split()
+    return " ".join(sorted({w for w in words if len(w) >= 3 and w != "and"}))
+
+
 def journal_key(journal: object) -> str:
     """A journal's initials without small words: "Nat Rev Nephrol" = "Nature Reviews Nephrology"."""
     words = _NON_ALNUM.sub(" ", ascii_fold(strip_markup(str(journal or "")))).split()
@@ -182,6 +212,8 @@ def page_range(pages: object) -> tuple[str, str]:
     if not text:
         return "", ""
     parts = re.split(r"\s*(?:-+|–|—|to)\s*", text, maxsplit=1)
+    if re.search(r"[A-Za-z]", parts[0]):
+        return "", ""  # e-locators (e12724), supplements (S78): not comparable as pages
     first = re.sub(r"[^0-9]", "", parts[0]).lstrip("0")
     last = re.sub(r"[^0-9]", "", parts[1]).lstrip("0") if len(parts) > 1 else ""
     if first and last and len(last) < len(first):
@@ -257,6 +289,8 @@ class MatchTable:
     title_len: np.ndarray
     doi: np.ndarray
     surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
+    author_words: np.ndarray
+    corporate: np.ndarray
     first_author: np.ndarray
     n_authors: np.ndarray
     year: np.ndarray
@@ -296,7 +330,8 @@ def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def
 def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
     titles = [title_key(t) for t in _column(records, "title")]
-    surnames = _cached(author_surnames, _column(records, "authors"))
+    authors = _column(records, "authors")
+    surnames = _cached(author_surnames, authors)
     journals = _column(records, "journal")
     booktitles = _column(records, "booktitle")
     venue_names = [j or b for j, b in zip(journals, booktitles, strict=True)]
@@ -316,6 +351,8 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         title_len=np.array([len(t) for t in titles], dtype=np.int32),
         doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
         surnames=obj([" ".join(s) for s in surnames], dtype=object),
+        author_words=obj(_cached(author_words, authors), dtype=object),
+        corporate=np.array(_cached(is_corporate, authors), dtype=bool),
         first_author=obj([s[0] if s else "" for s in surnames], dtype=object),
         n_authors=np.array([len(s) for s in surnames], dtype=np.int32),
         year=np.array(_cached(year_of, _column(records, "year")), dtype=np.int32),

@@ -85,6 +85,13 @@ def score_pairs(
     list_sim = _ratio(table.surnames[i], table.surnames[j], scorer=fuzz.token_set_ratio)
     authors_agree = has_authors & ((first_sim >= 0.85) | (list_sim >= 0.9))
     authors_differ = has_authors & (first_sim < 0.6) & (list_sim < 0.6)
+    authors_differ &= ~(table.corporate[i] | table.corporate[j])
+    if authors_differ.any():  # garbled formats: does any surname appear among the words?
+        idx = np.flatnonzero(authors_differ)
+        shared = _ratio(
+            table.author_words[i[idx]], table.author_words[j[idx]], fuzz.token_set_ratio
+        )
+        authors_differ[idx[shared >= 0.9]] = False
     score = score + np.where(authors_agree, 0.03, 0.0) - np.where(authors_differ, 0.2, 0.0)
     note(authors_agree, "authors agree")
     note(authors_differ, "authors differ")
@@ -101,8 +108,10 @@ def score_pairs(
     has_journal = (j_i != "") & (j_j != "")
     journal_words_sim = _ratio(table.journal_words[i], table.journal_words[j], fuzz.token_set_ratio)
     journal_agree = has_journal & ((j_i == j_j) | (journal_words_sim >= 0.85))
-    score = score + np.where(journal_agree, 0.02, 0.0)
+    journal_differ = has_journal & (j_i != j_j) & (journal_words_sim < 0.5)
+    score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
     note(journal_agree, "journal agrees")
+    note(journal_differ, "journals differ")
 
     v_i, v_j = table.volume[i], table.volume[j]
     has_volume = (v_i != "") & (v_j != "")

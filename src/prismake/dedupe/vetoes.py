@@ -27,6 +27,26 @@ def _both(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x != "") & (y != "")
 
 
+def _neither_subset(a: str, b: str) -> bool:
+    """Numbers of two titles conflict: each has one the other lacks (a typo drops one)."""
+    sa, sb = set(a.split()), set(b.split())
+    return not (sa <= sb or sb <= sa)
+
+
+def _ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Page ranges share a page ("488" and "487-488"; a wrong last page is common)."""
+
+    def bounds(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lo = np.array([int(f) if f.isdigit() else -1 for f in first], dtype=np.int64)
+        hi = np.array([int(v) if v.isdigit() else -1 for v in last], dtype=np.int64)
+        hi = np.where(hi < lo, lo, hi)
+        return lo, hi
+
+    lo_i, hi_i = bounds(table.page_first[i], table.page_last[i])
+    lo_j, hi_j = bounds(table.page_first[j], table.page_last[j])
+    return (lo_i <= hi_j) & (lo_j <= hi_i)
+
+
 def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
     reason = np.full(len(i), "", dtype=object)
@@ -51,9 +71,14 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         & ((iss_i == iss_j) | (iss_i == "") | (iss_j == ""))
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
-    mark("pages", same_issue & _both(pg_i, pg_j) & (pg_i != pg_j))
+    mark("pages", same_issue & _both(pg_i, pg_j) & ~_ranges_overlap(table, i, j))
     num_i, num_j = table.numbers[i], table.numbers[j]
-    mark("numbers", _both(num_i, num_j) & (num_i != num_j))
+    differ = np.flatnonzero(_both(num_i, num_j) & (num_i != num_j))
+    if len(differ):
+        neither_subset = np.array([_neither_subset(num_i[k], num_j[k]) for k in differ], dtype=bool)
+        hit = np.zeros(len(i), dtype=bool)
+        hit[differ[neither_subset]] = True
+        mark("numbers", hit)
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
