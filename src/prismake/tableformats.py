@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -59,8 +59,21 @@ def to_markdown(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) + "\n"
 
 
-def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None = None) -> str:
-    align = "".join("r" if pd.api.types.is_numeric_dtype(frame[c]) else "l" for c in frame.columns)
+def to_latex(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    label: str | None = None,
+    widths: Mapping[str, str] | None = None,
+) -> str:
+    """A booktabs table; ``widths`` gives long-text columns a wrapping ``p{width}`` column."""
+    widths = widths or {}
+
+    def column_spec(c: object) -> str:
+        if c in widths:
+            return f"p{{{widths[str(c)]}}}"
+        return "r" if pd.api.types.is_numeric_dtype(frame[c]) else "l"
+
+    align = "".join(column_spec(c) for c in frame.columns)
     lines = []
     if caption or label:
         lines += ["\\begin{table}", "\\centering"]
@@ -101,8 +114,12 @@ def write_formats(
     outputs: Iterable[str | os.PathLike],
     caption: str | None = None,
     label: str | None = None,
+    widths: Mapping[str, str] | None = None,
 ) -> None:
-    """Write ``frame`` to each path in ``outputs``, the format chosen by its extension."""
+    """Write ``frame`` to each path in ``outputs``, the format chosen by its extension.
+
+    ``widths`` (LaTeX only): column name -> width of a wrapping column, e.g. ``"7cm"``.
+    """
     for out in outputs:
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +130,7 @@ def write_formats(
             text = (f"**{caption}**\n\n" if caption else "") + to_markdown(frame)
             path.write_text(text, encoding="utf-8", newline="\n")
         elif suffix == ".tex":
-            path.write_text(to_latex(frame, caption, label), encoding="utf-8", newline="\n")
+            path.write_text(to_latex(frame, caption, label, widths), encoding="utf-8", newline="\n")
         elif suffix in {".html", ".htm"}:
             path.write_text(to_html(frame, caption), encoding="utf-8", newline="\n")
         else:

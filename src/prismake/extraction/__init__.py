@@ -1,0 +1,205 @@
+"""Extraction: the coded risks, limits and lessons and the characteristics of included studies.
+
+``extract`` checks the coding and characteristics sheets against the codebook and the
+full-text decisions, labels the included studies ("Smith et al. (2019)"), and writes the
+tables the report stage reads, the list of studies still to code and the agreement of
+coders who coded the same study.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from prismake.csvio import read_table, write_sheet, write_table
+from prismake.errors import Problem, SheetError
+from prismake.extraction.agreement import (
+    AGREEMENT_COLUMNS,
+    DISAGREEMENT_COLUMNS,
+    coder_agreement,
+    coder_disagreements,
+)
+from prismake.extraction.citations import citation_labels
+from prismake.extraction.codebook import Codebook, load_codebook
+from prismake.extraction.coding import (
+    CodedExcerpt,
+    StudyIndex,
+    read_characteristics,
+    read_coding,
+)
+from prismake.ids import study_alias
+from prismake.records import MULTI_SEPARATOR
+
+__all__ = ["CODED_COLUMNS", "extract", "included_studies", "study_index"]
+
+log = logging.getLogger("prismake.extraction")
+
+CODED_COLUMNS: tuple[str, ...] = (
+    "study_id",
+    "citation_label",
+    "theme",
+    "kind",
+    "excerpt",
+    "location",
+    "coder",
+    "note",
+)
+STUDY_COLUMNS_USED = ("study_id", "record_ids", "title", "authors", "authors_norm", "year")
+TO_CODE_COLUMNS: tuple[str, ...] = (
+    "study_id",
+    "citation_label",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "doi",
+)
+
+
+def study_index(studies: pd.DataFrame, decisions: pd.DataFrame) -> StudyIndex:
+    """Every id a sheet may use for a study (its id and its members' aliases), and its fate."""
+    study_of: dict[str, str] = {}
+    for study_id, record_ids in zip(studies["study_id"], studies["record_ids"], strict=True):
+        for record_id in (r.strip() for r in record_ids.split(MULTI_SEPARATOR.strip())):
+            if record_id:
+                study_of.setdefault(study_alias(record_id).casefold(), study_id)
+    for study_id in studies["study_id"]:
+        study_of[study_id.casefold()] = study_id  # a study's own id wins over any alias
+    decided = dict(zip(decisions["study_id"], decisions["decision"], strict=True))
+    included = frozenset(s for s, d in decided.items() if d == "include")
+    return StudyIndex(study_of=study_of, full_text_decision=decided, included=included)
+
+
+def included_studies(
+    studies: pd.DataFrame, decisions: pd.DataFrame, decisions_path: str
+) -> pd.DataFrame:
+    """The studies included at full text, labelled, in label order (the reference list)."""
+    include_rows = decisions.index[decisions["decision"] == "include"]
+    known = set(studies["study_id"])
+    problems = [
+        Problem(
+            decisions_path,
+            "an included study is not in data/processed/studies.csv",
+            row=int(i) + 2,
+            column="study_id",
+            value=decisions.at[i, "study_id"],
+            hint="Re-run screening after deduplication (snakemake re-runs both)",
+        )
+        for i in include_rows
+        if decisions.at[i, "study_id"] not in known
+    ]
+    if problems:
+        raise SheetError("Full-text decisions name unknown studies", problems)
+    wanted = set(decisions.loc[include_rows, "study_id"])
+    included = studies[studies["study_id"].isin(wanted)].copy()
+    labels = citation_labels(included.to_dict("records"))
+    included.insert(1, "citation_label", included["study_id"].map(labels))
+    order = included["citation_label"].str.casefold() + "\t" + included["study_id"]
+    return included.loc[order.sort_values().index].reset_index(drop=True)
+
+
+def _coded_frame(
+    excerpts: Sequence[CodedExcerpt], codebook: Codebook, labels: Mapping[str, str]
+) -> pd.DataFrame:
+    theme_rank = {t: i for i, t in enumerate(codebook.theme_ids)}
+    kind_rank = {k: i for i, k in enumerate(codebook.kind_ids)}
+    ordered = sorted(
+        excerpts,
+        key=lambda e: (
+            e.study_id,
+            theme_rank[e.theme],
+            kind_rank[e.kind],
+            e.coder,
+            e.excerpt,
+            e.location,
+            e.note,
+        ),
+    )
+    rows = [
+        {
+            "study_id": e.study_id,
+            "citation_label": labels[e.study_id],
+            "theme": e.theme,
+            "kind": e.kind,
+            "excerpt": e.excerpt,
+            "location": e.location,
+            "coder": e.coder,
+            "note": e.note,
+        }
+        for e in ordered
+    ]
+    return pd.DataFrame(rows, columns=list(CODED_COLUMNS))
+
+
+def extract(
+    *,
+    codebook_path: str,
+    decisions_path: str,
+    studies_path: str,
+    coding_paths: list[str],
+    characteristics_path: str | None,
+    extraction: dict,
+    outputs: dict,
+) -> None:
+    """Check the coding and characteristics sheets and write the extraction tables.
+
+    outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements.
+    Raises SheetError listing every problem in every sheet (nothing is written then).
+    """
+    codebook = load_codebook(codebook_path)
+    studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
+    decisions = read_table(decisions_path, columns=["study_id", "decision"])
+    included = included_studies(studies, decisions, decisions_path)
+    labels = dict(zip(included["study_id"], included["citation_label"], strict=True))
+    index = study_index(studies, decisions)
+
+    problems: list[Problem] = []
+    excerpts: list[CodedExcerpt] = []
+    try:
+        excerpts = read_coding(coding_paths, codebook, index)
+    except SheetError as error:
+        problems += error.problems
+    names = list(extraction.get("characteristics", []))
+    characteristics: dict[str, dict[str, str]] = {}
+    if characteristics_path and os.path.exists(characteristics_path):
+        try:
+            characteristics = read_characteristics(characteristics_path, names, index)
+        except SheetError as error:
+            problems += error.problems
+    if problems:
+        raise SheetError("The extraction sheets have mistakes", problems)
+
+    write_table(_coded_frame(excerpts, codebook, labels), outputs["coded"])
+    write_table(included, outputs["included"])
+
+    chars = included[["study_id", "citation_label"]].copy()
+    for name in names:
+        chars[name] = [characteristics.get(s, {}).get(name, "") for s in chars["study_id"]]
+    write_table(chars, outputs["characteristics"], columns=["study_id", "citation_label", *names])
+    missing_chars = sorted(set(included["study_id"]) - set(characteristics))
+    if names and missing_chars:
+        log.warning(
+            "%d included studies have no row in the characteristics sheet: %s",
+            len(missing_chars),
+            ", ".join(missing_chars),
+        )
+
+    coded_studies = {e.study_id for e in excerpts}
+    to_code = included[~included["study_id"].isin(coded_studies)]
+    write_sheet(to_code, outputs["to_code"], columns=TO_CODE_COLUMNS)
+    write_table(coder_agreement(excerpts, codebook), outputs["coder_agreement"], AGREEMENT_COLUMNS)
+    write_sheet(
+        coder_disagreements(excerpts, codebook, labels),
+        outputs["coder_disagreements"],
+        DISAGREEMENT_COLUMNS,
+    )
+    log.info(
+        "%d included studies, %d coded (%d excerpts), %d still to code",
+        len(included),
+        len(coded_studies),
+        len(excerpts),
+        len(to_code),
+    )

@@ -1,0 +1,180 @@
+"""The codebook: which themes and kinds an excerpt can be coded with (config/codebook.yaml).
+
+Coders type a theme or kind as its id or its label, in any case; sub-codes of a theme
+count under the theme. This module validates the file against
+workflow/schemas/codebook.schema.yaml and turns what a coder typed into an id.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from prismake.config import schema_path
+from prismake.errors import ConfigError, Problem
+
+
+@dataclass(frozen=True)
+class Code:
+    """One theme, sub-code or kind: the id coders may type and the label readers see."""
+
+    id: str
+    label: str
+    definition: str = ""
+    mark: str = ""  # kinds only: the short mark of the evidence matrix
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Themes and kinds in codebook order (the order of table rows and columns)."""
+
+    themes: tuple[Code, ...]
+    kinds: tuple[Code, ...]
+    subcodes: dict[str, tuple[Code, ...]] = field(default_factory=dict)  # theme id -> codes
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    @property
+    def kind_ids(self) -> list[str]:
+        return [k.id for k in self.kinds]
+
+    def theme_label(self, theme_id: str) -> str:
+        return next(t.label for t in self.themes if t.id == theme_id)
+
+    def kind_label(self, kind_id: str) -> str:
+        return next(k.label for k in self.kinds if k.id == kind_id)
+
+    def kind_mark(self, kind_id: str) -> str:
+        return next(k.mark for k in self.kinds if k.id == kind_id)
+
+    def find_theme(self, typed: str) -> str | None:
+        """The theme id for what a coder typed (theme or sub-code, id or label), else None."""
+        words: dict[str, str] = {}
+        for theme in self.themes:
+            words[_word(theme.id)] = theme.id
+            words[_word(theme.label)] = theme.id
+        for theme_id, subs in self.subcodes.items():
+            for sub in subs:
+                words.setdefault(_word(sub.id), theme_id)
+                words.setdefault(_word(sub.label), theme_id)
+        return words.get(_word(typed))
+
+    def find_kind(self, typed: str) -> str | None:
+        """The kind id for what a coder typed (id or label, any case), else None."""
+        words = {_word(k.id): k.id for k in self.kinds}
+        words.update({_word(k.label): k.id for k in self.kinds})
+        return words.get(_word(typed))
+
+
+def _word(text: object) -> str:
+    """Case, spaces, hyphens and underscores ignored: 'One size' == 'one_size' == 'ONE-SIZE'."""
+    return re.sub(r"[\s_\-]+", "", str(text or "")).casefold()
+
+
+def shortest_marks(labels: list[str]) -> list[str]:
+    """The shortest start of each label that no other label shares (Risk, Limit -> R, Li)."""
+    marks = []
+    for label in labels:
+        for n in range(1, len(label) + 1):
+            start = label[:n].casefold()
+            if not any(o.casefold().startswith(start) for o in labels if o != label):
+                marks.append(label[:n])
+                break
+        else:
+            marks.append(label)
+    return marks
+
+
+def load_codebook(path: str | os.PathLike) -> Codebook:
+    """Read and check a codebook; raise ConfigError listing every problem in it."""
+    source = str(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{source} is missing",
+            [
+                Problem(
+                    source, "file not found", hint="Set extraction.codebook in config/config.yaml"
+                )
+            ],
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"{source} is not valid YAML",
+            [
+                Problem(
+                    source,
+                    str(getattr(exc, "problem", exc)),
+                    row=mark.line + 1 if mark else None,
+                    hint="Check indentation and quotes on that line",
+                )
+            ],
+        ) from None
+    schema = yaml.safe_load(schema_path("codebook").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = [
+        Problem(source, error.message, column=".".join(str(p) for p in error.absolute_path) or None)
+        for error in sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.path])
+    ]
+    if problems:
+        raise ConfigError(f"{source} is not a valid codebook", problems)
+
+    kinds_raw = raw["kinds"]
+    marks = shortest_marks([k["label"] for k in kinds_raw])
+    kinds = tuple(
+        Code(k["id"], k["label"], k.get("definition", ""), k.get("mark") or mark)
+        for k, mark in zip(kinds_raw, marks, strict=True)
+    )
+    themes = tuple(Code(t["id"], t["label"], t.get("definition", "")) for t in raw["themes"])
+    subcodes = {
+        t["id"]: tuple(Code(s["id"], s["label"], s.get("definition", "")) for s in t["subcodes"])
+        for t in raw["themes"]
+        if t.get("subcodes")
+    }
+
+    problems += _clashes(source, "themes", [t.id for t in themes], [t.label for t in themes])
+    problems += _clashes(source, "kinds", [k.id for k in kinds], [k.label for k in kinds])
+    problems += _clashes(source, "kind marks", [k.mark for k in kinds], [])
+    theme_words = {_word(t.id) for t in themes} | {_word(t.label) for t in themes}
+    problems += [
+        Problem(
+            source,
+            f"sub-code '{sub.id}' has the same name as a theme",
+            column="themes",
+            hint="Give it a name of its own",
+        )
+        for subs in subcodes.values()
+        for sub in subs
+        if {_word(sub.id), _word(sub.label)} & theme_words
+    ]
+    if problems:
+        raise ConfigError(f"{source} is not a valid codebook", problems)
+    return Codebook(themes=themes, kinds=kinds, subcodes=subcodes)
+
+
+def _clashes(source: str, what: str, ids: list[str], labels: list[str]) -> list[Problem]:
+    """Two codes a coder could not tell apart (same id, or same label ignoring case)."""
+    problems = []
+    for name, values in (("id", ids), ("label", labels)):
+        seen: set[str] = set()
+        for value in values:
+            if _word(value) in seen:
+                problems.append(
+                    Problem(
+                        source,
+                        f"two {what} share the {name} '{value}'",
+                        column=what.split()[0],
+                        hint="Every theme and kind needs its own id and label",
+                    )
+                )
+            seen.add(_word(value))
+    return problems

@@ -1,0 +1,347 @@
+"""Reading and checking the coding and characteristics sheets that reviewers fill in.
+
+Sheets are read as people save them (UTF-8 with or without BOM, or Windows cp1252; comma,
+semicolon or tab between cells; CRLF line ends), and every problem in every sheet is
+collected before anything is raised, so a reviewer fixes them all in one go.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from prismake.errors import Problem, SheetError
+from prismake.extraction.codebook import Codebook
+
+CODING_COLUMNS: tuple[str, ...] = (
+    "study_id",
+    "theme",
+    "kind",
+    "excerpt",
+    "location",
+    "coder",
+    "note",
+)
+REQUIRED_CODING_COLUMNS: tuple[str, ...] = ("study_id", "theme", "kind", "excerpt")
+TO_CODE_HINT = "Copy the study_id from results/extraction/to_code.csv"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet as read: its header (normalised) and its non-empty rows with their numbers."""
+
+    file: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]  # (row as a spreadsheet shows it, cells)
+    problems: tuple[Problem, ...] = ()  # rows the reader could not make sense of
+
+
+@dataclass(frozen=True)
+class CodedExcerpt:
+    """One excerpt of one included study, coded with a theme and a kind by one coder."""
+
+    study_id: str
+    theme: str
+    kind: str
+    excerpt: str
+    location: str
+    coder: str
+    note: str
+    file: str
+    row: int
+
+
+def _decode(data: bytes) -> str:
+    """Text from the bytes Excel, LibreOffice or a text editor saved."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter of the header line: the most frequent of , ; and tab outside quotes."""
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def column_name(header: str) -> str:
+    """'Study ID' -> 'study_id': case, spaces and hyphens ignored in headers."""
+    return re.sub(r"[\s\-]+", "_", header.replace("\ufeff", "").strip()).strip("_").lower()
+
+
+def read_sheet(path: str | os.PathLike) -> Sheet:
+    """Read a human-edited CSV sheet; raise SheetError if it cannot be read as a table."""
+    file = str(path)
+    try:
+        text = _decode(Path(path).read_bytes())
+    except OSError as exc:
+        raise SheetError(f"Cannot read {file}", [Problem(file, str(exc))]) from None
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    records = list(reader)
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise SheetError(
+            f"{file} has no header",
+            [Problem(file, "the first row should name the columns", row=1)],
+        )
+    header = [column_name(h) for h in records[0]]
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            problems.append(
+                Problem(file, "this column appears twice", row=1, column=name, hint="Keep one")
+            )
+        seen.add(name)
+    if problems:
+        raise SheetError(f"{file} has a broken header", problems)
+    rows = []
+    for number, cells in enumerate(records[1:], start=2):
+        cells = [c.replace("\u00a0", " ").strip() for c in cells]
+        if not any(cells):
+            continue
+        extra = [c for c in cells[len(header) :] if c]
+        if extra:
+            problems.append(
+                Problem(
+                    file,
+                    f"this row has {len(cells)} cells but the header names {len(header)}",
+                    row=number,
+                    value=extra[0],
+                    hint="Put quotes around a cell that contains the delimiter",
+                )
+            )
+        rows.append(
+            (number, {name: cell for name, cell in zip(header, cells, strict=False) if name})
+        )
+    for _, cells in rows:
+        for name in header:
+            if name:
+                cells.setdefault(name, "")
+    return Sheet(
+        file=file,
+        columns=tuple(h for h in header if h),
+        rows=tuple(rows),
+        problems=tuple(problems),
+    )
+
+
+@dataclass(frozen=True)
+class StudyIndex:
+    """Which study a typed id means (any alias, any case), and whether it was included."""
+
+    study_of: Mapping[str, str]  # casefolded id or alias -> study_id
+    full_text_decision: Mapping[str, str]  # study_id -> decision at full text
+    included: frozenset[str]
+
+    def check(self, typed: str, file: str, row: int) -> tuple[str | None, Problem | None]:
+        """The included study a sheet row names, or the problem with it."""
+        if not typed:
+            return None, Problem(file, "study_id is empty", row, "study_id", hint=TO_CODE_HINT)
+        study = self.study_of.get(typed.casefold())
+        if study is None:
+            return None, Problem(
+                file, "no study has this id", row, "study_id", typed, hint=TO_CODE_HINT
+            )
+        if study not in self.included:
+            decision = self.full_text_decision.get(study)
+            why = (
+                f"its full-text decision is '{decision}'"
+                if decision
+                else "it was not assessed at full text"
+            )
+            return None, Problem(
+                file,
+                f"study {study} is not an included study ({why})",
+                row,
+                "study_id",
+                typed,
+                hint="Code only included studies; " + TO_CODE_HINT.lower(),
+            )
+        return study, None
+
+
+def default_coder(path: str | os.PathLike) -> str:
+    """The coder of a per-coder sheet (data/extraction/coding/<coder>.csv) is its file stem."""
+    stem = Path(path).stem
+    return "" if stem == "coding" else stem
+
+
+def _squash(text: str) -> str:
+    """An excerpt as compared for duplicates: quotes, case and spacing ignored."""
+    return re.sub(r"\s+", " ", text.strip().strip("\"'“”‘’«»")).casefold()
+
+
+def read_coding(
+    paths: Sequence[str | os.PathLike], codebook: Codebook, studies: StudyIndex
+) -> list[CodedExcerpt]:
+    """Every coded excerpt of the coding sheets, checked; SheetError lists all problems."""
+    problems: list[Problem] = []
+    excerpts: list[CodedExcerpt] = []
+    first_seen: dict[tuple[str, ...], tuple[str, int]] = {}
+    theme_hint = "Use a theme id or label from the codebook: " + ", ".join(codebook.theme_ids)
+    kind_hint = "Use one of: " + ", ".join(codebook.kind_ids)
+    for path in paths:
+        sheet = read_sheet(path)
+        file = sheet.file
+        problems += sheet.problems
+        missing = [c for c in REQUIRED_CODING_COLUMNS if c not in sheet.columns]
+        if missing:
+            problems += [
+                Problem(
+                    file,
+                    "this column is missing",
+                    row=1,
+                    column=name,
+                    hint="The coding sheet needs the columns " + ", ".join(CODING_COLUMNS),
+                )
+                for name in missing
+            ]
+            continue
+        for row, cells in sheet.rows:
+            study, problem = studies.check(cells["study_id"], file, row)
+            row_problems = [problem] if problem else []
+            theme = codebook.find_theme(cells["theme"])
+            if theme is None:
+                row_problems.append(
+                    Problem(
+                        file,
+                        "unknown theme" if cells["theme"] else "theme is empty",
+                        row,
+                        "theme",
+                        cells["theme"] or None,
+                        theme_hint,
+                    )
+                )
+            kind = codebook.find_kind(cells["kind"])
+            if kind is None:
+                row_problems.append(
+                    Problem(
+                        file,
+                        "unknown kind" if cells["kind"] else "kind is empty",
+                        row,
+                        "kind",
+                        cells["kind"] or None,
+                        kind_hint,
+                    )
+                )
+            if not cells["excerpt"]:
+                row_problems.append(
+                    Problem(
+                        file,
+                        "excerpt is empty",
+                        row,
+                        "excerpt",
+                        hint="Paste the passage of the study that supports this code",
+                    )
+                )
+            coder = cells.get("coder", "") or default_coder(path)
+            if row_problems or study is None or theme is None or kind is None:
+                problems += row_problems
+                continue
+            key = (study, theme, kind, coder.casefold(), _squash(cells["excerpt"]))
+            if key in first_seen:
+                where, first_row = first_seen[key]
+                same = f"row {first_row}" if where == file else f"{where}, row {first_row}"
+                problems.append(
+                    Problem(
+                        file,
+                        f"duplicate of {same} (same study, theme, kind, coder and excerpt)",
+                        row,
+                        hint="Delete one of the two rows",
+                    )
+                )
+                continue
+            first_seen[key] = (file, row)
+            excerpts.append(
+                CodedExcerpt(
+                    study_id=study,
+                    theme=theme,
+                    kind=kind,
+                    excerpt=cells["excerpt"],
+                    location=cells.get("location", ""),
+                    coder=coder,
+                    note=cells.get("note", ""),
+                    file=file,
+                    row=row,
+                )
+            )
+    if problems:
+        raise SheetError("The coding sheets have mistakes", problems)
+    return excerpts
+
+
+def read_characteristics(
+    path: str | os.PathLike, names: Sequence[str], studies: StudyIndex
+) -> dict[str, dict[str, str]]:
+    """Study id -> its characteristics (the columns declared in config); all problems at once."""
+    sheet = read_sheet(path)
+    file = sheet.file
+    problems = list(sheet.problems)
+    declared = [column_name(n) for n in names]
+    if "study_id" not in sheet.columns:
+        problems.append(
+            Problem(file, "this column is missing", row=1, column="study_id", hint=TO_CODE_HINT)
+        )
+    for name in sheet.columns:
+        if name != "study_id" and name not in declared:
+            problems.append(
+                Problem(
+                    file,
+                    "this column is not a characteristic declared in config",
+                    row=1,
+                    column=name,
+                    hint="Add it to extraction.characteristics in config/config.yaml, "
+                    "or delete the column",
+                )
+            )
+    for name in declared:
+        if name not in sheet.columns:
+            problems.append(
+                Problem(
+                    file,
+                    "this characteristic is declared in config but has no column",
+                    row=1,
+                    column=name,
+                    hint="Add the column, or remove it from extraction.characteristics",
+                )
+            )
+    if problems:
+        raise SheetError(f"{file} has mistakes", problems)
+    found: dict[str, dict[str, str]] = {}
+    first_row: dict[str, int] = {}
+    for row, cells in sheet.rows:
+        study, problem = studies.check(cells["study_id"], file, row)
+        if problem:
+            problems.append(problem)
+            continue
+        assert study is not None
+        if study in found:
+            problems.append(
+                Problem(
+                    file,
+                    f"study {study} already has characteristics in row {first_row[study]}",
+                    row,
+                    "study_id",
+                    cells["study_id"],
+                    hint="Keep one row per study",
+                )
+            )
+            continue
+        first_row[study] = row
+        found[study] = {name: cells[column_name(name)] for name in names}
+    if problems:
+        raise SheetError(f"{file} has mistakes", problems)
+    return found

@@ -1,0 +1,209 @@
+"""The thematic tables of the paper, each in CSV, Markdown, LaTeX (booktabs) and HTML.
+
+- themes_by_kind: per theme, how many included studies report it as each kind, and how
+  many excerpts were coded (an excerpt two coders both coded counts once).
+- evidence_matrix: included studies by themes, with a mark per kind reported.
+- quotes: up to ``quotes_per_cell`` illustrative excerpts per theme and kind.
+- characteristics: the characteristics of the included studies.
+- excluded_studies: studies excluded at full text, with reasons (PRISMA 2020 item 16b).
+
+A study counts under a theme and kind when any coder coded it there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from prismake.csvio import read_table
+from prismake.extraction.citations import citation_labels
+from prismake.extraction.codebook import Codebook, load_codebook
+from prismake.tableformats import write_formats
+
+TABLE_NAMES: tuple[str, ...] = (
+    "themes_by_kind",
+    "evidence_matrix",
+    "quotes",
+    "characteristics",
+    "excluded_studies",
+)
+
+
+def excerpt_key(text: str) -> str:
+    """An excerpt as compared across coders: spacing, case and surrounding quotes ignored."""
+    return re.sub(r"\s+", " ", str(text).strip().strip("\"'“”‘’«»")).casefold()
+
+
+def _distinct_excerpts(coded: pd.DataFrame) -> pd.DataFrame:
+    """One row per study, theme, kind and excerpt: the same passage from two coders once."""
+    keyed = coded.assign(_key=coded["excerpt"].map(excerpt_key))
+    return keyed.drop_duplicates(["study_id", "theme", "kind", "_key"])
+
+
+def themes_by_kind(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """One row per theme (and a total row): studies and excerpts for each kind."""
+    distinct = _distinct_excerpts(coded)
+    rows = []
+    for theme_id, label in [(t.id, t.label) for t in codebook.themes] + [(None, "Any theme")]:
+        part = distinct if theme_id is None else distinct[distinct["theme"] == theme_id]
+        row: dict[str, object] = {"Theme": label}
+        for kind in codebook.kinds:
+            cell = part[part["kind"] == kind.id]
+            row[f"{kind.label}: studies"] = cell["study_id"].nunique()
+            row[f"{kind.label}: excerpts"] = len(cell)
+        row["Any kind: studies"] = part["study_id"].nunique()
+        row["Any kind: excerpts"] = len(part)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def evidence_matrix(
+    coded: pd.DataFrame, included: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """Included studies (label order) by themes; each cell lists the marks of the kinds."""
+    present = set(zip(coded["study_id"], coded["theme"], coded["kind"], strict=True))
+    rows = []
+    for study_id, label in zip(included["study_id"], included["citation_label"], strict=True):
+        row = {"Study": label}
+        for theme in codebook.themes:
+            marks = [k.mark for k in codebook.kinds if (study_id, theme.id, k.id) in present]
+            row[theme.label] = " ".join(marks)
+        row["Themes"] = sum(1 for t in codebook.themes if row[t.label])
+        rows.append(row)
+    columns = ["Study", *(t.label for t in codebook.themes), "Themes"]
+    return pd.DataFrame(rows, columns=columns).astype({"Themes": int})
+
+
+def quotes(coded: pd.DataFrame, codebook: Codebook, per_cell: int) -> pd.DataFrame:
+    """Up to ``per_cell`` excerpts per theme and kind, each from a different study if it can.
+
+    The choice is deterministic: studies with more excerpts in the cell first (then by
+    label), one excerpt per study in turn, a study's excerpts in the order of coded.csv.
+    """
+    distinct = _distinct_excerpts(coded)
+    rows = []
+    for theme in codebook.themes:
+        for kind in codebook.kinds:
+            cell = distinct[(distinct["theme"] == theme.id) & (distinct["kind"] == kind.id)]
+            by_study = {label: group for label, group in cell.groupby("citation_label", sort=True)}
+            order = sorted(by_study, key=lambda label: (-len(by_study[label]), label))
+            chosen: list[pd.Series] = []
+            depth = 0
+            while len(chosen) < per_cell and any(len(by_study[s]) > depth for s in order):
+                for label in order:
+                    if len(chosen) < per_cell and len(by_study[label]) > depth:
+                        chosen.append(by_study[label].iloc[depth])
+                depth += 1
+            for excerpt in chosen:
+                rows.append(
+                    {
+                        "Theme": theme.label,
+                        "Kind": kind.label,
+                        "Excerpt": excerpt["excerpt"],
+                        "Study": excerpt["citation_label"],
+                        "Location": excerpt["location"],
+                    }
+                )
+    return pd.DataFrame(rows, columns=["Theme", "Kind", "Excerpt", "Study", "Location"])
+
+
+def _casefold(column: pd.Series) -> pd.Series:
+    """Sort key: 'van der Berg' among the V's, not after every capital letter."""
+    return column.astype(str).str.casefold()
+
+
+def _heading(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def characteristics_table(characteristics: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """The characteristics sheet as checked by extract, in label order, for the paper."""
+    frame = characteristics.sort_values(["citation_label", "study_id"], key=_casefold)
+    table = pd.DataFrame({"Study": frame["citation_label"]})
+    for name in names:
+        table[_heading(name)] = frame[name] if name in frame.columns else ""
+    return table.reset_index(drop=True)
+
+
+def excluded_studies(
+    decisions: pd.DataFrame, studies: pd.DataFrame, taken_labels: Iterable[str]
+) -> pd.DataFrame:
+    """Studies excluded at full text, labelled apart from the included ones, with reasons."""
+    excluded_ids = decisions.loc[decisions["decision"] == "exclude", ["study_id", "reason"]]
+    frame = excluded_ids.merge(studies, on="study_id", how="left").fillna("")
+    labels = citation_labels(frame.to_dict("records"), taken=taken_labels)
+    table = pd.DataFrame(
+        {
+            "Study": frame["study_id"].map(labels),
+            "Title": frame["title"],
+            "Reason for exclusion": frame["reason"],
+        }
+    )
+    return table.sort_values(["Study", "Title"], key=_casefold).reset_index(drop=True)
+
+
+CAPTIONS = {
+    "themes_by_kind": (
+        "Themes by kind: number of included studies reporting each theme as {kinds} "
+        "(studies), and number of coded excerpts (excerpts)."
+    ),
+    "evidence_matrix": "Evidence matrix: themes reported by each included study ({legend}).",
+    "quotes": "Illustrative excerpts for each theme and kind.",
+    "characteristics": "Characteristics of the included studies.",
+    "excluded_studies": "Studies excluded at full-text assessment, with reasons.",
+}
+WIDTHS = {
+    "evidence_matrix": {},
+    "quotes": {"Excerpt": "7cm", "Theme": "2.6cm"},
+    "excluded_studies": {"Title": "8cm", "Reason for exclusion": "4cm"},
+}
+
+
+def _outputs_by_table(outputs: Sequence[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for out in outputs:
+        stem = Path(out).stem
+        if stem not in TABLE_NAMES:
+            raise ValueError(f"not a thematic table: {out}")
+        grouped.setdefault(stem, []).append(out)
+    return grouped
+
+
+def write_thematic_tables(
+    *,
+    codebook_path: str,
+    coded_path: str,
+    characteristics_path: str,
+    included_path: str,
+    decisions_path: str,
+    studies_path: str,
+    extraction: dict,
+    outputs: list[str],
+) -> None:
+    """Write each table named by an output's file stem, in the format of its extension."""
+    codebook = load_codebook(codebook_path)
+    coded = read_table(coded_path, columns=["citation_label", "location"])
+    included = read_table(included_path)
+    names = list(extraction.get("characteristics", []))
+    kind_words = [f"a {k.label.lower()}" for k in codebook.kinds]
+    kinds = " or ".join(filter(None, [", ".join(kind_words[:-1]), kind_words[-1]]))
+    legend = "; ".join(f"{k.mark} = {k.label.lower()}" for k in codebook.kinds)
+    for name, paths in _outputs_by_table(outputs).items():
+        if name == "themes_by_kind":
+            table = themes_by_kind(coded, codebook)
+        elif name == "evidence_matrix":
+            table = evidence_matrix(coded, included, codebook)
+        elif name == "quotes":
+            table = quotes(coded, codebook, int(extraction.get("quotes_per_cell", 2)))
+        elif name == "characteristics":
+            characteristics = read_table(characteristics_path)
+            table = characteristics_table(characteristics, names)
+        else:
+            decisions = read_table(decisions_path, columns=["study_id", "decision", "reason"])
+            studies = read_table(studies_path, columns=["title", "authors", "authors_norm", "year"])
+            table = excluded_studies(decisions, studies, included["citation_label"])
+        caption = CAPTIONS[name].format(kinds=kinds, legend=legend)
+        write_formats(table, paths, caption=caption, label=f"tab:{name}", widths=WIDTHS.get(name))
