@@ -17,6 +17,18 @@ STAGES = list(config["screening"]["stages"])
 PACKAGE = Path(prismake.__file__).parent
 
 
+# Under a cluster profile (workflow/profiles/slurm) these run on the submitting machine:
+# the checkpoint that appends to the reviewers' sheets, and rules that read only counts or
+# the included studies (seconds at any review size, not worth a wait in the queue).
+localrules:
+    all,
+    screening_sheets,
+    prisma_diagram,
+    thematic_tables,
+    thematic_figures,
+    included_references,
+
+
 def code_version(*parts):
     """A hash of the package modules a rule runs, so a code change re-runs the rule.
 
