@@ -1,0 +1,167 @@
+"""PRISMA.csv in the format of the PRISMA2020 R package and its Shiny app.
+
+The rows, boxes and wording follow the package's template (inst/extdata/PRISMA.csv of
+prisma-flowdiagram/PRISMA2020): columns ``data, node, box, description, boxtext,
+tooltips, url, n``; ``NA`` marks an empty cell as in the template, because the package
+tests ``is.na``. Lists (per database, per reason) use its ``Name, n; Name, n`` form, so
+commas and semicolons inside a name are replaced by spaces.
+
+Other methods have three slots in the package (websites, organisations, citation
+searching). Each other-method search goes to the slot its name suggests (citation /
+reference / snowball -> citation searching; web / google / internet -> websites; anything
+else -> organisations); a used slot's box text lists the searches it holds.
+The package has no "awaiting a decision" box: when studies are still pending, the
+numbers of PRISMA.csv do not add up until the decisions are made (counts.csv has them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from prismake.prisma.counts import Box
+
+PRISMA_CSV_COLUMNS = ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
+NA = "NA"
+
+_DBR_EXCL = "Reports excluded (databases and registers)"
+_OTHER_EXCL = "Reports excluded (other)"
+_REASONS_HELP = (
+    ": [separate reasons and numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]"
+)
+
+# data, node, box, description, boxtext, tooltips, url: the package template, in its order.
+TEMPLATE: list[tuple[str, str, str, str, str, str, str]] = [
+    (NA, "node4", "prevstud", "Grey title box; Previous studies", "Previous studies",
+     "Grey title box; Previous studies", "prevstud.html"),
+    ("previous_studies", "node5", "box1", "Studies included in previous version of review",
+     "Studies included in previous version of review",
+     "Studies included in previous version of review", "previous_studies.html"),
+    ("previous_reports", NA, "box1", "Reports of studies included in previous version of review",
+     "Reports of studies included in previous version of review", NA, "previous_reports.html"),
+    (NA, "node6", "newstud",
+     "Yellow title box; Identification of new studies via databases and registers",
+     "Identification of new studies via databases and registers",
+     "Yellow title box; Identification of new studies via databases and registers",
+     "newstud.html"),
+    ("database_results", "node7", "box2", "Records identified from: Databases", "Databases",
+     "Records identified from: Databases and Registers", "database_results.html"),
+    ("database_specific_results", NA, "box2", "Records identified from: specific databases",
+     "Specific Databases", NA, "database_results.html"),
+    ("register_results", NA, "box2", "Records identified from: Registers", "Registers", NA, NA),
+    ("register_specific_results", NA, "box2", "Records identified from: specific registers",
+     "Specific Registers", NA, "database_results.html"),
+    (NA, "node16", "othstud", "Grey title box; Identification of new studies via other methods",
+     "Identification of new studies via other methods",
+     "Grey title box; Identification of new studies via other methods", "othstud.html"),
+    ("website_results", "node17", "box11", "Records identified from: Websites", "Websites",
+     "Records identified from: Websites, Organisations and Citation Searching",
+     "website_results.html"),
+    ("organisation_results", "", "box11", "Records identified from: Organisations",
+     "Organisations", NA, NA),
+    ("citations_results", NA, "box11", "Records identified from: Citation searching",
+     "Citation searching", NA, NA),
+    ("duplicates", "node8", "box3", "Duplicate records", "Duplicate records",
+     "Duplicate records", "duplicates.html"),
+    ("excluded_automatic", NA, "box3", "Records marked as ineligible by automation tools",
+     "Records marked as ineligible by automation tools", NA, NA),
+    ("excluded_other", NA, "box3", "Records removed for other reasons",
+     "Records removed for other reasons", NA, NA),
+    ("records_screened", "node9", "box4", "Records screened (databases and registers)",
+     "Records screened", "Records screened (databases and registers)", "records_screened.html"),
+    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)",
+     "Records excluded", "Records excluded (databases and registers)", "records_excluded.html"),
+    ("dbr_sought_reports", "node11", "box6",
+     "Reports sought for retrieval (databases and registers)", "Reports sought for retrieval",
+     "Reports sought for retrieval (databases and registers)", "dbr_sought_reports.html"),
+    ("dbr_notretrieved_reports", "node12", "box7",
+     "Reports not retrieved (databases and registers)", "Reports not retrieved",
+     "Reports not retrieved (databases and registers)", "dbr_notretrieved_reports.html"),
+    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)",
+     "Reports sought for retrieval", "Reports sought for retrieval (other)",
+     "other_sought_reports.html"),
+    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)",
+     "Reports not retrieved", "Reports not retrieved (other)", "other_notretrieved_reports.html"),
+    ("dbr_assessed", "node13", "box8",
+     "Reports assessed for eligibility (databases and registers)",
+     "Reports assessed for eligibility",
+     "Reports assessed for eligibility (databases and registers)", "dbr_assessed.html"),
+    ("dbr_excluded", "node14", "box9", _DBR_EXCL + _REASONS_HELP, "Reports excluded",
+     _DBR_EXCL, "dbrexcludedrecords.html"),
+    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)",
+     "Reports assessed for eligibility", "Reports assessed for eligibility (other)",
+     "other_assessed.html"),
+    ("other_excluded", "node21", "box15", _OTHER_EXCL + _REASONS_HELP, "Reports excluded",
+     _OTHER_EXCL, "other_excluded.html"),
+    ("new_studies", "node15", "box10", "New studies included in review",
+     "New studies included in review", "New studies included in review", "new_studies.html"),
+    ("new_reports", NA, "box10", "Reports of new included studies",
+     "Reports of new included studies", NA, NA),
+    ("total_studies", "node22", "box16", "Total studies included in review",
+     "Total studies included in review", "Total studies included in review",
+     "total_studies.html"),
+    ("total_reports", NA, "box16", "Reports of total included studies",
+     "Reports of total included studies", NA, NA),
+    ("identification", "node1", "identification", "Blue identification box", "Identification",
+     "Blue identification box", "identification.html"),
+    ("screening", "node2", "screening", "Blue screening box", "Screening",
+     "Blue screening box", "screening.html"),
+    ("included", "node3", "included", "Blue included box", "Included", "Blue included box",
+     "included.html"),
+]  # fmt: skip
+
+_SLOTS = {
+    "citations_results": re.compile(r"citation|reference|snowball|cited", re.IGNORECASE),
+    "website_results": re.compile(r"web|google|internet|online", re.IGNORECASE),
+}
+
+
+def other_method_slot(name: str) -> str:
+    """The package slot (website/organisation/citations_results) for an other-method name."""
+    for slot, pattern in _SLOTS.items():
+        if pattern.search(name):
+            return slot
+    return "organisation_results"
+
+
+def _list_item(name: str) -> str:
+    return " ".join(re.sub(r"[,;]", " ", name).split())
+
+
+def _pairs(items: Sequence[tuple[str, int]]) -> str:
+    """The package's list form: ``Name, n; Name, n``."""
+    return "; ".join(f"{_list_item(name)}, {n}" for name, n in items)
+
+
+def prisma_csv_frame(rows: Sequence[Box]) -> pd.DataFrame:
+    """The PRISMA2020 package table for the counts of counts.csv."""
+    n = {b.key: b.n for b in rows}
+
+    def detail(prefix: str) -> list[tuple[str, int]]:
+        return [(b.label, b.n) for b in rows if b.key.startswith(prefix + ":")]
+
+    values: dict[str, str] = {key: str(value) for key, value in n.items()}
+    values["database_specific_results"] = _pairs(detail("database_specific"))
+    values["register_specific_results"] = _pairs(detail("register_specific"))
+    values["dbr_excluded"] = _pairs(detail("dbr_excluded_reason"))
+    values["other_excluded"] = _pairs(detail("other_excluded_reason"))
+    slot_names: dict[str, list[str]] = {}
+    slot_totals: dict[str, int] = {}
+    for name, count in detail("other_specific"):
+        slot = other_method_slot(name)
+        slot_names.setdefault(slot, []).append(name)
+        slot_totals[slot] = slot_totals.get(slot, 0) + count
+    table = []
+    for data, node, box, description, boxtext, tooltips, url in TEMPLATE:
+        if data in ("website_results", "organisation_results", "citations_results"):
+            value = str(slot_totals.get(data, 0))
+            if data in slot_names:
+                boxtext = ", ".join(slot_names[data])
+        elif data in values:
+            value = values[data]
+        else:
+            value = "0"
+        table.append((data, node, box, description, boxtext, tooltips, url, value))
+    return pd.DataFrame(table, columns=PRISMA_CSV_COLUMNS)
