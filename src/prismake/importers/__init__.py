@@ -77,8 +77,8 @@ def parse_text(
                 file,
                 "its format is not one prismake recognises",
                 line=1,
-                hint=f"Export it again as RIS, MEDLINE, BibTeX or CSV, or set `format:` for "
-                f"this search to one of: {', '.join(FORMATS)}.",
+                hint=f"Export it again as RIS, MEDLINE, BibTeX or CSV, or name its format "
+                f"(`format:` in config, --format on the command line): {', '.join(FORMATS)}.",
             )
         fmt = found
     if fmt not in _PARSERS:

@@ -18,7 +18,7 @@ from prismake.records import MULTI_SEPARATOR, normalise_author, normalise_doi
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*pagination(\s*-?\s*specified)?\s*$")
+_NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
 
 _norm_author = lru_cache(maxsize=262_144)(normalise_author)
 

@@ -1,0 +1,64 @@
+"""``prismake import FILE [FILE ...] --output records.csv [--format FMT]``.
+
+Reads each file as one search named after the file (``Scopus export.ris`` -> search
+``Scopus_export``), writes all records to one CSV and prints each file's report. A file
+that cannot be read raises ``ImportFileError``; prismake.cli prints it as one paragraph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from prismake.csvio import write_table
+from prismake.importers import read_file, records_frame
+from prismake.importers.detect import FORMATS
+from prismake.importers.report import render_report, summary_line
+from prismake.progress import Progress
+from prismake.records import RECORD_COLUMNS
+
+
+def search_name(path: str, taken: set[str]) -> str:
+    """A search name from a file stem: letters, digits and _, unique among ``taken``."""
+    stem = re.sub(r"[^A-Za-z0-9_]+", "_", Path(path).stem).strip("_") or "search"
+    if not stem[0].isalnum() or stem[0] == "_":
+        stem = f"s{stem}"
+    name, n = stem, 2
+    while name in taken:
+        name, n = f"{stem}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="database export files")
+    parser.add_argument(
+        "--output", "-o", required=True, help="the records CSV to write (UTF-8, one row a record)"
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        default="auto",
+        choices=("auto", *FORMATS),
+        help="the format of every FILE (default: detected from each file's content)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    taken: set[str] = set()
+    frames = []
+    with Progress("import", unit="records") as progress:
+        for path in args.files:
+            name = search_name(path, taken)
+            result = read_file(path, args.format)
+            frames.append(records_frame(name, name, result.records, progress))
+            sys.stdout.write(render_report(result, {"name": name}) + "\n")
+            print(summary_line(result, name), file=sys.stderr)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    write_table(frame, args.output, columns=RECORD_COLUMNS)
+    print(f"Wrote {len(frame):,} records to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,356 @@
+"""Spreadsheet-style exports: Scopus CSV, Embase CSV, PubMed CSV, WoS tab-delimited, and
+any other CSV through a column mapping in config.
+
+Rows are read with the csv module (quoted cells may hold newlines, so every record keeps
+the line it starts on). A ragged row is still read: with fewer cells than the header the
+missing cells are empty; with more (Scopus adds a "Funding Text 2" cell the header lacks)
+the first half of the columns is read from the left and the second half from the right,
+which keeps both the title block and the trailing ids (EID, PubMed ID) in place. Every
+ragged row is named in the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from urllib.parse import unquote
+
+from prismake.errors import ImportFileError
+from prismake.importers import wos
+from prismake.importers.normalise import (
+    first_doi,
+    issn_isbn,
+    join_pages,
+    make_record,
+    missing_reason,
+    record_type,
+)
+from prismake.importers.result import ImportResult, Record, Skipped
+
+Row = dict[str, str]
+
+csv.field_size_limit(1 << 30)
+
+
+def _rows(
+    text: str, file: str, result: ImportResult, delimiter: str | None = None, quoting: int = 0
+) -> Iterator[tuple[int, Row]]:
+    """``(line, row)`` per data row, keyed by lower-cased header; ragged rows noted."""
+    if delimiter is None:
+        first = text.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        delimiter = max(counts, key=lambda d: counts[d])
+    reader = csv.reader(
+        io.StringIO(text), delimiter=delimiter, quoting=quoting or csv.QUOTE_MINIMAL
+    )
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(file, "the file is empty") from None
+    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    width = len(header)
+    half = width // 2
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            n = len(cells)
+            if n != width:
+                extra = cells[width:] if n > width else []
+                if n > width and not any(c.strip() for c in extra):
+                    cells = cells[:width]
+                elif n > width:
+                    cells = cells[:half] + cells[n - (width - half) :]
+                    result.notes.append(
+                        Skipped(
+                            line,
+                            f"row has {n} cells but the header has {width}: the first {half} "
+                            f"columns were read from the left, the other {width - half} from "
+                            "the right",
+                        )
+                    )
+                else:
+                    result.notes.append(
+                        Skipped(
+                            line,
+                            f"row has {n} cells but the header has {width}: the "
+                            f"last {width - n} columns were read as empty",
+                        )
+                    )
+                    cells = cells + [""] * (width - n)
+            yield line, dict(zip(header, cells, strict=True))
+    except csv.Error as error:
+        raise ImportFileError(
+            file,
+            f"the CSV cannot be read ({error})",
+            line=reader.line_num,
+            hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).",
+        ) from None
+
+
+def _parse(
+    text: str,
+    file: str,
+    fmt: str,
+    to_record: Callable[[Row, int], Record],
+    delimiter: str | None = None,
+    quoting: int = 0,
+) -> ImportResult:
+    result = ImportResult(file=file, format=fmt, encoding="")
+    for line, row in _rows(text, file, result, delimiter, quoting):
+        record = to_record(row, line)
+        reason = missing_reason(record)
+        if reason:
+            result.skipped.append(Skipped(line, f"row skipped: {reason}"))
+        else:
+            result.records.append(record)
+    return result
+
+
+def _get(row: Row, *names: str) -> str:
+    for name in names:
+        value = row.get(name)
+        if value and value.strip():
+            return value.strip()
+    return ""
+
+
+def split_author_list(text: str) -> list[str]:
+    """Authors from one cell: "A; B", "Surname I.J., Other K." or "Lim SM, Xu L"."""
+    text = text.strip().rstrip(";")
+    if not text:
+        return []
+    if ";" in text:
+        return [p.strip() for p in text.split(";") if p.strip()]
+    if re.search(r"\.,\s", text):
+        return [p.strip() for p in re.split(r"(?<=\.),\s*", text) if p.strip()]
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if parts and all(re.fullmatch(r"[^,]+ [A-Z]{1,4}\.?", p) for p in parts):
+        return [p.rstrip(".") if p.endswith(".") and p == parts[-1] else p for p in parts]
+    return [text]
+
+
+def _keywords(*cells: str) -> list[str]:
+    out: list[str] = []
+    for cell in cells:
+        if cell:
+            # commas inside brackets belong to the term: "cyst (diagnosis, surgery)"
+            sep = r"\s*;\s*" if ";" in cell else r"\s*,\s*(?![^()]*\))"
+            out += re.split(sep, cell)
+    return out
+
+
+def scopus_record(row: Row, line: int) -> Record:
+    """Scopus CSV columns to record columns."""
+    link = _get(row, "link")
+    eid = _get(row, "eid")
+    issn, isbn = issn_isbn([_get(row, "issn"), _get(row, "isbn")])
+    pages = join_pages(_get(row, "page start"), _get(row, "page end")) or _get(row, "art. no.")
+    return make_record(
+        line=line,
+        title=_get(row, "title"),
+        authors=split_author_list(_get(row, "authors", "author full names")),
+        year=_get(row, "year"),
+        journal=_get(row, "source title"),
+        volume=_get(row, "volume"),
+        issue=_get(row, "issue"),
+        pages=pages,
+        doi=first_doi([_get(row, "doi")]),
+        abstract=_get(row, "abstract"),
+        keywords=_keywords(_get(row, "author keywords"), _get(row, "index keywords")),
+        urls=[link] if link else [],
+        issn=issn,
+        isbn=isbn,
+        language=_get(row, "language of original document"),
+        type=record_type(_get(row, "document type")),
+        pmid=_get(row, "pubmed id"),
+        scopus_eid=eid if eid.startswith("2-s2.0-") else "",
+    )
+
+
+_CITATION = re.compile(r";\s*([^(:;]+?)?\s*(?:\(([^)]*)\))?\s*:\s*([^.\s]+)")
+
+
+def pubmed_record(row: Row, line: int) -> Record:
+    """PubMed "Save > CSV" columns; volume, issue and pages come from the Citation."""
+    citation = _get(row, "citation")
+    volume = issue = pages = ""
+    match = _CITATION.search(citation)
+    if match:
+        volume, issue, pages = (g or "" for g in match.groups())
+    pmid = _get(row, "pmid")
+    return make_record(
+        line=line,
+        title=_get(row, "title"),
+        authors=split_author_list(_get(row, "authors")),
+        year=_get(row, "publication year", "create date"),
+        journal=_get(row, "journal/book"),
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=first_doi([_get(row, "doi"), citation]),
+        urls=[f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"] if pmid.isdigit() else [],
+        type="article",
+        pmid=pmid,
+    )
+
+
+_EMBASE_SOURCE = re.compile(
+    r"^(?P<journal>.*?)\s*\((?P<year>\d{4})\)\s*(?P<volume>[^:\s(]*)(?::(?P<issue>[^\s(]*))?"
+    r"\s*(?:\((?P<pages>[^)]*)\))?"
+)
+
+
+def embase_record(row: Row, line: int) -> Record:
+    """embase.com CSV; journal, year, volume, issue and pages come from "Source"."""
+    source = _get(row, "source")
+    parts = {"journal": source, "year": "", "volume": "", "issue": "", "pages": ""}
+    match = _EMBASE_SOURCE.match(source)
+    if match:
+        parts = {k: v or "" for k, v in match.groupdict().items()}
+    link = _get(row, "open url link", "full text link", "embase link")
+    doi_cell = _get(row, "doi")
+    in_link = re.search(r"doi[:=]([^&\s]+)", unquote(link))
+    doi = first_doi([doi_cell, in_link.group(1) if in_link else ""])
+    return make_record(
+        line=line,
+        title=_get(row, "title", "original title"),
+        authors=split_author_list(_get(row, "author names")),
+        year=parts["year"] or _get(row, "publication year"),
+        journal=parts["journal"],
+        volume=parts["volume"],
+        issue=parts["issue"],
+        pages=parts["pages"],
+        doi=doi,
+        abstract=_get(row, "abstract", "original abstract"),
+        keywords=_keywords(_get(row, "keywords")),
+        urls=[link] if link else [],
+        issn=issn_isbn([_get(row, "issn")])[0],
+        language=_get(row, "article language", "language"),
+        type=record_type(_get(row, "publication type") or "article"),
+        pmid=_get(row, "medline pmid", "pubmed id", "pmid"),
+        accession_number=_get(row, "embase accession id", "accession number"),
+    )
+
+
+_WOS_LISTS = {"au", "af", "ca", "ba", "bf", "ed", "gp"}
+
+
+def wos_tab_record(row: Row, line: int) -> Record:
+    """WoS tab-delimited: the same two-letter codes as WoS plain text, one per column."""
+    fields: dict[str, list[str]] = {}
+    for code, value in row.items():
+        value = value.strip()
+        if not value:
+            continue
+        if code in _WOS_LISTS:
+            fields[code.upper()] = [v.strip() for v in value.split(";") if v.strip()]
+        else:
+            fields[code.upper()] = [value]
+    return wos.to_record(fields, line)
+
+
+# Generic CSV: record field -> column names tried (lower case) when config gives none.
+GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "article title", "document title", "primary title"),
+    "authors": ("authors", "author", "author names", "author(s)"),
+    "year": ("year", "publication year", "py", "date", "publication date"),
+    "journal": ("journal", "source title", "source", "publication title", "journal/book"),
+    "volume": ("volume", "vol"),
+    "issue": ("issue", "number", "no"),
+    "pages": ("pages", "page", "page range"),
+    "doi": ("doi",),
+    "abstract": ("abstract",),
+    "keywords": ("keywords", "author keywords", "subject"),
+    "url": ("url", "link"),
+    "issn": ("issn",),
+    "isbn": ("isbn",),
+    "language": ("language",),
+    "type": ("type", "document type", "item type"),
+    "pmid": ("pmid", "pubmed id"),
+}
+
+
+def parse_generic(text: str, file: str, columns: dict[str, str] | None = None) -> ImportResult:
+    """Any CSV: ``columns`` (from config) says which column holds which field."""
+    result = ImportResult(file=file, format="csv", encoding="")
+    mapping = {k: v.strip().lower() for k, v in (columns or {}).items()}
+    rows = _rows(text, file, result)
+    resolved: dict[str, str] | None = None
+    for line, row in rows:
+        if resolved is None:
+            resolved = _resolve(mapping, list(row), file)
+        record = make_record(
+            line=line,
+            title=row.get(resolved.get("title", ""), ""),
+            authors=split_author_list(row.get(resolved.get("authors", ""), "")),
+            year=row.get(resolved.get("year", ""), ""),
+            journal=row.get(resolved.get("journal", ""), ""),
+            volume=row.get(resolved.get("volume", ""), ""),
+            issue=row.get(resolved.get("issue", ""), ""),
+            pages=row.get(resolved.get("pages", ""), ""),
+            doi=first_doi([row.get(resolved.get("doi", ""), "")]),
+            abstract=row.get(resolved.get("abstract", ""), ""),
+            keywords=_keywords(row.get(resolved.get("keywords", ""), "")),
+            urls=[u for u in [row.get(resolved.get("url", ""), "")] if u],
+            issn=row.get(resolved.get("issn", ""), ""),
+            isbn=row.get(resolved.get("isbn", ""), ""),
+            language=row.get(resolved.get("language", ""), ""),
+            type=record_type(row.get(resolved.get("type", ""), "")),
+            pmid=row.get(resolved.get("pmid", ""), ""),
+        )
+        reason = missing_reason(record)
+        if reason:
+            result.skipped.append(Skipped(line, f"row skipped: {reason}"))
+        else:
+            result.records.append(record)
+    return result
+
+
+def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str, str]:
+    resolved: dict[str, str] = {}
+    for name, column in mapping.items():
+        if column not in header:
+            raise ImportFileError(
+                file,
+                f"the column mapping says {name} is in column {column!r}, which the file lacks",
+                line=1,
+                hint=f"The header has: {', '.join(header)}. Fix `columns:` for this search.",
+            )
+        resolved[name] = column
+    for name, candidates in GENERIC_COLUMNS.items():
+        if name not in resolved:
+            for candidate in candidates:
+                if candidate in header:
+                    resolved[name] = candidate
+                    break
+    if "title" not in resolved:
+        raise ImportFileError(
+            file,
+            "no column holds the titles",
+            line=1,
+            hint="Add `columns: {title: <column name>, authors: ..., year: ...}` to this "
+            "search in config/config.yaml.",
+        )
+    return resolved
+
+
+def parse_scopus(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "scopus_csv", scopus_record)
+
+
+def parse_pubmed(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "pubmed_csv", pubmed_record)
+
+
+def parse_embase(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "embase_csv", embase_record)
+
+
+def parse_wos_tab(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "wos_tab", wos_tab_record, delimiter="\t", quoting=csv.QUOTE_NONE)
