@@ -1,0 +1,99 @@
+"""Sheets read as Excel and LibreOffice save them, and rows appended without touching theirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prismake.screening.sheets import append_rows, is_sheet_file, new_sheet_bytes, read_sheet
+
+COLUMNS = ("study_id", "title", "decision", "reason", "note")
+
+
+def _decisions(path: Path) -> dict[str, str]:
+    sheet = read_sheet(path)
+    assert sheet.problems == []
+    return {sheet.cell(c, "study_id"): sheet.cell(c, "decision") for _, c in sheet.rows}
+
+
+def test_excel_semicolon_crlf_sheet_with_moved_columns_and_blank_rows_is_read(tmp_path):
+    path = tmp_path / "alice.csv"
+    text = (
+        "Decision;Note;Study ID;Title;My own column\r\n"
+        " Include ;;S-aaaaaaaaaa;Étude; x\r\n"
+        ";;;;\r\n"
+        "\r\n"
+        'no;too old;S-bbbbbbbbbb;"Title; with a semicolon";\r\n'
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    sheet = read_sheet(path)
+    assert sheet.delimiter == ";" and sheet.newline == "\r\n" and sheet.encoding == "utf-8-sig"
+    assert [row for row, _ in sheet.rows] == [2, 5]  # blank rows skipped, numbers as shown
+    assert _decisions(path) == {"S-aaaaaaaaaa": "Include", "S-bbbbbbbbbb": "no"}
+
+
+def test_cp1252_sheet_saved_by_older_excel_is_read_with_its_accents(tmp_path):
+    path = tmp_path / "ben.csv"
+    path.write_bytes(
+        "study_id,title,decision\r\nS-aaaaaaaaaa,Coproducción,exclude\r\n".encode("cp1252")
+    )
+    sheet = read_sheet(path)
+    assert sheet.encoding == "cp1252"
+    assert sheet.cell(sheet.rows[0][1], "title") == "Coproducción"
+
+
+def test_utf16_tab_separated_unicode_text_sheet_is_read(tmp_path):
+    path = tmp_path / "ben.csv"
+    path.write_bytes("study_id\tdecision\r\nS-aaaaaaaaaa\tmaybe\r\n".encode("utf-16"))
+    assert _decisions(path) == {"S-aaaaaaaaaa": "maybe"}
+
+
+def test_sheet_without_study_id_column_is_a_problem_naming_row_one(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_text("id,decision\nS-aaaaaaaaaa,include\n", encoding="utf-8")
+    sheet = read_sheet(path)
+    assert len(sheet.problems) == 1
+    assert sheet.problems[0].row == 1 and "study_id" in sheet.problems[0].message
+
+
+def test_row_with_an_unquoted_separator_is_reported_not_misread(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_text("study_id,decision,note\nS-aaaaaaaaaa,exclude,old, and small\n")
+    sheet = read_sheet(path)
+    assert [p.row for p in sheet.problems] == [2]
+    assert "4 cells" in sheet.problems[0].message
+
+
+def test_appending_keeps_every_existing_byte_and_the_sheets_own_dialect(tmp_path):
+    path = tmp_path / "alice.csv"
+    original = "Note;Decision;Study ID;Title\r\nmine;include;S-aaaaaaaaaa;Été\r\n".encode("cp1252")
+    path.write_bytes(original)
+    data, lost = append_rows(
+        read_sheet(path), [{"study_id": "S-cccccccccc", "title": "Ünïcode; ☃", "decision": ""}]
+    )
+    assert data.startswith(original)
+    assert data[len(original) :] == ';;S-cccccccccc;"Ünïcode; ?"\r\n'.encode("cp1252")
+    assert lost == 1  # the snowman cannot be written in cp1252
+
+
+def test_appending_to_a_sheet_without_a_final_line_end_starts_a_new_line(tmp_path):
+    path = tmp_path / "alice.csv"
+    path.write_bytes(b"study_id,decision\nS-aaaaaaaaaa,include")
+    data, _ = append_rows(read_sheet(path), [{"study_id": "S-bbbbbbbbbb"}])
+    assert data == b"study_id,decision\nS-aaaaaaaaaa,include\nS-bbbbbbbbbb,\n"
+
+
+def test_text_from_imported_records_cannot_run_as_a_formula_in_new_rows(tmp_path):
+    data = new_sheet_bytes(COLUMNS, [{"study_id": "S-aaaaaaaaaa", "title": "=HYPERLINK(1)"}])
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"'=HYPERLINK(1)" in data
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"study_id,title\n")
+    appended, _ = append_rows(read_sheet(path), [{"study_id": "S-b", "title": "@SUM(A1)"}])
+    assert appended.endswith(b"S-b,'@SUM(A1)\n")
+
+
+def test_spreadsheet_lock_files_and_backups_are_not_sheets():
+    assert is_sheet_file(Path("alice.csv"))
+    assert not is_sheet_file(Path("~$alice.csv"))
+    assert not is_sheet_file(Path(".~lock.alice.csv#"))
+    assert not is_sheet_file(Path("alice.csv.20260101T000000Z.bak"))
