@@ -34,6 +34,21 @@ _ANNOTATION = re.compile(
     r"[^\[\]()]*(?:[\])]|$)\s*\.?\s*$",
     re.IGNORECASE,
 )
+_CUT_ANNOTATION = re.compile(
+    r"\s*\.?\s*\[\s*(?:erratum|errata|published erratum|review|see |comment|retract|correct|"
+    r"corrigend|update in|\d+ refs)",
+    re.IGNORECASE,
+)
+# Web of Science "(vol 85, pg 553, 2010)" and Embase "(Journal (2009) 360 (542-544))" errata
+_ERRATUM_SUFFIX = re.compile(
+    r"\s*\((?:vol\.?\s*\d+\s*,\s*pg|[^()]{3,120}\(\d{4}\)\s*\d+)[^\[]*$", re.IGNORECASE
+)
+_NOTICE_PREFIX = re.compile(
+    r"^(?:erratum|errata|corrigendum|corrigenda|correction|retraction|retracted|notice of "
+    r"retraction|retraction notice|author correction|publisher correction)"
+    r"(?:\s+(?:to|for|of|on|notice))?\s*[:.\-]\s*",
+    re.IGNORECASE,
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _GREEK = {
     "α": "alpha",
@@ -70,26 +85,20 @@ _SERIES = re.compile(
 )
 _TRAILING_ROMAN = re.compile(r"(?:^|\s)(ii|iii|iv|vi|vii|viii|ix)$")
 _NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "retraction",
-        re.compile(r"^(?:notice of )?retraction\b|^retracted\b|\bretraction (?:note|notice)\b"),
-    ),
-    (
-        "erratum",
-        re.compile(r"^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum\b|\bcorrigendum\b"),
-    ),
+    ("retraction", re.compile(r"^(?:notice of )?retraction\b|^retracted\b")),
+    ("erratum", re.compile(r"^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum (?:to|for)\b")),
     (
         "correction",
-        re.compile(r"^(?:correction|correcting|author correction|publisher correction)\b"),
+        re.compile(r"^(?:correction|author correction|publisher correction) (?:to|of)\b"),
     ),
     (
         "reply",
         re.compile(
-            r"^(?:reply|in reply|response|authors? reply|authors? response)\b|\breply to\b"
-            r"|\bresponse to (?:the )?(?:comment|letter|editor)"
+            r"^(?:reply|in reply|authors? reply|authors? response)\b|\breply to\b"
+            r"|^response to (?:the )?(?:comment|letter|editor|correspondence|critique)"
         ),
     ),
-    ("comment", re.compile(r"^(?:comment|commentary) (?:on|to)\b|\bcomment on\b|^re:")),
+    ("comment", re.compile(r"^(?:comment|commentary) (?:on|to)\b|\bcomment on\b")),
 )
 _CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
 _CONFERENCE_VENUE = re.compile(
@@ -130,6 +139,11 @@ def title_key(title: object) -> str:
     if not text:
         return ""
     text = strip_markup(text)
+    cut = _CUT_ANNOTATION.search(text)
+    if cut and cut.start() > 20:
+        text = text[: cut.start()]
+    text = _NOTICE_PREFIX.sub("", text.strip())
+    text = _ERRATUM_SUFFIX.sub("", text) if len(text) > 30 else text
     text = text.strip().rstrip(".").strip()
     for _ in range(4):
         before = text
@@ -193,6 +207,16 @@ def author_words(authors: object) -> str:
     return " ".join(sorted({w for w in words if len(w) >= 3 and w != "and"}))
 
 
+_CONFERENCE_PART = re.compile(
+    r"\s*[.;:]?\s*(?:conference|meeting|congress|abstracts?)\s*:.*$", re.I
+)
+
+
+def journal_name(journal: object) -> str:
+    """The journal a record appeared in, without Embase's ". Conference: <meeting>" part."""
+    return _CONFERENCE_PART.sub("", str(journal or "")).strip()
+
+
 def journal_key(journal: object) -> str:
     """A journal's initials without small words: "Nat Rev Nephrol" = "Nature Reviews Nephrology"."""
     words = _NON_ALNUM.sub(" ", ascii_fold(strip_markup(str(journal or "")))).split()
@@ -252,8 +276,25 @@ def series_number(key: str) -> str:
     return str(_ROMAN[trailing.group(1)]) if trailing else ""
 
 
-def notice_kind(key: str) -> str:
-    """erratum / correction / retraction / comment / reply when the title says so, else ""."""
+def notice_kind(title: object) -> str:
+    """erratum / correction / retraction / comment / reply when the title says so, else "".
+
+    Looks at the title as exported: MEDLINE's "[Erratum appears in ...]" note on an
+    article does not make the article a notice; "Erratum: ..." and Web of Science's
+    "... (vol 85, pg 553, 2010)" do.
+    """
+    text = strip_markup(str(title or "")).strip()
+    cut = _CUT_ANNOTATION.search(text)
+    if cut and cut.start() > 20:
+        text = text[: cut.start()].strip()
+    if _NOTICE_PREFIX.match(text):
+        word = text.split()[0].lower().rstrip(":.")
+        if word.startswith(("retract", "notice")):
+            return "retraction"
+        return "correction" if word.startswith("correction") else "erratum"
+    if len(text) > 30 and _ERRATUM_SUFFIX.search(text):
+        return "erratum"
+    key = _NON_ALNUM.sub(" ", ascii_fold(text)).strip()
     for kind, pattern in _NOTICE_PATTERNS:
         if pattern.search(key):
             return kind
@@ -300,6 +341,8 @@ class MatchTable:
     issue: np.ndarray
     page_first: np.ndarray
     page_last: np.ndarray
+    page_lo: np.ndarray  # int, -1 when unknown
+    page_hi: np.ndarray
     abstract: np.ndarray
     series: np.ndarray
     notice: np.ndarray
@@ -329,12 +372,13 @@ def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def
 
 def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
-    titles = [title_key(t) for t in _column(records, "title")]
+    raw_titles = _column(records, "title")
+    titles = [title_key(t) for t in raw_titles]
     authors = _column(records, "authors")
     surnames = _cached(author_surnames, authors)
     journals = _column(records, "journal")
     booktitles = _column(records, "booktitle")
-    venue_names = [j or b for j, b in zip(journals, booktitles, strict=True)]
+    venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
     abstracts = [
         _NON_ALNUM.sub(" ", ascii_fold(a[:600])).strip() if a else ""
@@ -343,6 +387,10 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
+    first = np.array([int(p[0]) if p[0].isdigit() else -1 for p in pages], dtype=np.int64)
+    last = np.array([int(p[1]) if p[1].isdigit() else -1 for p in pages], dtype=np.int64)
+    last = np.where(last < 0, first, last)
+    lo, hi = np.minimum(first, last), np.maximum(first, last)
     obj = np.array
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
@@ -362,9 +410,11 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
         page_first=obj([p[0] for p in pages], dtype=object),
         page_last=obj([p[1] for p in pages], dtype=object),
+        page_lo=lo,
+        page_hi=hi,
         abstract=obj(abstracts, dtype=object),
         series=obj([series_number(t) for t in titles], dtype=object),
-        notice=obj([notice_kind(t) for t in titles], dtype=object),
+        notice=obj([notice_kind(t) for t in raw_titles], dtype=object),
         venue=obj(
             [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
             dtype=object,

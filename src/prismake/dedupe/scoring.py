@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
-from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes
+from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
@@ -41,19 +41,48 @@ def _ratio(a: np.ndarray, b: np.ndarray, scorer=fuzz.ratio) -> np.ndarray:  # ty
 
 
 def title_similarity(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
-    """Edit similarity of title keys; a truncated title is compared with the other's start."""
+    """Edit similarity of title keys, allowing for a truncated title or an added prefix.
+
+    A title cut short is compared with the other's start; a title of 4+ words found
+    whole inside the other ("Atypical HUS" in "MEDICAL PROGRESS Atypical HUS") counts
+    as 0.9, so the other fields decide.
+    """
     full = _ratio(ta, tb)
     la = np.fromiter((len(t) for t in ta), dtype=np.int64, count=len(ta))
     lb = np.fromiter((len(t) for t in tb), dtype=np.int64, count=len(tb))
     short = np.minimum(la, lb)
-    truncated = (short >= 40) & (short < 0.9 * np.maximum(la, lb))
+    truncated = (short >= 40) & (short < 0.9 * np.maximum(la, lb)) & (full < 0.97)
     if truncated.any():
         idx = np.flatnonzero(truncated)
         a = [ta[k][: short[k]] for k in idx]
         b = [tb[k][: short[k]] for k in idx]
         prefix = _ratio(np.array(a, dtype=object), np.array(b, dtype=object))
-        full[idx] = np.maximum(full[idx], prefix - 0.03)
+        full[idx] = np.where(prefix >= 0.97, np.maximum(full[idx], prefix - 0.03), full[idx])
+    contained = (full < 0.9) & (short >= 20)
+    for k in np.flatnonzero(contained):
+        small, big = (ta[k], tb[k]) if la[k] <= lb[k] else (tb[k], ta[k])
+        if small.count(" ") >= 3 and f" {small} " in f" {big} ":
+            full[k] = 0.9
     return full
+
+
+def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+    """Titles that differ in a short token ("Factor H" vs "Factor I", "HPV16" vs "HPV18").
+
+    Typos hit long words; a different letter or number usually names a different thing.
+    """
+    out = np.zeros(len(ta), dtype=bool)
+    for k, (a, b) in enumerate(zip(ta, tb, strict=True)):
+        if a == b or not a or not b:
+            continue
+        wa, wb = set(a.split()), set(b.split())
+        only_a, only_b = wa - wb, wb - wa
+        if not only_a or not only_b:
+            continue
+        short_a = any(len(w) <= 2 or (any(c.isdigit() for c in w) and len(w) <= 6) for w in only_a)
+        short_b = any(len(w) <= 2 or (any(c.isdigit() for c in w) and len(w) <= 6) for w in only_b)
+        out[k] = short_a and short_b
+    return out
 
 
 def score_pairs(
@@ -78,14 +107,14 @@ def score_pairs(
     score = np.where(doi_equal & (score >= 0.7), np.maximum(score + 0.1, 0.97), score)
     note(doi_equal, "doi equal")
 
-    # authors: first author surname, then the whole list
+    # authors: first author surname, then the whole list; a group name proves little
     fa_i, fa_j = table.first_author[i], table.first_author[j]
+    corporate = table.corporate[i] | table.corporate[j]
     has_authors = (fa_i != "") & (fa_j != "")
     first_sim = _ratio(fa_i, fa_j)
     list_sim = _ratio(table.surnames[i], table.surnames[j], scorer=fuzz.token_set_ratio)
-    authors_agree = has_authors & ((first_sim >= 0.85) | (list_sim >= 0.9))
-    authors_differ = has_authors & (first_sim < 0.6) & (list_sim < 0.6)
-    authors_differ &= ~(table.corporate[i] | table.corporate[j])
+    authors_agree = has_authors & ~corporate & ((first_sim >= 0.85) | (list_sim >= 0.9))
+    authors_differ = has_authors & ~corporate & (first_sim < 0.6) & (list_sim < 0.6)
     if authors_differ.any():  # garbled formats: does any surname appear among the words?
         idx = np.flatnonzero(authors_differ)
         shared = _ratio(
@@ -108,25 +137,32 @@ def score_pairs(
     has_journal = (j_i != "") & (j_j != "")
     journal_words_sim = _ratio(table.journal_words[i], table.journal_words[j], fuzz.token_set_ratio)
     journal_agree = has_journal & ((j_i == j_j) | (journal_words_sim >= 0.85))
-    journal_differ = has_journal & (j_i != j_j) & (journal_words_sim < 0.5)
+    journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.5)
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
     note(journal_agree, "journal agrees")
     note(journal_differ, "journals differ")
 
     v_i, v_j = table.volume[i], table.volume[j]
     has_volume = (v_i != "") & (v_j != "")
-    score = score + np.where(has_volume & (v_i == v_j), 0.02, 0.0)
-    score = score - np.where(has_volume & (v_i != v_j), 0.1, 0.0)
-    note(has_volume & (v_i == v_j), "volume equal")
-    note(has_volume & (v_i != v_j), "volume differs")
+    volume_equal = has_volume & (v_i == v_j)
+    score = score + np.where(volume_equal, 0.02, 0.0)
+    score = score - np.where(has_volume & ~volume_equal, 0.1, 0.0)
+    note(volume_equal, "volume equal")
+    note(has_volume & ~volume_equal, "volume differs")
 
-    p_i, p_j = table.page_first[i], table.page_first[j]
-    has_pages = (p_i != "") & (p_j != "")
-    pages_equal = has_pages & (p_i == p_j)
-    score = score + np.where(pages_equal, 0.03, 0.0)
-    score = score - np.where(has_pages & (p_i != p_j), 0.1, 0.0)
-    note(pages_equal, "first page equal")
-    note(has_pages & (p_i != p_j), "first page differs")
+    has_pages = (table.page_lo[i] >= 0) & (table.page_lo[j] >= 0)
+    overlap = ranges_overlap(table, i, j)
+    pages_agree = has_pages & overlap
+    pages_differ = has_pages & ~overlap
+    score = score + np.where(pages_agree, 0.03, 0.0) - np.where(pages_differ, 0.1, 0.0)
+    note(pages_agree, "pages agree")
+    note(pages_differ, "pages differ")
+
+    # the same place in the same journal by the same people: a citation match
+    citation_match = (
+        authors_agree & volume_equal & pages_agree & has_year & (dy == 0) & ~journal_differ
+    )
+    score = score + np.where(citation_match, 0.05, 0.0)
 
     a_i, a_j = table.abstract[i], table.abstract[j]
     has_abstract = (a_i != "") & (a_j != "")
@@ -134,19 +170,30 @@ def score_pairs(
     if has_abstract.any():
         idx = np.flatnonzero(has_abstract)
         abstract_sim[idx] = _ratio(a_i[idx], a_j[idx])
-    score = score + np.where(has_abstract & (abstract_sim >= 0.9), 0.03, 0.0)
+    abstracts_agree = has_abstract & (abstract_sim >= 0.9)
+    score = score + np.where(abstracts_agree, 0.03, 0.0)
     score = score - np.where(has_abstract & (abstract_sim < 0.5), 0.1, 0.0)
-    note(has_abstract & (abstract_sim >= 0.9), "abstracts agree")
+    note(abstracts_agree, "abstracts agree")
     note(has_abstract & (abstract_sim < 0.5), "abstracts differ")
+
+    clash = identifier_clash(table.title[i], table.title[j])
+    score = score - np.where(clash, 0.1, 0.0)
+    note(clash, "titles differ in a letter or number")
 
     # short or generic titles ("Editorial") say little: ask for authors and place too
     words_i = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[i]), np.int64, n)
     words_j = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[j]), np.int64, n)
     short_title = np.minimum(words_i, words_j) < SHORT_TITLE_WORDS
-    corroborated = authors_agree & (pages_equal | (has_volume & (v_i == v_j)) | doi_equal)
+    corroborated = authors_agree & (pages_agree | volume_equal | doi_equal)
     weak = short_title & ~corroborated
     score = score - np.where(weak, 0.2, 0.0)
     note(weak, "short title without authors and pages to confirm")
+
+    # a title alone (no other field agrees) must be near identical to count as a duplicate
+    support = authors_agree | journal_agree | volume_equal | pages_agree | abstracts_agree
+    thin = ~support & ~doi_equal & (title < 0.98)
+    score = np.where(thin, np.minimum(score, duplicate_threshold - 0.01), score)
+    note(thin, "little besides the title to compare")
 
     score = np.clip(score, 0.0, 1.0)
     rule = np.full(n, "score", dtype=object)
@@ -163,7 +210,7 @@ def score_pairs(
         & ~authors_differ
         & ~(has_year & (dy != 0))
         & ~(has_volume & (v_i != v_j))
-        & ~(has_pages & (p_i != p_j))
+        & ~pages_differ
     )
     demote = same_search & (outcome == DUPLICATE) & ~near_identical
     outcome[demote] = MAYBE

@@ -17,7 +17,7 @@ VETO_REASONS = {
     "series": "different part or series numbers",
     "numbers": "different numbers in the titles",
     "notice": "a notice (erratum, correction, comment, reply, retraction) vs another record",
-    "pages": "different page ranges in the same journal issue",
+    "pages": "different page ranges in the same journal volume",
     "venue": "a conference abstract or paper vs a journal article",
     "year": "years more than one apart",
 }
@@ -33,18 +33,9 @@ def _neither_subset(a: str, b: str) -> bool:
     return not (sa <= sb or sb <= sa)
 
 
-def _ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Page ranges share a page ("488" and "487-488"; a wrong last page is common)."""
-
-    def bounds(first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lo = np.array([int(f) if f.isdigit() else -1 for f in first], dtype=np.int64)
-        hi = np.array([int(v) if v.isdigit() else -1 for v in last], dtype=np.int64)
-        hi = np.where(hi < lo, lo, hi)
-        return lo, hi
-
-    lo_i, hi_i = bounds(table.page_first[i], table.page_last[i])
-    lo_j, hi_j = bounds(table.page_first[j], table.page_last[j])
-    return (lo_i <= hi_j) & (lo_j <= hi_i)
+    return (table.page_lo[i] <= table.page_hi[j]) & (table.page_lo[j] <= table.page_hi[i])
 
 
 def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -61,17 +52,17 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     notice_i, notice_j = table.notice[i], table.notice[j]
     mark("notice", notice_i != notice_j)
     venue_i, venue_j = table.venue[i], table.venue[j]
-    mark("venue", _both(venue_i, venue_j) & (venue_i != venue_j))
+    # an abstract printed in a journal supplement names that journal: not a veto then
+    other_journal = table.journal[i] != table.journal[j]
+    mark("venue", _both(venue_i, venue_j) & (venue_i != venue_j) & other_journal)
     vol_i, vol_j = table.volume[i], table.volume[j]
-    iss_i, iss_j = table.issue[i], table.issue[j]
     pg_i, pg_j = table.page_first[i], table.page_first[j]
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
-        & ((iss_i == iss_j) | (iss_i == "") | (iss_j == ""))
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
-    mark("pages", same_issue & _both(pg_i, pg_j) & ~_ranges_overlap(table, i, j))
+    mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j))
     num_i, num_j = table.numbers[i], table.numbers[j]
     differ = np.flatnonzero(_both(num_i, num_j) & (num_i != num_j))
     if len(differ):
