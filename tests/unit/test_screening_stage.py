@@ -1,0 +1,199 @@
+"""Final decisions per study: agreement, conflicts, resolutions, aliases, orphans, mistakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from screening_demo import base_studies, record, screening_config, study, write_studies
+
+from prismake.csvio import read_table
+from prismake.errors import SheetError
+from prismake.screening import screen_stage
+
+OUTPUTS = ("decisions", "reviewer_decisions", "conflicts", "orphans")
+
+
+def _sheet(tmp_path: Path, reviewer: str, rows: list[tuple], stage: str = "title_abstract",
+           header: str = "study_id,decision,reason,note") -> Path:  # fmt: skip
+    path = tmp_path / "screening" / stage / f"{reviewer}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [header] + [",".join(str(c) for c in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _screen(tmp_path: Path, stage: str = "title_abstract", screening: dict | None = None,
+            previous: Path | None = None, removed: Path | None = None) -> dict:  # fmt: skip
+    outputs = {name: tmp_path / "results" / stage / f"{name}.csv" for name in OUTPUTS}
+    screen_stage(
+        stage=stage,
+        studies_path=tmp_path / "studies.csv",
+        previous_decisions_path=previous,
+        removed_path=removed,
+        sheet_dir=tmp_path / "screening" / stage,
+        screening=screening or screening_config(),
+        outputs=outputs,
+    )
+    return {name: read_table(path) for name, path in outputs.items()}
+
+
+def _final(result: dict) -> dict[str, tuple[str, str]]:
+    frame = result["decisions"]
+    return dict(
+        zip(frame["study_id"], zip(frame["decision"], frame["basis"], strict=True), strict=True)
+    )
+
+
+@pytest.fixture
+def ids(tmp_path):
+    studies = base_studies()
+    write_studies(tmp_path / "studies.csv", studies)
+    return [s["study_id"] for s in studies]
+
+
+def test_agreement_conflict_and_pending_are_told_apart(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "exclude"), (ids[2], "include")])
+    _sheet(tmp_path, "ben", [(ids[0], " YES "), (ids[1], "i"), (ids[2], "")])
+    final = _final(_screen(tmp_path))
+    assert final[ids[0]] == ("include", "agreement")  # "YES" is a configured synonym
+    assert final[ids[1]] == ("conflict", "none")
+    assert final[ids[2]] == ("pending", "none")  # dual: ben has not decided yet
+    assert final[ids[3]] == ("pending", "none")
+    assert ids[-1] not in final  # found by citation searching only: no title/abstract stage
+
+
+def test_conflicts_show_both_decisions_side_by_side_and_a_resolution_settles_them(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[1], "exclude")])
+    _sheet(tmp_path, "ben", [(ids[1], "include")])
+    result = _screen(tmp_path)
+    conflict = result["conflicts"].iloc[0]
+    assert (conflict["reviewer_a"], conflict["decision_a"]) == ("alice", "exclude")
+    assert (conflict["reviewer_b"], conflict["decision_b"]) == ("ben", "include")
+    assert conflict["status"] == "unresolved"
+    _sheet(tmp_path, "resolutions", [(ids[1], "Include", "", "chidi", "discussed")],
+           header="study_id,decision,reason,resolved_by,note")  # fmt: skip
+    result = _screen(tmp_path)
+    assert _final(result)[ids[1]] == ("include", "resolution")
+    assert result["conflicts"].iloc[0]["status"] == "resolved"
+
+
+def test_single_screening_decides_on_one_reviewers_word(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "maybe")])
+    final = _final(_screen(tmp_path, screening=screening_config("single", ["alice", "ben"])))
+    assert final[ids[0]] == ("maybe", "single")
+
+
+def test_decision_typed_against_an_older_id_counts_for_the_merged_study(tmp_path):
+    a = study([record("scopus", "Paper A")], "Paper A")
+    b = study([record("pubmed", "Paper A bis")], "Paper A bis")
+    merged = study(a["record_ids"].split("; ") + b["record_ids"].split("; "), "Paper A")
+    write_studies(tmp_path / "studies.csv", [merged])
+    _sheet(tmp_path, "alice", [(b["study_id"], "include")])  # typed before the merge
+    _sheet(tmp_path, "ben", [(a["study_id"].upper().replace("S-", "s-"), "include")])
+    result = _screen(tmp_path)
+    assert _final(result)[merged["study_id"]] == ("include", "agreement")
+    assert set(result["reviewer_decisions"]["study_id"]) == {merged["study_id"]}
+
+
+def test_decision_for_a_study_that_no_longer_exists_is_kept_in_orphans(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "include"), ("S-zzzzzzzzzz", "exclude", "", "gone?")])
+    result = _screen(tmp_path)
+    orphan = result["orphans"].iloc[0]
+    assert (orphan["study_id"], orphan["decision"], orphan["row"]) == (
+        "S-zzzzzzzzzz",
+        "exclude",
+        "3",
+    )
+    assert orphan["note"] == "gone?"
+
+
+def test_full_text_exclusions_need_a_reason_from_config_in_any_case(tmp_path, ids):
+    previous = tmp_path / "ta.csv"
+    previous.write_text("study_id,decision\n" + "".join(f"{i},include\n" for i in ids[:3]))
+    _sheet(tmp_path, "alice", [(ids[0], "exclude", "wrong  PARTICIPANTS"), (ids[1], "exclude",
+           "Not co-production"), (ids[2], "nr")], stage="full_text")  # fmt: skip
+    _sheet(tmp_path, "ben", [(ids[0], "Excluded", "Wrong participants"), (ids[1], "exclude",
+           "Not a primary study"), (ids[2], "not retrieved")], stage="full_text")  # fmt: skip
+    result = _screen(tmp_path, "full_text", previous=previous)
+    decisions = result["decisions"].set_index("study_id")
+    assert decisions.loc[ids[0], ["decision", "reason"]].tolist() == [
+        "exclude",
+        "Wrong participants",
+    ]
+    assert decisions.loc[ids[1], "decision"] == "conflict"  # same decision, different reasons
+    assert decisions.loc[ids[2], "decision"] == "not_retrieved"
+    assert ids[-1] in decisions.index  # citation-only study goes straight to full text
+
+
+def test_removed_before_screening_studies_get_their_own_decision(tmp_path, ids):
+    removed = tmp_path / "removed.csv"
+    removed.write_text(f"study_id,removed_by,reason\n{ids[0]},automation,RobotReviewer\n"
+                       f"{ids[1]},Other,retracted\n")  # fmt: skip
+    final = _final(_screen(tmp_path, removed=removed))
+    assert final[ids[0]] == ("removed_automation", "removed")
+    assert final[ids[1]] == ("removed_other", "removed")
+
+
+def test_a_sheet_with_ten_mistakes_gets_one_report_listing_all_ten(tmp_path):
+    a = study([record("scopus", "Paper A")], "Paper A")
+    b = study([record("pubmed", "Paper A bis")], "Paper A bis")
+    merged = study(a["record_ids"].split("; ") + b["record_ids"].split("; "), "Paper A")
+    others = base_studies(8)
+    write_studies(tmp_path / "studies.csv", [merged, *others])
+    previous = tmp_path / "ta.csv"
+    previous.write_text("study_id,decision\n" + "".join(
+        f"{s['study_id']},include\n" for s in [merged, *others]))  # fmt: skip
+    ids = [s["study_id"] for s in others]
+    path = _sheet(tmp_path, "alice", [
+        (ids[0], "inclde", "", ""),                      # 2: unknown decision
+        (ids[1], "exclude", "", ""),                     # 3: exclusion without a reason
+        (ids[2], "exclude", "too boring", ""),           # 4: reason not in config
+        (ids[3], "include", "", ""),                     # 5
+        (ids[3], "include", "", ""),                     # 6: duplicated study id
+        ("S12345", "include", "", ""),                   # 7: id that does not exist
+        (ids[4], "maybe", "", ""),                       # 8: maybe is not a full-text decision
+        ("", "exclude", "Wrong participants", ""),       # 9: decision without a study id
+        (ids[5], "", "Wrong participants", ""),          # 10: reason without a decision
+        (ids[6], "exclude", "Wrong participants", "a", "b"),  # 11: a cell too many
+        (a["study_id"], "include", "", ""),              # 12
+        (b["study_id"], "exclude", "Not co-production", ""),  # 13: same study, other decision
+    ], stage="full_text")  # fmt: skip
+    _sheet(tmp_path, "ben", [(ids[0], "include")], stage="full_text")
+    with pytest.raises(SheetError) as error:
+        _screen(tmp_path, "full_text", previous=previous)
+    problems = error.value.problems
+    assert [p.row for p in problems] == [2, 3, 4, 6, 7, 8, 9, 10, 11, 13]
+    assert {p.file for p in problems} == {str(path)}
+    assert len({p.message for p in problems}) == 10
+    text = str(error.value)
+    assert "10 problems found" in text and "column 'decision'" in text and "inclde" in text
+    assert not (tmp_path / "results").exists()  # nothing half-written
+
+
+def test_mistakes_in_several_sheets_are_reported_together(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "yess")])
+    _sheet(tmp_path, "ben", [(ids[0], "not retrieved")])
+    with pytest.raises(SheetError) as error:
+        _screen(tmp_path)
+    assert len(error.value.problems) == 2
+    assert "not a decision at title/abstract" in str(error.value)
+
+
+def test_a_decision_for_a_study_no_longer_at_this_stage_is_an_orphan_not_lost(tmp_path, ids):
+    previous = tmp_path / "ta.csv"
+    previous.write_text(f"study_id,decision\n{ids[0]},include\n{ids[1]},exclude\n")
+    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "include")], stage="full_text")
+    result = _screen(tmp_path, "full_text", previous=previous)
+    assert result["orphans"]["study_id"].tolist() == [ids[1]]
+    assert "not screened at full text" in result["orphans"].iloc[0]["problem"]
+
+
+def test_outputs_are_byte_identical_on_a_rerun(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "exclude")])
+    _sheet(tmp_path, "ben", [(ids[0], "include"), (ids[1], "include")])
+    _screen(tmp_path)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "results" / "title_abstract").iterdir()}
+    _screen(tmp_path)
+    again = {p.name: p.read_bytes() for p in (tmp_path / "results" / "title_abstract").iterdir()}
+    assert first == again
