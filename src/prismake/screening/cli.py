@@ -15,7 +15,7 @@ import pandas as pd
 
 from prismake.config import load_config
 from prismake.errors import Problem, SheetError
-from prismake.screening.decisions import STAGE_LABEL
+from prismake.screening.decisions import STAGE_LABEL, STAGES
 from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
 from prismake.screening.status import status_table
 from prismake.screening.sync import fill_sources, plan_sheets
@@ -51,7 +51,7 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
     out = []
     previous: pd.DataFrame | None = None
     problems: list[Problem] = []
-    for stage in screening["stages"]:
+    for stage in [s for s in STAGES if s in screening["stages"]]:
         candidates = stage_candidates(stage, index, previous=previous)
         plan = plan_sheets(
             stage=stage,
@@ -96,7 +96,8 @@ def render(stage: str, table: pd.DataFrame, waiting: int, mode: str) -> str:
         if i == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     if waiting:
-        lines.append(f"  ({waiting} studies are not in the sheets yet: run snakemake to add them)")
+        studies = "study is" if waiting == 1 else "studies are"
+        lines.append(f"  ({waiting} {studies} not in the sheets yet: run snakemake to add them)")
     return "\n".join(lines)
 
 

@@ -1,0 +1,106 @@
+"""Progress per stage and reviewer: status.csv, agreement.csv and ``prismake status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from screening_demo import SEARCHES, base_studies, screening_config, type_decisions, write_studies
+
+from prismake.cli import main
+from prismake.csvio import read_table
+from prismake.screening import screen_stage, summarise_screening, sync_sheets
+
+
+def _review(tmp_path: Path) -> list[str]:
+    studies = base_studies()
+    write_studies(tmp_path / "data/processed/studies.csv", studies)
+    ids = [s["study_id"] for s in studies]
+    sync_sheets(
+        stage="title_abstract",
+        studies_path=tmp_path / "data/processed/studies.csv",
+        previous_decisions_path=None,
+        removed_path=None,
+        sheet_dir=tmp_path / "data/screening/title_abstract",
+        backup_dir=tmp_path / "backups",
+        screening=screening_config(),
+        searches=SEARCHES,
+        added_out=tmp_path / "added.csv",
+    )
+    sheets = tmp_path / "data/screening/title_abstract"
+    type_decisions(sheets / "alice.csv", {ids[0]: "include", ids[1]: "exclude", ids[2]: "maybe"})
+    type_decisions(sheets / "ben.csv", {ids[0]: "include", ids[1]: "include"})
+    return ids
+
+
+def test_status_counts_each_reviewers_work_and_the_final_decisions(tmp_path):
+    _review(tmp_path)
+    results = tmp_path / "results/screening/title_abstract"
+    outputs = {
+        n: results / f"{n}.csv" for n in ("decisions", "reviewer_decisions", "conflicts", "orphans")
+    }
+    screen_stage(
+        stage="title_abstract",
+        studies_path=tmp_path / "data/processed/studies.csv",
+        previous_decisions_path=None,
+        removed_path=None,
+        sheet_dir=tmp_path / "data/screening/title_abstract",
+        screening=screening_config(),
+        outputs=outputs,
+    )
+    summarise_screening(
+        decisions_paths=[outputs["decisions"]],
+        reviewer_decisions_paths=[outputs["reviewer_decisions"]],
+        screening=screening_config(),
+        agreement_out=tmp_path / "agreement.csv",
+        status_out=tmp_path / "status.csv",
+    )
+    status = read_table(tmp_path / "status.csv").set_index("reviewer")
+    counted = ["assigned", "screened", "included", "conflicts", "pending"]
+    assert status.loc["all", counted].tolist() == ["8", "1", "1", "1", "6"]
+    mine = ["screened", "included", "excluded", "maybe", "left_to_screen"]
+    assert status.loc["alice", mine].tolist() == ["3", "1", "1", "1", "5"]
+    assert status.loc["ben", "left_to_screen"] == "6"
+    agreement = read_table(tmp_path / "agreement.csv")
+    assert agreement[["stage", "reviewer_a", "reviewer_b", "n"]].values.tolist() == [
+        ["title_abstract", "alice", "ben", "2"]
+    ]
+
+
+def test_prismake_status_reads_the_sheets_before_snakemake_has_screened(
+    tmp_path, monkeypatch, capsys
+):
+    ids = _review(tmp_path)
+    config = {
+        "review": {"title": "demo"},
+        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in SEARCHES],
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": {"title_abstract": {"mode": "dual", "reviewers": ["alice", "ben"]},
+                                 "full_text": {"mode": "dual", "reviewers": ["alice", "ben"]}}},
+    }  # fmt: skip
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data/raw").mkdir(parents=True)
+    (tmp_path / "data/raw/x.ris").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "Title/abstract screening (dual)" in out and "Full text screening (dual)" in out
+    title_abstract, full_text = out.split("\n\n")
+    rows = {line.split()[0]: line.split()[1:] for line in title_abstract.splitlines()[3:]}
+    # assigned, screened, included, excluded, maybe, not retrieved, in conflict, left
+    assert rows["alice"] == ["8", "3", "1", "1", "1", "0", "1", "5"]
+    assert rows["all"] == ["8", "1", "1", "0", "0", "0", "1", "6"]
+    # full text: the study both included, and the citation-only one: neither in a sheet yet
+    assert "2 studies are not in the sheets yet" in full_text
+    rows = {line.split()[0]: line.split()[1:] for line in full_text.splitlines()[3:5]}
+    assert rows["alice"][0] == "2" and rows["alice"][-1] == "2"
+    assert ids[0] in (tmp_path / "data/screening/title_abstract/alice.csv").read_text()
+
+
+def test_prismake_status_explains_when_dedupe_has_not_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text("review: {title: x}\n")
+    assert main(["status"]) == 2
+    assert "prismake status" in capsys.readouterr().err
