@@ -100,6 +100,15 @@ def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:
         dtype=object,
     )
     keys["author_year_page"] = author_page
+    keys["author_year_volume"] = np.array(
+        [
+            f"{a}|{y}|{j}|{v}" if a and y and v else ""
+            for a, y, j, v in zip(
+                table.first_author, table.year, table.journal, table.volume, strict=True
+            )
+        ],
+        dtype=object,
+    )
     return keys
 
 

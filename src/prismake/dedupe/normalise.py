@@ -65,7 +65,11 @@ _GREEK = {
     "θ": "theta",
 }
 _GREEK_RE = re.compile("|".join(_GREEK))
-_JOURNAL_STOP = {"the", "of", "and", "a", "an", "for", "in", "on", "de", "la", "und", "et", "du"}
+_JOURNAL_STOP = {
+    "the", "of", "and", "a", "an", "for", "in", "on", "de", "la", "und", "et", "du", "y", "e",
+    "i", "der", "die", "das", "des", "fur", "le", "les", "el", "di", "della", "official",
+    "journal", "j", "electronic", "resource", "online", "print",
+}  # fmt: skip
 _ROMAN = {
     "i": 1,
     "ii": 2,
@@ -99,6 +103,7 @@ _NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("comment", re.compile(r"^(?:comment|commentary) (?:on|to)\b|\bcomment on\b")),
+    ("reply", re.compile(r"\b(?:response|reply|rejoinder)$")),
 )
 _CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
 _CONFERENCE_VENUE = re.compile(
@@ -190,7 +195,9 @@ def author_surnames(authors: object) -> list[str]:
 
 _CORPORATE = re.compile(
     r"group|study|committee|consortium|collaborat|investigator|trial|network|society|"
-    r"association|organi[sz]ation|council|institute|working|task force|panel|anonymous",
+    r"association|organi[sz]ation|council|institute|working|task force|panel|anonymous|"
+    r"\binc\b|\bltd\b|\bllc\b|gmbh|pharmaceutical|corporation|\bcompany\b|university|"
+    r"hospital|foundation|ministry|agency|department|\bcent(?:re|er)\b|authors?\b",
     re.I,
 )
 
@@ -228,6 +235,37 @@ def journal_words(journal: object) -> str:
     """A journal name as lower-case words without small words, for fuzzy comparison."""
     words = _NON_ALNUM.sub(" ", ascii_fold(strip_markup(str(journal or "")))).split()
     return " ".join(w for w in words if w not in _JOURNAL_STOP)
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """True when the words of ``short`` abbreviate those of ``full`` in order.
+
+    "dtsch med wochenschr" abbreviates "deutsche medizinische wochenschrift": each short
+    word starts like a full word and its letters appear in that word in order.
+    """
+    a, b = short.split(), full.split()
+    if not a or not b or len(a) > len(b):
+        return False
+    k = 0
+    for word in a:
+        while k < len(b) and not _is_abbreviation(word, b[k]):
+            k += 1
+        if k == len(b):
+            return False
+        k += 1
+    return True
+
+
+def _is_abbreviation(word: str, full: str) -> bool:
+    if word[0] != full[0]:
+        return False
+    pos = 0
+    for ch in word:
+        pos = full.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
 
 
 def page_range(pages: object) -> tuple[str, str]:

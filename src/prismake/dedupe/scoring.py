@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.normalise import MatchTable, abbreviates
 from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
@@ -114,7 +114,7 @@ def score_pairs(
     first_sim = _ratio(fa_i, fa_j)
     list_sim = _ratio(table.surnames[i], table.surnames[j], scorer=fuzz.token_set_ratio)
     authors_agree = has_authors & ~corporate & ((first_sim >= 0.85) | (list_sim >= 0.9))
-    authors_differ = has_authors & ~corporate & (first_sim < 0.6) & (list_sim < 0.6)
+    authors_differ = has_authors & ~corporate & ~authors_agree & (list_sim < 0.5)
     if authors_differ.any():  # garbled formats: does any surname appear among the words?
         idx = np.flatnonzero(authors_differ)
         shared = _ratio(
@@ -137,7 +137,11 @@ def score_pairs(
     has_journal = (j_i != "") & (j_j != "")
     journal_words_sim = _ratio(table.journal_words[i], table.journal_words[j], fuzz.token_set_ratio)
     journal_agree = has_journal & ((j_i == j_j) | (journal_words_sim >= 0.85))
-    journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.5)
+    for k in np.flatnonzero(has_journal & ~journal_agree):
+        a, b = table.journal_words[i[k]], table.journal_words[j[k]]
+        journal_agree[k] = abbreviates(a, b) or abbreviates(b, a)
+    conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
+    journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.6) & ~conference
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
     note(journal_agree, "journal agrees")
     note(journal_differ, "journals differ")
@@ -188,6 +192,19 @@ def score_pairs(
     weak = short_title & ~corroborated
     score = score - np.where(weak, 0.2, 0.0)
     note(weak, "short title without authors and pages to confirm")
+
+    # different journal or volume: two publications (abstract and article, journal club)
+    cap = np.zeros(n, dtype=bool)
+    two_places = (has_volume & ~volume_equal & ~journal_agree) | (
+        journal_differ & ~(volume_equal & pages_agree)
+    )
+    cap |= two_places
+    note(two_places, "different journal or volume")
+    # years one apart: fine for a print/online split, but ask for the place to agree
+    year_gap = has_year & (dy == 1) & ~(volume_equal | pages_agree | doi_equal | journal_agree)
+    cap |= year_gap
+    note(year_gap, "years one apart and nothing else places both in one issue")
+    score = np.where(cap & ~doi_equal, np.minimum(score, duplicate_threshold - 0.01), score)
 
     # a title alone (no other field agrees) must be near identical to count as a duplicate
     support = authors_agree | journal_agree | volume_equal | pages_agree | abstracts_agree

@@ -18,6 +18,7 @@ VETO_REASONS = {
     "numbers": "different numbers in the titles",
     "notice": "a notice (erratum, correction, comment, reply, retraction) vs another record",
     "pages": "different page ranges in the same journal volume",
+    "issue": "different issues of the same journal volume",
     "venue": "a conference abstract or paper vs a journal article",
     "year": "years more than one apart",
 }
@@ -62,7 +63,10 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         & (vol_i == vol_j)
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
-    mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j))
+    same_doi = (doi_i != "") & (doi_i == doi_j)  # a DOI names one article: pages are typos
+    mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
+    iss_i, iss_j = table.issue[i], table.issue[j]
+    mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi)
     num_i, num_j = table.numbers[i], table.numbers[j]
     differ = np.flatnonzero(_both(num_i, num_j) & (num_i != num_j))
     if len(differ):
