@@ -470,14 +470,19 @@ SECTORS = {
 
 ACTORS = (
     "policymakers, practitioners and service users",
-    "commissioners, clinicians and patients",
     "local officials, social workers and families",
     "civil servants, frontline staff and people with lived experience",
-    "councillors, housing officers and tenants",
     "managers, professionals and citizens",
-    "health board staff, nurses and carers",
-    "senior officials, practitioners and young people",
 )
+ACTORS_BY_SECTOR = {
+    "mental health": ("commissioners, clinicians and service users",),
+    "primary care": ("commissioners, clinicians and patients",),
+    "social care": ("health board staff, care workers and carers",),
+    "public health": ("public health officials, practitioners and residents",),
+    "housing": ("councillors, housing officers and tenants",),
+    "children and families": ("senior officials, practitioners and young people",),
+    "education": ("education officials, teachers and parents",),
+}
 DESIGNS = (
     # design phrase in titles, characteristics label
     ("a qualitative study", "Qualitative interviews"),
@@ -1064,7 +1069,7 @@ def _relevant_studies(rng: random.Random, used: set[str]) -> list[DemoStudy]:
         country, places = rng.choice(COUNTRIES)
         noun, place = rng.choice(nouns), rng.choice(places)
         design, design_label = rng.choice(DESIGNS)
-        actors = rng.choice(ACTORS)
+        actors = rng.choice(ACTORS + ACTORS_BY_SECTOR.get(sector, ()))
         if reason == "Not a primary study":
             design_label = "Review"
         for _ in range(50):
@@ -2122,6 +2127,35 @@ def write_exports(review: DemoReview, raw_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
+def build_update_search(
+    review: DemoReview,
+    *,
+    search: str = "pubmed_update",
+    seed: int = DEMO_SEED + 100,
+    n_new: int = 12,
+    n_known: int = 4,
+    year: int = 2025,
+) -> list[DemoRecord]:
+    """A fictional update search in PubMed: ``n_new`` studies published in ``year`` and
+    ``n_known`` studies the first PubMed search found already (same PMIDs), in file order.
+
+    Write it with ``format_pubmed_medline``; its new studies are off topic unless a test
+    changes their truth, and their keys continue after the review's (D185, ...).
+    """
+    rng = random.Random(seed)
+    used = {s.title.lower() for s in review.studies}
+    first = len(review.studies) + 1
+    new = [
+        replace(s, key=f"D{first + i:03d}", year=year, found_in=(search,))
+        for i, s in enumerate(_off_topic_studies(rng, used, n_new))
+    ]
+    known = [replace(r, search=search) for r in rng.sample(review.records["pubmed"], n_known)]
+    records = [_record(rng, "pubmed", s) for s in new]
+    records = [replace(r, search=search) for r in records] + known
+    rng.shuffle(records)
+    return records
+
+
 def ground_truth(review: DemoReview) -> dict[str, object]:
     """The numbers an end-to-end test can assert without trusting the pipeline."""
     studies = review.studies
@@ -2143,27 +2177,6 @@ def ground_truth(review: DemoReview) -> dict[str, object]:
             reason: sum(s.ft_reason == reason for s in ft) for reason in FT_REASONS
         },
     }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m prismake.demo",
-        description="Write the FICTIONAL demo review's exports (and, given the pipeline's "
-        "studies, its reviewer sheets).",
-    )
-    parser.add_argument("--root", default=".", help="repository root to write data/ into")
-    parser.add_argument("--seed", type=int, default=DEMO_SEED)
-    args = parser.parse_args(argv)
-    review = build_review(args.seed)
-    paths = write_exports(review, Path(args.root) / "data" / "raw")
-    for search, path in paths.items():
-        print(f"{search}: {len(review.records[search])} records -> {path}")
-    print(ground_truth(review))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 # ---------------------------------------------------------------------------------------
@@ -2219,3 +2232,589 @@ def match_studies(review: DemoReview, records: pd.DataFrame) -> StudyMatch:
         merged_wrongly={i: sorted(k) for i, k in keys_of.items() if len(k) > 1},
         split_wrongly={k: sorted(i) for k, i in ids_of.items() if len(i) > 1},
     )
+
+
+# How each fictional reviewer types a decision: alice mostly in words, ben in shorthand.
+TYPING = {
+    "alice": {
+        "include": ("include", "include", "include", "Include", "included"),
+        "exclude": ("exclude", "exclude", "exclude", "Exclude", "excluded"),
+        "maybe": ("maybe", "maybe", "unsure"),
+        "not_retrieved": ("not retrieved",),
+    },
+    "ben": {
+        "include": ("Yes", "yes", "I", "INCLUDE", "include", "y"),
+        "exclude": ("No", "no", "E", "EXCLUDE", "exclude", "excl"),
+        "maybe": ("?", "Maybe", "unclear"),
+        "not_retrieved": ("Not retrieved", "NR"),
+    },
+}
+TA_REASONS = {
+    "editorial": "editorial",
+    "erratum": "erratum",
+    "other": "off topic",
+    "health": "not co-production (clinical)",
+    "policy": "not co-production",
+}
+TA_NOTES = {
+    "maybe": (
+        "abstract does not say who took part",
+        "policymakers involved? check full text",
+        "could be consultation rather than co-production",
+    ),
+    "erratum": "correction notice of an included article",
+    "conference_abstract": "conference abstract; look for the full paper",
+    "part": "two-part paper: screen both parts",
+}
+
+
+def _typed(rng: random.Random, reviewer: str, decision: str) -> str:
+    return rng.choice(TYPING.get(reviewer, TYPING["alice"])[decision])
+
+
+def _other_decision(rng: random.Random, truth: str) -> str:
+    return rng.choice(
+        {
+            "include": ("exclude", "maybe"),
+            "exclude": ("include", "maybe"),
+            "maybe": ("include", "exclude"),
+        }[truth]
+    )
+
+
+def _ta_reason(study: DemoStudy) -> str:
+    if study.kind in ("editorial", "erratum"):
+        return TA_REASONS[study.kind]
+    return TA_REASONS[study.journal.field]
+
+
+def title_abstract_rows(
+    rng: random.Random, sheet: pd.DataFrame, truth: dict[str, DemoStudy], reviewers: Sequence[str]
+) -> tuple[dict[str, list[dict[str, str]]], list[dict[str, str]]]:
+    """Fill the title/abstract sheets as two reviewers would, and chidi's resolutions."""
+    study_ids = list(sheet["study_id"])
+    relevant = [i for i in study_ids if truth[i].ft_truth]
+    off_topic = [i for i in study_ids if not truth[i].ft_truth]
+    disputed = set(rng.sample(relevant, 11)) | set(rng.sample(off_topic, 7))
+    rows: dict[str, list[dict[str, str]]] = {r: [] for r in reviewers}
+    resolutions = []
+    for study_id in study_ids:
+        study = truth[study_id]
+        said = {r: study.ta_truth for r in reviewers}
+        if study_id in disputed:
+            said[rng.choice(list(reviewers))] = _other_decision(rng, study.ta_truth)
+        for reviewer in reviewers:
+            decision = said[reviewer]
+            reason, note = "", ""
+            if decision == "exclude" and (reviewer == "alice" or rng.random() < 0.3):
+                reason = _ta_reason(study) if study.ta_truth == "exclude" else "not co-production"
+            if reviewer == "alice":
+                if study.role == "erratum":
+                    note = TA_NOTES["erratum"]
+                elif study.role == "conference_abstract":
+                    note = TA_NOTES["conference_abstract"]
+                elif study.role.startswith("part"):
+                    note = TA_NOTES["part"]
+                elif decision == "maybe":
+                    note = rng.choice(TA_NOTES["maybe"])
+            elif decision == "maybe" and rng.random() < 0.5:
+                note = rng.choice(TA_NOTES["maybe"])
+            rows[reviewer].append(
+                {
+                    "study_id": study_id,
+                    "decision": _typed(rng, reviewer, decision),
+                    "reason": reason,
+                    "note": note,
+                }
+            )
+        if len(set(said.values())) > 1:
+            resolutions.append(
+                {
+                    "study_id": study_id,
+                    "decision": study.ta_truth,
+                    "reason": _ta_reason(study) if study.ta_truth == "exclude" else "",
+                    "resolved_by": "chidi",
+                    "note": "discussed at screening meeting" if rng.random() < 0.5 else "",
+                }
+            )
+    return rows, resolutions
+
+
+def full_text_rows(
+    rng: random.Random, sheet: pd.DataFrame, truth: dict[str, DemoStudy], reviewers: Sequence[str]
+) -> tuple[dict[str, list[dict[str, str]]], list[dict[str, str]]]:
+    """Fill the full-text sheets: include, exclude with a reason, one report not retrieved."""
+    study_ids = list(sheet["study_id"])
+    judged = [i for i in study_ids if truth[i].ft_truth in ("include", "exclude")]
+    excluded = [i for i in judged if truth[i].ft_truth == "exclude"]
+    included = [i for i in judged if truth[i].ft_truth == "include"]
+    flip = set(rng.sample(included, 2)) | set(rng.sample(excluded, 2))
+    other_reason = set(rng.sample([i for i in excluded if i not in flip], 2))
+    rows: dict[str, list[dict[str, str]]] = {r: [] for r in reviewers}
+    resolutions = []
+    for study_id in study_ids:
+        study = truth[study_id]
+        said = {r: (study.ft_truth, study.ft_reason) for r in reviewers}
+        odd = rng.choice(list(reviewers))
+        if study_id in flip:
+            said[odd] = (
+                ("exclude", "No risks, limits or lessons reported")
+                if study.ft_truth == "include"
+                else ("include", "")
+            )
+        elif study_id in other_reason:
+            said[odd] = (
+                "exclude",
+                next(r for r in FT_REASONS[:3] if r != study.ft_reason),
+            )
+        for reviewer in reviewers:
+            decision, reason = said[reviewer]
+            if reason and rng.random() < 0.2:
+                reason = reason.lower()
+            note = ""
+            if decision == "not_retrieved":
+                note = "requested from the authors and by interlibrary loan; no copy found"
+            elif decision == "include" and reviewer == "alice" and rng.random() < 0.25:
+                note = rng.choice(
+                    (
+                        "rich on lessons",
+                        "good quotes in Discussion",
+                        "only partly about policymakers",
+                    )
+                )
+            rows[reviewer].append(
+                {
+                    "study_id": study_id,
+                    "decision": _typed(rng, reviewer, decision),
+                    "reason": reason,
+                    "note": note,
+                }
+            )
+        if len(set(said.values())) > 1:
+            resolutions.append(
+                {
+                    "study_id": study_id,
+                    "decision": study.ft_truth,
+                    "reason": study.ft_reason,
+                    "resolved_by": "chidi",
+                    "note": "agreed after discussion",
+                }
+            )
+    return rows, resolutions
+
+
+QUOTES = {
+    ("culture", "risk"): (
+        "We were invited in once and never asked back, so people stopped trusting the {forum}.",
+        "Officials still saw the {forum} as a place to tell us what had been decided.",
+    ),
+    ("culture", "limit"): (
+        "A {forum} cannot undo years of services doing things to people rather than with them.",
+        "Equal partnership stopped at the door of the budget meeting.",
+    ),
+    ("culture", "lesson"): (
+        "Meeting regularly over a long time, not only when a decision was due, built trust.",
+        "Senior sponsors who stayed in post made it safe for staff to share power.",
+    ),
+    ("expectations", "risk"): (
+        "People expected their ideas to be adopted and felt used when the plan did not change.",
+        "Early promises about influence could not be kept once the {forum} met the budget cycle.",
+    ),
+    ("expectations", "limit"): (
+        "Some decisions were fixed by national policy and could never be co-produced locally.",
+        "The {forum} could shape how the service was delivered, not whether it was funded.",
+    ),
+    ("expectations", "lesson"): (
+        "Say at the start what is open to change and what is not, and repeat it.",
+        "Report back on what happened to every suggestion, including the ones not taken up.",
+    ),
+    ("one_size", "risk"): (
+        "The national toolkit assumed everyone could attend daytime meetings in the town hall.",
+        "A single model of involvement suited confident speakers and excluded others.",
+    ),
+    ("one_size", "limit"): (
+        "What worked in the city did not transfer to rural areas with no public transport.",
+        "No single method reached both young carers and older residents.",
+    ),
+    ("one_size", "lesson"): (
+        "Let each locality choose its own methods and meeting times.",
+        "Offer several ways to take part: online, in person, and through trusted groups.",
+    ),
+    ("language", "risk"): (
+        "Acronyms and policy jargon kept service users silent in the {forum}.",
+        "Calling a consultation 'co-production' made people cynical about the word.",
+    ),
+    ("language", "limit"): (
+        "Plain language alone could not remove the power gap between professionals and users.",
+        "Translating documents did not make the {forum} feel less formal.",
+    ),
+    ("language", "lesson"): (
+        "A shared glossary, written together, helped partners notice when they disagreed.",
+        "Name who decided what, instead of saying 'we co-produced this'.",
+    ),
+    ("resourcing", "risk"): (
+        "Service users gave hours of unpaid time while everyone else at the table was paid.",
+        "When the grant ended, the {forum} stopped and trust was lost.",
+    ),
+    ("resourcing", "limit"): (
+        "Benefits rules meant some people could not accept payment for taking part.",
+        "Short funding cycles limited what a {forum} could achieve.",
+    ),
+    ("resourcing", "lesson"): (
+        "Budget for payment, travel, childcare and facilitation from the start.",
+        "A named coordinator with protected time kept the {forum} going.",
+    ),
+}
+FORUMS = (
+    "partnership board",
+    "steering group",
+    "advisory panel",
+    "working group",
+    "co-design group",
+)
+SPEAKERS = (
+    "",
+    "",
+    "Service user: ",
+    "Policy officer: ",
+    "Practitioner: ",
+    "Carer: ",
+    "Manager: ",
+    "Authors: ",
+)
+LOCATIONS = ("Findings", "Discussion", "Table 2", "Results, theme 2", "Conclusion")
+
+
+def coding_rows(
+    rng: random.Random, included: Sequence[tuple[str, DemoStudy]], codebook_labels: dict[str, str]
+) -> list[dict[str, str]]:
+    """2-6 coded excerpts per included study; every theme x kind at least once; a few
+    studies double-coded by ben, who codes some excerpts differently."""
+    cells = [(t, k) for t in THEMES for k in KINDS]
+    uncovered = list(cells)
+    rows = []
+    for study_id, study in included:
+        themes = study.themes or tuple(rng.sample(THEMES, 2))
+        n = max(2, min(6, len(themes) + rng.randint(0, 2)))
+        picked: list[tuple[str, str]] = []
+        for i in range(n):
+            theme = themes[i % len(themes)]
+            open_kinds = [k for k in KINDS if (theme, k) in uncovered]
+            kind = open_kinds[0] if open_kinds else rng.choice(KINDS)
+            if (theme, kind) in picked:
+                continue
+            picked.append((theme, kind))
+            if (theme, kind) in uncovered:
+                uncovered.remove((theme, kind))
+        for theme, kind in picked:
+            quote = rng.choice(QUOTES[(theme, kind)]).format(forum=rng.choice(FORUMS))
+            page = rng.randint(3, 18)
+            location = rng.choice((f"p. {page}", f"{rng.choice(LOCATIONS)}, p. {page}"))
+            speaker = rng.choice(SPEAKERS)
+            rows.append(
+                {
+                    "study_id": study_id,
+                    "theme": theme,
+                    "kind": kind,
+                    "excerpt": f'{speaker}"{quote}"' if speaker else quote,
+                    "location": location,
+                    "coder": "alice",
+                    "note": "",
+                }
+            )
+    # cells no study's themes reached: code them where a quote fits best (first studies)
+    for (theme, kind), (study_id, _) in zip(uncovered, included, strict=False):
+        quote = rng.choice(QUOTES[(theme, kind)]).format(forum=rng.choice(FORUMS))
+        rows.append(
+            {
+                "study_id": study_id,
+                "theme": theme,
+                "kind": kind,
+                "excerpt": quote,
+                "location": f"p. {rng.randint(3, 18)}",
+                "coder": "alice",
+                "note": "theme raised in passing",
+            }
+        )
+    # ben double-codes three studies, typing theme labels. He reads one excerpt as another
+    # kind, leaves out the last excerpt of the second study, and codes one more theme in the
+    # third: the disagreements a coder-agreement table should show.
+    for number, (study_id, _) in enumerate(rng.sample(list(included), 3)):
+        mine = [r for r in rows if r["study_id"] == study_id and r["coder"] == "alice"]
+        if number == 1 and len(mine) > 2:
+            mine = mine[:-1]
+        for index, row in enumerate(mine):
+            theme, kind = row["theme"], row["kind"]
+            note = ""
+            if index == 1:
+                kind = next(k for k in KINDS if k != kind)
+                note = "read this as a " + kind
+            rows.append(
+                {
+                    **row,
+                    "theme": codebook_labels.get(theme, theme),
+                    "kind": kind,
+                    "coder": "ben",
+                    "note": note,
+                }
+            )
+        if number == 2:
+            coded = {r["theme"] for r in mine}
+            extra = next(t for t in THEMES if t not in coded)
+            rows.append(
+                {
+                    "study_id": study_id,
+                    "theme": codebook_labels.get(extra, extra),
+                    "kind": "lesson",
+                    "excerpt": rng.choice(QUOTES[(extra, "lesson")]).format(
+                        forum=rng.choice(FORUMS)
+                    ),
+                    "location": "Discussion",
+                    "coder": "ben",
+                    "note": "alice did not code this",
+                }
+            )
+    return rows
+
+
+def characteristics_rows(included: Sequence[tuple[str, DemoStudy]]) -> list[dict[str, str]]:
+    return [
+        {
+            "study_id": study_id,
+            "country": s.country,
+            "sector": s.sector,
+            "setting": s.setting,
+            "design": s.design,
+            "participants": s.participants,
+        }
+        for study_id, s in included
+    ]
+
+
+RESOLUTION_COLUMNS = ("study_id", "decision", "reason", "resolved_by", "note")
+DUPLICATE_COLUMNS = ("record_id_a", "record_id_b", "verdict", "note")
+CODING_COLUMNS = ("study_id", "theme", "kind", "excerpt", "location", "coder", "note")
+CHARACTERISTICS_COLUMNS = ("study_id", "country", "sector", "setting", "design", "participants")
+DEDUPE_OUTPUTS = ("records", "studies", "merges", "to_check", "counts", "overlap")
+
+
+def _run_import_and_dedupe(
+    review: DemoReview, work: Path, config: dict, verdicts: Path | None
+) -> dict[str, Path]:
+    """Import the demo exports and group them into studies, all inside ``work``."""
+    from prismake.dedupe import dedupe_review
+    from prismake.importers import import_search
+
+    write_exports(review, work / "data" / "raw")
+    files = []
+    for search in config["searches"]:
+        entry = {**search, "file": str(work / search["file"])}
+        out = work / "processed" / "records" / f"{search['name']}.csv"
+        import_search(
+            search=entry,
+            records_out=str(out),
+            report_out=str(work / "processed" / "import" / f"{search['name']}.md"),
+        )
+        files.append(str(out))
+    outputs = {name: work / "processed" / "dedupe" / f"{name}.csv" for name in DEDUPE_OUTPUTS}
+    dedupe_review(
+        record_files=files,
+        searches=config["searches"],
+        settings=config["dedupe"],
+        verdicts_path=str(verdicts) if verdicts else None,
+        outputs={k: str(v) for k, v in outputs.items()},
+    )
+    return outputs
+
+
+def _sheet_frame(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _fill(sheet: pd.DataFrame, rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    typed = {r["study_id"]: r for r in rows}
+    return [{**record, **typed[record["study_id"]]} for record in sheet.to_dict("records")]
+
+
+def _duplicate_verdicts(
+    review: DemoReview, records: pd.DataFrame, to_check: pd.DataFrame
+) -> list[dict[str, str]]:
+    """Verdicts on (up to two) pairs the engine asks about, and on hard pairs kept apart."""
+    by_record = match_records(review, records)
+    verdicts = []
+    for a, b in zip(to_check["record_id_a"], to_check["record_id_b"], strict=True):
+        same = by_record[a].study.key == by_record[b].study.key
+        verdicts.append(
+            {
+                "record_id_a": a,
+                "record_id_b": b,
+                "verdict": "same" if same else "different",
+                "note": "same article: in-press and final versions" if same else "different papers",
+            }
+        )
+        if len(verdicts) == 2:
+            break
+    first_of: dict[tuple[str, str], str] = {}
+    for record_id in sorted(by_record):
+        record = by_record[record_id]
+        first_of.setdefault((record.study.role, record.search), record_id)
+    for role_a, role_b, search, note in (
+        ("part1", "part2", "scopus", "part 1 and part 2 of a two-part paper: two reports"),
+        (
+            "conference_abstract",
+            "conference_article",
+            "wos",
+            "conference abstract and the later journal article: two reports",
+        ),
+    ):
+        a, b = first_of.get((role_a, search)), first_of.get((role_b, search))
+        if a and b:
+            verdicts.append(
+                {"record_id_a": a, "record_id_b": b, "verdict": "different", "note": note}
+            )
+    return verdicts[:3]
+
+
+def write_sheets(
+    root: str | Path, config: dict, seed: int = DEMO_SEED, work: str | Path | None = None
+) -> dict[str, object]:
+    """Write the demo's human sheets into ``root/data`` from the pipeline's own study ids.
+
+    Runs import, dedupe and screening in a scratch folder (never in ``root``), maps the
+    pipeline's studies back to the demo's truth through each record's place in its export,
+    and types the decisions two reviewers would. Returns what it wrote and the counts.
+    """
+    import tempfile
+
+    from prismake.csvio import read_table, write_sheet
+    from prismake.extraction.codebook import load_codebook
+    from prismake.screening import screen_stage, sync_sheets
+
+    root = Path(root)
+    review = build_review(seed)
+    rng = random.Random(seed + 2)
+    scratch = tempfile.TemporaryDirectory(prefix="prismake-demo-")
+    work = Path(work) if work else Path(scratch.name)
+    screening = config["screening"]
+    # 1. records -> studies, then a second dedupe run with the duplicate verdicts
+    outputs = _run_import_and_dedupe(review, work, config, None)
+    records = read_table(outputs["records"])
+    verdicts = _duplicate_verdicts(review, records, read_table(outputs["to_check"]))
+    duplicates_path = root / "data" / "screening" / "duplicates.csv"
+    write_sheet(
+        pd.DataFrame(verdicts, columns=list(DUPLICATE_COLUMNS)), duplicates_path, DUPLICATE_COLUMNS
+    )
+    outputs = _run_import_and_dedupe(review, work, config, duplicates_path)
+    records = read_table(outputs["records"])
+    match = match_studies(review, records)
+    truth = match.truth
+    report: dict[str, object] = {
+        "merged_wrongly": match.merged_wrongly,
+        "split_wrongly": match.split_wrongly,
+        "duplicate_verdicts": len(verdicts),
+    }
+    previous: Path | None = None
+    for stage in ("title_abstract", "full_text"):
+        reviewers = list(screening["stages"][stage]["reviewers"])
+        sheet_dir = work / "sheets" / stage
+        sync_sheets(
+            stage=stage,
+            studies_path=outputs["studies"],
+            previous_decisions_path=previous,
+            removed_path=None,
+            sheet_dir=sheet_dir,
+            backup_dir=work / "backups",
+            screening=screening,
+            searches=config["searches"],
+            added_out=work / "processed" / stage / "added.csv",
+        )
+        from prismake.screening.sheets import new_sheet_bytes
+        from prismake.screening.stage import SHEET_COLUMNS
+
+        blank = _sheet_frame(sheet_dir / f"{reviewers[0]}.csv")
+        fill = title_abstract_rows if stage == "title_abstract" else full_text_rows
+        rows, resolutions = fill(rng, blank, truth, reviewers)
+        target = root / "data" / "screening" / stage
+        target.mkdir(parents=True, exist_ok=True)
+        for reviewer in reviewers:
+            sheet = _sheet_frame(sheet_dir / f"{reviewer}.csv")
+            data = new_sheet_bytes(SHEET_COLUMNS[stage], _fill(sheet, rows[reviewer]))
+            (target / f"{reviewer}.csv").write_bytes(data)
+            (sheet_dir / f"{reviewer}.csv").write_bytes(data)
+        frame = pd.DataFrame(resolutions, columns=list(RESOLUTION_COLUMNS))
+        write_sheet(frame, target / "resolutions.csv", RESOLUTION_COLUMNS)
+        write_sheet(frame, sheet_dir / "resolutions.csv", RESOLUTION_COLUMNS)
+        decided = {
+            name: work / "results" / stage / f"{name}.csv"
+            for name in ("decisions", "reviewer_decisions", "conflicts", "orphans")
+        }
+        screen_stage(
+            stage=stage,
+            studies_path=outputs["studies"],
+            previous_decisions_path=previous,
+            removed_path=None,
+            sheet_dir=sheet_dir,
+            screening=screening,
+            outputs=decided,
+        )
+        decisions = read_table(decided["decisions"])
+        report[stage] = decisions["decision"].value_counts().sort_index().to_dict()
+        report[f"{stage}_conflicts_resolved"] = len(resolutions)
+        report[f"{stage}_candidates"] = len(blank)
+        previous = decided["decisions"]
+        if stage == "full_text":
+            included_ids = sorted(decisions.loc[decisions["decision"] == "include", "study_id"])
+    codebook = load_codebook(config["extraction"]["codebook"])
+    labels = {theme.id: theme.label for theme in codebook.themes}
+    included = [(i, truth[i]) for i in included_ids]
+    extraction = root / "data" / "extraction"
+    write_sheet(
+        pd.DataFrame(coding_rows(rng, included, labels), columns=list(CODING_COLUMNS)),
+        extraction / "coding.csv",
+        CODING_COLUMNS,
+    )
+    write_sheet(
+        pd.DataFrame(characteristics_rows(included), columns=list(CHARACTERISTICS_COLUMNS)),
+        extraction / "characteristics.csv",
+        CHARACTERISTICS_COLUMNS,
+    )
+    report["full_text_included_ids"] = included_ids
+    scratch.cleanup()
+    return report
+
+
+def load_demo_config(root: str | Path) -> dict:
+    """The review's config checked with paths relative to ``root`` (not the cwd)."""
+    import yaml
+
+    from prismake.config import check_config
+
+    path = Path(root) / "config" / "config.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return check_config(raw, source=str(path), base_dir=root)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m prismake.demo [--sheets]``: regenerate the demo's files in ``--root``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m prismake.demo",
+        description="Write the FICTIONAL demo review's exports into data/raw and, with "
+        "--sheets, its reviewer, resolution, duplicate and coding sheets.",
+    )
+    parser.add_argument("--root", default=".", help="repository root to write data/ into")
+    parser.add_argument("--seed", type=int, default=DEMO_SEED)
+    parser.add_argument("--sheets", action="store_true", help="also write the human sheets")
+    args = parser.parse_args(argv)
+    review = build_review(args.seed)
+    paths = write_exports(review, Path(args.root) / "data" / "raw")
+    for search, path in paths.items():
+        print(f"{search}: {len(review.records[search])} records -> {path}")
+    print("truth:", ground_truth(review))
+    if args.sheets:
+        config = load_demo_config(args.root)
+        print("sheets:", write_sheets(args.root, config, args.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
