@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from prismake.config import DEFAULT_SYNONYMS
-from prismake.csvio import read_table, write_table
+from prismake.csvio import write_table
 from prismake.ids import assign_record_ids, choose_anchor, search_of, study_alias
 
 SEARCHES = [
@@ -100,26 +100,52 @@ def rows_of(path: Path) -> list[dict]:
     return [{names[i]: c for i, c in enumerate(cells) if i in names} for _, cells in sheet.rows]
 
 
+def _load(path: Path) -> tuple[list[str], list[list[str]], dict]:
+    """A sheet's header, rows and how it was saved (any dialect prismake reads)."""
+    from prismake.screening.sheets import read_sheet
+
+    sheet = read_sheet(path)
+    bom = "-sig" if sheet.encoding == "utf-8-sig" else ""
+    dialect = {"delimiter": sheet.delimiter, "newline": sheet.newline,
+               "encoding": sheet.encoding.replace("-sig", "") + bom}  # fmt: skip
+    return list(sheet.header), [cells for _, cells in sheet.rows], dialect
+
+
+def _dump(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], *, delimiter: str,
+          newline: str, encoding: str, blank_rows: int = 0) -> None:  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    for _ in range(blank_rows):
+        writer.writerow([""] * len(header))
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
 def type_decisions(path: Path, decisions: Mapping[str, tuple[str, ...] | str]) -> None:
-    """Fill decision (and reason) cells as a reviewer would, saving as prismake wrote it."""
-    frame = read_table(path)
-    for study_id, value in decisions.items():
-        decision, reason = (value, "") if isinstance(value, str) else ((*value, ""))[:2]
-        frame.loc[frame["study_id"] == study_id, ["decision", "reason"]] = [decision, reason]
-    path.write_bytes(("\ufeff" + frame.to_csv(index=False, lineterminator="\n")).encode("utf-8"))
+    """Fill decision (and reason) cells as a reviewer would, saved in the sheet's dialect."""
+    header, rows, dialect = _load(path)
+    where = {name.strip().lower(): i for i, name in enumerate(header)}
+    for row in rows:
+        value = decisions.get(row[where["study_id"]])
+        if value is None:
+            continue
+        decision, reason = (value, "") if isinstance(value, str) else (*value, "")[:2]
+        row[where["decision"]] = decision
+        if "reason" in where:
+            row[where["reason"]] = reason
+    _dump(path, header, rows, **dialect)
 
 
 def save_as(path: Path, *, delimiter: str = ",", newline: str = "\n", encoding: str = "utf-8-sig",
             columns: Sequence[str] | None = None, blank_rows: int = 0) -> None:  # fmt: skip
     """Re-save a sheet as a spreadsheet program does: separator, line ends, encoding, column
     order, and some blank rows at the end (as Excel leaves after deleting rows)."""
-    frame = read_table(path)
+    header, rows, _ = _load(path)
+    order = list(range(len(header)))
     if columns is not None:
-        frame = frame[list(columns) + [c for c in frame.columns if c not in columns]]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
-    writer.writerow(frame.columns)
-    writer.writerows(frame.values.tolist())
-    for _ in range(blank_rows):
-        writer.writerow([""] * len(frame.columns))
-    path.write_bytes(buffer.getvalue().encode(encoding))
+        first = [header.index(c) for c in columns]
+        order = first + [i for i in order if i not in first]
+    rows = [[r[i] for i in order] for r in rows]
+    dialect = {"delimiter": delimiter, "newline": newline, "encoding": encoding}
+    _dump(path, [header[i] for i in order], rows, **dialect, blank_rows=blank_rows)

@@ -1,0 +1,131 @@
+"""The whole screening cycle at unit level: sheets, decisions, an update search, reruns.
+
+Reviewers edit their sheets as Excel and LibreOffice save them (BOM, semicolons, CRLF,
+columns moved, an extra column, cp1252); after every rerun each typed decision is
+counted, studies added by the update search appear once, and no existing row changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from screening_demo import (
+    SEARCHES,
+    base_studies,
+    record,
+    rows_of,
+    save_as,
+    screening_config,
+    study,
+    type_decisions,
+    write_studies,
+)
+
+from prismake.csvio import read_table
+from prismake.screening import screen_stage, summarise_screening, sync_sheets
+
+OUTPUTS = ("decisions", "reviewer_decisions", "conflicts", "orphans")
+
+
+class Review:
+    """A review folder laid out as the pipeline lays it out, and the calls the rules make."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.studies = root / "data/processed/studies.csv"
+        self.screening = screening_config("dual", ["alice", "ben"])
+
+    def sheet(self, stage: str, reviewer: str) -> Path:
+        return self.root / "data/screening" / stage / f"{reviewer}.csv"
+
+    def outputs(self, stage: str) -> dict[str, Path]:
+        return {n: self.root / "results/screening" / stage / f"{n}.csv" for n in OUTPUTS}
+
+    def run(self, stage: str) -> dict:
+        previous = self.outputs("title_abstract")["decisions"] if stage == "full_text" else None
+        added = self.root / f"data/processed/screening/{stage}/sheet_additions.csv"
+        common = dict(
+            stage=stage,
+            studies_path=self.studies,
+            previous_decisions_path=previous,
+            removed_path=None,
+            sheet_dir=self.root / "data/screening" / stage,
+            screening=self.screening,
+        )
+        sync_sheets(**common, backup_dir=self.root / "data/processed/backups" / stage,
+                    searches=SEARCHES, added_out=added)  # fmt: skip
+        screen_stage(**common, outputs=self.outputs(stage))
+        out = {n: read_table(p) for n, p in self.outputs(stage).items()}
+        out["added"] = read_table(added)
+        return out
+
+
+def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
+    review = Review(tmp_path)
+    studies = base_studies(8)
+    ids = [s["study_id"] for s in studies]
+    write_studies(review.studies, studies)
+    first = review.run("title_abstract")
+    assert len(first["added"]) == 16  # 8 database studies, to both reviewers
+
+    # Alice screens three studies in Excel (semicolons, CRLF, BOM, decision first)
+    alice, ben = review.sheet("title_abstract", "alice"), review.sheet("title_abstract", "ben")
+    type_decisions(alice, {ids[0]: "Include", ids[1]: " no ", ids[2]: "I"})
+    save_as(alice, delimiter=";", newline="\r\n", columns=["decision", "study_id"], blank_rows=2)
+    # Ben screens in LibreOffice (UTF-8 without BOM, LF) and adds a column of his own
+    type_decisions(ben, {ids[0]: "yes", ids[1]: "exclude", ids[2]: "exclude", ids[3]: "maybe"})
+    save_as(ben, encoding="utf-8", columns=["study_id", "title", "decision"])
+    ben.write_bytes(ben.read_bytes().replace(b"study_id,", b"my flag,study_id,", 1).replace(
+        b"\nS-", b"\n,S-"))  # fmt: skip
+    second = review.run("title_abstract")
+    assert second["added"].empty
+    final = dict(zip(second["decisions"]["study_id"], second["decisions"]["decision"], strict=True))
+    assert [final[i] for i in ids[:4]] == ["include", "exclude", "conflict", "pending"]
+    assert len(second["reviewer_decisions"]) == 7  # every decision typed is counted
+
+    # Months later: an update search. One of its records joins study 0, two are new.
+    joined = study([*studies[0]["record_ids"].split("; "), record("update2026", "x0")],
+                   studies[0]["title"])  # fmt: skip
+    new = [study([record("update2026", f"New study {i}")], f"New study {i}") for i in (1, 2)]
+    assert joined["study_id"] == ids[0]
+    write_studies(review.studies, [joined, *studies[1:], *new])
+    before = {p: p.read_bytes() for p in (alice, ben)}
+    third = review.run("title_abstract")
+    assert sorted(third["added"]["study_id"]) == sorted(2 * [s["study_id"] for s in new])
+    for path, old in before.items():
+        assert path.read_bytes().startswith(old)  # no existing row rewritten
+        listed = [r["study_id"] for r in rows_of(path)]
+        assert sorted(listed) == sorted(ids[:8] + [s["study_id"] for s in new])  # once each
+    assert len(list((tmp_path / "data/processed/backups/title_abstract").iterdir())) == 2
+    final = dict(zip(third["decisions"]["study_id"], third["decisions"]["decision"], strict=True))
+    assert final[ids[0]] == "include"  # the joined study keeps its decisions
+
+    # Alice now saves in cp1252 with CRLF; both screen the new studies; rerun twice
+    type_decisions(alice, {new[0]["study_id"]: "include", new[1]["study_id"]: "exclude"})
+    save_as(alice, encoding="cp1252", newline="\r\n")
+    type_decisions(ben, {new[0]["study_id"]: "include", new[1]["study_id"]: "exclude",
+                         ids[2]: "include"})  # fmt: skip
+    fourth = review.run("title_abstract")
+    assert len(fourth["reviewer_decisions"]) == 11
+    snapshot = {p: p.read_bytes() for p in (alice, ben)}
+    assert review.run("title_abstract")["added"].empty
+    assert {p: p.read_bytes() for p in (alice, ben)} == snapshot
+
+    # Full text: studies included at title/abstract, and the citation-only study
+    full = review.run("full_text")
+    expected = {ids[0], ids[2], new[0]["study_id"], studies[-1]["study_id"]}
+    assert set(full["decisions"]["study_id"]) == expected
+    assert set(full["decisions"]["decision"]) == {"pending"}
+    summarise_screening(
+        decisions_paths=[review.outputs(s)["decisions"] for s in ("title_abstract", "full_text")],
+        reviewer_decisions_paths=[
+            review.outputs(s)["reviewer_decisions"] for s in ("title_abstract", "full_text")
+        ],
+        screening=review.screening,
+        agreement_out=tmp_path / "results/screening/agreement.csv",
+        status_out=tmp_path / "results/screening/status.csv",
+    )
+    agreement = read_table(tmp_path / "results/screening/agreement.csv")
+    assert agreement["n"].tolist() == ["5"]  # studies 0-2 and the two new ones
+    status = read_table(tmp_path / "results/screening/status.csv")
+    assert status["stage"].tolist() == ["title_abstract"] * 3 + ["full_text"] * 3
