@@ -7,8 +7,6 @@ collected before anything is raised, so a reviewer fixes them all in one go.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -17,6 +15,8 @@ from pathlib import Path
 
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
+from prismake.screening.sheets import column_key as column_name
+from prismake.screening.sheets import read_sheet as read_screening_sheet
 
 CODING_COLUMNS: tuple[str, ...] = (
     "study_id",
@@ -56,86 +56,22 @@ class CodedExcerpt:
     row: int
 
 
-def _decode(data: bytes) -> str:
-    """Text from the bytes Excel, LibreOffice or a text editor saved."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def read_sheet(
+    path: str | os.PathLike, required: Sequence[str], known: Sequence[str] = ()
+) -> Sheet:
+    """Read a human-edited sheet with the screening stage's reader (one reader for all
+    sheets), as a header and rows of stripped cells keyed by column name.
 
-
-def _delimiter(header_line: str) -> str:
-    """The delimiter of the header line: the most frequent of , ; and tab outside quotes."""
-    outside = re.sub(r'"[^"]*"', "", header_line)
-    counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def column_name(header: str) -> str:
-    """'Study ID' -> 'study_id': case, spaces and hyphens ignored in headers."""
-    return re.sub(r"[\s\-]+", "_", header.replace("\ufeff", "").strip()).strip("_").lower()
-
-
-def read_sheet(path: str | os.PathLike) -> Sheet:
-    """Read a human-edited CSV sheet; raise SheetError if it cannot be read as a table."""
-    file = str(path)
-    try:
-        text = _decode(Path(path).read_bytes())
-    except OSError as exc:
-        raise SheetError(f"Cannot read {file}", [Problem(file, str(exc))]) from None
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    records = list(reader)
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise SheetError(
-            f"{file} has no header",
-            [Problem(file, "the first row should name the columns", row=1)],
-        )
-    header = [column_name(h) for h in records[0]]
-    problems = []
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            problems.append(
-                Problem(file, "this column appears twice", row=1, column=name, hint="Keep one")
-            )
-        seen.add(name)
-    if problems:
-        raise SheetError(f"{file} has a broken header", problems)
-    rows = []
-    for number, cells in enumerate(records[1:], start=2):
-        cells = [c.replace("\u00a0", " ").strip() for c in cells]
-        if not any(cells):
-            continue
-        extra = [c for c in cells[len(header) :] if c]
-        if extra:
-            problems.append(
-                Problem(
-                    file,
-                    f"this row has {len(cells)} cells but the header names {len(header)}",
-                    row=number,
-                    value=extra[0],
-                    hint="Put quotes around a cell that contains the delimiter",
-                )
-            )
-        rows.append(
-            (number, {name: cell for name, cell in zip(header, cells, strict=False) if name})
-        )
-    for _, cells in rows:
-        for name in header:
-            if name:
-                cells.setdefault(name, "")
-    return Sheet(
-        file=file,
-        columns=tuple(h for h in header if h),
-        rows=tuple(rows),
-        problems=tuple(problems),
+    Problems with the layout (missing required columns, a column given twice, a row with
+    more cells than the header) are returned in ``problems``, not raised.
+    """
+    raw = read_screening_sheet(path, required=tuple(required), known=tuple(known))
+    columns = tuple(sorted(raw.columns, key=lambda name: raw.columns[name]))
+    rows = tuple(
+        (number, {name: raw.cell(cells, name).replace("\u00a0", " ").strip() for name in columns})
+        for number, cells in raw.rows
     )
+    return Sheet(file=str(path), columns=columns, rows=rows, problems=tuple(raw.problems))
 
 
 @dataclass(frozen=True)
@@ -194,22 +130,11 @@ def read_coding(
     theme_hint = "Use a theme id or label from the codebook: " + ", ".join(codebook.theme_ids)
     kind_hint = "Use one of: " + ", ".join(codebook.kind_ids)
     for path in paths:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, REQUIRED_CODING_COLUMNS, CODING_COLUMNS)
         file = sheet.file
         problems += sheet.problems
-        missing = [c for c in REQUIRED_CODING_COLUMNS if c not in sheet.columns]
-        if missing:
-            problems += [
-                Problem(
-                    file,
-                    "this column is missing",
-                    row=1,
-                    column=name,
-                    hint="The coding sheet needs the columns " + ", ".join(CODING_COLUMNS),
-                )
-                for name in missing
-            ]
-            continue
+        if any(c not in sheet.columns for c in REQUIRED_CODING_COLUMNS):
+            continue  # the reader reported the missing columns
         for row, cells in sheet.rows:
             study, problem = studies.check(cells["study_id"], file, row)
             row_problems = [problem] if problem else []
@@ -287,14 +212,10 @@ def read_characteristics(
     path: str | os.PathLike, names: Sequence[str], studies: StudyIndex
 ) -> dict[str, dict[str, str]]:
     """Study id -> its characteristics (the columns declared in config); all problems at once."""
-    sheet = read_sheet(path)
+    declared = [column_name(n) for n in names]
+    sheet = read_sheet(path, ["study_id"], declared)
     file = sheet.file
     problems = list(sheet.problems)
-    declared = [column_name(n) for n in names]
-    if "study_id" not in sheet.columns:
-        problems.append(
-            Problem(file, "this column is missing", row=1, column="study_id", hint=TO_CODE_HINT)
-        )
     for name in sheet.columns:
         if name != "study_id" and name not in declared:
             problems.append(

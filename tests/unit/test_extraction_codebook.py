@@ -1,0 +1,109 @@
+"""The codebook: checked against its schema, and forgiving about how coders type codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from extraction_review import CODEBOOK
+
+from prismake.errors import ConfigError
+from prismake.extraction.codebook import load_codebook, shortest_marks
+
+
+def test_the_demo_codebook_has_five_themes_and_three_kinds_in_file_order():
+    codebook = load_codebook(CODEBOOK)
+    assert codebook.theme_ids == ["culture", "expectations", "one_size", "language", "resourcing"]
+    assert codebook.kind_ids == ["risk", "limit", "lesson"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "theme"),
+    [
+        ("culture", "culture"),
+        ("CULTURE", "culture"),
+        ("Creating a co-productive culture", "culture"),
+        ("one size", "one_size"),
+        ("One-Size", "one_size"),
+        ("  watching   language ", "language"),
+        ("culture shock", None),
+        ("", None),
+    ],
+)
+def test_a_theme_is_found_by_id_or_label_in_any_case(typed, theme):
+    assert load_codebook(CODEBOOK).find_theme(typed) == theme
+
+
+def test_a_kind_is_found_by_id_or_label_in_any_case():
+    codebook = load_codebook(CODEBOOK)
+    assert [codebook.find_kind(t) for t in ("Risk", "LIMIT", "lesson ", "lessons")] == [
+        "risk",
+        "limit",
+        "lesson",
+        None,
+    ]
+
+
+def test_kinds_get_short_marks_that_tell_them_apart():
+    assert shortest_marks(["Risk", "Limit", "Lesson"]) == ["R", "Li", "Le"]
+    assert [k.mark for k in load_codebook(CODEBOOK).kinds] == ["R", "Li", "Le"]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_sub_code_counts_under_its_theme(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds: [{id: risk, label: Risk}]
+themes:
+  - id: culture
+    label: Culture
+    subcodes: [{id: trust, label: Building trust}]
+""",
+    )
+    codebook = load_codebook(path)
+    assert codebook.find_theme("trust") == "culture"
+    assert codebook.find_theme("building trust") == "culture"
+
+
+def test_a_codebook_with_several_mistakes_reports_them_all(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds:
+  - {id: risk, label: Risk}
+  - {id: Limit, label: Limit}
+themes:
+  - {id: culture}
+""",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_codebook(path)
+    text = str(error.value)
+    assert "2 problems" in text
+    assert "'label' is a required property" in text
+    assert "'Limit' does not match" in text
+
+
+def test_two_themes_a_coder_could_not_tell_apart_are_refused(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds: [{id: risk, label: Risk}]
+themes:
+  - {id: one_size, label: One size}
+  - {id: onesize, label: One-size}
+""",
+    )
+    with pytest.raises(ConfigError, match="share the id"):
+        load_codebook(path)
+
+
+def test_a_missing_codebook_says_where_to_set_it(tmp_path):
+    with pytest.raises(ConfigError, match=r"extraction\.codebook"):
+        load_codebook(tmp_path / "nope.yaml")

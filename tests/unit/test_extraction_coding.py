@@ -1,0 +1,174 @@
+"""The coding and characteristics sheets: read as people save them, every mistake at once."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from extraction_review import (
+    CHARACTERISTICS,
+    CODING,
+    CODING_HEADER,
+    make_review,
+    run_extract,
+    write_csv,
+)
+
+from prismake.errors import SheetError
+from prismake.ids import study_alias
+
+
+def coded(outputs):
+    return pd.read_csv(outputs["coded"], dtype=str, keep_default_na=False)
+
+
+def test_a_sheet_saved_by_excel_in_cp1252_with_semicolons_and_crlf_reads_like_utf8(tmp_path):
+    paths = make_review(tmp_path)
+    expected = coded(run_extract(tmp_path / "a", paths))
+    write_csv(
+        paths["coding"],
+        CODING_HEADER,
+        CODING,
+        encoding="cp1252",
+        delimiter=";",
+        lineterminator="\r\n",
+    )
+    again = coded(run_extract(tmp_path / "b", paths))
+    pd.testing.assert_frame_equal(again, expected)
+
+
+def test_a_sheet_with_a_bom_moved_columns_and_spaced_headers_reads_the_same(tmp_path):
+    paths = make_review(tmp_path)
+    expected = coded(run_extract(tmp_path / "a", paths))
+    order = [6, 3, 0, 2, 1, 5, 4]
+    header = [f" {CODING_HEADER[i].replace('_', ' ').title()} " for i in order]
+    rows = [[row[i] for i in order] for row in CODING]
+    write_csv(paths["coding"], header, rows, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(coded(run_extract(tmp_path / "b", paths)), expected)
+
+
+def test_every_mistake_in_the_coding_sheets_is_reported_in_one_go(tmp_path):
+    paths = make_review(tmp_path)
+    bad = [
+        ["S-aaaaaaaaaa", "culture", "risk", "Fine row.", "p. 1", "alice", ""],
+        ["S-aaaaaaaaaa", "cultur", "risk", "Typo in the theme.", "p. 1", "alice", ""],
+        ["S-aaaaaaaaaa", "culture", "danger", "Unknown kind.", "p. 1", "alice", ""],
+        ["S-hhhhhhhhhh", "culture", "risk", "An excluded study.", "p. 1", "alice", ""],
+        ["S-zzzzzzzzzz", "culture", "risk", "No such study.", "p. 1", "alice", ""],
+        ["S-aaaaaaaaaa", "language", "lesson", "", "p. 1", "alice", ""],
+        ["S-aaaaaaaaaa", "culture", "Risk", "  fine ROW. ", "p. 2", "alice", ""],
+    ]
+    write_csv(paths["coding"], CODING_HEADER, bad)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    problems = error.value.problems
+    assert [(p.row, p.column) for p in problems] == [
+        (3, "theme"),
+        (4, "kind"),
+        (5, "study_id"),
+        (6, "study_id"),
+        (7, "excerpt"),
+        (8, None),
+    ]
+    text = str(error.value)
+    assert "6 problems" in text
+    assert "full-text decision is 'exclude'" in text
+    assert "no study has this id" in text
+    assert "duplicate of row 2" in text
+    assert all(p.file == str(paths["coding"]) for p in problems)
+    assert not (tmp_path / "results" / "extraction" / "coded.csv").exists()
+
+
+def test_mistakes_in_coding_and_characteristics_sheets_are_reported_together(tmp_path):
+    paths = make_review(tmp_path)
+    write_csv(paths["coding"], CODING_HEADER, [["S-aaaaaaaaaa", "x", "risk", "t", "", "", ""]])
+    write_csv(
+        paths["characteristics"],
+        ["study_id", *CHARACTERISTICS, "funding"],
+        [["S-aaaaaaaaaa", "UK", "", "", "", "", ""]],
+    )
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    files = {p.file for p in error.value.problems}
+    assert files == {str(paths["coding"]), str(paths["characteristics"])}
+    assert any(p.column == "funding" for p in error.value.problems)
+
+
+def test_a_coding_sheet_without_the_excerpt_column_names_the_column(tmp_path):
+    paths = make_review(tmp_path)
+    write_csv(paths["coding"], ["study_id", "theme", "kind"], [["S-aaaaaaaaaa", "culture", "risk"]])
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert [(p.row, p.column) for p in error.value.problems] == [(1, "excerpt")]
+
+
+def test_per_coder_sheets_take_the_coder_from_the_file_name(tmp_path):
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    alice = [[*r[:5], "", r[6]] for r in CODING if r[5] == "alice"]
+    ben = [r for r in CODING if r[5] == "ben"]
+    sheets = [
+        write_csv(folder / "alice.csv", CODING_HEADER, alice),
+        write_csv(folder / "ben.csv", CODING_HEADER, ben),
+    ]
+    split = coded(run_extract(tmp_path / "split", paths, coding_paths=[str(p) for p in sheets]))
+    together = coded(run_extract(tmp_path / "one", paths))
+    pd.testing.assert_frame_equal(split, together)
+
+
+def test_the_same_excerpt_typed_in_two_per_coder_sheets_by_one_coder_is_a_duplicate(tmp_path):
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    row = ["S-aaaaaaaaaa", "culture", "risk", "Same words.", "p. 1", "alice", ""]
+    sheets = [
+        write_csv(folder / "a.csv", CODING_HEADER, [row]),
+        write_csv(folder / "b.csv", CODING_HEADER, [row]),
+    ]
+    with pytest.raises(SheetError, match=r"a\.csv, row 2"):
+        run_extract(tmp_path, paths, coding_paths=[str(p) for p in sheets])
+
+
+def test_a_study_typed_with_an_older_id_of_one_of_its_records_is_found(tmp_path):
+    paths = make_review(tmp_path)
+    old_id = study_alias("scopus-aaaaaaaaaa")  # the id its record would have on its own
+    studies = pd.read_csv(paths["studies"], dtype=str, keep_default_na=False)
+    studies.loc[studies["study_id"] == "S-aaaaaaaaaa", "record_ids"] = (
+        "scopus-aaaaaaaaaa; pubmed-xyz"
+    )
+    studies.to_csv(paths["studies"], index=False)
+    write_csv(
+        paths["coding"], CODING_HEADER, [[old_id.upper(), "culture", "risk", "t", "", "a", ""]]
+    )
+    result = coded(run_extract(tmp_path, paths))
+    assert list(result["study_id"]) == ["S-aaaaaaaaaa"]
+
+
+def test_characteristics_of_an_excluded_study_or_twice_for_one_study_are_refused(tmp_path):
+    paths = make_review(tmp_path)
+    rows = [
+        ["S-aaaaaaaaaa", "UK", "", "", "", ""],
+        ["S-aaaaaaaaaa", "UK", "", "", "", ""],
+        ["S-hhhhhhhhhh", "UK", "", "", "", ""],
+        ["", "UK", "", "", "", ""],
+    ]
+    write_csv(paths["characteristics"], ["study_id", *CHARACTERISTICS], rows)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert [(p.row, p.column) for p in error.value.problems] == [
+        (3, "study_id"),
+        (4, "study_id"),
+        (5, "study_id"),
+    ]
+    assert "already has characteristics in row 2" in str(error.value)
+
+
+def test_a_declared_characteristic_without_a_column_is_reported(tmp_path):
+    paths = make_review(tmp_path)
+    write_csv(paths["characteristics"], ["Study ID", "Country"], [["S-aaaaaaaaaa", "UK"]])
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert sorted(p.column for p in error.value.problems) == [
+        "design",
+        "participants",
+        "sector",
+        "setting",
+    ]

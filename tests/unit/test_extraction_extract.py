@@ -1,0 +1,90 @@
+"""What extract writes for the report stage: included studies, coded excerpts, to-code list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from extraction_review import CHARACTERISTICS, STUDIES, make_review, run_extract
+
+from prismake.errors import SheetError
+
+
+def read(path, **options):
+    return pd.read_csv(path, dtype=str, keep_default_na=False, **options)
+
+
+def test_included_studies_are_the_full_text_includes_in_reference_list_order(tmp_path):
+    included = read(run_extract(tmp_path)["included"])
+    expected = {s[0] for s in STUDIES if s[5] == "include"}
+    assert set(included["study_id"]) == expected
+    assert list(included.columns[:3]) == ["study_id", "citation_label", "title"]
+    assert list(included["citation_label"]) == [
+        "Müller & García (2021)",
+        "Nguyen & Brown (n.d.)",
+        "O'Brien (2018)",
+        "One size does not... (2022)",
+        "Smith et al. (2019a)",
+        "Smith et al. (2019b)",
+        "van der Berg et al. (2020)",
+    ]
+
+
+def test_coded_excerpts_carry_ids_from_the_codebook_whatever_the_coder_typed(tmp_path):
+    coded = read(run_extract(tmp_path)["coded"])
+    assert set(coded["theme"]) == {"culture", "expectations", "one_size", "language", "resourcing"}
+    assert set(coded["kind"]) == {"risk", "limit", "lesson"}
+    assert len(coded) == 20
+    smith = coded[coded["study_id"] == "S-aaaaaaaaaa"]
+    assert set(smith["citation_label"]) == {"Smith et al. (2019b)"}
+
+
+def test_included_studies_not_yet_coded_are_listed_to_code_for_excel(tmp_path):
+    path = run_extract(tmp_path)["to_code"]
+    assert Path(path).read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM: Excel reads the accents
+    to_code = read(path, encoding="utf-8-sig")
+    assert list(to_code["study_id"]) == ["S-gggggggggg"]
+
+
+def test_characteristics_list_every_included_study_with_its_label(tmp_path):
+    table = read(run_extract(tmp_path)["characteristics"])
+    assert list(table.columns) == ["study_id", "citation_label", *CHARACTERISTICS]
+    assert len(table) == 7
+    row = table[table["study_id"] == "S-bbbbbbbbbb"].iloc[0]
+    assert (row["country"], row["design"]) == ("Canada", "Realist review")
+
+
+def test_without_a_characteristics_sheet_the_columns_are_still_there(tmp_path):
+    outputs = run_extract(tmp_path, characteristics_path=None)
+    assert list(read(outputs["characteristics"]).columns) == [
+        "study_id",
+        "citation_label",
+        *CHARACTERISTICS,
+    ]
+
+
+def test_the_same_sheets_give_the_same_bytes(tmp_path):
+    paths = make_review(tmp_path)
+    first = run_extract(tmp_path / "one", paths)
+    second = run_extract(tmp_path / "two", paths)
+    for name in first:
+        with open(first[name], "rb") as a, open(second[name], "rb") as b:
+            assert a.read() == b.read(), name
+
+
+def test_a_coding_sheet_is_never_written(tmp_path):
+    paths = make_review(tmp_path)
+    before = paths["coding"].read_bytes(), paths["characteristics"].read_bytes()
+    run_extract(tmp_path, paths)
+    assert (paths["coding"].read_bytes(), paths["characteristics"].read_bytes()) == before
+
+
+def test_an_included_study_missing_from_studies_is_an_error_naming_the_row(tmp_path):
+    paths = make_review(tmp_path)
+    decisions = read(paths["decisions"])
+    decisions.loc[len(decisions)] = ["S-kkkkkkkkkk", "include", "", "single", "alice", ""]
+    decisions.to_csv(paths["decisions"], index=False)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert [(p.row, p.value) for p in error.value.problems] == [(12, "S-kkkkkkkkkk")]

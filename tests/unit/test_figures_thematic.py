@@ -1,0 +1,98 @@
+"""The thematic figures: same inputs, same bytes; text editable; counts drawn as coded."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pandas as pd
+from extraction_review import CODEBOOK, make_review, run_extract
+
+from prismake.extraction.codebook import load_codebook
+from prismake.figures import (
+    FIGURE_NAMES,
+    studies_per_theme_and_kind,
+    themes_by_kind_figure,
+    write_thematic_figures,
+)
+
+EXTENSIONS = ("svg", "pdf", "png")
+
+
+def draw(folder, outputs, dpi=100):
+    paths = [str(folder / f"{name}.{ext}") for name in FIGURE_NAMES for ext in EXTENSIONS]
+    write_thematic_figures(
+        codebook_path=str(CODEBOOK),
+        coded_path=outputs["coded"],
+        included_path=outputs["included"],
+        dpi=dpi,
+        outputs=paths,
+    )
+    return folder
+
+
+def test_figures_are_byte_identical_across_two_runs(tmp_path):
+    outputs = run_extract(tmp_path)
+    one, two = draw(tmp_path / "one", outputs), draw(tmp_path / "two", outputs)
+    for name in FIGURE_NAMES:
+        for ext in EXTENSIONS:
+            first = (one / f"{name}.{ext}").read_bytes()
+            assert first == (two / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
+            assert len(first) > 1000
+
+
+def test_figures_are_byte_identical_when_drawn_by_a_fresh_python(tmp_path):
+    outputs = run_extract(tmp_path)
+    draw(tmp_path / "here", outputs)
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "from test_figures_thematic import draw;"
+        "draw(Path(sys.argv[2]), {'coded': sys.argv[3], 'included': sys.argv[4]})"
+    )
+    folder = str(tmp_path / "there")
+    here = str(__import__("pathlib").Path(__file__).parent)
+    subprocess.run(
+        [sys.executable, "-c", script, here, folder, outputs["coded"], outputs["included"]],
+        check=True,
+    )
+    for name in FIGURE_NAMES:
+        for ext in ("svg", "pdf"):
+            here_bytes = (tmp_path / "here" / f"{name}.{ext}").read_bytes()
+            assert here_bytes == (tmp_path / "there" / f"{name}.{ext}").read_bytes()
+
+
+def test_svg_keeps_labels_as_text_and_no_date(tmp_path):
+    folder = draw(tmp_path / "fig", run_extract(tmp_path))
+    svg = (folder / "evidence_matrix.svg").read_text(encoding="utf-8")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Smith et al. (2019b)" in texts
+    assert "R Le" in texts  # the kinds Smith et al. (2019b) reports under culture
+    assert "<dc:date>" not in svg
+    bars = (folder / "themes_by_kind.svg").read_text(encoding="utf-8")
+    assert "Managing expectations" in re.findall(r"<text[^>]*>([^<]*)</text>", bars)
+
+
+def test_pdf_has_no_creation_date_and_embeds_text(tmp_path):
+    pdf = (draw(tmp_path / "fig", run_extract(tmp_path)) / "themes_by_kind.pdf").read_bytes()
+    assert b"CreationDate" not in pdf
+    assert b"/FontFile2" in pdf  # TrueType font: text stays text
+
+
+def test_bars_show_the_number_of_distinct_studies_per_theme_and_kind(tmp_path):
+    coded = pd.read_csv(run_extract(tmp_path)["coded"], dtype=str, keep_default_na=False)
+    codebook = load_codebook(CODEBOOK)
+    counts = studies_per_theme_and_kind(coded, codebook)
+    assert counts.loc["culture", "risk"] == 2  # S-aaa (coded by two coders) and S-bbb
+    assert counts.loc["resourcing", "lesson"] == 1  # S-ccc, with two lesson excerpts
+    figure = themes_by_kind_figure(coded, codebook)
+    bars = [p for p in figure.axes[0].patches if p.get_height() > 0]
+    widths = [round(p.get_width()) for p in bars]  # kind by kind, themes in codebook order
+    assert widths == [int(counts.loc[t, k]) for k in codebook.kind_ids for t in codebook.theme_ids]
+
+
+def test_figures_are_drawn_even_before_anything_is_coded(tmp_path):
+    paths = make_review(tmp_path)
+    paths["coding"].write_text("study_id,theme,kind,excerpt,location,coder,note\n")
+    folder = draw(tmp_path / "fig", run_extract(tmp_path, paths))
+    assert "No coded excerpts yet" in (folder / "themes_by_kind.svg").read_text(encoding="utf-8")
