@@ -152,9 +152,12 @@ def title_key(title: object) -> str:
     text = text.strip().rstrip(".").strip()
     for _ in range(4):
         before = text
-        if len(text) > 20:
-            text = _ANNOTATION.sub("", text).strip().rstrip(".").strip()
-        text = _TRANSLATION_NOTE.sub("", text).strip()
+        note = _ANNOTATION.search(text)
+        if note and note.start() >= 20:
+            text = text[: note.start()].strip().rstrip(".").strip()
+        note = _TRANSLATION_NOTE.search(text)
+        if note and note.start() >= 10:
+            text = text[: note.start()].strip()
         if text == before:
             break
     if text.startswith("[") and "]" in text:

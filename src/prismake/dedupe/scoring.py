@@ -20,6 +20,7 @@ from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
+CITATION_TITLE = 0.45  # title similarity enough when the whole citation matches
 
 
 @dataclass
@@ -167,6 +168,11 @@ def score_pairs(
         authors_agree & volume_equal & pages_agree & has_year & (dy == 0) & ~journal_differ
     )
     score = score + np.where(citation_match, 0.05, 0.0)
+    # ... with the same first page and journal, a translated or corrected title still matches
+    same_first_page = has_pages & (table.page_lo[i] == table.page_lo[j])
+    full_citation = citation_match & journal_agree & same_first_page & (title >= CITATION_TITLE)
+    score = np.where(full_citation, np.maximum(score, duplicate_threshold), score)
+    note(full_citation, "same authors, journal, year, volume and first page")
 
     a_i, a_j = table.abstract[i], table.abstract[j]
     has_abstract = (a_i != "") & (a_j != "")

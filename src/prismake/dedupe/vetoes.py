@@ -66,7 +66,9 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     same_doi = (doi_i != "") & (doi_i == doi_j)  # a DOI names one article: pages are typos
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
     iss_i, iss_j = table.issue[i], table.issue[j]
-    mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi)
+    same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
+    same_pages &= table.page_hi[i] == table.page_hi[j]  # then the issue is the typo
+    mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi & ~same_pages)
     num_i, num_j = table.numbers[i], table.numbers[j]
     differ = np.flatnonzero(_both(num_i, num_j) & (num_i != num_j))
     if len(differ):
