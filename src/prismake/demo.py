@@ -547,7 +547,7 @@ QUESTIONS = (
     "How long does trust take",
 )
 ACTIVITIES = (
-    "co-producing {noun} policy",
+    "co-producing policy for {noun}",
     "co-designing {noun}",
     "co-production in {noun}",
     "co-producing change in {noun}",
@@ -752,7 +752,10 @@ def _relevant_title(rng: random.Random, noun: str, place: str, design: str, acto
     activity = rng.choice(ACTIVITIES).format(noun=noun)
     form = rng.randrange(5)
     if form == 0:
-        return f"{rng.choice(HOOKS)}: {design} of {activity} in {place}"
+        hook = rng.choice(HOOKS)
+        if hook.endswith("?"):
+            return f"{hook} {_cap(design)} of {activity} in {place}"
+        return f"{hook}: {design} of {activity} in {place}"
     if form == 1:
         return f"{_cap(activity)} with {actors} in {place}: {design}"
     if form == 2:
@@ -1060,6 +1063,23 @@ def _journal_for(rng: random.Random, field_: str) -> Journal:
     return rng.choice(pool)
 
 
+SECTOR_JOURNALS = {
+    "Housing Studies": "housing",
+    "Disability & Society": "disability",
+    "Journal of Mental Health": "mental health",
+}
+
+
+def _journals_for_sector(sector: str, health: bool) -> list[Journal]:
+    """Journals a study of ``sector`` could appear in (field journals only for their field)."""
+    pool = [
+        j
+        for j in POLICY_JOURNALS
+        if SECTOR_JOURNALS.get(j.name, sector) == sector and (j.field == "health") == health
+    ]
+    return pool
+
+
 def _relevant_studies(rng: random.Random, used: set[str]) -> list[DemoStudy]:
     studies: list[DemoStudy] = []
     plan = [(t, r) for t, r, n in RELEVANT_FT for _ in range(n)]
@@ -1083,7 +1103,7 @@ def _relevant_studies(rng: random.Random, used: set[str]) -> list[DemoStudy]:
         themes = tuple(rng.sample(THEMES, rng.randint(2, 4)))
         participants = _participants(rng)
         year = rng.randint(2010, 2024)
-        journal = rng.choice(HEALTH_JOURNALS if health and rng.random() < 0.7 else POLICY_JOURNALS)
+        journal = rng.choice(_journals_for_sector(sector, health and rng.random() < 0.7))
         volume, issue, first, last, art = _issue_and_pages(rng, journal, year)
         keywords = (
             "co-production",
