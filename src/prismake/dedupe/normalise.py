@@ -50,6 +50,7 @@ _NOTICE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGIT_GROUPS = re.compile(r"(\d)[ ,\u2009\u202f\u00a0](\d{3})\b")
 _GREEK = {
     "α": "alpha",
     "β": "beta",
@@ -162,7 +163,7 @@ def title_key(title: object) -> str:
             break
     if text.startswith("[") and "]" in text:
         text = text.replace("[", " ").replace("]", " ")
-    text = ascii_fold(text)
+    text = _DIGIT_GROUPS.sub(r"\1\2", ascii_fold(text))  # "10 000" = "10,000" = "10000"
     return _NON_ALNUM.sub(" ", text).strip()
 
 
@@ -276,6 +277,7 @@ def page_range(pages: object) -> tuple[str, str]:
     text = str(pages or "").strip()
     if not text:
         return "", ""
+    text = re.split(r"[,;]", text, maxsplit=1)[0]  # "532, 534-536": the first part
     parts = re.split(r"\s*(?:-+|–|—|to)\s*", text, maxsplit=1)
     if re.search(r"[A-Za-z]", parts[0]):
         return "", ""  # e-locators (e12724), supplements (S78): not comparable as pages
@@ -432,6 +434,10 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     last = np.array([int(p[1]) if p[1].isdigit() else -1 for p in pages], dtype=np.int64)
     last = np.where(last < 0, first, last)
     lo, hi = np.minimum(first, last), np.maximum(first, last)
+    years = _cached(year_of, _column(records, "year"))
+    volumes = _cached(number_key, _column(records, "volume"))
+    # a year typed into the volume field ("2016") is no volume number
+    volumes = ["" if v and v == str(y) else v for v, y in zip(volumes, years, strict=True)]
     obj = np.array
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
@@ -444,10 +450,10 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         corporate=np.array(_cached(is_corporate, authors), dtype=bool),
         first_author=obj([s[0] if s else "" for s in surnames], dtype=object),
         n_authors=np.array([len(s) for s in surnames], dtype=np.int32),
-        year=np.array(_cached(year_of, _column(records, "year")), dtype=np.int32),
+        year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),
         journal_words=obj(_cached(journal_words, venue_names), dtype=object),
-        volume=obj(_cached(number_key, _column(records, "volume")), dtype=object),
+        volume=obj(volumes, dtype=object),
         issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
         page_first=obj([p[0] for p in pages], dtype=object),
         page_last=obj([p[1] for p in pages], dtype=object),

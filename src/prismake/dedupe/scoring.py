@@ -201,8 +201,9 @@ def score_pairs(
 
     # different journal or volume: two publications (abstract and article, journal club)
     cap = np.zeros(n, dtype=bool)
+    issue_equal = (table.issue[i] != "") & (table.issue[i] == table.issue[j])
     two_places = (has_volume & ~volume_equal & ~journal_agree) | (
-        journal_differ & ~(volume_equal & pages_agree)
+        journal_differ & ~(volume_equal & (pages_agree | issue_equal))
     )
     cap |= two_places
     note(two_places, "different journal or volume")
