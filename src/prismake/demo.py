@@ -1001,6 +1001,76 @@ BUZZ = (
 )
 
 
+OFF_TOPIC_DETAILS = {
+    # first keyword of an OFF_TOPIC template -> (methods sentence, results sentence)
+    "mHealth": (
+        "{k} patients tested a prototype in think-aloud sessions and completed the System "
+        "Usability Scale.",
+        "Usability improved over three iterations; patients asked for simpler reminders.",
+    ),
+    "patient and public involvement": (
+        "We describe how a panel of {k} patients contributed to trial design and materials.",
+        "Panel members improved the participant information sheet and recruitment letters.",
+    ),
+    "randomised controlled trial": (
+        "{n} participants were randomised to the intervention or usual care for 12 months.",
+        "The primary outcome did not differ between groups; adherence was {pct}%.",
+    ),
+    "citizen science": (
+        "{n} volunteers collected measurements with low-cost sensors over one year.",
+        "Volunteer data agreed closely with reference stations.",
+    ),
+    "value co-creation": (
+        "We surveyed {n} customers and estimated a structural equation model.",
+        "Customer participation increased satisfaction and loyalty intentions.",
+    ),
+    "knowledge co-production": (
+        "We analysed {n} publications indexed between 2000 and 2022.",
+        "Output grew rapidly after 2015 and concentrated in a few countries.",
+    ),
+    "interprofessional education": (
+        "{n} students completed a two-day simulation and readiness questionnaires.",
+        "Readiness for interprofessional learning rose after the course.",
+    ),
+    "coproduction": (
+        "Batch experiments tested temperature, pH and loading rate.",
+        "The optimum conditions raised combined yield by {pct}%.",
+    ),
+    "performance management": (
+        "We analysed panel data on {n} organisations over ten years.",
+        "Performance regimes were associated with small gains in measured outputs.",
+    ),
+    "survey": (
+        "An online questionnaire was completed by {n} practitioners.",
+        "Most respondents supported the pathway but reported long waiting times.",
+    ),
+    "shared decision-making": (
+        "{n} recorded consultations were rated with the OPTION scale.",
+        "Shared decision-making scores were low and varied between clinicians.",
+    ),
+    "volunteering": (
+        "We used survey data from {n} adults aged 60 and over.",
+        "Volunteering was associated with better self-rated health.",
+    ),
+    "e-government": (
+        "A national survey of {n} residents measured use of online public services.",
+        "Satisfaction was higher among frequent users of digital services.",
+    ),
+    "co-production": (
+        "This editorial introduces a special issue on public service reform.",
+        "We ask whether the term still helps research and practice.",
+    ),
+    "implementation": (
+        "We interviewed {k} general practitioners about a new guideline.",
+        "Time pressure and unclear responsibilities were the main barriers.",
+    ),
+    "discrete choice experiment": (
+        "{n} adults completed a discrete choice experiment with six attributes.",
+        "Respondents valued accuracy most and were willing to travel further for it.",
+    ),
+}
+
+
 def _off_topic(rng: random.Random, used: set[str]) -> tuple[str, str, tuple[str, ...], str]:
     for _ in range(200):
         template, field_, keywords = rng.choice(OFF_TOPIC)
@@ -1024,32 +1094,17 @@ def _off_topic(rng: random.Random, used: set[str]) -> tuple[str, str, tuple[str,
             used.add(title.lower())
             break
     subject = title.split(":")[0]
-    abstract = " ".join(
+    subject = subject[:1].lower() + subject[1:]
+    method, result = OFF_TOPIC_DETAILS[keywords[0]]
+    slots = {"n": rng.randint(24, 480), "pct": rng.randint(12, 64), "k": rng.randint(6, 30)}
+    opening = rng.choice(
         (
-            rng.choice(
-                (
-                    f"This paper reports on {subject[:1].lower() + subject[1:]}.",
-                    f"We studied {subject[:1].lower() + subject[1:]}.",
-                    f"Little is known about {subject[:1].lower() + subject[1:]}.",
-                )
-            ),
-            rng.choice(
-                (
-                    "Data were collected over eighteen months and analysed with standard methods.",
-                    "A sample of participants completed questionnaires at baseline and follow-up.",
-                    "Documents and routine data were analysed.",
-                    "Models were estimated with fixed effects.",
-                )
-            ),
-            rng.choice(
-                (
-                    "The results support wider use of the approach.",
-                    "Findings were mixed, and further work is needed.",
-                    "Stakeholders, including citizens and practitioners, found the results useful.",
-                )
-            ),
+            f"This paper reports on {subject}.",
+            f"We studied {subject}.",
+            f"Little is known about {subject}.",
         )
     )
+    abstract = " ".join((opening, method.format(**slots), result.format(**slots)))
     return title, field_, keywords, abstract
 
 
@@ -1059,7 +1114,7 @@ def _journal_for(rng: random.Random, field_: str) -> Journal:
     elif field_ == "other":
         pool = [j for j in JOURNALS if j.field == "other"]
     else:
-        pool = [j for j in POLICY_JOURNALS if j.field == "policy"]
+        pool = [j for j in POLICY_JOURNALS if j.field == "policy" and j.name not in SECTOR_JOURNALS]
     return rng.choice(pool)
 
 

@@ -178,3 +178,15 @@ def test_an_update_search_finds_new_studies_and_some_already_found(tmp_path, rev
     path = tmp_path / "update.nbib"
     path.write_bytes(demo.format_pubmed_medline(records).encode("utf-8"))
     assert path.read_bytes().count(b"PMID- ") == 8
+
+
+def test_the_data_readme_states_the_demo_numbers(review):
+    text = " ".join((ROOT / "data" / "README.md").read_text(encoding="utf-8").split())
+    truth = demo.ground_truth(review)
+    counts = truth["records"]
+    assert "FICTIONAL" in text
+    assert f"{truth['records_total']} records" in text
+    assert f"Scopus {counts['scopus']}, PubMed {counts['pubmed']}" in text
+    assert f"Web of Science {counts['wos']}, citation searching {counts['citations']}" in text
+    assert f"of {truth['studies']} studies" in text
+    assert f"{truth['full_text_include']} included" in text
