@@ -22,8 +22,20 @@ from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.plotting import OKABE_ITO, save_figure, style
 
 FIGURE_NAMES: tuple[str, ...] = ("themes_by_kind", "evidence_matrix")
+# Okabe-Ito colours in order of lightness steps, so kinds also differ when printed in grey
+# (dark blue, mid orange, light yellow, ...); hatching tells them apart a second way.
+KIND_COLOURS: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#F0E442",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+)
 HATCHES: tuple[str, ...] = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
-MATRIX_COLOUR = "#0072B2"  # Okabe-Ito blue, mixed with white for lighter shades
+MATRIX_COLOUR = OKABE_ITO[0]  # Okabe-Ito blue, mixed with white for lighter shades
 WIDTH_IN = 6.5  # a full text width in most journals
 
 
@@ -38,7 +50,10 @@ def studies_per_theme_and_kind(coded: pd.DataFrame, codebook: Codebook) -> pd.Da
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+    return (
+        "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False))
+        or text
+    )
 
 
 def themes_by_kind_figure(coded: pd.DataFrame, codebook: Codebook) -> Figure:
@@ -56,7 +71,7 @@ def themes_by_kind_figure(coded: pd.DataFrame, codebook: Codebook) -> Figure:
             ys,
             values,
             height=bar * 0.92,
-            color=OKABE_ITO[j % len(OKABE_ITO)],
+            color=KIND_COLOURS[j % len(KIND_COLOURS)],
             hatch=HATCHES[j % len(HATCHES)],
             edgecolor="black",
             linewidth=0.6,
@@ -108,7 +123,15 @@ def evidence_matrix_figure(
             kinds = [k for k in codebook.kinds if (study, theme.id, k.id) in present]
             colour = _shade(len(kinds), n_kinds)
             ax.add_patch(
-                Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="#808080", linewidth=0.5)
+                Rectangle(
+                    (j, i),
+                    1,
+                    1,
+                    facecolor=colour,
+                    edgecolor="#808080",
+                    linewidth=0.5,
+                    clip_on=False,
+                )
             )
             if kinds:
                 dark = len(kinds) == n_kinds  # white only on the darkest shade

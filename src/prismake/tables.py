@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from prismake.csvio import read_table
-from prismake.extraction.citations import citation_labels
+from prismake.extraction.citations import citation_labels, sort_key
 from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.tableformats import write_formats
 
@@ -112,7 +112,7 @@ def quotes(coded: pd.DataFrame, codebook: Codebook, per_cell: int) -> pd.DataFra
 
 def _casefold(column: pd.Series) -> pd.Series:
     """Sort key: 'van der Berg' among the V's, not after every capital letter."""
-    return column.astype(str).str.casefold()
+    return column.astype(str).map(sort_key)
 
 
 def _heading(name: str) -> str:

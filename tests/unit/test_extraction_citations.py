@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prismake.extraction.citations import citation_key, citation_keys, citation_labels
+from prismake.extraction.citations import citation_key, citation_keys, citation_labels, sort_key
 
 
 def study(study_id, authors, year, title="A title"):
@@ -85,3 +85,20 @@ def test_labels_and_keys_are_unique_and_do_not_depend_on_order(rows):
     assert citation_labels(list(reversed(records))) == labels
     keys = citation_keys(labels)
     assert len({k.casefold() for k in keys.values()}) == len(records)
+
+
+def test_reference_list_order_ignores_accents_and_case():
+    labels = [
+        "van der Berg (2020)",
+        "Łukasik (2019)",
+        "Smith (2019)",
+        "Lee (2018)",
+        "Müller (2021)",
+    ]
+    assert sorted(labels, key=sort_key) == [
+        "Lee (2018)",
+        "Łukasik (2019)",
+        "Müller (2021)",
+        "Smith (2019)",
+        "van der Berg (2020)",
+    ]

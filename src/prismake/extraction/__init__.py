@@ -22,7 +22,7 @@ from prismake.extraction.agreement import (
     coder_agreement,
     coder_disagreements,
 )
-from prismake.extraction.citations import citation_labels
+from prismake.extraction.citations import citation_labels, sort_key
 from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.extraction.coding import (
     CodedExcerpt,
@@ -97,7 +97,7 @@ def included_studies(
     included = studies[studies["study_id"].isin(wanted)].copy()
     labels = citation_labels(included.to_dict("records"))
     included.insert(1, "citation_label", included["study_id"].map(labels))
-    order = included["citation_label"].str.casefold() + "\t" + included["study_id"]
+    order = included["citation_label"].map(sort_key) + "\t" + included["study_id"]
     return included.loc[order.sort_values().index].reset_index(drop=True)
 
 

@@ -63,9 +63,20 @@ def _letters(n: int) -> str:
     return text
 
 
+_FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"}
+)  # fmt: skip
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as a reference list has it: Łukasik among the L's, case ignored."""
+    text = unicodedata.normalize("NFKD", str(text or "")).translate(_FOLD)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
 def _sort_key(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title or "")
-    return re.sub(r"[^a-z0-9 ]+", "", text.casefold()).strip()
+    return re.sub(r"[^a-z0-9 ]+", "", sort_key(title)).strip()
 
 
 def citation_labels(
