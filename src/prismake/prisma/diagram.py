@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -536,6 +536,7 @@ def _elbow(ax: Any, points: Sequence[tuple[float, float]]) -> None:
 def draw(plan: Layout) -> Figure:
     """A matplotlib figure of the laid-out diagram (1 data unit = 1 point, y downwards)."""
     fig = Figure(figsize=(plan.width / 72, plan.height / 72), dpi=72)
+    FigureCanvasAgg(fig)  # the canvas the layout was measured with
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, plan.width)
     ax.set_ylim(plan.height, 0)
@@ -565,7 +566,7 @@ def draw(plan: Layout) -> Figure:
             rotation_mode="anchor",
             fontsize=FONT_SIZE,
             fontweight="bold",
-            gid=f"text-phase-{label.lower()}",
+            gid=f"text-phase-{label.lower()}-0",
             **text_style,
         )
 
