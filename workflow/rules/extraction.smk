@@ -49,7 +49,7 @@ rule extract:
         runtime=5,
     params:
         extraction=config["extraction"],
-        code=code_version("extraction"),
+        code=code_version("extraction", "screening/sheets.py"),
     script:
         "../scripts/extract.py"
 
@@ -81,7 +81,7 @@ rule thematic_tables:
         runtime=5,
     params:
         extraction=config["extraction"],
-        code=code_version("extraction"),
+        code=code_version("extraction", "tables.py", "tableformats.py"),
     script:
         "../scripts/thematic_tables.py"
 
@@ -110,7 +110,7 @@ rule thematic_figures:
         runtime=5,
     params:
         dpi=config["prisma"]["dpi"],
-        code=code_version("extraction", "figures.py"),
+        code=code_version("extraction", "figures.py", "plotting.py"),
     script:
         "../scripts/thematic_figures.py"
 
@@ -133,6 +133,6 @@ rule included_references:
         mem_mb=1000,
         runtime=5,
     params:
-        code=code_version("extraction"),
+        code=code_version("extraction", "references.py", "tableformats.py"),
     script:
         "../scripts/included_references.py"
