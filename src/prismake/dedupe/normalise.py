@@ -119,6 +119,8 @@ _ARTICLE_TYPE = re.compile(
 
 def ascii_fold(text: str) -> str:
     """Lower case, accents dropped, Greek letters spelled out (alpha, beta, ...)."""
+    if text.isascii():
+        return text.lower()
     text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text.lower())
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -424,7 +426,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
     abstracts = [
-        _NON_ALNUM.sub(" ", ascii_fold(a[:600])).strip() if a else ""
+        _NON_ALNUM.sub(" ", ascii_fold(a[:400])).strip() if a else ""
         for a in _column(records, "abstract")
     ]
     types = [

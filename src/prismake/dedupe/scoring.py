@@ -86,13 +86,36 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
     return out
 
 
+def plausible_pairs(table: MatchTable, pairs: np.ndarray) -> np.ndarray:
+    """Candidate pairs worth scoring: similar titles, a shared DOI, or a missing title."""
+    if len(pairs) == 0:
+        return pairs
+    i, j = pairs[:, 0], pairs[:, 1]
+    ta, tb = table.title[i], table.title[j]
+    quick = _ratio(ta, tb)
+    keep = (quick >= CITATION_TITLE) | (ta == "") | (tb == "")
+    keep |= (table.doi[i] != "") & (table.doi[i] == table.doi[j])
+    la, lb = table.title_len[i], table.title_len[j]
+    uneven = ~keep & (np.minimum(la, lb) >= 20) & (np.minimum(la, lb) < 0.9 * np.maximum(la, lb))
+    if uneven.any():  # a truncated title or one inside the other: compare the best part
+        idx = np.flatnonzero(uneven)
+        part = _ratio(ta[idx], tb[idx], scorer=fuzz.partial_ratio)
+        keep[idx[part >= 0.9]] = True
+    return pairs[keep]
+
+
 def score_pairs(
     table: MatchTable,
     pairs: np.ndarray,
     maybe_threshold: float = 0.8,
     duplicate_threshold: float = 0.93,
 ) -> ScoredPairs:
-    """Score every candidate pair and decide duplicate / maybe / distinct."""
+    """Score candidate pairs and decide duplicate / maybe / distinct.
+
+    Pairs whose titles are too far apart to reach ``maybe_threshold`` whatever the other
+    fields say are dropped first (they are distinct), so the costly comparisons run on few.
+    """
+    pairs = plausible_pairs(table, pairs)
     i, j = pairs[:, 0], pairs[:, 1]
     n = len(i)
     title = title_similarity(table.title[i], table.title[j])
