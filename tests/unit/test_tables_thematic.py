@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -39,6 +40,8 @@ THEME_LABELS = {
     "language": "Watching language",
     "resourcing": "Proper resourcing",
 }
+
+THEMES.update({label.lower(): theme for theme, label in THEME_LABELS.items()})
 
 
 def render(tmp_path, paths=None, quotes_per_cell=2):
@@ -186,10 +189,14 @@ DEMO_CODING = ROOT / "data" / "extraction" / "coding.csv"
 def test_on_the_demo_review_table_counts_equal_counts_from_its_coding_sheet(tmp_path):
     if not DEMO_CODING.exists():
         pytest.skip("the demo review has no data/extraction/coding.csv yet")
-    sheet = pd.read_csv(DEMO_CODING, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    with DEMO_CODING.open(encoding="utf-8-sig", newline="") as handle:
+        demo = [
+            [row["study_id"], row["theme"], row["kind"], row["excerpt"]]
+            for row in csv.DictReader(handle)
+        ]
     paths = make_review(tmp_path)
-    # every study the demo coded is included here; the demo's own studies are not needed
-    ids = sorted(set(sheet["study_id"]))
+    # every study the demo coded is included here (its studies.csv is a pipeline output)
+    ids = sorted({row[0] for row in demo})
     studies = pd.DataFrame(
         {"study_id": ids, "title": ids, "authors": [f"Author{i}, A" for i in range(len(ids))],
          "year": "2020", "record_ids": ""}
@@ -201,13 +208,13 @@ def test_on_the_demo_review_table_counts_equal_counts_from_its_coding_sheet(tmp_
     paths["coding"].write_bytes(DEMO_CODING.read_bytes())
     write_csv(paths["characteristics"], ["study_id", *CHARACTERISTICS], [])
     result = table(render(tmp_path, paths), "themes_by_kind").set_index("Theme")
-    kinds = {"risk": "Risk", "limit": "Limit", "lesson": "Lesson"}
-    labels = {v.lower(): k for k, v in THEME_LABELS.items()}
-    for label in THEME_LABELS.values():
-        for kind, kind_label in kinds.items():
-            rows = sheet[
-                sheet["theme"].str.strip().str.lower().map(lambda t: labels.get(t, t))
-                == labels[label.lower()]
-            ]
-            rows = rows[rows["kind"].str.strip().str.lower() == kind]
-            assert result.loc[label, f"{kind_label}: studies"] == rows["study_id"].nunique()
+    studies_in, excerpts_in = sheet_counts(demo)
+    for theme, label in THEME_LABELS.items():
+        for kind in ("risk", "limit", "lesson"):
+            assert result.loc[label, f"{kind.title()}: studies"] == len(
+                studies_in.get((theme, kind), ())
+            )
+            assert result.loc[label, f"{kind.title()}: excerpts"] == len(
+                excerpts_in.get((theme, kind), ())
+            )
+    assert result.loc["Any theme", "Any kind: studies"] == len(ids)
