@@ -109,6 +109,11 @@ class StudyIndex:
 
     studies: pd.DataFrame
     lookup: dict[str, str]
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # study_id -> its row
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            self.rows = self.studies.to_dict("index")
 
     @classmethod
     def from_frame(cls, studies: pd.DataFrame) -> StudyIndex:
@@ -144,12 +149,12 @@ class StudyIndex:
 
     def sources(self, study_id: str) -> set[str]:
         """Where a study was found: database, register, other (database if unknown)."""
-        text = str(self.studies.at[study_id, "sources"] or "")
+        text = str(self.rows[study_id]["sources"] or "")
         found = {s.strip() for s in text.split(";") if s.strip()}
         return found or {"database"}
 
     def doi_link(self, study_id: str) -> str:
-        doi = str(self.studies.at[study_id, "doi"] or "").strip()
+        doi = str(self.rows[study_id]["doi"] or "").strip()
         return f"https://doi.org/{doi}" if doi else ""
 
 
@@ -686,7 +691,7 @@ def decide(
 def _conflict_row(
     study_id: str, entries: list[Entry], resolution: Entry | None, index: StudyIndex
 ) -> dict[str, Any]:
-    study = index.studies.loc[study_id]
+    study = index.rows[study_id]
     row: dict[str, Any] = {
         "study_id": study_id,
         "title": study["title"],

@@ -84,7 +84,7 @@ def plan_sheets(
 
 
 def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
-    study = index.studies.loc[study_id]
+    study = index.rows[study_id]
     record = {name: str(study.get(name, "") or "") for name in ("title", "authors", "year")}
     record.update(
         study_id=study_id,
