@@ -21,6 +21,7 @@ from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
 CITATION_TITLE = 0.45  # title similarity enough when the whole citation matches
+MIN_TITLE = 0.6  # below this, other fields (at most +0.2) cannot lift a pair to "maybe"
 
 
 @dataclass
@@ -93,7 +94,10 @@ def plausible_pairs(table: MatchTable, pairs: np.ndarray) -> np.ndarray:
     i, j = pairs[:, 0], pairs[:, 1]
     ta, tb = table.title[i], table.title[j]
     quick = _ratio(ta, tb)
-    keep = (quick >= CITATION_TITLE) | (ta == "") | (tb == "")
+    same_place = (table.volume[i] != "") & (table.volume[i] == table.volume[j])
+    same_place &= (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
+    keep = (quick >= MIN_TITLE) | ((quick >= CITATION_TITLE) & same_place)
+    keep |= (ta == "") | (tb == "")
     keep |= (table.doi[i] != "") & (table.doi[i] == table.doi[j])
     la, lb = table.title_len[i], table.title_len[j]
     uneven = ~keep & (np.minimum(la, lb) >= 20) & (np.minimum(la, lb) < 0.9 * np.maximum(la, lb))
@@ -161,7 +165,9 @@ def score_pairs(
     has_journal = (j_i != "") & (j_j != "")
     journal_words_sim = _ratio(table.journal_words[i], table.journal_words[j], fuzz.token_set_ratio)
     journal_agree = has_journal & ((j_i == j_j) | (journal_words_sim >= 0.85))
-    for k in np.flatnonzero(has_journal & ~journal_agree):
+    same_place = (table.volume[i] != "") & (table.volume[i] == table.volume[j])
+    same_place &= (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
+    for k in np.flatnonzero(has_journal & ~journal_agree & ((title >= 0.75) | same_place)):
         a, b = table.journal_words[i[k]], table.journal_words[j[k]]
         journal_agree[k] = abbreviates(a, b) or abbreviates(b, a)
     conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
@@ -209,7 +215,9 @@ def score_pairs(
     note(abstracts_agree, "abstracts agree")
     note(has_abstract & (abstract_sim < 0.5), "abstracts differ")
 
-    clash = identifier_clash(table.title[i], table.title[j])
+    clash = np.zeros(n, dtype=bool)
+    close = np.flatnonzero((title >= 0.75) & (title < 1.0))
+    clash[close] = identifier_clash(table.title[i[close]], table.title[j[close]])
     score = score - np.where(clash, 0.1, 0.0)
     note(clash, "titles differ in a letter or number")
 
