@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from prismake.csvio import write_table
 from prismake.errors import ImportFileError
 from prismake.ids import assign_record_ids
 from prismake.importers.detect import FORMATS, detect_format
+from prismake.importers.fastcsv import write_records
 from prismake.importers.report import render_report, summary_line
 from prismake.importers.result import ImportResult, Record, Skipped
 from prismake.importers.textio import read_text
@@ -28,11 +28,13 @@ __all__ = [
     "FORMATS",
     "ImportResult",
     "Skipped",
+    "assign_ids",
     "detect_format",
     "import_search",
     "parse_text",
     "read_file",
     "records_frame",
+    "write_records_csv",
 ]
 
 log = logging.getLogger("prismake")
@@ -119,18 +121,25 @@ def read_file(
     return parse_text(text, shown, fmt, encoding, columns)
 
 
-def records_frame(
-    search: str, database: str, records: list[Record], progress: Progress | None = None
-) -> pd.DataFrame:
-    """The records of one search as a table in ``RECORD_COLUMNS`` order, ids assigned."""
+def assign_ids(search: str, database: str, records: list[Record]) -> list[Record]:
+    """Give each record its ``record_id``, ``search`` and ``database`` (in place)."""
     ids = assign_record_ids(search, records)
     for record, record_id in zip(records, ids, strict=True):
         record["record_id"] = record_id
         record["search"] = search
         record["database"] = database
-    if progress is not None:
-        progress.update(len(records))
+    return records
+
+
+def records_frame(search: str, database: str, records: list[Record]) -> pd.DataFrame:
+    """The records of one search as a table in ``RECORD_COLUMNS`` order, ids assigned."""
+    assign_ids(search, database, records)
     return pd.DataFrame.from_records(records, columns=list(RECORD_COLUMNS))
+
+
+def write_records_csv(records: list[Record], path: str | Path) -> None:
+    """The records CSV: ``RECORD_COLUMNS``, bytes as ``csvio.write_table`` writes them."""
+    write_records(records, path, RECORD_COLUMNS)
 
 
 def import_search(*, search: dict[str, Any], records_out: str, report_out: str) -> ImportResult:
@@ -140,8 +149,9 @@ def import_search(*, search: dict[str, Any], records_out: str, report_out: str) 
         result = read_file(
             search["file"], search.get("format") or "auto", columns=search.get("columns")
         )
-        frame = records_frame(name, search.get("database", name), result.records, progress)
-        write_table(frame, records_out, columns=RECORD_COLUMNS)
+        assign_ids(name, search.get("database", name), result.records)
+        write_records_csv(result.records, records_out)
+        progress.update(len(result.records))
     Path(report_out).parent.mkdir(parents=True, exist_ok=True)
     Path(report_out).write_text(render_report(result, search), encoding="utf-8", newline="\n")
     log.info(summary_line(result, name))

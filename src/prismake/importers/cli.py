@@ -12,14 +12,10 @@ import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from prismake.csvio import write_table
-from prismake.importers import read_file, records_frame
+from prismake.importers import assign_ids, read_file, write_records_csv
 from prismake.importers.detect import FORMATS
 from prismake.importers.report import render_report, summary_line
 from prismake.progress import Progress
-from prismake.records import RECORD_COLUMNS
 
 
 def search_name(path: str, taken: set[str]) -> str:
@@ -50,15 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     taken: set[str] = set()
-    frames = []
+    records = []
     with Progress("import", unit="records") as progress:
         for path in args.files:
             name = search_name(path, taken)
             result = read_file(path, args.format)
-            frames.append(records_frame(name, name, result.records, progress))
+            records += assign_ids(name, name, result.records)
+            progress.update(len(result.records))
             sys.stdout.write(render_report(result, {"name": name}) + "\n")
             print(summary_line(result, name), file=sys.stderr)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    write_table(frame, args.output, columns=RECORD_COLUMNS)
-    print(f"Wrote {len(frame):,} records to {args.output}", file=sys.stderr)
+    write_records_csv(records, args.output)
+    print(f"Wrote {len(records):,} records to {args.output}", file=sys.stderr)
     return 0

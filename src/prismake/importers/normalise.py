@@ -20,6 +20,8 @@ _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
 
+_BARE_DOI = re.compile(r"10\.\d{4,9}/[^A-Z\s]*$")
+_ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
 _norm_author = lru_cache(maxsize=262_144)(normalise_author)
 
 
@@ -77,6 +79,10 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
     issn: list[str] = []
     isbn: list[str] = []
     for value in values:
+        if _ISSN.match(value):  # the common case, already in shape
+            if value not in issn:
+                issn.append(value)
+            continue
         for part in re.split(r"[;,\s]+(?=[\dXx(])|\s*[;,]\s*", value or ""):
             digits = re.sub(r"[^0-9Xx]", "", re.sub(r"\(.*?\)", "", part)).upper()
             if len(digits) == 8:
@@ -198,7 +204,8 @@ def make_record(
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
 
-    ``doi`` may be a URL or "doi:" form; ``authors`` are names as written.
+    ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
+    case); ``authors`` are names as written.
     """
     names = [a for a in (clean(a) for a in authors) if a]
     norm = [n for n in (_norm_author(a) for a in names) if n]
@@ -211,7 +218,7 @@ def make_record(
         "volume": clean(volume),
         "issue": clean(issue),
         "pages": clean(pages),
-        "doi": normalise_doi(doi) if doi else "",
+        "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
         "abstract": strip_html(abstract),
         "keywords": MULTI_SEPARATOR.join(unique(keywords)),
         "url": MULTI_SEPARATOR.join(unique(urls)),

@@ -12,6 +12,7 @@ EndNote keywords one per line), records without ``TY``, preambles and numbering 
 from __future__ import annotations
 
 import re
+import string
 
 from prismake.importers.normalise import (
     first_doi,
@@ -26,6 +27,9 @@ from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$|^(PMID) {1,2}- ?(.*)$")
 _ONE_PER_LINE = {"KW", "AU", "A1", "A2", "A3", "A4", "UR", "L1", "L2", "L4"}
 _TITLE_TAGS = ("TI", "T1", "CT", "BT", "ST", "TT")
+_TAGS = frozenset(
+    a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + "0123456789"
+)
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
 
@@ -44,89 +48,122 @@ def split_tag(line: str) -> tuple[str, str] | None:
     return None
 
 
-def parse(text: str, file: str) -> ImportResult:
-    """Read RIS text; good records are imported, empty ones listed as skipped."""
-    result = ImportResult(file=file, format="ris", encoding="")
-    records, skipped, notes = result.records, result.skipped, result.notes
-    outside = LineSkips()
-    fields: dict[str, list[str]] | None = None
-    start = 0
-    has_ty = False
-    last: list[str] | None = None
-    last_tag = ""
-    pending: list[int] = []  # lines of a TY-less record that may turn out to be noise
+class _Reader:
+    """The RIS state machine: which record is open, which tag a continuation extends."""
 
-    def close(ended: bool, at: int) -> None:
-        nonlocal fields
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.result = ImportResult(file=file, format="ris", encoding="")
+        self.outside = LineSkips()
+        self.fields: dict[str, list[str]] | None = None
+        self.start = 0
+        self.has_ty = False
+        self.last: list[str] | None = None
+        self.last_tag = ""
+        self.pending: list[int] = []  # lines of a TY-less record that may be noise
+
+    def close(self, ended: bool, at: int) -> None:
+        fields = self.fields
         assert fields is not None
-        if not has_ty and not ended and not any(t in fields for t in _TITLE_TAGS):
-            for n in pending:  # stray tags after an ER (Ovid's "NL  -"): not a record
-                outside.add(n, "tag lines outside any record (after an ER line), ignored")
-            fields = None
+        self.fields = None
+        if not self.has_ty and not ended and not any(t in fields for t in _TITLE_TAGS):
+            for n in self.pending:  # stray tags after an ER (Ovid's "NL  -"): not a record
+                self.outside.add(n, "tag lines outside any record (after an ER line), ignored")
             return
-        record = to_record(fields, start)
+        record = to_record(fields, self.start)
         reason = missing_reason(record)
         if reason:
-            skipped.append(Skipped(start, f"record skipped: {reason}"))
+            self.result.skipped.append(Skipped(self.start, f"record skipped: {reason}"))
         else:
-            records.append(record)
+            self.result.records.append(record)
             if not ended:
                 where = f"the next record starts at line {at}" if at else "the file ends"
-                notes.append(Skipped(start, f"record has no 'ER  -' line; {where}"))
-        fields = None
+                self.result.notes.append(
+                    Skipped(self.start, f"record has no 'ER  -' line; {where}")
+                )
 
-    lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
-        pair = split_tag(line)
-        if pair is not None:
-            tag, value = pair
-            if tag == "ER":
-                if value:  # "ER  - something": text, not an end of record
-                    pair = None
-                elif fields is not None:
-                    close(True, number)
-                    last, last_tag = None, ""
-                    continue
-                else:
-                    outside.add(number, "an 'ER  -' line with no record before it, ignored")
-                    continue
-        if pair is not None:
-            tag, value = pair
-            if tag == "TY":
-                if fields is not None:
-                    close(False, number)
-                fields, start, has_ty, pending = {}, number, True, []
-            elif fields is None:
-                fields, start, has_ty, pending = {}, number, False, []
-            if not has_ty:
-                pending.append(number)
-            values = fields.get(tag)
-            if values is None:
-                fields[tag] = [value]
+    def tag(self, tag: str, value: str, number: int) -> None:
+        """A tag line; ``number`` is its line (only used where a record starts)."""
+        if tag == "ER":
+            if value:  # "ER  - something": text, not an end of record
+                self.text_line(f"ER  - {value}", number)
+            elif self.fields is not None:
+                self.close(True, number)
+                self.last, self.last_tag = None, ""
             else:
-                values.append(value)
-            last, last_tag = fields[tag], tag
-            continue
+                self.outside.add(number, "an 'ER  -' line with no record before it, ignored")
+            return
+        if tag == "TY":
+            if self.fields is not None:
+                self.close(False, number)
+            self.fields, self.start, self.has_ty, self.pending = {}, number, True, []
+        elif self.fields is None:
+            self.fields, self.start, self.has_ty, self.pending = {}, number, False, []
+        if not self.has_ty:
+            self.pending.append(number)
+        fields = self.fields
+        values = fields.get(tag)
+        if values is None:
+            values = fields[tag] = [value]
+        else:
+            values.append(value)
+        self.last, self.last_tag = values, tag
+
+    def text_line(self, line: str, number: int) -> None:
+        """A line that is not a standard tag line: loose tag, continuation or noise."""
+        pair = split_tag(line)
+        if pair is not None and not (pair[0] == "ER" and pair[1]):
+            self.tag(pair[0], pair[1], number)
+            return
         stripped = line.strip()
         if not stripped:
-            continue
-        if fields is not None and last is not None:
-            if not has_ty:
-                pending.append(number)
-            if last_tag in _ONE_PER_LINE:
+            return
+        last = self.last
+        if self.fields is not None and last is not None:
+            if not self.has_ty:
+                self.pending.append(number)
+            if self.last_tag in _ONE_PER_LINE:
                 last.append(stripped)
             elif last[-1]:
                 last[-1] = f"{last[-1]} {stripped}"
             else:
                 last[-1] = stripped
         else:
-            outside.add(number, _OUTSIDE)
-    if fields is not None:
-        close(False, 0)
-    outside.flush()
-    skipped.extend(outside.entries)
-    skipped.sort(key=lambda s: s.line)
-    return result
+            self.outside.add(number, _OUTSIDE)
+
+    def read(self) -> ImportResult:
+        fields = None  # the open record's fields, mirrored from self for speed
+        for number, line in enumerate(self.text.split("\n"), 1):
+            # fast path: a standard "XX  - value" line inside a record opened by TY
+            if line[2:6] == "  - " and line[:2] in _TAGS:
+                tag = line[:2]
+                if fields is not None and tag != "TY" and tag != "ER" and self.has_ty:
+                    value = line[6:].strip()
+                    values = fields.get(tag)
+                    if values is None:
+                        values = fields[tag] = [value]
+                    else:
+                        values.append(value)
+                    self.last, self.last_tag = values, tag
+                    continue
+                self.tag(tag, line[6:].strip(), number)
+            elif not line or line.isspace():
+                continue
+            else:
+                self.text_line(line, number)
+            fields = self.fields
+        if self.fields is not None:
+            self.close(False, 0)
+        self.outside.flush()
+        skipped = self.result.skipped
+        skipped.extend(self.outside.entries)
+        skipped.sort(key=lambda s: s.line)
+        return self.result
+
+
+def parse(text: str, file: str) -> ImportResult:
+    """Read RIS text; good records are imported, empty ones listed as skipped."""
+    return _Reader(text, file).read()
 
 
 def _get(fields: dict[str, list[str]], *tags: str) -> str:

@@ -1,0 +1,114 @@
+"""Import speed on generated exports: records/s per format, and BibTeX vs bibtexparser.
+
+Generates N records (default 100,000; seeded, so every run reads the same files), writes
+them as RIS, MEDLINE, WoS plain text and BibTeX with prismake.importers.writers, then
+times the whole import of each file on one core: decoding, parsing, normalisation,
+record ids and writing the records CSV. For BibTeX it also times bibtexparser's own
+``parse_string`` on the same text and prints the ratio (target: at most 1.5).
+
+    .venv/bin/python benchmarks/import_bench.py [--n 100000] [--formats ris medline ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import bibtexparser
+
+from prismake.importers import assign_ids, read_file, write_records_csv
+from prismake.importers.writers import WRITERS
+
+
+def _words(text: str, sep: str) -> tuple[str, ...]:
+    return tuple(text.split(sep))
+
+
+WORDS = _words(
+    "co-production policy practitioners service users risks limits lessons culture "
+    "expectations language resourcing evaluation health care social community design "
+    "participation trust power knowledge implementation outcomes qualitative review "
+    "randomised trial cohort mental primary public local government evidence",
+    " ",
+)
+SURNAMES = _words(
+    "Smith|Jones|Müller|García|Oliver|Nguyen|Kowalski|Rossi|O'Brien|Dubois|Andersson|"
+    "Tanaka|Silva|Novak|Ahmed|Schmidt|Martin|Brown|Lee|Walker|Hall|van der Berg|de la Cruz",
+    "|",
+)
+GIVEN = _words("Anna Ben Chidi Dana Eva Femi Gita Hugo Ines Jon Kate Luis Mia Nils Olu Pia", " ")
+JOURNALS = ("Evidence & Policy", "Public Administration Review", "BMJ Open", "Health Expect")
+
+
+def generate(n: int, seed: int = 20250203) -> list[dict[str, str]]:
+    """N plausible records with every field filled, deterministic for a seed."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        n_auth = rng.randint(1, 6)
+        authors = "; ".join(
+            f"{rng.choice(SURNAMES)}, {rng.choice(GIVEN)} {rng.choice('ABCDEFGH')}."
+            for _ in range(n_auth)
+        )
+        start = rng.randint(1, 900)
+        records.append(
+            {
+                "title": " ".join(rng.choices(WORDS, k=rng.randint(6, 16))).capitalize(),
+                "authors": authors,
+                "year": str(rng.randint(1990, 2025)),
+                "journal": rng.choice(JOURNALS),
+                "volume": str(rng.randint(1, 60)),
+                "issue": str(rng.randint(1, 12)),
+                "pages": f"{start}-{start + rng.randint(5, 30)}",
+                "doi": f"10.{rng.randint(1000, 9999)}/bench.{i}",
+                "abstract": " ".join(rng.choices(WORDS, k=rng.randint(120, 250))),
+                "keywords": "; ".join(rng.sample(WORDS, 5)),
+                "url": f"https://example.org/record/{i}",
+                "issn": f"{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                "language": "English",
+                "type": "article",
+                "pmid": str(30_000_000 + i),
+            }
+        )
+    return records
+
+
+def time_import(path: Path, fmt: str, out: Path) -> tuple[float, int]:
+    """Seconds for read + normalise + ids + write CSV, and the records imported."""
+    start = time.process_time()
+    result = read_file(path, fmt)
+    assign_ids("bench", "Bench", result.records)
+    write_records_csv(result.records, out)
+    return time.process_time() - start, len(result.records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--formats", nargs="+", default=list(WRITERS))
+    args = parser.parse_args()
+    records = generate(args.n)
+    print(f"prismake import benchmark: {args.n:,} generated records per format, one core")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in args.formats:
+            path = Path(tmp) / f"bench.{fmt}"
+            text = WRITERS[fmt](records)
+            path.write_text(text, encoding="utf-8")
+            seconds, n = time_import(path, fmt, Path(tmp) / f"{fmt}.csv")
+            assert n == args.n, f"{fmt}: {n} records read, {args.n} written"
+            mb = path.stat().st_size / 1e6
+            line = f"{fmt:8} {mb:7.1f} MB  {seconds:6.2f} s  {n / seconds:9,.0f} records/s"
+            if fmt == "bibtex":
+                start = time.process_time()
+                bibtexparser.parse_string(text)
+                own = time.process_time() - start
+                line += f"  (bibtexparser.parse_string alone {own:.2f} s;"
+                line += f" ratio {seconds / own:.2f})"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

