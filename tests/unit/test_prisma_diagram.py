@@ -113,7 +113,7 @@ def expected_boxes(searches, studies, other: bool, updated: bool, previous=None)
 
 
 @pytest.mark.parametrize(("name", "other", "updated"), TEMPLATE_CASES)
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_every_number_in_the_svg_matches_an_independent_count(tmp_path, name, other, updated, seed):
     searches, studies = random_review(seed, other=other, updated=updated)
     svg = build(tmp_path, searches, studies)

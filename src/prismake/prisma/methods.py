@@ -95,21 +95,25 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _searched(search: Mapping[str, Any]) -> str:
+    return f"{search['database']} ({_date(search['date_searched'])})"
+
+
+def _code(text: str) -> str:
+    """Markdown inline code that survives backticks inside the query."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _searches_text(searches: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = []
     rounds = sorted({int(s.get("round", 1) or 1) for s in searches})
     for number in rounds:
         chosen = [s for s in searches if int(s.get("round", 1) or 1) == number]
-        dbr = [
-            f"{s['database']} ({_date(s['date_searched'])})"
-            for s in chosen
-            if s.get("source", "database") != "other"
-        ]
-        other = [
-            f"{s['database']} ({_date(s['date_searched'])})"
-            for s in chosen
-            if s.get("source") == "other"
-        ]
+        dbr = [_searched(s) for s in chosen if s.get("source", "database") != "other"]
+        other = [_searched(s) for s in chosen if s.get("source") == "other"]
+        dbr, other = list(dict.fromkeys(dbr)), list(dict.fromkeys(other))
         lead = "We searched" if number == 1 else f"Update searches (round {number}) covered"
         parts = []
         if dbr:
@@ -175,41 +179,47 @@ def _agreement_text(agreement: pd.DataFrame) -> list[str]:
 
 def _flow_text(counts: Mapping[str, int], reasons: list[tuple[str, int]]) -> str:
     c = counts.get
+    other = f" and {c('other_results', 0):,} from other methods" if c("other_results") else ""
     parts = [
-        f"The searches identified {c('database_results', 0):,} records from databases"
-        f" and {c('register_results', 0):,} from registers"
-        + (f", and {c('other_results', 0):,} from other methods." if c("other_results") else ".")
+        f"The searches identified {c('database_results', 0):,} records from databases, "
+        f"{c('register_results', 0):,} from registers{other}."
     ]
     removed = c("excluded_automatic", 0) + c("excluded_other", 0)
     parts.append(
-        f"After {c('duplicates', 0):,} duplicate records were removed"
-        + (f" and {removed:,} records were removed before screening" if removed else "")
-        + f", {c('records_screened', 0):,} records were screened by title and abstract and "
-        f"{c('records_excluded', 0):,} were excluded."
+        f"After removing {c('duplicates', 0):,} duplicate records"
+        + (f" and {removed:,} records marked before screening" if removed else "")
+        + f", we screened {c('records_screened', 0):,} records by title and abstract and "
+        f"excluded {c('records_excluded', 0):,}."
     )
     if c("records_awaiting"):
-        parts.append(f"{c('records_awaiting'):,} records still await a title/abstract decision.")
+        parts.append(
+            f"Records still awaiting a title/abstract decision: {c('records_awaiting'):,}."
+        )
+    why = f" ({'; '.join(f'{r}: {n:,}' for r, n in reasons)})" if reasons else ""
     parts.append(
         f"We sought {c('dbr_sought_reports', 0):,} reports for retrieval, could not retrieve "
-        f"{c('dbr_notretrieved_reports', 0):,}, and assessed {c('dbr_assessed', 0):,} for "
-        f"eligibility; {c('dbr_excluded', 0):,} were excluded"
-        + (f" ({'; '.join(f'{r}: {n:,}' for r, n in reasons)})." if reasons else ".")
+        f"{c('dbr_notretrieved_reports', 0):,}, assessed {c('dbr_assessed', 0):,} for "
+        f"eligibility and excluded {c('dbr_excluded', 0):,}{why}."
     )
     if c("other_sought_reports"):
         parts.append(
-            f"Other methods gave {c('other_sought_reports'):,} further reports to seek, of which "
-            f"{c('other_assessed', 0):,} were assessed and {c('other_excluded', 0):,} excluded."
+            f"Other methods added {c('other_sought_reports'):,} reports to seek; we assessed "
+            f"{c('other_assessed', 0):,} of them and excluded {c('other_excluded', 0):,}."
         )
     awaiting = c("dbr_awaiting", 0) + c("other_awaiting", 0)
     if awaiting:
-        parts.append(f"{awaiting:,} reports still await a full-text decision.")
+        parts.append(f"Reports still awaiting a full-text decision: {awaiting:,}.")
     parts.append(
-        f"{c('new_studies', 0):,} studies were included (prismake counts one report per study)."
+        f"In total, the review includes {c('new_studies', 0):,} new studies (prismake counts "
+        "one report per study)."
+        if c("previous_studies")
+        else f"In total, the review includes {c('new_studies', 0):,} studies (prismake counts "
+        "one report per study)."
     )
     if c("previous_studies"):
         parts.append(
-            f"With the {c('previous_studies'):,} studies of the previous version, the review "
-            f"includes {c('total_studies', 0):,} studies."
+            f"With the {c('previous_studies'):,} studies of the previous version, it includes "
+            f"{c('total_studies', 0):,} studies."
         )
     return " ".join(parts)
 
@@ -234,7 +244,7 @@ def methods_markdown(
     lines += ["Search strings:", ""]
     for search in searches:
         query = str(search.get("query", "") or "").strip() or "(not recorded)"
-        lines.append(f"- {search['database']} ({_date(search['date_searched'])}): `{query}`")
+        lines.append(f"- {_searched(search)}: {_code(query)}")
     maybe = float(dedupe.get("maybe_threshold", 0.8))
     duplicate = float(dedupe.get("duplicate_threshold", 0.93))
     lines += [
