@@ -88,3 +88,11 @@ def test_an_included_study_missing_from_studies_is_an_error_naming_the_row(tmp_p
     with pytest.raises(SheetError) as error:
         run_extract(tmp_path, paths)
     assert [(p.row, p.value) for p in error.value.problems] == [(12, "S-kkkkkkkkkk")]
+
+
+def test_with_no_coding_sheet_yet_every_included_study_is_to_code(tmp_path):
+    outputs = run_extract(tmp_path, coding_paths=[])
+    to_code = read(outputs["to_code"], encoding="utf-8-sig")
+    assert len(to_code) == len([s for s in STUDIES if s[5] == "include"])
+    assert read(outputs["coded"]).empty
+    assert read(outputs["coder_agreement"]).empty

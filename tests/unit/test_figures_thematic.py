@@ -57,7 +57,7 @@ def test_figures_are_byte_identical_when_drawn_by_a_fresh_python(tmp_path):
         check=True,
     )
     for name in FIGURE_NAMES:
-        for ext in ("svg", "pdf"):
+        for ext in EXTENSIONS:
             here_bytes = (tmp_path / "here" / f"{name}.{ext}").read_bytes()
             assert here_bytes == (tmp_path / "there" / f"{name}.{ext}").read_bytes()
 
