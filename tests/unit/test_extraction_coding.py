@@ -74,6 +74,7 @@ def test_every_mistake_in_the_coding_sheets_is_reported_in_one_go(tmp_path):
     assert "full-text decision is 'exclude'" in text
     assert "no study has this id" in text
     assert "duplicate of row 2" in text
+    assert "Did you mean 'culture'?" in text
     assert all(p.file == str(paths["coding"]) for p in problems)
     assert not (tmp_path / "results" / "extraction" / "coded.csv").exists()
 

@@ -7,6 +7,7 @@ collected before anything is raised, so a reviewer fixes them all in one go.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -120,6 +121,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().strip("\"'“”‘’«»")).casefold()
 
 
+def _did_you_mean(typed: str, ids: Sequence[str]) -> str:
+    close = difflib.get_close_matches(typed.strip().lower(), ids, n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'? " if close else ""
+
+
 def read_coding(
     paths: Sequence[str | os.PathLike], codebook: Codebook, studies: StudyIndex
 ) -> list[CodedExcerpt]:
@@ -147,7 +153,7 @@ def read_coding(
                         row,
                         "theme",
                         cells["theme"] or None,
-                        theme_hint,
+                        _did_you_mean(cells["theme"], codebook.theme_ids) + theme_hint,
                     )
                 )
             kind = codebook.find_kind(cells["kind"])
@@ -159,7 +165,7 @@ def read_coding(
                         row,
                         "kind",
                         cells["kind"] or None,
-                        kind_hint,
+                        _did_you_mean(cells["kind"], codebook.kind_ids) + kind_hint,
                     )
                 )
             if not cells["excerpt"]:
