@@ -113,7 +113,11 @@ class StudyIndex:
 
     def __post_init__(self) -> None:
         if not self.rows:
-            self.rows = self.studies.to_dict("index")
+            columns = [str(c) for c in self.studies.columns]
+            self.rows = {
+                values[columns.index("study_id")]: dict(zip(columns, values, strict=True))
+                for values in self.studies.itertuples(index=False, name=None)
+            }
 
     @classmethod
     def from_frame(cls, studies: pd.DataFrame) -> StudyIndex:
