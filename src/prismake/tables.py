@@ -155,8 +155,7 @@ CAPTIONS = {
     "characteristics": "Characteristics of the included studies.",
     "excluded_studies": "Studies excluded at full-text assessment, with reasons.",
 }
-WIDTHS = {
-    "evidence_matrix": {},
+WIDTHS = {  # LaTeX: long text wraps in these columns instead of running off the page
     "quotes": {"Excerpt": "7cm", "Theme": "2.6cm"},
     "excluded_studies": {"Title": "8cm", "Reason for exclusion": "4cm"},
 }
@@ -206,4 +205,7 @@ def write_thematic_tables(
             studies = read_table(studies_path, columns=["title", "authors", "authors_norm", "year"])
             table = excluded_studies(decisions, studies, included["citation_label"])
         caption = CAPTIONS[name].format(kinds=kinds, legend=legend)
-        write_formats(table, paths, caption=caption, label=f"tab:{name}", widths=WIDTHS.get(name))
+        widths = WIDTHS.get(name, {})
+        if name in {"evidence_matrix", "characteristics"}:
+            widths = {c: "2.2cm" for c in table.columns if c not in {"Study", "Themes"}}
+        write_formats(table, paths, caption=caption, label=f"tab:{name}", widths=widths)
