@@ -72,6 +72,8 @@ def parse_text(
     """Parse already-decoded text; ``fmt='auto'`` detects the format from the content."""
     if fmt in (None, "", "auto"):
         found = detect_format(text)
+        if found is None and columns:
+            found = "csv"  # a column mapping in config says it is a CSV of some kind
         if found is None:
             if not text.strip():
                 raise ImportFileError(file, "the file is empty", hint=_EMPTY_HINT)

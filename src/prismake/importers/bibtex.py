@@ -8,6 +8,7 @@ entry whose key repeats an earlier one is still a record (two exports merged by 
 
 from __future__ import annotations
 
+import logging
 import re
 
 import bibtexparser
@@ -28,7 +29,13 @@ from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
 def parse(text: str, file: str) -> ImportResult:
     """Read BibTeX text; failed blocks are listed as skipped records with their line."""
     result = ImportResult(file=file, format="bibtex", encoding="")
-    library = bibtexparser.parse_string(text)
+    splitter_log = logging.getLogger("bibtexparser")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.CRITICAL)  # its errors are listed in our report instead
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        splitter_log.setLevel(level)
     outside = LineSkips()
     for block in library.blocks:
         line = (block.start_line or 0) + 1
@@ -55,7 +62,8 @@ def parse(text: str, file: str) -> ImportResult:
 
 
 def _why(block: model.ParsingFailedBlock) -> str:
-    message = str(block.error)
+    error = block.error
+    message = str(getattr(error, "abort_reason", "") or getattr(error, "message", "") or error)
     tail = message.split("bibtex:", 1)[-1]
     tail = re.sub(r"\s+", " ", tail).strip().rstrip(".")
     return f"BibTeX syntax error ({tail})" if tail else "BibTeX syntax error"

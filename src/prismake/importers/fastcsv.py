@@ -28,8 +28,24 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
     out = [",".join(_cell(c) for c in columns)]
     if len(columns) == 1:  # the csv module writes a lone empty cell as ""
         out += [_cell(r.get(columns[0], "")) or '""' for r in rows]
-    else:
-        out += [",".join([_cell(r.get(c, "")) for c in columns]) for r in rows]
+        return "\n".join(out) + "\n"
+    n_commas = len(columns) - 1
+    for r in rows:
+        cells = [r.get(c, "") for c in columns]
+        try:
+            line = ",".join(cells)
+        except TypeError:  # a cell that is not text: the slow path converts it
+            line = ""
+        if (
+            line
+            and line.count(",") == n_commas
+            and '"' not in line
+            and "\n" not in line
+            and "\r" not in line
+        ):
+            out.append(line)  # nothing to quote: the common case for short rows
+            continue
+        out.append(",".join([_cell(v) for v in cells]))
     return "\n".join(out) + "\n"
 
 

@@ -56,7 +56,7 @@ def parse(text: str, file: str) -> ImportResult:
         fields = None
 
     for number, line in enumerate(text.split("\n"), 1):
-        if line.startswith("      ") or line.startswith("\t"):
+        if line[:6] == "      " or line[:1] == "\t":
             stripped = line.strip()
             if stripped:
                 if last is not None:
@@ -64,12 +64,25 @@ def parse(text: str, file: str) -> ImportResult:
                 else:
                     noise.add(number, "an indented line outside any record, ignored")
             continue
-        if not line.strip():
+        tag = line[:4].rstrip()
+        if line[4:6] == "- " and tag.isalpha() and tag.isupper():
+            value = line[6:].strip()
+            if fields is not None and tag not in _STARTS:  # the common case
+                values = fields.get(tag)
+                if values is None:
+                    values = fields[tag] = [value]
+                else:
+                    values.append(value)
+                last = values
+                continue
+            pair: tuple[str, str] | None = (tag, value)
+        elif not line or line.isspace():
             if fields is not None:
                 close()
                 last = None
             continue
-        pair = split_tag(line)
+        else:
+            pair = split_tag(line)
         if pair is None:
             reason = "not a MEDLINE line (expected 'TAG - value' or a 6-space continuation)"
             noise.add(number, reason + ", ignored")

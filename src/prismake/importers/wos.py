@@ -10,6 +10,7 @@ no ``EF``) are read too.
 from __future__ import annotations
 
 import re
+import string
 
 from prismake.importers.normalise import (
     first_doi,
@@ -23,6 +24,12 @@ from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
 
 _ONE_PER_LINE = {"AU", "AF", "BA", "BF", "CA", "GP", "ED", "C1", "C3", "CR", "EM", "RI", "OI"}
 _HEADER = {"FN", "VR"}
+_PLAIN_TAGS = frozenset(
+    a + b
+    for a in string.ascii_uppercase
+    for b in string.ascii_uppercase + string.digits
+    if a + b not in ("ER", "EF", "PT")
+)
 
 
 def _tag(line: str) -> tuple[str, str] | None:
@@ -57,7 +64,17 @@ def parse(text: str, file: str) -> ImportResult:
         fields = None
 
     for number, line in enumerate(text.split("\n"), 1):
-        if line.startswith("   ") or (line.startswith(" ") and last is not None):
+        tag = line[:2]
+        if line[2:3] == " " and fields is not None and tag in _PLAIN_TAGS:  # the common case
+            value = line[3:].strip()
+            values = fields.get(tag)
+            if values is None:
+                values = fields[tag] = [value]
+            else:
+                values.append(value)
+            last, last_tag = values, tag
+            continue
+        if line[:3] == "   " or (line[:1] == " " and last is not None):
             stripped = line.strip()
             if not stripped:
                 continue
