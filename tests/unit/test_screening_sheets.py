@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prismake.csvio import neutralise_formula
 from prismake.screening.sheets import append_rows, is_sheet_file, new_sheet_bytes, read_sheet
 
 COLUMNS = ("study_id", "title", "decision", "reason", "note")
@@ -97,3 +104,38 @@ def test_spreadsheet_lock_files_and_backups_are_not_sheets():
     assert not is_sheet_file(Path("~$alice.csv"))
     assert not is_sheet_file(Path(".~lock.alice.csv#"))
     assert not is_sheet_file(Path("alice.csv.20260101T000000Z.bak"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    existing=st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=4),
+    added=st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=4),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8-sig", "utf-8", "cp1252"]),
+)
+def test_appended_rows_read_back_exactly_in_any_dialect(
+    existing, added, delimiter, newline, encoding
+):
+    existing = [t.encode("cp1252", "ignore").decode("cp1252").replace("\r", "") for t in existing]
+    added = [t.encode("cp1252", "ignore").decode("cp1252") for t in added]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sheet.csv"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+        writer.writerow(["note", "study_id", "decision"])
+        writer.writerows([[text, f"S-{i:0>10}", "include"] for i, text in enumerate(existing)])
+        path.write_bytes(buffer.getvalue().encode(encoding))
+        original = path.read_bytes()
+        new = [{"study_id": f"S-new{i:0>7}", "note": text} for i, text in enumerate(added)]
+        data, _ = append_rows(read_sheet(path), new)
+        assert data.startswith(original)
+        path.write_bytes(data)
+        sheet = read_sheet(path)
+        notes = [sheet.cell(cells, "note") for _, cells in sheet.rows]
+        ids = [sheet.cell(cells, "study_id") for _, cells in sheet.rows]
+    expected = [(t, f"S-{i:0>10}") for i, t in enumerate(existing)]
+    expected += [(str(neutralise_formula(t)), f"S-new{i:0>7}") for i, t in enumerate(added)]
+    # blank rows are skipped by design: a row whose every cell is empty is not a row
+    kept = [(n.strip(), i) for n, i in expected]
+    assert list(zip(notes, ids, strict=True)) == kept

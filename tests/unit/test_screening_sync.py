@@ -173,3 +173,12 @@ def test_studies_removed_before_screening_are_not_added(tmp_path):
     removed.write_text(f"study_id,removed_by,reason\n{studies[0]['study_id']},Automation,tool\n")
     _sync(tmp_path, screening_config(), removed=removed)
     assert studies[0]["study_id"] not in [r["study_id"] for r in rows_of(_sheet(tmp_path, "ben"))]
+
+
+def test_single_screening_makes_no_resolutions_sheet_but_dual_does(tmp_path):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path, screening_config("single"))
+    assert not (tmp_path / "screening/title_abstract/resolutions.csv").exists()
+    _sync(tmp_path, screening_config("dual"))
+    header = (tmp_path / "screening/title_abstract/resolutions.csv").read_bytes()
+    assert header == b"\xef\xbb\xbfstudy_id,decision,reason,resolved_by,note\n"

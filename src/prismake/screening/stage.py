@@ -86,6 +86,7 @@ SHEET_COLUMNS = {
     ),
 }
 RESOLUTION_FILE = "resolutions.csv"
+RESOLUTION_COLUMNS = ("study_id", "decision", "reason", "resolved_by", "note")
 REMOVED_BY = {"automation": REMOVED_AUTOMATION, "other": REMOVED_OTHER}
 
 _STUDY_ID = re.compile(r"^[Ss]-([A-Za-z2-7]{10})$")

@@ -23,6 +23,8 @@ from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, TYPED_DECISIONS
 from prismake.screening.sheets import append_rows, new_sheet_bytes
 from prismake.screening.stage import (
+    RESOLUTION_COLUMNS,
+    RESOLUTION_FILE,
     SHEET_COLUMNS,
     Reading,
     StudyIndex,
@@ -157,6 +159,10 @@ def sync_sheets(
                     lost,
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
+    resolutions = sheet_dir / RESOLUTION_FILE
+    if screening["stages"][stage]["mode"] != "single" and not resolutions.exists():
+        atomic_write_bytes(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
+        log.info("%s: new, empty sheet for resolving conflicts", resolutions)
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
     write_table(frame, added_out, ADDED_COLUMNS)
