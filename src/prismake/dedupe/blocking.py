@@ -17,9 +17,9 @@ import numpy as np
 
 from prismake.dedupe.normalise import MatchTable
 
-MAX_BLOCK = 60
-WINDOW = 6
-RARE_WORDS = 4
+MAX_BLOCK = 40
+WINDOW = 4
+RARE_WORDS = 3
 TITLE_STEM = 28
 
 
@@ -69,17 +69,29 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def rare_word_keys(titles: np.ndarray, n_words: int) -> list[np.ndarray]:
-    """For each title, its ``n_words`` rarest words (length >= 3) as ``n_words`` key arrays."""
-    tokens = [sorted({w for w in t.split() if len(w) >= 3}) for t in titles]
+    """For each title, every pair of its ``n_words`` rarest words (3+ letters) as keys.
+
+    A pair of rare words is far more selective than one word, and a typo in one of
+    them still leaves the other pairs intact.
+    """
+    tokens = [list({w for w in t.split() if len(w) >= 3}) for t in titles]
     frequency: Counter[str] = Counter()
     for words in tokens:
         frequency.update(words)
-    columns: list[list[str]] = [[] for _ in range(n_words)]
+    combos = [(a, b) for a in range(n_words) for b in range(a + 1, n_words)]
+    columns: list[list[str]] = [[] for _ in combos]
     for words in tokens:
         ranked = sorted(words, key=lambda w: (frequency[w], w))[:n_words]
-        ranked += [""] * (n_words - len(ranked))
-        for i, word in enumerate(ranked):
-            columns[i].append(word)
+        if len(ranked) < 2:
+            for column in columns:
+                column.append("")
+            continue
+        for column, (a, b) in zip(columns, combos, strict=True):
+            if b < len(ranked):
+                x, y = ranked[a], ranked[b]
+                column.append(f"{x} {y}" if x < y else f"{y} {x}")
+            else:
+                column.append("")
     return [np.array(c, dtype=object) for c in columns]
 
 

@@ -1,0 +1,218 @@
+"""Dedupe benchmark: accuracy on the labelled sets in ../shared/bench/dedup, and scale.
+
+Usage:
+    python benchmarks/dedupe_bench.py                 # every shared set + 100,000 records
+    python benchmarks/dedupe_bench.py --sets stroke   # some sets only
+    python benchmarks/dedupe_bench.py --scale 100000 1000000
+    python benchmarks/dedupe_bench.py --show-errors stroke   # print false merges / misses
+
+Each run happens in a fresh process, so peak memory (max RSS) belongs to that run alone.
+Pairwise scoring as the sets' README says: a pair is true when both share dup_group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "bench" / "dedup"
+LABELLED = [
+    "cytology_screening",
+    "haematology",
+    "respiratory",
+    "stroke",
+    "digital_work",
+    "special_cases",
+]
+TARGET_RECALL = {
+    "cytology_screening": 0.998,
+    "haematology": 0.834,
+    "respiratory": 0.961,
+    "stroke": 0.996,
+    "digital_work": 0.998,
+    "special_cases": 1.0,
+}
+
+
+def _pairs(labels: list[str]) -> set[tuple[int, int]]:
+    groups: dict[str, list[int]] = {}
+    for k, label in enumerate(labels):
+        groups.setdefault(label, []).append(k)
+    return {(a, b) for members in groups.values() for a, b in combinations(members, 2)}
+
+
+def measure_set(name: str, show_errors: bool) -> dict:
+    from prismake.csvio import read_table
+    from prismake.dedupe.blocking import candidate_pairs
+    from prismake.dedupe.cli import load_records
+    from prismake.dedupe.engine import find_studies
+
+    path = SHARED / f"{name}.csv"
+    truth_frame = read_table(path)
+    start = time.perf_counter()
+    records = load_records([str(path)])
+    result = find_studies(records, {}, None)
+    wall = time.perf_counter() - start
+    truth = _pairs(list(truth_frame["dup_group"]))
+    found = _pairs(list(result.study_ids))
+    blocked = {(int(a), int(b)) for a, b in candidate_pairs(result.table)}
+    correct = len(truth & found)
+    precision = correct / len(found) if found else 1.0
+    recall = correct / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    if show_errors:
+        cols = [
+            "record_id",
+            "dup_group",
+            "title",
+            "authors",
+            "year",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "entrytype",
+        ]
+        scored = {
+            (int(a), int(b)): k for k, (a, b) in enumerate(zip(result.pairs.i, result.pairs.j))
+        }
+
+        def show(kind: str, pairs: set[tuple[int, int]]) -> None:
+            for a, b in sorted(pairs):
+                k = scored.get((a, b))
+                info = (
+                    "not a candidate"
+                    if k is None
+                    else (
+                        f"{result.pairs.outcome[k]} {result.pairs.score[k]} {result.pairs.rule[k]} | {result.pairs.evidence[k]}"
+                    )
+                )
+                print(f"--- {kind}: {info}")
+                for r in (a, b):
+                    row = truth_frame.iloc[r]
+                    print("   ", " | ".join(str(row.get(c, ""))[:80] for c in cols))
+
+        show("FALSE MERGE", found - truth)
+        show("MISSED", truth - found)
+    return {
+        "set": name,
+        "records": len(records),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "false_merges": len(found - truth),
+        "missed_pairs": len(truth - found),
+        "blocking_recall": round(len(truth & blocked) / len(truth), 4) if truth else 1.0,
+        "candidates": len(blocked),
+        "wall_s": round(wall, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "target_recall": TARGET_RECALL[name],
+    }
+
+
+def measure_scale(n: int, seed: int) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from dedupe_generate import generate
+
+    from prismake.dedupe.engine import find_studies
+
+    records, truth_labels = generate(n, seed)
+    start = time.perf_counter()
+    order = {s: k for k, s in enumerate(dict.fromkeys(records["search"]))}
+    result = find_studies(records, order, None)
+    wall = time.perf_counter() - start
+    found_groups: dict[str, list[int]] = {}
+    for k, sid in enumerate(result.study_ids):
+        found_groups.setdefault(sid, []).append(k)
+    merged = correct = 0
+    for members in found_groups.values():
+        m = len(members)
+        merged += m * (m - 1) // 2
+        counts: dict[int, int] = {}
+        for r in members:
+            counts[truth_labels[r]] = counts.get(truth_labels[r], 0) + 1
+        correct += sum(c * (c - 1) // 2 for c in counts.values())
+    true_counts: dict[int, int] = {}
+    for label in truth_labels:
+        true_counts[label] = true_counts.get(label, 0) + 1
+    true_pairs = sum(c * (c - 1) // 2 for c in true_counts.values())
+    return {
+        "set": f"generated_{n}",
+        "records": n,
+        "precision": round(correct / merged, 4) if merged else 1.0,
+        "recall": round(correct / true_pairs, 4) if true_pairs else 1.0,
+        "false_merges": merged - correct,
+        "missed_pairs": true_pairs - correct,
+        "candidates": result.n_candidates,
+        "wall_s": round(wall, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit(f"benchmark child failed: {args}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="*", default=None)
+    parser.add_argument("--scale", nargs="*", type=int, default=None)
+    parser.add_argument("--show-errors", nargs="*", default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--child-set")
+    parser.add_argument("--child-scale", type=int)
+    args = parser.parse_args()
+    if args.child_set:
+        print(json.dumps(measure_set(args.child_set, False)))
+        return 0
+    if args.child_scale:
+        print(json.dumps(measure_scale(args.child_scale, args.seed)))
+        return 0
+    if args.show_errors:
+        for name in args.show_errors:
+            print(json.dumps(measure_set(name, True)))
+        return 0
+    sets = LABELLED if args.sets is None else args.sets
+    scale = [100_000] if args.scale is None else args.scale
+    if args.sets is not None and args.scale is None:
+        scale = []
+    if sets and not SHARED.is_dir():
+        print(f"{SHARED} is absent: labelled sets skipped")
+        sets = []
+    header = f"{'set':<20}{'records':>9}{'prec':>8}{'recall':>8}{'target':>8}{'F1':>8}{'false':>7}{'missed':>8}{'block':>8}{'cands':>10}{'wall s':>9}{'peak MB':>9}"
+    print(header)
+    for name in sets:
+        r = _child(["--child-set", name])
+        print(
+            f"{r['set']:<20}{r['records']:>9,}{r['precision']:>8.4f}{r['recall']:>8.4f}"
+            f"{r['target_recall']:>8.3f}{r['f1']:>8.4f}{r['false_merges']:>7}{r['missed_pairs']:>8}"
+            f"{r['blocking_recall']:>8.4f}{r['candidates']:>10,}{r['wall_s']:>9.2f}{r['peak_mb']:>9.1f}",
+            flush=True,
+        )
+    for n in scale:
+        r = _child(["--child-scale", str(n), "--seed", str(args.seed)])
+        print(
+            f"{r['set']:<20}{r['records']:>9,}{r['precision']:>8.4f}{r['recall']:>8.4f}"
+            f"{'':>8}{'':>8}{r['false_merges']:>7}{r['missed_pairs']:>8}{'':>8}"
+            f"{r['candidates']:>10,}{r['wall_s']:>9.2f}{r['peak_mb']:>9.1f}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
