@@ -51,7 +51,6 @@ def _rows(
         raise ImportFileError(file, "the file is empty") from None
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
     width = len(header)
-    half = width // 2
     start = reader.line_num + 1
     try:
         for cells in reader:
@@ -65,13 +64,13 @@ def _rows(
                 if n > width and not any(c.strip() for c in extra):
                     cells = cells[:width]
                 elif n > width:
-                    cells = cells[:half] + cells[n - (width - half) :]
+                    cells, k = _realign(cells, header)
                     result.notes.append(
                         Skipped(
                             line,
-                            f"row has {n} cells but the header has {width}: the first {half} "
-                            f"columns were read from the left, the other {width - half} from "
-                            "the right",
+                            f"row has {n} cells but the header has {width}: the first {k} "
+                            f"columns were read from the left, the other {width - k} from "
+                            "the right (where the ids and years fit their columns)",
                         )
                     )
                 else:
@@ -91,6 +90,52 @@ def _rows(
             line=reader.line_num,
             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).",
         ) from None
+
+
+# What a cell of a known column looks like: used to place the cells of a ragged row.
+_SHAPES: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"\d{4}$"),
+    "publication year": re.compile(r"\d{4}$"),
+    "py": re.compile(r"\d{4}$"),
+    "doi": re.compile(r"10\.\d{4,9}/"),
+    "di": re.compile(r"10\.\d{4,9}/"),
+    "link": re.compile(r"https?://"),
+    "url": re.compile(r"https?://"),
+    "eid": re.compile(r"2-s2\.0-\d+$"),
+    "ut": re.compile(r"WOS:"),
+    "pubmed id": re.compile(r"\d+$"),
+    "pmid": re.compile(r"\d+$"),
+    "pm": re.compile(r"\d+$"),
+    "issn": re.compile(r"[\dXx-]{8,9}$"),
+    "page start": re.compile(r"\w{0,3}\d+$"),
+    "page end": re.compile(r"\w{0,3}\d+$"),
+    "language of original document": re.compile(r"[A-Z][a-z]+(; [A-Z][a-z]+)*$"),
+    "source": re.compile(r"[A-Z][A-Za-z ]+$"),
+}
+
+
+def _realign(cells: list[str], header: list[str]) -> tuple[list[str], int]:
+    """Drop the surplus cells of a ragged row where the known columns fit best.
+
+    Tries every place the surplus could sit: the first ``k`` columns read from the left,
+    the rest from the right; the ``k`` whose ids, years and links look right wins (the
+    middle one of a tie).
+    """
+    width, n = len(header), len(cells)
+    checks = [(i, _SHAPES[name]) for i, name in enumerate(header) if name in _SHAPES]
+    scores = []
+    for k in range(width + 1):
+        row = cells[:k] + cells[n - (width - k) :]
+        score = 0
+        for i, shape in checks:
+            value = row[i].strip()
+            if value:
+                score += 1 if shape.match(value) else -1
+        scores.append(score)
+    best = max(scores)
+    ties = [k for k, score in enumerate(scores) if score == best]
+    k = ties[len(ties) // 2]
+    return cells[:k] + cells[n - (width - k) :], k
 
 
 def _parse(
@@ -279,7 +324,7 @@ GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
 def parse_generic(text: str, file: str, columns: dict[str, str] | None = None) -> ImportResult:
     """Any CSV: ``columns`` (from config) says which column holds which field."""
     result = ImportResult(file=file, format="csv", encoding="")
-    mapping = {k: v.strip().lower() for k, v in (columns or {}).items()}
+    mapping = {k: v.strip() for k, v in (columns or {}).items()}
     rows = _rows(text, file, result)
     resolved: dict[str, str] | None = None
     for line, row in rows:
@@ -315,14 +360,14 @@ def parse_generic(text: str, file: str, columns: dict[str, str] | None = None) -
 def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str, str]:
     resolved: dict[str, str] = {}
     for name, column in mapping.items():
-        if column not in header:
+        if column.lower() not in header:
             raise ImportFileError(
                 file,
                 f"the column mapping says {name} is in column {column!r}, which the file lacks",
                 line=1,
                 hint=f"The header has: {', '.join(header)}. Fix `columns:` for this search.",
             )
-        resolved[name] = column
+        resolved[name] = column.lower()
     for name, candidates in GENERIC_COLUMNS.items():
         if name not in resolved:
             for candidate in candidates:

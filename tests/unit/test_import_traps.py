@@ -1,0 +1,111 @@
+"""The traps real exports set, each in a fixture of its own: nothing is lost silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prismake.importers import read_file
+from prismake.importers.latex import latex_to_text
+from prismake.importers.normalise import issn_isbn, join_pages, strip_html
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def read(name: str):
+    return read_file(DATA / name)
+
+
+def test_a_byte_order_mark_glued_to_the_first_tag_is_not_part_of_it():
+    result = read("bom_glued.ris")
+    assert result.encoding == "utf-8 (with BOM)"
+    assert result.records[0]["type"] == "article"
+
+
+def test_windows_line_ends_leave_no_carriage_returns_in_values():
+    (record,) = read("crlf.ris").records
+    assert record["title"] == "Watching language in co-produced research"
+    assert all("\r" not in str(v) for v in record.values())
+
+
+def test_cp1252_files_keep_their_accents():
+    result = read("cp1252.ris")
+    assert result.encoding == "cp1252"
+    assert result.records[0]["title"] == "Café culture and co-production – a naïve view"
+    assert result.records[0]["authors"] == "Müller, Anna"
+
+
+def test_a_line_starting_with_er_inside_a_wos_abstract_does_not_end_the_record():
+    result = read("wos_er_in_abstract.txt")
+    first, second = result.records
+    assert first["abstract"].endswith("a metaphor for institutional strain.")
+    assert second["title"] == "Second record after an ER-like line"
+
+
+def test_repeated_doi_and_url_tags_give_one_doi_and_distinct_urls():
+    (record,) = read("repeated_tags.ris").records
+    assert record["doi"] == "10.1000/coprod.2017.1"
+    assert record["url"] == "https://example.org/a; https://example.org/b"
+
+
+def test_untagged_lines_continue_the_abstract_and_add_keywords():
+    (record,) = read("continuation.ris").records
+    assert record["abstract"] == (
+        "The first line of an abstract that continues on an untagged line and ends here."
+    )
+    assert record["keywords"] == "Co-production; Policy making; Service users"
+
+
+def test_a_record_without_ty_is_still_a_record():
+    result = read("no_ty.ris")
+    (record,) = result.records
+    assert record["title"] == "A record that has no TY line"
+    assert record["doi"] == "10.1023/a:1017379030770"
+    assert record["source_line"].endswith(":2")
+
+
+def test_preambles_and_numbering_lines_are_listed_not_read_as_records():
+    result = read("preamble.ris")
+    assert [r["title"] for r in result.records] == [
+        "Creating a co-productive culture",
+        "Limits of co-production",
+    ]
+    assert [(s.line, s.n_lines) for s in result.skipped_lines] == [(1, 4), (11, 2)]
+
+
+def test_html_tags_and_entities_leave_titles():
+    (record,) = read("html_title.ris").records
+    assert record["title"] == "In vivo co-production & the 2nd wave"
+    assert strip_html("a < b and c > d") == "a < b and c > d"
+
+
+def test_author_forms_all_normalise_and_et_al_is_dropped():
+    (record,) = read("authors_forms.ris").records
+    assert record["authors_norm"] == "Surname I; Other IB; Third AB"
+
+
+def test_a_missing_er_line_is_noted_and_no_record_lost():
+    result = read("missing_er.ris")
+    assert len(result.records) == 3
+    assert [n.line for n in result.notes] == [1, 10]
+    assert "file ends" in result.notes[1].reason
+
+
+def test_a_record_with_nothing_to_identify_it_is_skipped_with_its_line():
+    result = read("empty_record.ris")
+    assert len(result.records) == 1
+    (skipped,) = result.skipped_records
+    assert skipped.line == 5 and "nothing identifies it" in skipped.reason
+    assert result.records_in_file == 2
+
+
+def test_latex_escapes_and_braces_become_plain_text():
+    assert latex_to_text(r"M{\"u}ller and G\'{e}rard \& {Co}") == "Müller and Gérard & Co"
+    assert latex_to_text(r"{\ss}tra{\ss}e \c{c}a \v{s} \textit{in vivo}") == "ßtraße ça š in vivo"
+    assert latex_to_text("pages 10--20 and 50\\% \\$5") == "pages 10–20 and 50% $5"
+
+
+def test_page_ranges_and_standard_numbers_are_put_in_one_shape():
+    assert join_pages("201", "219") == "201-219"
+    assert join_pages("No", "Specified") == ""
+    assert join_pages("e0815") == "e0815"
+    assert issn_isbn(["03064530 (ISSN)", "978-1-78643-496-8"]) == ("0306-4530", "9781786434968")
