@@ -89,22 +89,15 @@ _SERIES = re.compile(
     r"([0-9]+|[ivx]{1,4}|one|two|three|four|five|six|[a-d])\b"
 )
 _TRAILING_ROMAN = re.compile(r"(?:^|\s)(ii|iii|iv|vi|vii|viii|ix)$")
-_NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("retraction", re.compile(r"^(?:notice of )?retraction\b|^retracted\b")),
-    ("erratum", re.compile(r"^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum (?:to|for)\b")),
-    (
-        "correction",
-        re.compile(r"^(?:correction|author correction|publisher correction) (?:to|of)\b"),
-    ),
-    (
-        "reply",
-        re.compile(
-            r"^(?:reply|in reply|authors? reply|authors? response)\b|\breply to\b"
-            r"|^response to (?:the )?(?:comment|letter|editor|correspondence|critique)"
-        ),
-    ),
-    ("comment", re.compile(r"^(?:comment|commentary) (?:on|to)\b|\bcomment on\b")),
-    ("reply", re.compile(r"\b(?:response|reply|rejoinder)$")),
+# notices recognised in a title key (after "Erratum:"-style prefixes are handled)
+_NOTICE_ANY = re.compile(
+    r"(?P<retraction>^(?:notice of )?retraction\b|^retracted\b)"
+    r"|(?P<erratum>^(?:erratum|errata|corrigendum|corrigenda)\b|\berratum (?:to|for)\b)"
+    r"|(?P<correction>^(?:correction|author correction|publisher correction) (?:to|of)\b)"
+    r"|(?P<reply>^(?:reply|in reply|authors? reply|authors? response)\b|\breply to\b"
+    r"|^response to (?:the )?(?:comment|letter|editor|correspondence|critique)"
+    r"|\b(?:response|reply|rejoinder)$)"
+    r"|(?P<comment>^(?:comment|commentary) (?:on|to)\b|\bcomment on\b)"
 )
 _CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
 _CONFERENCE_VENUE = re.compile(
@@ -138,35 +131,68 @@ def strip_markup(text: str) -> str:
 
 
 def title_key(title: object) -> str:
-    """A title as lower-case ASCII words separated by single spaces.
+    """A title as lower-case ASCII words separated by single spaces (see title_parts)."""
+    return title_parts(title)[0]
 
-    A bracketed translation note at the end and the brackets MEDLINE puts around a
-    translated title ("[A study of ...]") are dropped, so both exports match.
+
+def title_parts(title: object) -> tuple[str, str]:
+    """(title key, notice kind) of an exported title, in one pass.
+
+    The key is the title as lower-case ASCII words. MEDLINE notes ("[Review] [45 refs]",
+    "[Erratum appears in ...]"), a bracketed translation note ("[Chinese]"), the
+    brackets around a translated title and the "Erratum:" of a notice are dropped, so
+    all exports of one article (and its notices) give one key; the notice kind
+    (prismake.dedupe.vetoes) keeps the notices apart.
     """
     text = str(title or "").strip()
     if not text:
-        return ""
-    text = strip_markup(text)
-    cut = _CUT_ANNOTATION.search(text)
-    if cut and cut.start() > 20:
-        text = text[: cut.start()]
-    text = _NOTICE_PREFIX.sub("", text.strip())
-    text = _ERRATUM_SUFFIX.sub("", text) if len(text) > 30 else text
-    text = text.strip().rstrip(".").strip()
-    for _ in range(4):
-        before = text
-        note = _ANNOTATION.search(text)
-        if note and note.start() >= 20:
-            text = text[: note.start()].strip().rstrip(".").strip()
-        note = _TRANSLATION_NOTE.search(text)
-        if note and note.start() >= 10:
-            text = text[: note.start()].strip()
-        if text == before:
-            break
-    if text.startswith("[") and "]" in text:
-        text = text.replace("[", " ").replace("]", " ")
-    text = _DIGIT_GROUPS.sub(r"\1\2", ascii_fold(text))  # "10 000" = "10,000" = "10000"
-    return _NON_ALNUM.sub(" ", text).strip()
+        return "", ""
+    if "&" in text or "<" in text or "\\" in text or "{" in text or "$" in text:
+        text = strip_markup(text).strip()
+    notice = ""
+    bracketed = "[" in text or "(" in text
+    if bracketed:
+        cut = _CUT_ANNOTATION.search(text)
+        if cut and cut.start() > 20:
+            text = text[: cut.start()].strip()
+    if text[:1] in "EeCcRrNnAaPp" and _NOTICE_PREFIX.match(text):
+        word = text.split()[0].lower().rstrip(":.")
+        if word.startswith(("retract", "notice")):
+            notice = "retraction"
+        else:
+            notice = "correction" if word.startswith("correction") else "erratum"
+        text = _NOTICE_PREFIX.sub("", text)
+    if bracketed:
+        if len(text) > 30 and _ERRATUM_SUFFIX.search(text):
+            notice = notice or "erratum"
+            text = _ERRATUM_SUFFIX.sub("", text)
+        text = text.strip().rstrip(".").strip()
+        for _ in range(4):
+            before = text
+            note = _ANNOTATION.search(text)
+            if note and note.start() >= 20:
+                text = text[: note.start()].strip().rstrip(".").strip()
+            note = _TRANSLATION_NOTE.search(text)
+            if note and note.start() >= 10:
+                text = text[: note.start()].strip()
+            if text == before:
+                break
+        if text.startswith("[") and "]" in text:
+            text = text.replace("[", " ").replace("]", " ")
+    folded = ascii_fold(text)
+    if any(c.isdigit() for c in folded):
+        folded = _DIGIT_GROUPS.sub(r"\1\2", folded)  # "10 000" = "10,000" = "10000"
+    key = _NON_ALNUM.sub(" ", folded).strip()
+    if not notice:
+        found = _NOTICE_ANY.search(key)
+        if found:
+            notice = found.lastgroup or ""
+    return key, notice
+
+
+_ET_AL = re.compile(r"(?i)et\.?\s*al\.?|others|and others|anonymous|anon\.?")
+_MEDLINE_INITIALS = re.compile(r"[A-Z]{1,3}")
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def surname_key(name: str) -> str:
@@ -174,19 +200,21 @@ def surname_key(name: str) -> str:
     name = name.strip()
     if not name:
         return ""
-    if re.fullmatch(r"(?i)et\.?\s*al\.?|others|and others|anonymous|anon\.?", name):
+    if _ET_AL.fullmatch(name):
         return ""
     if "," in name:
         surname = name.split(",", 1)[0]
     else:
         parts = name.split()
-        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}", parts[-1].replace(".", "")):
+        if len(parts) > 1 and _MEDLINE_INITIALS.fullmatch(parts[-1].replace(".", "")):
             surname = " ".join(parts[:-1])  # MEDLINE "Surname AB"
         elif len(parts) > 1:
             surname = parts[-1]  # "Anna B. Surname"
         else:
             surname = parts[0]
-    return re.sub(r"[^a-z]", "", ascii_fold(strip_markup(surname)))
+    if "&" in surname or "<" in surname or "\\" in surname or "{" in surname:
+        surname = strip_markup(surname)
+    return _NOT_LETTER.sub("", ascii_fold(surname))
 
 
 def author_surnames(authors: object) -> list[str]:
@@ -324,26 +352,11 @@ def series_number(key: str) -> str:
 def notice_kind(title: object) -> str:
     """erratum / correction / retraction / comment / reply when the title says so, else "".
 
-    Looks at the title as exported: MEDLINE's "[Erratum appears in ...]" note on an
+    Reads the title as exported: MEDLINE's "[Erratum appears in ...]" note on an
     article does not make the article a notice; "Erratum: ..." and Web of Science's
     "... (vol 85, pg 553, 2010)" do.
     """
-    text = strip_markup(str(title or "")).strip()
-    cut = _CUT_ANNOTATION.search(text)
-    if cut and cut.start() > 20:
-        text = text[: cut.start()].strip()
-    if _NOTICE_PREFIX.match(text):
-        word = text.split()[0].lower().rstrip(":.")
-        if word.startswith(("retract", "notice")):
-            return "retraction"
-        return "correction" if word.startswith("correction") else "erratum"
-    if len(text) > 30 and _ERRATUM_SUFFIX.search(text):
-        return "erratum"
-    key = _NON_ALNUM.sub(" ", ascii_fold(text)).strip()
-    for kind, pattern in _NOTICE_PATTERNS:
-        if pattern.search(key):
-            return kind
-    return ""
+    return title_parts(title)[1]
 
 
 def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
@@ -417,8 +430,8 @@ def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def
 
 def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
-    raw_titles = _column(records, "title")
-    titles = [title_key(t) for t in raw_titles]
+    parts = [title_parts(t) for t in _column(records, "title")]
+    titles = [p[0] for p in parts]
     authors = _column(records, "authors")
     surnames = _cached(author_surnames, authors)
     journals = _column(records, "journal")
@@ -463,7 +476,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         page_hi=hi,
         abstract=obj(abstracts, dtype=object),
         series=obj([series_number(t) for t in titles], dtype=object),
-        notice=obj([notice_kind(t) for t in raw_titles], dtype=object),
+        notice=obj([p[1] for p in parts], dtype=object),
         venue=obj(
             [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
             dtype=object,
