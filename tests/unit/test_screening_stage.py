@@ -197,3 +197,13 @@ def test_outputs_are_byte_identical_on_a_rerun(tmp_path, ids):
     _screen(tmp_path)
     again = {p.name: p.read_bytes() for p in (tmp_path / "results" / "title_abstract").iterdir()}
     assert first == again
+
+
+def test_decisions_in_a_sheet_of_a_reviewer_not_in_config_are_kept_in_orphans(tmp_path, ids):
+    _sheet(tmp_path, "alice", [(ids[0], "include")])
+    _sheet(tmp_path, "alice (1)", [(ids[0], "include"), (ids[1], "no")])
+    (tmp_path / "screening/title_abstract/~$alice.csv").write_bytes(b"\x00lock")
+    result = _screen(tmp_path)
+    assert result["orphans"]["decision"].tolist() == ["include", "exclude"]
+    assert "not a title/abstract reviewer" in result["orphans"].iloc[0]["problem"]
+    assert result["reviewer_decisions"]["reviewer"].tolist() == ["alice"]

@@ -182,11 +182,23 @@ def read_sheet(
     return sheet
 
 
+def _field(value: str, delimiter: str) -> str:
+    """A cell as CSV text: quoted when it holds the separator, a quote or any line break.
+
+    (The csv module quotes only the characters of its own line terminator, so a lone CR in
+    an imported abstract would split the row when the sheet ends lines with LF.)
+    """
+    if any(c in value for c in (delimiter, '"', "\r", "\n")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 def _csv_text(rows: Iterable[Sequence[str]], delimiter: str, newline: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    lines = []
+    for row in rows:
+        cells = [_field(v, delimiter) for v in row]
+        lines.append(delimiter.join(cells) if cells != [""] else '""')
+    return "".join(line + newline for line in lines)
 
 
 def _cells(record: Mapping[str, object], columns: Sequence[str], safe: bool) -> list[str]:

@@ -515,6 +515,30 @@ def read_removed(path: str | Path | None, index: StudyIndex, reading: Reading) -
     reading.problems += sheet.problems
 
 
+def _stray_sheet(path: Path, stage: str, vocab: Vocabulary, reading: Reading) -> None:
+    """A CSV in the stage folder that is no configured reviewer's sheet ("alice (1).csv", a
+    reviewer taken out of config): its typed decisions go to orphans, so none is lost."""
+    sheet = read_sheet(path)
+    kept = 0
+    if not sheet.problems:
+        for row, cells in sheet.rows:
+            decision = sheet.cell(cells, "decision")
+            if decision:
+                kept += 1
+                reading.orphans.append(
+                    _orphan(str(path), row, sheet.cell(cells, "study_id"), path.stem,
+                            vocab.decision(decision) or decision, sheet.cell(cells, "reason"),
+                            sheet.cell(cells, "note"),
+                            f"'{path.stem}' is not a {STAGE_LABEL[stage]} reviewer in config")
+                )  # fmt: skip
+    log.warning(
+        "%s is not the sheet of a %s reviewer in config: not counted%s",
+        path,
+        STAGE_LABEL[stage],
+        f"; its {kept} decisions are listed in orphans.csv" if kept else "",
+    )
+
+
 def stage_reviewers(screening: Mapping[str, Any], stage: str) -> list[str]:
     return list((screening.get("stages") or {}).get(stage, {}).get("reviewers") or [])
 
@@ -540,11 +564,7 @@ def read_stage(
         expected = {f"{r}.csv" for r in reviewers} | {RESOLUTION_FILE}
         for path in sorted(sheet_dir.iterdir()):
             if is_sheet_file(path) and path.name not in expected:
-                log.warning(
-                    "%s is not the sheet of a %s reviewer in config; ignored",
-                    path,
-                    STAGE_LABEL[stage],
-                )
+                _stray_sheet(path, stage, vocab, reading)
     return reading
 
 
