@@ -680,14 +680,14 @@ def decide(
             )
         else:
             waiting = [r for r in who if r not in {e.reviewer for e in entries}]
-            row.update(
-                decision=PENDING,
-                reason="",
-                basis="none",
-                note=("waiting for " + ", ".join(waiting))
-                if waiting
-                else "not yet in a reviewer's sheet",
-            )
+            needed = reviewers_needed(study_id, stage_config)
+            if waiting:
+                note = "waiting for " + ", ".join(waiting)
+            elif entries:
+                note = f"{len(entries)} of {needed} decisions; in no other reviewer's sheet yet"
+            else:
+                note = "not in a reviewer's sheet yet"
+            row.update(decision=PENDING, reason="", basis="none", note=note)
         rows.append(row)
         if len(judgements) > 1:
             conflicts.append(_conflict_row(study_id, entries, resolution, index))
