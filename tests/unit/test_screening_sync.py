@@ -182,3 +182,15 @@ def test_single_screening_makes_no_resolutions_sheet_but_dual_does(tmp_path):
     _sync(tmp_path, screening_config("dual"))
     header = (tmp_path / "screening/title_abstract/resolutions.csv").read_bytes()
     assert header == b"\xef\xbb\xbfstudy_id,decision,reason,resolved_by,note\n"
+
+
+def test_a_sheet_that_cannot_be_written_gets_a_plain_error(tmp_path, monkeypatch):
+    write_studies(tmp_path / "studies.csv", base_studies())
+
+    def locked(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", locked)
+    with pytest.raises(SheetError) as error:
+        _sync(tmp_path, screening_config())
+    assert "open in a spreadsheet" in str(error.value) and "alice.csv" in str(error.value)

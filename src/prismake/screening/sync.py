@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import atomic_write_bytes, backup, write_table
+from prismake.errors import Problem, SheetError
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, TYPED_DECISIONS
 from prismake.screening.sheets import append_rows, new_sheet_bytes
@@ -85,6 +86,31 @@ def plan_sheets(
     return plan
 
 
+def _replace(path: Path, data: bytes) -> None:
+    """Write a sheet atomically; a sheet open in Excel on Windows cannot be replaced."""
+    for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            log.warning(
+                "%s looks open in a spreadsheet (%s exists): close it without saving, or the "
+                "rows added now are lost from it (they are added again on the next run)",
+                path,
+                lock.name,
+            )
+    try:
+        atomic_write_bytes(path, data)
+    except PermissionError:
+        raise SheetError(
+            "A screening sheet cannot be updated",
+            [
+                Problem(
+                    str(path),
+                    "the file cannot be written: it is probably open in a spreadsheet",
+                    hint="Save and close it, then run snakemake again",
+                )
+            ],
+        ) from None
+
+
 def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
     study = index.rows[study_id]
     record = {name: str(study.get(name, "") or "") for name in ("title", "authors", "year")}
@@ -140,13 +166,13 @@ def sync_sheets(
         records = [_sheet_record(index, s) for s in study_ids]
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
-            atomic_write_bytes(path, new_sheet_bytes(columns, records))
+            _replace(path, new_sheet_bytes(columns, records))
             log.info("%s: new sheet with %d studies", path, len(records))
         elif records:
             data, lost = append_rows(sheet, records)
             digest = hashlib.sha1(sheet.raw).hexdigest()[:8]
             backup(path, backup_dir, f"{stamp}-{digest}")
-            atomic_write_bytes(path, data)
+            _replace(path, data)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
             )
@@ -161,7 +187,7 @@ def sync_sheets(
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
     resolutions = sheet_dir / RESOLUTION_FILE
     if screening["stages"][stage]["mode"] != "single" and not resolutions.exists():
-        atomic_write_bytes(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
+        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
