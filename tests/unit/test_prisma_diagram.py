@@ -291,6 +291,7 @@ def test_the_same_counts_give_byte_identical_svg_pdf_and_png(tmp_path):
         assert first.with_suffix(suffix).read_bytes() == second.with_suffix(suffix).read_bytes()
     assert b"<text" in first.read_bytes()  # text kept as text, editable
     assert b"Records screened" in first.read_bytes()
+    assert b"/FontFile2" in first.with_suffix(".pdf").read_bytes()  # TrueType text in the PDF
 
 
 def test_the_png_is_drawn_at_the_configured_dpi(tmp_path):

@@ -44,7 +44,7 @@ LABEL_GAP = 10.0
 ARROW_GAP = 30.0  # between a main box and its side box
 GROUP_GAP = 22.0  # between the columns of the template
 ROW_GAP = 24.0
-WIDTH = {"prev": 180.0, "main": 200.0, "side": 190.0}
+WIDTH = {"prev": 190.0, "main": 220.0, "side": 205.0}
 
 YELLOW, GREY, BLUE = "#FFC000", "#D9D9D9", "#A9C4EB"
 TEMPLATES = ("databases", "databases_other", "updated", "updated_other")
@@ -369,6 +369,12 @@ class Measure:
     def __init__(self) -> None:
         self._renderer = RendererAgg(10, 10, 72)
 
+    def line_height(self, size: float = FONT_SIZE) -> float:
+        """Height of one line of text as matplotlib lays it out (ascent + descent of 'lp')."""
+        prop = FontProperties(family=FONT, size=size)
+        _w, h, d = self._renderer.get_text_width_height_descent("lp", prop, ismath=False)
+        return float(max(h, d))
+
     @lru_cache(maxsize=4096)  # noqa: B019 - one Measure per diagram, freed with it
     def width(self, text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
         prop = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
@@ -470,6 +476,7 @@ def layout(counts: Counts, template: Template, measure: Measure | None = None) -
         x += widths[col]
     total_width = x + MARGIN
 
+    text_height = measure.line_height()
     for box in boxes:
         box.x = left[box.column]
         box.w = widths[box.column]
@@ -478,7 +485,7 @@ def layout(counts: Counts, template: Template, measure: Measure | None = None) -
             if side in left:
                 box.w = left[side] + widths[side] - box.x
             _wrap_box(box, box.w, measure)
-        box.h = 2 * PAD_Y + len(box.wrapped) * LINE
+        box.h = 2 * PAD_Y + (len(box.wrapped) - 1) * LINE + text_height
 
     row_names = ["header", *(r for r in ROWS if r != "total" or template.updated)]
     heights = {r: max((b.h for b in boxes if b.row == r), default=0.0) for r in row_names}

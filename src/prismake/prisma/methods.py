@@ -34,7 +34,7 @@ YIELD_COLUMNS = [
     "Included studies",
     "Included studies found only here",
 ]
-STAGE_WORDS = {"title_abstract": "title and abstract", "full_text": "full text"}
+STAGE_WORDS = {"title_abstract": "title and abstract", "full_text": "full-text"}
 
 
 def database_yield(
