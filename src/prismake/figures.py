@@ -8,11 +8,13 @@ matrix shades cells by how many kinds a study reports, from light to dark.
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
@@ -20,6 +22,8 @@ from matplotlib.patches import Patch, Rectangle
 from prismake.csvio import read_table
 from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.plotting import OKABE_ITO, save_figure, style
+
+log = logging.getLogger("prismake.figures")
 
 FIGURE_NAMES: tuple[str, ...] = ("themes_by_kind", "evidence_matrix")
 # Okabe-Ito colours in order of lightness steps, so kinds also differ when printed in grey
@@ -36,6 +40,7 @@ KIND_COLOURS: tuple[str, ...] = (
 )
 HATCHES: tuple[str, ...] = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 MATRIX_COLOUR = OKABE_ITO[0]  # Okabe-Ito blue, mixed with white for lighter shades
+MAX_PIXELS = 60_000  # matplotlib cannot write an image taller than 2**16 pixels
 WIDTH_IN = 6.5  # a full text width in most journals
 
 
@@ -118,21 +123,11 @@ def evidence_matrix_figure(
     n_rows, n_cols, n_kinds = len(studies), len(codebook.themes), len(codebook.kinds)
     fig = Figure(figsize=(WIDTH_IN, 1.9 + 0.24 * max(n_rows, 1)))
     ax = fig.add_subplot()
+    cells = []
     for i, study in enumerate(studies):
         for j, theme in enumerate(codebook.themes):
             kinds = [k for k in codebook.kinds if (study, theme.id, k.id) in present]
-            colour = _shade(len(kinds), n_kinds)
-            ax.add_patch(
-                Rectangle(
-                    (j, i),
-                    1,
-                    1,
-                    facecolor=colour,
-                    edgecolor="#808080",
-                    linewidth=0.5,
-                    clip_on=False,
-                )
-            )
+            cells.append(Rectangle((j, i), 1, 1, facecolor=_shade(len(kinds), n_kinds)))
             if kinds:
                 dark = len(kinds) == n_kinds  # white only on the darkest shade
                 ax.text(
@@ -144,6 +139,10 @@ def evidence_matrix_figure(
                     fontsize=7,
                     color="white" if dark else "black",
                 )
+    # one collection, not a patch per cell: hundreds of studies draw in seconds
+    grid = PatchCollection(cells, match_original=True, edgecolor="#808080", linewidth=0.5)
+    grid.set_clip_on(False)
+    ax.add_collection(grid)
     ax.set_xlim(0, n_cols)
     ax.set_ylim(max(n_rows, 1), 0)
     ax.set_xticks([j + 0.5 for j in range(n_cols)], [_wrap(t.label, 14) for t in codebook.themes])
@@ -213,4 +212,14 @@ def _draw(
             fig = themes_by_kind_figure(coded, codebook)
         else:
             fig = evidence_matrix_figure(coded, included, codebook)
+        tallest = max(fig.get_size_inches())
+        if tallest * dpi > MAX_PIXELS:  # a matrix of many hundred studies: PNG limit
+            log.warning(
+                "%s is %.0f inches tall: PNG drawn at %d dpi instead of %d (SVG/PDF unaffected)",
+                name,
+                tallest,
+                int(MAX_PIXELS / tallest),
+                dpi,
+            )
+            dpi = int(MAX_PIXELS / tallest)
         save_figure(fig, paths, dpi=dpi)
