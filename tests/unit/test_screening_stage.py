@@ -145,25 +145,27 @@ def test_a_sheet_with_ten_mistakes_gets_one_report_listing_all_ten(tmp_path):
     previous.write_text("study_id,decision\n" + "".join(
         f"{s['study_id']},include\n" for s in [merged, *others]))  # fmt: skip
     ids = [s["study_id"] for s in others]
-    path = _sheet(tmp_path, "alice", [
-        (ids[0], "inclde", "", ""),                      # 2: unknown decision
-        (ids[1], "exclude", "", ""),                     # 3: exclusion without a reason
-        (ids[2], "exclude", "too boring", ""),           # 4: reason not in config
-        (ids[3], "include", "", ""),                     # 5
-        (ids[3], "include", "", ""),                     # 6: duplicated study id
-        ("S12345", "include", "", ""),                   # 7: id that does not exist
-        (ids[4], "maybe", "", ""),                       # 8: maybe is not a full-text decision
-        ("", "exclude", "Wrong participants", ""),       # 9: decision without a study id
-        (ids[5], "", "Wrong participants", ""),          # 10: reason without a decision
-        (ids[6], "exclude", "Wrong participants", "a", "b"),  # 11: a cell too many
-        (a["study_id"], "include", "", ""),              # 12
-        (b["study_id"], "exclude", "Not co-production", ""),  # 13: same study, other decision
-    ], stage="full_text")  # fmt: skip
+    header = "study_id,decision,reason,note,Decision"  # 1: the decision column twice
+    rows = [
+        (ids[0], "inclde", "", "", ""),  # 2: unknown decision
+        (ids[1], "exclude", "", "", ""),  # 3: exclusion without a reason
+        (ids[2], "exclude", "too boring", "", ""),  # 4: reason not in config
+        (ids[3], "include", "", "", ""),  # 5
+        (ids[3], "include", "", "", ""),  # 6: duplicated study id
+        ("S12345", "include", "", "", ""),  # 7: id that does not exist
+        (ids[4], "maybe", "", "", ""),  # 8: maybe is not a full-text decision
+        ("", "exclude", "Wrong participants", "", ""),  # 9: decision without a study id
+        (ids[5], "", "Wrong participants", "", ""),  # 10: fine: not decided yet
+        (ids[6], "exclude", "Wrong participants", "", "", "b"),  # 11: a cell too many
+        (a["study_id"], "include", "", "", ""),  # 12
+        (b["study_id"], "exclude", "Not co-production", "", ""),  # 13: merged with 12, differs
+    ]
+    path = _sheet(tmp_path, "alice", rows, stage="full_text", header=header)
     _sheet(tmp_path, "ben", [(ids[0], "include")], stage="full_text")
     with pytest.raises(SheetError) as error:
         _screen(tmp_path, "full_text", previous=previous)
     problems = error.value.problems
-    assert [p.row for p in problems] == [2, 3, 4, 6, 7, 8, 9, 10, 11, 13]
+    assert [p.row for p in problems] == [1, 2, 3, 4, 6, 7, 8, 9, 11, 13]
     assert {p.file for p in problems} == {str(path)}
     assert len({p.message for p in problems}) == 10
     text = str(error.value)

@@ -314,14 +314,9 @@ def _check_row(
         )
         ok = False
     reason = raw_reason
-    if decision == "" and raw_reason:
-        sheet.problem(
-            "a reason is typed but the decision is empty",
-            row=row,
-            column="decision",
-            hint="Type the decision too, or move the text to the note column",
-        )
-        ok = False
+    if decision == "" and raw_reason:  # work in progress: not an error, but say so
+        log.warning("%s row %d: a reason but no decision yet (counted as not screened)",
+                    sheet.path, row)  # fmt: skip
     if stage == "full_text" and decision == EXCLUDE:
         if not raw_reason:
             sheet.problem(
