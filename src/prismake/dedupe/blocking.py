@@ -130,7 +130,10 @@ def candidate_pairs(
     """Unique candidate pairs (i < j) of record positions, sorted, as an (n, 2) array."""
     n = len(table)
     sort_text = np.array(
-        [f"{t}|{a}|{y}" for t, a, y in zip(table.title, table.surnames, table.year, strict=True)],
+        [
+            f"{t}|{a}|{y}"
+            for t, a, y in zip(table.title, table.first_author, table.year, strict=True)
+        ],
         dtype=object,
     )
     rank = np.argsort(np.argsort(sort_text, kind="stable"), kind="stable")

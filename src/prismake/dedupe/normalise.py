@@ -89,6 +89,16 @@ _SERIES = re.compile(
     r"([0-9]+|[ivx]{1,4}|one|two|three|four|five|six|[a-d])\b"
 )
 _TRAILING_ROMAN = re.compile(r"(?:^|\s)(ii|iii|iv|vi|vii|viii|ix)$")
+_NOTICE_WORDS = (
+    "errat",
+    "retract",
+    "correction",
+    "corrigend",
+    "repl",
+    "respon",
+    "comment",
+    "rejoind",
+)
 # notices recognised in a title key (after "Erratum:"-style prefixes are handled)
 _NOTICE_ANY = re.compile(
     r"(?P<retraction>^(?:notice of )?retraction\b|^retracted\b)"
@@ -179,11 +189,9 @@ def title_parts(title: object) -> tuple[str, str]:
                 break
         if text.startswith("[") and "]" in text:
             text = text.replace("[", " ").replace("]", " ")
-    folded = ascii_fold(text)
-    if any(c.isdigit() for c in folded):
-        folded = _DIGIT_GROUPS.sub(r"\1\2", folded)  # "10 000" = "10,000" = "10000"
+    folded = _DIGIT_GROUPS.sub(r"\1\2", ascii_fold(text))  # "10 000" = "10,000" = "10000"
     key = _NON_ALNUM.sub(" ", folded).strip()
-    if not notice:
+    if not notice and any(word in key for word in _NOTICE_WORDS):
         found = _NOTICE_ANY.search(key)
         if found:
             notice = found.lastgroup or ""
@@ -378,37 +386,75 @@ def title_numbers(key: str) -> str:
     return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
 
 
+def first_surname(authors: object) -> str:
+    """The first author's surname key (what blocking needs of the author list)."""
+    names = split_authors(str(authors or ""))
+    if len(names) == 1 and names[0].count(",") > 1:
+        return author_surnames(authors)[0] if author_surnames(authors) else ""
+    for name in names:
+        key = surname_key(name)
+        if key:
+            return key
+    return ""
+
+
 @dataclass
 class MatchTable:
-    """The matching keys of every record, as parallel arrays (index = record position)."""
+    """The matching keys of every record, as parallel arrays (index = record position).
+
+    Keys that blocking and vetoes need are computed for every record; those only
+    scoring needs (author lists, journal words, abstracts) are filled by ``prepare``
+    for the records that appear in a plausible pair, which at scale is a small part.
+    """
 
     record_id: np.ndarray
     search: np.ndarray
     title: np.ndarray  # title_key
     title_len: np.ndarray
     doi: np.ndarray
-    surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
-    author_words: np.ndarray
-    corporate: np.ndarray
     first_author: np.ndarray
-    n_authors: np.ndarray
     year: np.ndarray
     journal: np.ndarray  # initials key
-    journal_words: np.ndarray
     volume: np.ndarray
     issue: np.ndarray
     page_first: np.ndarray
     page_last: np.ndarray
     page_lo: np.ndarray  # int, -1 when unknown
     page_hi: np.ndarray
-    abstract: np.ndarray
     series: np.ndarray
     notice: np.ndarray
     venue: np.ndarray
     numbers: np.ndarray
+    raw_authors: np.ndarray
+    raw_abstract: np.ndarray
+    venue_name: np.ndarray
+    surnames: np.ndarray  # "smith jones lee" (space-joined surname keys); lazy
+    author_words: np.ndarray  # lazy
+    corporate: np.ndarray  # lazy
+    journal_words: np.ndarray  # lazy
+    abstract: np.ndarray  # lazy
+    prepared: np.ndarray  # bool: lazy keys computed
 
     def __len__(self) -> int:
         return len(self.record_id)
+
+    def prepare(self, positions: np.ndarray) -> None:
+        """Compute the scoring-only keys of the records at ``positions`` (once each)."""
+        todo = np.unique(positions)
+        todo = todo[~self.prepared[todo]]
+        if len(todo) == 0:
+            return
+        authors = [str(a) for a in self.raw_authors[todo]]
+        surnames = _cached(author_surnames, authors)
+        self.surnames[todo] = [" ".join(x) for x in surnames]
+        self.author_words[todo] = _cached(author_words, authors)
+        self.corporate[todo] = _cached(is_corporate, authors)
+        self.journal_words[todo] = _cached(journal_words, [str(v) for v in self.venue_name[todo]])
+        self.abstract[todo] = [
+            _NON_ALNUM.sub(" ", ascii_fold(a[:400])).strip() if a else ""
+            for a in self.raw_abstract[todo]
+        ]
+        self.prepared[todo] = True
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[str]:
@@ -433,15 +479,10 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     parts = [title_parts(t) for t in _column(records, "title")]
     titles = [p[0] for p in parts]
     authors = _column(records, "authors")
-    surnames = _cached(author_surnames, authors)
     journals = _column(records, "journal")
     booktitles = _column(records, "booktitle")
     venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
-    abstracts = [
-        _NON_ALNUM.sub(" ", ascii_fold(a[:400])).strip() if a else ""
-        for a in _column(records, "abstract")
-    ]
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
@@ -453,6 +494,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     volumes = _cached(number_key, _column(records, "volume"))
     # a year typed into the volume field ("2016") is no volume number
     volumes = ["" if v and v == str(y) else v for v, y in zip(volumes, years, strict=True)]
+    n = len(titles)
     obj = np.array
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
@@ -460,21 +502,15 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         title=obj(titles, dtype=object),
         title_len=np.array([len(t) for t in titles], dtype=np.int32),
         doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
-        surnames=obj([" ".join(s) for s in surnames], dtype=object),
-        author_words=obj(_cached(author_words, authors), dtype=object),
-        corporate=np.array(_cached(is_corporate, authors), dtype=bool),
-        first_author=obj([s[0] if s else "" for s in surnames], dtype=object),
-        n_authors=np.array([len(s) for s in surnames], dtype=np.int32),
+        first_author=obj(_cached(first_surname, authors), dtype=object),
         year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),
-        journal_words=obj(_cached(journal_words, venue_names), dtype=object),
         volume=obj(volumes, dtype=object),
         issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
         page_first=obj([p[0] for p in pages], dtype=object),
         page_last=obj([p[1] for p in pages], dtype=object),
         page_lo=lo,
         page_hi=hi,
-        abstract=obj(abstracts, dtype=object),
         series=obj([series_number(t) for t in titles], dtype=object),
         notice=obj([p[1] for p in parts], dtype=object),
         venue=obj(
@@ -482,4 +518,13 @@ def match_table(records: pd.DataFrame) -> MatchTable:
             dtype=object,
         ),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
+        raw_authors=obj(authors, dtype=object),
+        raw_abstract=obj(_column(records, "abstract"), dtype=object),
+        venue_name=obj(venue_names, dtype=object),
+        surnames=np.full(n, "", dtype=object),
+        author_words=np.full(n, "", dtype=object),
+        corporate=np.zeros(n, dtype=bool),
+        journal_words=np.full(n, "", dtype=object),
+        abstract=np.full(n, "", dtype=object),
+        prepared=np.zeros(n, dtype=bool),
     )

@@ -120,6 +120,7 @@ def score_pairs(
     fields say are dropped first (they are distinct), so the costly comparisons run on few.
     """
     pairs = plausible_pairs(table, pairs)
+    table.prepare(pairs.ravel())
     i, j = pairs[:, 0], pairs[:, 1]
     n = len(i)
     title = title_similarity(table.title[i], table.title[j])
