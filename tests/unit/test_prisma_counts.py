@@ -224,3 +224,10 @@ def test_counts_are_byte_identical_on_a_second_run(tmp_path):
     run(tmp_path / "b", searches, studies)
     for name in ("counts.csv", "PRISMA.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_review_without_records_yet_counts_zero_everywhere(tmp_path):
+    searches = [search("scopus", "Scopus"), search("cites", "Citation searching", "other")]
+    counts = run(tmp_path, searches, [])
+    assert all(n == 0 for key, n in counts.items() if key != "latest_round")
+    assert "database_specific:Scopus" in counts and "other_specific:Citation searching" in counts
