@@ -315,8 +315,7 @@ def _check_row(
         ok = False
     reason = raw_reason
     if decision == "" and raw_reason:  # work in progress: not an error, but say so
-        log.warning("%s row %d: a reason but no decision yet (counted as not screened)",
-                    sheet.path, row)  # fmt: skip
+        log.warning("%s row %d: a reason but no decision yet (not screened)", sheet.path, row)
     if stage == "full_text" and decision == EXCLUDE:
         if not raw_reason:
             sheet.problem(
@@ -388,15 +387,8 @@ def _reviewer_sheet(
             mine[study_id] = entry
             continue
         # Two rows became one study (dedupe merged them): fine unless they disagree.
-        if (
-            earlier.decision
-            and entry.decision
-            and (earlier.decision, earlier.reason)
-            != (
-                entry.decision,
-                entry.reason,
-            )
-        ):
+        differ = (earlier.decision, earlier.reason) != (entry.decision, entry.reason)
+        if earlier.decision and entry.decision and differ:
             sheet.problem(
                 f"rows {earlier.row} and {row} ({earlier.typed_id}, {typed}) are now one study "
                 f"({study_id}) but have different decisions",
