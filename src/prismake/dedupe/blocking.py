@@ -11,8 +11,6 @@ grows linearly with the number of records.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from prismake.dedupe.normalise import MatchTable
@@ -29,10 +27,16 @@ def _pairs_from_keys(keys: np.ndarray, rank: np.ndarray, max_block: int, window:
     Blocks up to ``max_block`` records give every pair; larger blocks give each record
     paired with its next ``window`` neighbours in ``rank`` order (title, then authors).
     """
-    valid = np.flatnonzero(keys != "")
-    if len(valid) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    codes, _ = _factorize(keys[valid])
+    if keys.dtype == object:
+        valid = np.flatnonzero(keys != "")
+        if len(valid) < 2:
+            return np.empty((0, 2), dtype=np.int64)
+        codes, _ = _factorize(keys[valid])
+    else:  # integer keys, -1 = none
+        valid = np.flatnonzero(keys >= 0)
+        if len(valid) < 2:
+            return np.empty((0, 2), dtype=np.int64)
+        codes = keys[valid]
     order = np.lexsort((rank[valid], codes))
     sorted_codes = codes[order]
     members = valid[order]
@@ -62,8 +66,9 @@ def _pairs_from_keys(keys: np.ndarray, rank: np.ndarray, max_block: int, window:
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     mapping: dict[str, int] = {}
+    setdefault = mapping.setdefault
     codes = np.fromiter(
-        (mapping.setdefault(v, len(mapping)) for v in values), dtype=np.int64, count=len(values)
+        (setdefault(v, len(mapping)) for v in values), dtype=np.int64, count=len(values)
     )
     return codes, list(mapping)
 
@@ -74,25 +79,39 @@ def rare_word_keys(titles: np.ndarray, n_words: int) -> list[np.ndarray]:
     A pair of rare words is far more selective than one word, and a typo in one of
     them still leaves the other pairs intact.
     """
-    tokens = [list({w for w in t.split() if len(w) >= 3}) for t in titles]
-    frequency: Counter[str] = Counter()
-    for words in tokens:
-        frequency.update(words)
-    combos = [(a, b) for a in range(n_words) for b in range(a + 1, n_words)]
-    columns: list[list[str]] = [[] for _ in combos]
-    for words in tokens:
-        ranked = sorted(words, key=lambda w: (frequency[w], w))[:n_words]
-        if len(ranked) < 2:
-            for column in columns:
-                column.append("")
-            continue
-        for column, (a, b) in zip(columns, combos, strict=True):
-            if b < len(ranked):
-                x, y = ranked[a], ranked[b]
-                column.append(f"{x} {y}" if x < y else f"{y} {x}")
-            else:
-                column.append("")
-    return [np.array(c, dtype=object) for c in columns]
+    n = len(titles)
+    vocabulary: dict[str, int] = {}
+    owners: list[int] = []
+    codes: list[int] = []
+    for k, title in enumerate(titles):
+        words = {w for w in title.split() if len(w) >= 3}
+        owners.extend([k] * len(words))
+        codes.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
+    if not codes:
+        return [np.full(n, "", dtype=object)]
+    owner = np.array(owners, dtype=np.int64)
+    code = np.array(codes, dtype=np.int64)
+    frequency = np.bincount(code)
+    words = np.array(list(vocabulary), dtype=object)
+    # rank each title's words by (frequency, word) and keep the first n_words
+    alphabetical = np.empty(len(words), dtype=np.int64)
+    alphabetical[np.argsort(words)] = np.arange(len(words))
+    order = np.lexsort((alphabetical[code], frequency[code], owner))
+    owner, code = owner[order], code[order]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    rank = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)]))
+    chosen = np.full((n, n_words), -1, dtype=np.int64)
+    keep = rank < n_words
+    chosen[owner[keep], rank[keep]] = alphabetical[code[keep]]
+    columns = []
+    for a in range(n_words):
+        for b in range(a + 1, n_words):
+            x, y = chosen[:, a], chosen[:, b]
+            valid = (x >= 0) & (y >= 0)
+            lo, hi = np.minimum(x, y), np.maximum(x, y)
+            key = np.where(valid, lo * (len(words) + 1) + hi, -1)
+            columns.append(key)
+    return columns
 
 
 def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:

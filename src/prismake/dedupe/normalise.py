@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from prismake.records import normalise_doi, split_authors
+from prismake.records import normalise_doi
 
 _TAG = re.compile(r"<[^>]{0,40}>")
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\s*(?=\{)|\\[a-zA-Z]+|\\.")
@@ -220,6 +220,8 @@ def surname_key(name: str) -> str:
             surname = parts[-1]  # "Anna B. Surname"
         else:
             surname = parts[0]
+    if surname.isascii() and surname.isalpha():
+        return surname.lower()
     if "&" in surname or "<" in surname or "\\" in surname or "{" in surname:
         surname = strip_markup(surname)
     return _NOT_LETTER.sub("", ascii_fold(surname))
@@ -384,6 +386,16 @@ def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
 def title_numbers(key: str) -> str:
     """The numbers written in a title, sorted ("2019", "19" ...), as one string."""
     return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
+
+
+_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
+
+
+def split_authors(text: str) -> list[str]:
+    """Authors joined by "; ", " and " or newlines (as prismake.records.split_authors)."""
+    if not text:
+        return []
+    return [p.strip() for p in _AUTHOR_SEPARATOR.split(text) if p and p.strip()]
 
 
 def first_surname(authors: object) -> str:
