@@ -566,4 +566,4 @@ def write_prisma_counts(
     )
     write_table(counts_frame(rows), counts_out, COUNT_COLUMNS)
     write_table(prisma_csv_frame(rows), prisma_csv_out)
-    log.info("PRISMA counts: %d boxes written to %s", len(rows), counts_out)
+    log.info("PRISMA counts: %d rows (boxes and their detail lines) in %s", len(rows), counts_out)

@@ -14,6 +14,7 @@ nothing clips or overlaps, whatever the counts or the length of the reason lists
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from prismake.errors import ConfigError, Problem
 from prismake.plotting import save_figure, style
 from prismake.prisma.counts import Box, read_counts
+
+log = logging.getLogger("prismake")
 
 FONT = "DejaVu Sans"
 FONT_SIZE = 9.0
@@ -658,8 +661,10 @@ def draw(plan: Layout) -> Figure:
 def render_diagram(rows: Sequence[Box], prisma: Mapping[str, Any]) -> Figure:
     """The diagram for counts.csv rows, in the template the config asks for."""
     counts = Counts(rows)
+    template = choose_template(prisma, counts)
+    log.info("PRISMA 2020 template: %s", template.name)
     with style():
-        return draw(layout(counts, choose_template(prisma, counts)))
+        return draw(layout(counts, template))
 
 
 def write_prisma_diagram(
