@@ -1,55 +1,11 @@
-"""Run the Snakemake workflow on the bundled demo review in a temporary copy.
-
-The copy holds what a fresh clone holds (Snakefile, workflow/, config/, data/ without
-data/processed), so a run here is a run a review team would do.
-"""
+"""Fixture: the demo review after one full Snakemake run, in a temporary copy."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-HUMAN_DIRS = ("data/raw", "data/screening", "data/extraction", "config")
-
-
-def copy_review(target: Path) -> Path:
-    """Copy the review as a fresh clone has it (no results, no processed data)."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "Snakefile", target / "Snakefile")
-    for folder in ("workflow", "config", "data"):
-        shutil.copytree(
-            ROOT / folder,
-            target / folder,
-            ignore=shutil.ignore_patterns("processed", "__pycache__", "~$*"),
-        )
-    (target / "data" / "processed").mkdir(exist_ok=True)
-    return target
-
-
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run snakemake in ``workdir``; on failure show its output in the test report."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    result = subprocess.run(
-        [*SNAKEMAKE, *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
-    if check and result.returncode != 0:
-        pytest.fail(
-            f"snakemake {' '.join(args)} failed ({result.returncode}):\n"
-            f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
-        )
-    return result
+from review_copy import copy_review, snakemake
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from .conftest import HUMAN_DIRS, copy_review, snakemake
+import yaml
+from review_copy import HUMAN_DIRS, copy_review, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +66,8 @@ def test_a_demo_run_produces_every_output_a_team_needs(demo_run):
 
 def test_a_second_run_has_nothing_to_do(demo_run):
     result = snakemake(demo_run, "--cores", "2", "--dry-run")
-    assert "Nothing to be done" in result.stdout + result.stderr
+    text = result.stdout + result.stderr
+    assert "Nothing to be done" in text, text[-3000:]
 
 
 def _planned_rules(workdir: Path) -> set[str]:
@@ -79,7 +80,9 @@ def test_editing_one_reviewers_sheet_reruns_screening_but_not_import_or_dedupe(d
     work = tmp_path / "edited"
     shutil.copytree(demo_run, work, symlinks=True)  # copy2 keeps modification times
     sheet = work / "data" / "screening" / "title_abstract" / "alice.csv"
-    sheet.write_bytes(sheet.read_bytes())  # saved again, as a reviewer would
+    raw = sheet.read_bytes()
+    assert b",include,," in raw
+    sheet.write_bytes(raw.replace(b",include,,", b",include,,read twice", 1))  # a new note
     planned = _planned_rules(work)
     assert "screen" in planned
     assert "prisma_diagram" in planned
@@ -112,7 +115,7 @@ def test_two_clean_runs_give_byte_identical_results(demo_run, tmp_path):
             walk(sub, f"{prefix}{name}/")
 
     walk(cmp, "results/")
-    assert differing == []
+    assert differing == [], f"these results differ between two clean runs: {differing}"
 
 
 def test_the_html_report_has_a_caption_for_each_output(demo_run):
@@ -125,13 +128,47 @@ def test_the_html_report_has_a_caption_for_each_output(demo_run):
         assert first_words in html, f"caption {caption.name} is not in the report"
 
 
-def test_the_prisma_numbers_follow_the_demo_sheets(demo_run):
-    """Count the final full-text decisions from the sheets here, not with prismake."""
-    counts = pd.read_csv(demo_run / "results" / "prisma" / "counts.csv", dtype=str)
-    by_key = dict(zip(counts["key"], counts["n"], strict=False))
-    decisions = pd.read_csv(
-        demo_run / "results" / "screening" / "full_text" / "decisions.csv", dtype=str
+def _final_decisions_from_sheets(review: Path, stage: str) -> dict[str, str]:
+    """Agreement of the two reviewers, else the resolution: computed here from the sheets."""
+    config = yaml.safe_load((review / "config" / "config.yaml").read_text(encoding="utf-8"))
+    meaning = {
+        str(word).strip().lower(): decision
+        for decision, words in config["screening"]["decision_synonyms"].items()
+        for word in words
+    }
+    folder = review / "data" / "screening" / stage
+    a, b = (
+        pd.read_csv(folder / f"{r}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for r in config["screening"]["stages"][stage]["reviewers"]
     )
-    included = int((decisions["decision"] == "include").sum())
-    assert included > 0
-    assert int(by_key["studies_included"]) == included
+    resolved = pd.read_csv(
+        folder / "resolutions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    resolution = {
+        row.study_id: meaning[row.decision.strip().lower()] for row in resolved.itertuples()
+    }
+    b_decision = dict(zip(b["study_id"], b["decision"], strict=True))
+    final = {}
+    for study_id, typed in zip(a["study_id"], a["decision"], strict=True):
+        first = meaning.get(typed.strip().lower())
+        second = meaning.get(b_decision.get(study_id, "").strip().lower())
+        final[study_id] = first if first == second else resolution.get(study_id, "conflict")
+    return final
+
+
+def test_the_prisma_numbers_follow_the_demo_sheets(demo_run):
+    """Every decision typed in the demo sheets reaches the diagram's numbers."""
+    counts = pd.read_csv(demo_run / "results" / "prisma" / "counts.csv", dtype=str)
+    n = {key: int(value) for key, value in zip(counts["key"], counts["n"], strict=True)}
+    title_abstract = _final_decisions_from_sheets(demo_run, "title_abstract")
+    full_text = _final_decisions_from_sheets(demo_run, "full_text")
+    records = pd.read_csv(demo_run / "data" / "processed" / "records.csv", dtype=str)
+
+    assert n["records_screened"] == len(title_abstract)
+    assert n["records_excluded"] == sum(d == "exclude" for d in title_abstract.values())
+    assert n["dbr_sought_reports"] + n["other_sought_reports"] == len(full_text)
+    assert n["dbr_notretrieved_reports"] + n["other_notretrieved_reports"] == sum(
+        d == "not_retrieved" for d in full_text.values()
+    )
+    assert n["total_studies"] == sum(d == "include" for d in full_text.values())
+    assert n["database_results"] + n["other_results"] == len(records)
