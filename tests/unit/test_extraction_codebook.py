@@ -107,3 +107,17 @@ themes:
 def test_a_missing_codebook_says_where_to_set_it(tmp_path):
     with pytest.raises(ConfigError, match=r"extraction\.codebook"):
         load_codebook(tmp_path / "nope.yaml")
+
+
+def test_a_kind_can_set_its_own_mark_for_the_evidence_matrix(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds:
+  - {id: risk, label: Risk, mark: "!"}
+  - {id: limit, label: Limit}
+  - {id: lesson, label: Lesson}
+themes: [{id: culture, label: Culture}]
+""",
+    )
+    assert [k.mark for k in load_codebook(path).kinds] == ["!", "Li", "Le"]
