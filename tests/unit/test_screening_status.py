@@ -91,6 +91,7 @@ def test_prismake_status_reads_the_sheets_before_snakemake_has_screened(
     # assigned, screened, included, excluded, maybe, not retrieved, in conflict, left
     assert rows["alice"] == ["8", "3", "1", "1", "1", "0", "1", "5"]
     assert rows["all"] == ["8", "1", "1", "0", "0", "0", "1", "6"]
+    assert "1 conflict waits for a decision in data/screening/title_abstract/resolutions.csv" in out
     # full text: the study both included, and the citation-only one: neither in a sheet yet
     assert "2 studies are not in the sheets yet" in full_text
     rows = {line.split()[0]: line.split()[1:] for line in full_text.splitlines()[3:5]}

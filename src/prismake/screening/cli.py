@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from prismake.config import load_config
 from prismake.errors import Problem, SheetError
-from prismake.screening.decisions import STAGE_LABEL, STAGES
+from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
 from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
 from prismake.screening.status import status_table
 from prismake.screening.sync import fill_sources, plan_sheets
@@ -43,8 +44,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> list[tuple]:
-    """(stage, status table, studies not yet in a sheet) for every stage in config."""
+@dataclass
+class StageStatus:
+    """What ``prismake status`` shows for one stage."""
+
+    stage: str
+    table: pd.DataFrame
+    not_in_sheets: int  # candidates the next run appends to a sheet
+    conflicts: int  # unresolved disagreements
+    orphans: int  # typed decisions that count for no current study
+
+
+def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> list[StageStatus]:
+    """The status of every stage in config, title/abstract first (it feeds full text)."""
     screening = config["screening"]
     index = fill_sources(StudyIndex.from_path(studies_path), config["searches"])
     removed_path = Path(sheets) / "removed_before_screening.csv"
@@ -68,25 +80,25 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
                 waiting[study_id].add(reviewer)
         result = decide(stage, candidates, plan.reading, screening, index, extra_listed=waiting)
         reviewers = stage_reviewers(screening, stage)
-        out.append(
-            (
-                stage,
-                status_table(stage, result.decisions, result.reviewer_decisions, reviewers),
-                len(waiting),
-            )
-        )
+        table = status_table(stage, result.decisions, result.reviewer_decisions, reviewers)
+        conflicts = int((result.decisions["decision"] == CONFLICT).sum())
+        out.append(StageStatus(stage, table, len(waiting), conflicts, len(result.orphans)))
         previous = result.decisions
     if problems:
         raise SheetError("The screening sheets have mistakes (status not shown)", problems)
     return out
 
 
-def render(stage: str, table: pd.DataFrame, waiting: int, mode: str) -> str:
-    """A plain text table of one stage."""
-    shown = table[[c for c, _ in SHOWN]].astype(str).values.tolist()
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def render(status: StageStatus, mode: str) -> str:
+    """A plain text table of one stage, and what to do next."""
+    shown = status.table[[c for c, _ in SHOWN]].astype(str).values.tolist()
     header = [label for _, label in SHOWN]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *shown, strict=False)]
-    lines = [f"{STAGE_LABEL[stage].capitalize()} screening ({mode})"]
+    lines = [f"{STAGE_LABEL[status.stage].capitalize()} screening ({mode})"]
     for i, cells in enumerate([header, *shown]):
         parts = [
             c.ljust(w) if j == 0 else c.rjust(w)
@@ -95,9 +107,18 @@ def render(stage: str, table: pd.DataFrame, waiting: int, mode: str) -> str:
         lines.append("  " + "  ".join(parts))
         if i == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
-    if waiting:
-        studies = "study is" if waiting == 1 else "studies are"
-        lines.append(f"  ({waiting} {studies} not in the sheets yet: run snakemake to add them)")
+    folder = f"data/screening/{status.stage}"
+    if status.not_in_sheets:
+        text = _count(status.not_in_sheets, "study is", "studies are")
+        lines.append(f"  {text} not in the sheets yet: run snakemake to add them")
+    if status.conflicts:
+        text = _count(status.conflicts, "conflict waits", "conflicts wait")
+        lines.append(f"  {text} for a decision in {folder}/resolutions.csv")
+    if status.orphans:
+        text = _count(status.orphans, "decision counts", "decisions count")
+        lines.append(
+            f"  {text} for no current study: see results/screening/{status.stage}/orphans.csv"
+        )
     return "\n".join(lines)
 
 
@@ -113,8 +134,7 @@ def run(args: argparse.Namespace) -> int:
             ],
         )
     blocks = []
-    for stage, table, waiting in stage_status(config, args.studies, args.sheets):
-        mode = config["screening"]["stages"][stage]["mode"]
-        blocks.append(render(stage, table, waiting, mode))
+    for status in stage_status(config, args.studies, args.sheets):
+        blocks.append(render(status, config["screening"]["stages"][status.stage]["mode"]))
     print("\n\n".join(blocks))
     return 0
