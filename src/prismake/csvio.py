@@ -29,7 +29,15 @@ def neutralise_formula(value: object) -> object:
 def _prepare(frame: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
     if columns is not None:
         frame = frame.reindex(columns=list(columns))
-    return frame.astype(object).where(frame.notna(), "")
+    frame = frame.astype(object).where(frame.notna(), "")
+    # a lone CR is not quoted by the csv module and would split the row when read back
+    return frame.map(_one_line_ending)
+
+
+def _one_line_ending(value: object) -> object:
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def write_table(

@@ -51,3 +51,11 @@ def test_author_names_in_every_export_style_become_surname_and_initials():
     assert normalise_author("van der Berg, Anna") == "van der Berg A"
     assert normalise_author("et al.") == ""
     assert normalise_authors("Smith, J.; Jones, K. and Lee, M.") == "Smith J; Jones K; Lee M"
+
+
+def test_a_carriage_return_inside_imported_text_does_not_split_the_row(tmp_path):
+    frame = pd.DataFrame({"abstract": ["line one\rline two", "a\r\nb"], "n": ["1", "2"]})
+    write_table(frame, tmp_path / "t.csv")
+    back = read_table(tmp_path / "t.csv")
+    assert back["n"].tolist() == ["1", "2"]
+    assert back["abstract"].tolist() == ["line one\nline two", "a\nb"]
