@@ -95,3 +95,31 @@ TABLES = [
     "database_yield",
 ]
 FIGURES = ["themes_by_kind", "evidence_matrix"]
+
+
+def stage_candidates(wc):
+    """What decides which studies a stage screens: all studies, or the previous stage."""
+    inputs = {"studies": "data/processed/studies.csv"}
+    if wc.stage == "title_abstract":
+        inputs["removed"] = existing(["data/screening/removed_before_screening.csv"])
+    if wc.stage == "full_text":
+        inputs["previous"] = "results/screening/title_abstract/decisions.csv"
+    return inputs
+
+
+def stage_sheets(wc):
+    """The stage's sheets as they exist once the checkpoint has added new studies."""
+    checkpoints.screening_sheets.get(stage=wc.stage)
+    sheets = [f"data/screening/{wc.stage}/{r}.csv" for r in stage_reviewers(wc.stage)]
+    return existing(sheets + [f"data/screening/{wc.stage}/resolutions.csv"])
+
+
+def coding_sheets(wc=None):
+    """data/extraction/coding.csv and/or one sheet per coder in data/extraction/coding/."""
+    sheets = existing(["data/extraction/coding.csv"])
+    folder = Path("data/extraction/coding")
+    if folder.is_dir():
+        sheets += sorted(
+            str(p) for p in folder.glob("*.csv") if not p.name.startswith("~$")
+        )
+    return sheets

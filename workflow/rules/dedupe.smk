@@ -39,6 +39,8 @@ rule dedupe:
         "logs/dedupe.log",
     benchmark:
         "logs/benchmarks/dedupe.tsv"
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=4000,

@@ -8,16 +8,6 @@ Output: results/extraction/*.csv, results/tables/<thematic tables>.{csv,md,tex,h
 """
 
 
-def coding_sheets(wc=None):
-    sheets = existing(["data/extraction/coding.csv"])
-    folder = Path("data/extraction/coding")
-    if folder.is_dir():
-        sheets += sorted(
-            str(p) for p in folder.glob("*.csv") if not p.name.startswith("~$")
-        )
-    return sheets
-
-
 rule extract:
     """Check the coding and characteristics sheets; list studies still to code."""
     input:
@@ -43,6 +33,8 @@ rule extract:
         coder_disagreements="results/extraction/coder_disagreements.csv",
     log:
         "logs/extraction/extract.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -75,6 +67,8 @@ rule thematic_tables:
         ),
     log:
         "logs/extraction/tables.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -104,6 +98,8 @@ rule thematic_figures:
         ),
     log:
         "logs/extraction/figures.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1500,
@@ -128,6 +124,8 @@ rule included_references:
         ris="results/included.ris",
     log:
         "logs/extraction/references.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,

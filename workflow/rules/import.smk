@@ -18,6 +18,8 @@ rule import_search:
         ),
     log:
         "logs/import/{search}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,

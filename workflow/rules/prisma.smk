@@ -24,6 +24,8 @@ rule prisma_counts:
         prisma_csv="results/prisma/PRISMA.csv",
     log:
         "logs/prisma/counts.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -51,6 +53,8 @@ rule prisma_diagram:
         png="results/prisma/prisma.png",
     log:
         "logs/prisma/diagram.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1500,
@@ -85,6 +89,8 @@ rule database_yield:
         ),
     log:
         "logs/prisma/yield.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,

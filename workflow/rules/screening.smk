@@ -13,23 +13,6 @@ Its marker output records what it added; the sheets are inputs of `screen`.
 """
 
 
-def stage_candidates(wc):
-    """What decides which studies a stage screens: all studies, or the previous stage."""
-    inputs = {"studies": "data/processed/studies.csv"}
-    if wc.stage == "title_abstract":
-        inputs["removed"] = existing(["data/screening/removed_before_screening.csv"])
-    if wc.stage == "full_text":
-        inputs["previous"] = "results/screening/title_abstract/decisions.csv"
-    return inputs
-
-
-def stage_sheets(wc):
-    """The stage's sheets as they exist once the checkpoint has added new studies."""
-    checkpoints.screening_sheets.get(stage=wc.stage)
-    sheets = [f"data/screening/{wc.stage}/{r}.csv" for r in stage_reviewers(wc.stage)]
-    return existing(sheets + [f"data/screening/{wc.stage}/resolutions.csv"])
-
-
 checkpoint screening_sheets:
     """Add studies new to this stage at the bottom of every reviewer's sheet."""
     input:
@@ -40,6 +23,8 @@ checkpoint screening_sheets:
         "logs/screening/{stage}_sheets.log",
     wildcard_constraints:
         stage="title_abstract|full_text",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -74,6 +59,8 @@ rule screen:
         "logs/screening/{stage}.log",
     wildcard_constraints:
         stage="title_abstract|full_text",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -106,6 +93,8 @@ rule screening_summary:
         ),
     log:
         "logs/screening/summary.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
