@@ -147,7 +147,7 @@ def write_records_csv(records: list[Record], path: str | Path) -> None:
 def import_search(*, search: dict[str, Any], records_out: str, report_out: str) -> ImportResult:
     """Import the export of one configured search: records CSV plus Markdown report."""
     name = search["name"]
-    with Progress(f"import {name}", unit="records") as progress:
+    with Progress(f"reading {search['file']}", unit="records") as progress:
         result = read_file(
             search["file"], search.get("format") or "auto", columns=search.get("columns")
         )

@@ -19,6 +19,8 @@ def _cell(value: object) -> str:
         return ""
     text = value if isinstance(value, str) else str(value)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
+        if "\r" in text:  # as pandas writes it: every line break becomes LF
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         return '"' + text.replace('"', '""') + '"'
     return text
 
