@@ -84,7 +84,8 @@ def measure_set(name: str, show_errors: bool) -> dict:
             "entrytype",
         ]
         scored = {
-            (int(a), int(b)): k for k, (a, b) in enumerate(zip(result.pairs.i, result.pairs.j))
+            (int(a), int(b)): k
+            for k, (a, b) in enumerate(zip(result.pairs.i, result.pairs.j, strict=True))
         }
 
         def show(kind: str, pairs: set[tuple[int, int]]) -> None:
@@ -94,7 +95,8 @@ def measure_set(name: str, show_errors: bool) -> dict:
                     "not a candidate"
                     if k is None
                     else (
-                        f"{result.pairs.outcome[k]} {result.pairs.score[k]} {result.pairs.rule[k]} | {result.pairs.evidence[k]}"
+                        f"{result.pairs.outcome[k]} {result.pairs.score[k]} "
+                        f"{result.pairs.rule[k]} | {result.pairs.evidence[k]}"
                     )
                 )
                 print(f"--- {kind}: {info}")
@@ -197,7 +199,10 @@ def main() -> int:
     if sets and not SHARED.is_dir():
         print(f"{SHARED} is absent: labelled sets skipped")
         sets = []
-    header = f"{'set':<20}{'records':>9}{'prec':>8}{'recall':>8}{'target':>8}{'F1':>8}{'false':>7}{'missed':>8}{'block':>8}{'cands':>10}{'wall s':>9}{'cpu s':>8}{'peak MB':>9}"
+    header = (
+        f"{'set':<20}{'records':>9}{'prec':>8}{'recall':>8}{'target':>8}{'F1':>8}{'false':>7}"
+        f"{'missed':>8}{'block':>8}{'cands':>10}{'wall s':>9}{'cpu s':>8}{'peak MB':>9}"
+    )
     print(header)
     for name in sets:
         r = _child(["--child-set", name])

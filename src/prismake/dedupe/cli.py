@@ -69,7 +69,7 @@ def load_records(paths: list[str]) -> pd.DataFrame:
                     )
                 ],
             )
-        frames.append(frame.reindex(columns=list(MATCH_COLUMNS)).fillna(""))
+        frames.append(frame.reindex(columns=list(MATCH_COLUMNS), fill_value=""))
     records = pd.concat(frames, ignore_index=True)
     no_search = records["search"] == ""
     ids = records["record_id"]
