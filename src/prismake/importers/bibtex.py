@@ -33,7 +33,10 @@ def parse(text: str, file: str) -> ImportResult:
     level = splitter_log.level
     splitter_log.setLevel(logging.CRITICAL)  # its errors are listed in our report instead
     try:
-        library = bibtexparser.parse_string(text)
+        # Without @string macros only the splitter is needed; the enclosing braces are
+        # removed in to_record, which saves a full pass over every field.
+        has_macros = "@string" in text.lower()
+        library = bibtexparser.parse_string(text, parse_stack=None if has_macros else [])
     finally:
         splitter_log.setLevel(level)
     outside = LineSkips()
@@ -98,6 +101,8 @@ def to_record(entry: model.Entry, line: int) -> Record:
         key = f.key.lower()
         if key not in fields:
             value = f.value if isinstance(f.value, str) else str(f.value)
+            if (value[:1] == "{" and value[-1:] == "}") or (value[:1] == '"' and value[-1:] == '"'):
+                value = value[1:-1]
             fields[key] = value
 
     def get(*names: str) -> str:

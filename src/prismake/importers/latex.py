@@ -68,7 +68,8 @@ def _accent(match: re.Match[str]) -> str:
 
 def latex_to_text(value: str) -> str:
     """Plain text from a BibTeX value: ``{\\"o}`` -> ö, ``\\&`` -> &, braces dropped."""
-    if "\\" in value:
+    parked = "\\" in value
+    if parked:
         if "{}" in value:
             value = value.replace("\\textbackslash{}", "\x04")
             value = value.replace("\\~{}", "\x05").replace("\\^{}", "\x06")
@@ -86,4 +87,4 @@ def latex_to_text(value: str) -> str:
         value = value.replace("~", " ")
     if "$" in value and value.count("$") % 2 == 0:
         value = value.replace("$", "")
-    return value.translate(_PARKED)
+    return value.translate(_PARKED) if parked else value

@@ -43,6 +43,7 @@ def parse(text: str, file: str) -> ImportResult:
     fields: dict[str, list[str]] | None = None
     start = 0
     last: list[str] | None = None
+    gap = 0  # line of a blank line seen inside a record, until the next tag decides
 
     def close() -> None:
         nonlocal fields
@@ -67,7 +68,7 @@ def parse(text: str, file: str) -> ImportResult:
         tag = line[:4].rstrip()
         if line[4:6] == "- " and tag.isalpha() and tag.isupper():
             value = line[6:].strip()
-            if fields is not None and tag not in _STARTS:  # the common case
+            if fields is not None and not gap and tag not in _STARTS:  # the common case
                 values = fields.get(tag)
                 if values is None:
                     values = fields[tag] = [value]
@@ -77,9 +78,9 @@ def parse(text: str, file: str) -> ImportResult:
                 continue
             pair: tuple[str, str] | None = (tag, value)
         elif not line or line.isspace():
-            if fields is not None:
-                close()
-                last = None
+            if fields is not None and not gap:
+                gap = number  # the record ends here unless the next line continues it
+            last = None
             continue
         else:
             pair = split_tag(line)
@@ -90,6 +91,18 @@ def parse(text: str, file: str) -> ImportResult:
                 notes.append(Skipped(start, f"record has an unreadable line at {number}"))
             continue
         tag, value = pair
+        if fields is not None and gap:
+            if tag in _STARTS or not ("PMID" in fields or "PMC" in fields):
+                close()
+            else:  # no PMID after the blank line: the blank line split one record
+                notes.append(
+                    Skipped(
+                        gap,
+                        "a blank line inside a record (the next tag is not PMID); "
+                        "read as one record",
+                    )
+                )
+        gap = 0
         if fields is not None and tag in _STARTS and tag in fields:
             close()
         if fields is None:
