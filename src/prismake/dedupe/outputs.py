@@ -78,39 +78,48 @@ def _rank(
 def studies_table(
     records: pd.DataFrame, result: DedupeResult, searches: Sequence[Mapping[str, Any]]
 ) -> pd.DataFrame:
-    """One row per study: the most complete member record, gaps filled from the others."""
+    """One row per study: the most complete member record, gaps filled from the others.
+
+    Members are ranked by filled bibliographic fields, then abstract length, then search
+    order and record id, so the choice is the same on every run.
+    """
     order = {s["name"]: k for k, s in enumerate(searches)}
     info = {s["name"]: s for s in searches}
-    frame = records.reindex(columns=list(dict.fromkeys([*RECORD_COLUMNS, *_BIB_FIELDS])))
-    frame = frame.fillna("").astype(str)
-    frame["study_id"] = result.study_ids
-    filled = (frame[list(_BIB_FIELDS)] != "").sum(axis=1).to_numpy()
-    abstract_len = frame["abstract"].str.len().to_numpy()
-    frame["_filled"], frame["_abstract"] = filled, abstract_len
-    frame["_search_rank"] = [order.get(s, len(order)) for s in frame["search"]]
-    frame = frame.sort_values(
-        ["study_id", "_filled", "_abstract", "_search_rank", "record_id"],
-        ascending=[True, False, False, True, True],
-        kind="stable",
+    columns = {
+        name: (records[name].fillna("").astype(str).tolist() if name in records else None)
+        for name in dict.fromkeys([*RECORD_COLUMNS, *_BIB_FIELDS])
+    }
+    n = len(records)
+    blank = [""] * n
+    fields = {name: columns[name] or blank for name in _BIB_FIELDS}
+    record_ids = columns["record_id"] or blank
+    search = columns["search"] or blank
+    database = columns["database"] or blank
+    study = [str(s) for s in result.study_ids]
+    filled = [sum(1 for name in _BIB_FIELDS if fields[name][k]) for k in range(n)]
+    rank = [order.get(search[k], len(order)) for k in range(n)]
+    best_first = sorted(
+        range(n),
+        key=lambda k: (study[k], -filled[k], -len(fields["abstract"][k]), rank[k], record_ids[k]),
     )
     rows = []
-    for study_id, group in frame.groupby("study_id", sort=True):
-        best = group.iloc[0]
-        row: dict[str, Any] = {"study_id": study_id}
+    start = 0
+    while start < n:
+        stop = start
+        while stop < n and study[best_first[stop]] == study[best_first[start]]:
+            stop += 1
+        members = best_first[start:stop]
+        row: dict[str, Any] = {"study_id": study[members[0]]}
         for name in _BIB_FIELDS:
-            value = best[name]
-            if not value:
-                others = group[name][group[name] != ""]
-                value = others.iloc[0] if len(others) else ""
-            row[name] = value
-        by_rank = group.sort_values(["_search_rank", "record_id"], kind="stable")
-        member_searches = list(dict.fromkeys(by_rank["search"]))
-        row["n_records"] = len(group)
-        row["record_ids"] = MULTI_SEPARATOR.join(by_rank["record_id"])
+            values = fields[name]
+            row[name] = next((values[k] for k in members if values[k]), "")
+        by_rank = sorted(members, key=lambda k: (rank[k], record_ids[k]))
+        member_searches = list(dict.fromkeys(search[k] for k in by_rank))
+        row["n_records"] = len(members)
+        row["record_ids"] = MULTI_SEPARATOR.join(record_ids[k] for k in by_rank)
         row["searches"] = MULTI_SEPARATOR.join(member_searches)
         databases = [
-            str(info.get(s, {}).get("database", "") or d)
-            for s, d in zip(by_rank["search"], by_rank["database"], strict=True)
+            str(info.get(search[k], {}).get("database", "") or database[k]) for k in by_rank
         ]
         row["databases"] = MULTI_SEPARATOR.join(dict.fromkeys(d for d in databases if d))
         sources = {str(info.get(s, {}).get("source", "database")) for s in member_searches}
@@ -118,6 +127,7 @@ def studies_table(
         rounds = [int(info.get(s, {}).get("round", 1)) for s in member_searches]
         row["round"] = min(rounds) if rounds else 1
         rows.append(row)
+        start = stop
     return pd.DataFrame(rows, columns=list(STUDY_COLUMNS))
 
 
