@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 
@@ -32,8 +33,12 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
         out += [_cell(r.get(columns[0], "")) or '""' for r in rows]
         return "\n".join(out) + "\n"
     n_commas = len(columns) - 1
+    pick = itemgetter(*columns)
     for r in rows:
-        cells = [r.get(c, "") for c in columns]
+        try:
+            cells = pick(r)
+        except KeyError:
+            cells = tuple(r.get(c, "") for c in columns)
         try:
             line = ",".join(cells)
         except TypeError:  # a cell that is not text: the slow path converts it
@@ -47,7 +52,16 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
         ):
             out.append(line)  # nothing to quote: the common case for short rows
             continue
-        out.append(",".join([_cell(v) for v in cells]))
+        out.append(
+            ",".join(
+                [
+                    _cell(v)
+                    if type(v) is not str or '"' in v or "," in v or "\n" in v or "\r" in v
+                    else v
+                    for v in cells
+                ]
+            )
+        )
     return "\n".join(out) + "\n"
 
 

@@ -35,141 +35,206 @@ def split_tag(line: str) -> tuple[str, str] | None:
     return None
 
 
-def parse(text: str, file: str) -> ImportResult:
-    """Read MEDLINE text; malformed lines are listed, their records still imported."""
-    result = ImportResult(file=file, format="medline", encoding="")
-    records, skipped, notes = result.records, result.skipped, result.notes
-    noise = LineSkips()
-    fields: dict[str, list[str]] | None = None
-    start = 0
-    last: list[str] | None = None
-    gap = 0  # line of a blank line seen inside a record, until the next tag decides
+# One field: a tag line and its 6-space continuation lines, matched in one go (fast).
+_FIELD = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *- ?([^\n]*(?:\n {6}[^\n]*)*)", re.M)
+_BAD_LINE = "not a MEDLINE line (expected 'TAG - value' or a 6-space continuation), ignored"
 
-    def close() -> None:
-        nonlocal fields
+
+class _Reader:
+    """The MEDLINE state machine: the open record, the field a continuation extends."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.result = ImportResult(file=file, format="medline", encoding="")
+        self.noise = LineSkips()
+        self.fields: dict[str, list[str]] | None = None
+        self.start = 0
+        self.last: list[str] | None = None
+        self.gap = 0  # line of a blank line seen inside a record, until the next tag decides
+        self._pos = 0
+        self._line = 1
+
+    def line_at(self, pos: int) -> int:
+        """1-based line number of text position ``pos`` (positions only grow)."""
+        self._line += self.text.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
+
+    def close(self) -> None:
+        fields = self.fields
         assert fields is not None
-        record = to_record(fields, start)
+        self.fields = None
+        record = to_record(fields, self.start)
         reason = missing_reason(record)
         if reason:
-            skipped.append(Skipped(start, f"record skipped: {reason}"))
+            self.result.skipped.append(Skipped(self.start, f"record skipped: {reason}"))
         else:
-            records.append(record)
-        fields = None
+            self.result.records.append(record)
 
-    for number, line in enumerate(text.split("\n"), 1):
-        if line[:6] == "      " or line[:1] == "\t":
-            stripped = line.strip()
-            if stripped:
-                if last is not None:
-                    last[-1] = f"{last[-1]} {stripped}" if last[-1] else stripped
-                else:
-                    noise.add(number, "an indented line outside any record, ignored")
-            continue
-        tag = line[:4].rstrip()
-        if line[4:6] == "- " and tag.isalpha() and tag.isupper():
-            value = line[6:].strip()
-            if fields is not None and not gap and tag not in _STARTS:  # the common case
+    def tag(self, tag: str, value: str, number: int) -> None:
+        fields = self.fields
+        if fields is not None and self.gap:
+            if tag in _STARTS or not ("PMID" in fields or "PMC" in fields):
+                self.close()
+            else:  # no PMID after the blank line: the blank line split one record
+                self.result.notes.append(
+                    Skipped(
+                        self.gap,
+                        "a blank line inside a record (the next tag is not PMID); "
+                        "read as one record",
+                    )
+                )
+        self.gap = 0
+        if self.fields is not None and tag in _STARTS and tag in self.fields:
+            self.close()
+        if self.fields is None:
+            self.fields, self.start = {}, number
+        values = self.fields.get(tag)
+        if values is None:
+            values = self.fields[tag] = [value]
+        else:
+            values.append(value)
+        self.last = values
+
+    def other_line(self, line: str, number: int) -> None:
+        """A line the field pattern did not take: blank, indented oddly, or malformed."""
+        if not line or line.isspace():
+            if self.fields is not None and not self.gap:
+                self.gap = number  # the record ends here unless the next line continues it
+            self.last = None
+            return
+        if line[:1] in (" ", "\t"):
+            if self.last is not None:
+                stripped = line.strip()
+                self.last[-1] = f"{self.last[-1]} {stripped}" if self.last[-1] else stripped
+            else:
+                self.noise.add(number, "an indented line outside any record, ignored")
+            return
+        pair = split_tag(line)
+        if pair is None:
+            self.noise.add(number, _BAD_LINE)
+            if self.fields is not None:
+                self.result.notes.append(
+                    Skipped(self.start, f"record has an unreadable line at {number}")
+                )
+            return
+        self.tag(pair[0], pair[1], number)
+
+    def gap_lines(self, gap: str, pos: int) -> None:
+        """Lines between two fields; ``pos`` is where ``gap`` starts in the text."""
+        if pos == 0:
+            lines, first = gap.split("\n"), 1
+        else:  # gap starts with the line break that ends the previous field
+            lines, first = gap.split("\n")[1:], self.line_at(pos) + 1
+        for offset, line in enumerate(lines[:-1]):
+            self.other_line(line, first + offset)
+
+    def read(self) -> ImportResult:
+        text = self.text
+        pos = 0
+        for match in _FIELD.finditer(text):
+            start = match.start()
+            if start != pos and (pos == 0 or start != pos + 1):
+                self.gap_lines(text[pos:start], pos)
+            pos = match.end()
+            tag, value = match.groups()
+            if "\n" in value:
+                value = value.replace("\n      ", " ")
+            value = value.strip()
+            fields = self.fields
+            if fields is not None and not self.gap and tag not in _STARTS:  # common case
                 values = fields.get(tag)
                 if values is None:
                     values = fields[tag] = [value]
                 else:
                     values.append(value)
-                last = values
+                self.last = values
                 continue
-            pair: tuple[str, str] | None = (tag, value)
-        elif not line or line.isspace():
-            if fields is not None and not gap:
-                gap = number  # the record ends here unless the next line continues it
-            last = None
-            continue
-        else:
-            pair = split_tag(line)
-        if pair is None:
-            reason = "not a MEDLINE line (expected 'TAG - value' or a 6-space continuation)"
-            noise.add(number, reason + ", ignored")
-            if fields is not None:
-                notes.append(Skipped(start, f"record has an unreadable line at {number}"))
-            continue
-        tag, value = pair
-        if fields is not None and gap:
-            if tag in _STARTS or not ("PMID" in fields or "PMC" in fields):
-                close()
-            else:  # no PMID after the blank line: the blank line split one record
-                notes.append(
-                    Skipped(
-                        gap,
-                        "a blank line inside a record (the next tag is not PMID); "
-                        "read as one record",
-                    )
-                )
-        gap = 0
-        if fields is not None and tag in _STARTS and tag in fields:
-            close()
-        if fields is None:
-            fields, start = {}, number
-        values = fields.get(tag)
-        if values is None:
-            values = fields[tag] = [value]
-        else:
-            values.append(value)
-        last = values
-    if fields is not None:
-        close()
-    noise.flush()
-    skipped.extend(noise.entries)
-    skipped.sort(key=lambda s: s.line)
-    return result
+            self.tag(tag, value, self.line_at(start))
+        if pos < len(text):
+            self.gap_lines(text[pos:] + "\n", pos)
+        if self.fields is not None:
+            self.close()
+        self.noise.flush()
+        skipped = self.result.skipped
+        skipped.extend(self.noise.entries)
+        skipped.sort(key=lambda s: s.line)
+        return self.result
 
 
-def _get(fields: dict[str, list[str]], *tags: str) -> str:
+def parse(text: str, file: str) -> ImportResult:
+    """Read MEDLINE text; malformed lines are listed, their records still imported."""
+    return _Reader(text, file).read()
+
+
+def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """The first non-empty value of the first of ``tags`` present."""
     for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
+        values = fields.get(tag)
+        if values:
+            for value in values:
+                if value:
+                    return value
     return ""
 
 
-def _ids(values: list[str], kind: str) -> list[str]:
-    """Values of AID/LID marked ``[kind]`` ("10.1/x [doi]"), without the mark."""
-    mark = f"[{kind}]"
+def _ids(values: list[str] | None, mark: str) -> list[str]:
+    """Values of AID/LID marked ``mark`` ("10.1/x [doi]"), without the mark."""
+    if not values:
+        return []
     return [v[: -len(mark)].strip() for v in values if v.endswith(mark)]
+
+
+_T_PMID, _T_PMC, _T_PG = ("PMID",), ("PMC",), ("PG",)
+_T_TITLE = ("TI", "BTI", "VTI", "TT")
+_T_YEAR = ("DP", "DEP", "DA", "EDAT")
+_T_JOURNAL = ("JT", "TA", "BTI")
+_T_VI, _T_IP, _T_AB, _T_LA = ("VI",), ("IP",), ("AB", "OAB"), ("LA",)
 
 
 def to_record(fields: dict[str, list[str]], line: int) -> Record:
     """Map MEDLINE tags to record columns."""
-    full = fields.get("FAU", [])
-    short = fields.get("AU", [])
+    get = fields.get
+    full = get("FAU") or []
+    short = get("AU") or []
     authors = full if len(full) >= len(short) else short
-    pmid = _get(fields, "PMID")
-    pmc = _get(fields, "PMC")
-    doi = first_doi(_ids(fields.get("AID", []), "doi") + _ids(fields.get("LID", []), "doi"))
-    issn, isbn = issn_isbn(fields.get("IS", []) + fields.get("ISBN", []))
+    pmid = _get(fields, _T_PMID)
+    pmc = _get(fields, _T_PMC)
+    doi = first_doi(_ids(get("AID"), "[doi]") + _ids(get("LID"), "[doi]"))
+    numbers = get("IS") or []
+    if "ISBN" in fields:
+        numbers = numbers + fields["ISBN"]
+    issn, isbn = issn_isbn(numbers) if numbers else ("", "")
     if pmid:
-        urls = [f"https://pubmed.ncbi.nlm.nih.gov/{re.sub(r'[^0-9]', '', pmid)}/"]
+        digits = pmid if pmid.isdigit() else re.sub(r"[^0-9]", "", pmid)
+        urls = [f"https://pubmed.ncbi.nlm.nih.gov/{digits}/"]
     elif pmc:
         urls = [f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/"]
     else:
         urls = []
-    pages = _get(fields, "PG")
+    pages = _get(fields, _T_PG)
     if not pages:
-        pages = ", ".join(_ids(fields.get("LID", []), "pii"))
+        pages = ", ".join(_ids(get("LID"), "[pii]"))
+    keywords = get("OT") or []
+    if "MH" in fields:
+        keywords = keywords + fields["MH"]
     return make_record(
         line=line,
-        title=_get(fields, "TI", "BTI", "VTI", "TT"),
-        authors=authors or fields.get("CN", []),
-        year=_get(fields, "DP", "DEP", "DA", "EDAT"),
-        journal=_get(fields, "JT", "TA", "BTI"),
-        volume=_get(fields, "VI"),
-        issue=_get(fields, "IP"),
+        title=_get(fields, _T_TITLE),
+        authors=authors or get("CN") or (),
+        year=_get(fields, _T_YEAR),
+        journal=_get(fields, _T_JOURNAL),
+        volume=_get(fields, _T_VI),
+        issue=_get(fields, _T_IP),
         pages=pages,
         doi=doi,
-        abstract=_get(fields, "AB", "OAB"),
-        keywords=fields.get("OT", []) + fields.get("MH", []),
+        abstract=_get(fields, _T_AB),
+        keywords=keywords,
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, "LA"),
-        type=record_type(*fields.get("PT", [])),
+        language=_get(fields, _T_LA),
+        type=record_type(*(get("PT") or ())),
         pmid=pmid,
         accession_number=pmc if not pmid else "",
     )

@@ -21,6 +21,7 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
 
 _BARE_DOI = re.compile(r"10\.\d{4,9}/[^A-Z\s]*$")
+_NOT_DIGIT = re.compile(r"\D")
 _ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
 _norm_author = lru_cache(maxsize=262_144)(normalise_author)
 
@@ -209,6 +210,8 @@ def make_record(
     """
     names = [a for a in (clean(a) for a in authors) if a]
     norm = [n for n in (_norm_author(a) for a in names) if n]
+    if "<" in abstract or "&" in abstract:
+        abstract = strip_html(abstract)
     record: Record = {
         "title": strip_html(title),
         "authors": MULTI_SEPARATOR.join(names),
@@ -219,14 +222,14 @@ def make_record(
         "issue": clean(issue),
         "pages": clean(pages),
         "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
-        "abstract": strip_html(abstract),
+        "abstract": clean(abstract),
         "keywords": MULTI_SEPARATOR.join(unique(keywords)),
         "url": MULTI_SEPARATOR.join(unique(urls)),
         "issn": clean(issn),
         "isbn": clean(isbn),
         "language": clean(language),
         "type": type,
-        "pmid": re.sub(r"\D", "", pmid) if pmid else "",
+        "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "_line": line,
     }
     for name, value in native_ids.items():

@@ -166,7 +166,8 @@ def parse(text: str, file: str) -> ImportResult:
     return _Reader(text, file).read()
 
 
-def _get(fields: dict[str, list[str]], *tags: str) -> str:
+def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """The first non-empty value of the first of ``tags`` present."""
     for tag in tags:
         values = fields.get(tag)
         if values:
@@ -176,7 +177,7 @@ def _get(fields: dict[str, list[str]], *tags: str) -> str:
     return ""
 
 
-def _all(fields: dict[str, list[str]], *tags: str) -> list[str]:
+def _all(fields: dict[str, list[str]], tags: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for tag in tags:
         values = fields.get(tag)
@@ -185,54 +186,68 @@ def _all(fields: dict[str, list[str]], *tags: str) -> list[str]:
     return out
 
 
+_T_TY, _T_AU, _T_A1, _T_A2, _T_UR, _T_L2 = ("TY",), ("AU",), ("A1",), ("A2",), ("UR",), ("L2",)
+_T_DOI = ("DO", "DI")
+_T_DOI_ELSEWHERE = ("L3", "M3", "UR", "L2")
+_T_SN, _T_BN, _T_AN, _T_PM, _T_DB = ("SN",), ("BN",), ("AN",), ("PM",), ("DB", "DP")
+_T_YEAR = ("PY", "Y1", "DA", "Y2")
+_T_JOURNAL = ("T2", "JF", "JO", "JA", "J2", "J1", "T3")
+_T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP"), ("SP",), ("EP",)
+_T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA",)
+_EID = re.compile(r"eid=(2-s2\.0-\d+)")
+
+
 def to_record(fields: dict[str, list[str]], line: int) -> Record:
     """Map RIS tags to record columns (first non-empty tag of each group wins)."""
-    ty = _get(fields, "TY")
-    authors = _all(fields, "AU") or _all(fields, "A1")
-    if not authors:
-        authors = _all(fields, "A2") if ty in ("BOOK", "EDBOOK") else []
-    urls = _all(fields, "UR") or _all(fields, "L2")
-    doi_candidates = _all(fields, "DO", "DI")
+    ty = _get(fields, _T_TY)
+    authors = fields.get("AU") or fields.get("A1") or []
+    if not authors and ty in ("BOOK", "EDBOOK"):
+        authors = fields.get("A2") or []
+    urls = fields.get("UR") or fields.get("L2") or []
+    doi_candidates = _all(fields, _T_DOI)
     if not doi_candidates:
-        doi_candidates = [v for v in _all(fields, "L3", "M3", "UR", "L2") if "10." in v]
-    issn, isbn = issn_isbn(_all(fields, "SN"))
-    if not isbn:
-        _, isbn = issn_isbn(_all(fields, "BN"))
-    accession = _get(fields, "AN")
+        doi_candidates = [v for v in _all(fields, _T_DOI_ELSEWHERE) if "10." in v]
+    sn = fields.get("SN")
+    issn, isbn = issn_isbn(sn) if sn else ("", "")
+    if not isbn and "BN" in fields:
+        _, isbn = issn_isbn(fields["BN"])
     ids: dict[str, str] = {}
-    if accession.upper().startswith("WOS:"):
-        ids["wos_id"] = accession
-    elif accession.startswith("2-s2.0-"):
-        ids["scopus_eid"] = accession
-    elif accession:
-        ids["accession_number"] = accession
+    accession = _get(fields, _T_AN)
+    if accession:
+        if accession.upper().startswith("WOS:"):
+            ids["wos_id"] = accession
+        elif accession.startswith("2-s2.0-"):
+            ids["scopus_eid"] = accession
+        else:
+            ids["accession_number"] = accession
     if "scopus_eid" not in ids:
         for url in urls:
-            match = re.search(r"eid=(2-s2\.0-\d+)", url)
-            if match:
-                ids["scopus_eid"] = match.group(1)
-                break
-    pmid = _get(fields, "PM")
+            if "eid=" in url:
+                match = _EID.search(url)
+                if match:
+                    ids["scopus_eid"] = match.group(1)
+                    break
+    pmid = _get(fields, _T_PM)
     if not pmid and accession.isdigit():
-        source = _get(fields, "DB", "DP").lower()
+        source = _get(fields, _T_DB).lower()
         if "pubmed" in source or "medline" in source:
             pmid = accession
     return make_record(
         line=line,
-        title=_get(fields, *_TITLE_TAGS),
+        title=_get(fields, _TITLE_TAGS),
         authors=authors,
-        year=_get(fields, "PY", "Y1", "DA", "Y2"),
-        journal=_get(fields, "T2", "JF", "JO", "JA", "J2", "J1", "T3"),
-        volume=_get(fields, "VL", "VO"),
-        issue=_get(fields, "IS", "CP"),
-        pages=join_pages(_get(fields, "SP"), _get(fields, "EP")),
+        year=_get(fields, _T_YEAR),
+        journal=_get(fields, _T_JOURNAL),
+        volume=_get(fields, _T_VOLUME),
+        issue=_get(fields, _T_ISSUE),
+        pages=join_pages(_get(fields, _T_SP), _get(fields, _T_EP)),
         doi=first_doi(doi_candidates),
-        abstract=_get(fields, "AB", "N2"),
-        keywords=_all(fields, "KW"),
+        abstract=_get(fields, _T_ABSTRACT),
+        keywords=fields.get("KW") or (),
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, "LA"),
+        language=_get(fields, _T_LA),
         type=record_type(ty),
         pmid=pmid,
         **ids,

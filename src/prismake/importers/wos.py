@@ -9,7 +9,6 @@ no ``EF``) are read too.
 
 from __future__ import annotations
 
-import re
 import string
 
 from prismake.importers.normalise import (
@@ -132,42 +131,59 @@ def parse(text: str, file: str) -> ImportResult:
     return result
 
 
-def _get(fields: dict[str, list[str]], *tags: str) -> str:
+def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """The first non-empty value of the first of ``tags`` present."""
     for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
+        values = fields.get(tag)
+        if values:
+            for value in values:
+                if value:
+                    return value
     return ""
 
 
-def _split(values: list[str]) -> list[str]:
-    return [part for value in values for part in re.split(r"\s*;\s*", value) if part]
+def _split(values: list[str] | None) -> list[str]:
+    """ "a; b" values (keywords, document types) as a list."""
+    if not values:
+        return []
+    return [part.strip() for value in values for part in value.split(";") if part.strip()]
+
+
+_T_BP, _T_EP, _T_AR, _T_UT, _T_TI = ("BP",), ("EP",), ("AR",), ("UT",), ("TI",)
+_T_YEAR, _T_SO, _T_VL, _T_IS = ("PY", "EA", "PD"), ("SO", "SE"), ("VL",), ("IS",)
+_T_AB, _T_LA, _T_PM = ("AB",), ("LA",), ("PM",)
 
 
 def to_record(fields: dict[str, list[str]], line: int) -> Record:
     """Map WoS tags to record columns (full author names ``AF`` before ``AU``)."""
-    authors = fields.get("AF") or fields.get("AU") or fields.get("CA") or []
-    issn, isbn = issn_isbn(fields.get("SN", []) + fields.get("EI", []) + fields.get("BN", []))
-    pages = join_pages(_get(fields, "BP"), _get(fields, "EP")) or _get(fields, "AR")
-    ut = _get(fields, "UT")
+    get = fields.get
+    authors = get("AF") or get("AU") or get("CA") or []
+    numbers = [v for tag in ("SN", "EI", "BN") for v in get(tag) or ()]
+    issn, isbn = issn_isbn(numbers) if numbers else ("", "")
+    pages = join_pages(_get(fields, _T_BP), _get(fields, _T_EP)) or _get(fields, _T_AR)
+    ut = _get(fields, _T_UT)
     urls = [f"https://www.webofscience.com/wos/woscc/full-record/{ut}"] if ut else []
+    dois = get("DI") or []
+    if "D2" in fields:
+        dois = dois + fields["D2"]
+    types = _split(get("DT")) + (get("PT") or [])
     return make_record(
         line=line,
-        title=_get(fields, "TI"),
+        title=_get(fields, _T_TI),
         authors=authors,
-        year=_get(fields, "PY", "EA", "PD"),
-        journal=_get(fields, "SO", "SE"),
-        volume=_get(fields, "VL"),
-        issue=_get(fields, "IS"),
+        year=_get(fields, _T_YEAR),
+        journal=_get(fields, _T_SO),
+        volume=_get(fields, _T_VL),
+        issue=_get(fields, _T_IS),
         pages=pages,
-        doi=first_doi(fields.get("DI", []) + fields.get("D2", [])),
-        abstract=_get(fields, "AB"),
-        keywords=_split(fields.get("DE", [])) + _split(fields.get("ID", [])),
+        doi=first_doi(dois),
+        abstract=_get(fields, _T_AB),
+        keywords=_split(get("DE")) + _split(get("ID")),
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, "LA"),
-        type=record_type(*(_split(fields.get("DT", [])) + fields.get("PT", []))),
-        pmid=_get(fields, "PM"),
+        language=_get(fields, _T_LA),
+        type=record_type(*types),
+        pmid=_get(fields, _T_PM),
         wos_id=ut,
     )
