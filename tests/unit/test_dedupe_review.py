@@ -228,3 +228,23 @@ def test_pairs_to_check_show_both_records_and_open_safely_in_excel(review):
     assert raw_bytes.startswith(b"\xef\xbb\xbf")
     assert "'=Co-production" in raw_bytes.decode("utf-8-sig")
     assert float(row["score"]) >= 0.8
+
+
+def test_a_search_that_found_nothing_is_counted_as_zero(review):
+    tmp_path, files = review
+    empty = {"name": "cochrane", "database": "CENTRAL", "source": "database", "round": 1}
+    path = tmp_path / "records" / "cochrane.csv"
+    path.write_text(",".join(RECORD_COLUMNS) + "\n", encoding="utf-8")
+    tables = run(tmp_path, [*files, str(path)], [*SEARCHES, empty])
+    counts = tables["counts"].set_index("search")
+    assert counts.loc["cochrane", "records_identified"] == "0"
+    assert len(tables["studies"]) == 4
+
+
+def test_no_records_at_all_gives_empty_tables_with_headers(tmp_path: Path):
+    path = tmp_path / "medline.csv"
+    path.write_text(",".join(RECORD_COLUMNS) + "\n", encoding="utf-8")
+    tables = run(tmp_path, [str(path)], SEARCHES[:1])
+    assert len(tables["studies"]) == 0
+    assert "study_id" in tables["studies"].columns
+    assert list(tables["counts"]["records_identified"]) == ["0"]

@@ -148,6 +148,8 @@ def candidate_pairs(
 ) -> np.ndarray:
     """Unique candidate pairs (i < j) of record positions, sorted, as an (n, 2) array."""
     n = len(table)
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
     sort_text = np.array(
         [
             f"{t}|{a}|{y}"

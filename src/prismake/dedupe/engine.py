@@ -16,7 +16,7 @@ import pandas as pd
 
 from prismake.dedupe.blocking import candidate_pairs
 from prismake.dedupe.clusters import Grouping, VerdictConflict, group_records
-from prismake.dedupe.normalise import MatchTable, match_table
+from prismake.dedupe.normalise import MatchTable, concat_tables, match_table
 from prismake.dedupe.scoring import DUPLICATE, ScoredPairs, score_pairs
 from prismake.dedupe.verdicts import Verdicts
 from prismake.dedupe.vetoes import pair_vetoes
@@ -25,6 +25,7 @@ from prismake.ids import choose_anchor, study_alias
 from prismake.progress import Progress
 
 log = logging.getLogger("prismake")
+CHUNK = 20_000  # records per step of the matching-keys progress
 
 
 @dataclass
@@ -54,8 +55,11 @@ def find_studies(
     n = len(records)
     big = n >= 100_000
     with Progress("dedupe: matching keys", total=n) if big else _Quiet() as progress:
-        table = match_table(records)
-        progress.update(n)
+        chunks = []
+        for start in range(0, max(n, 1), CHUNK):
+            chunks.append(match_table(records.iloc[start : start + CHUNK]))
+            progress.update(min(CHUNK, n - start))
+        table = concat_tables(chunks) if len(chunks) > 1 else chunks[0]
     pairs = candidate_pairs(table)
     log.info("dedupe: %s candidate pairs from %s records", f"{len(pairs):,}", f"{n:,}")
     with Progress("dedupe: scoring", total=len(pairs), unit="pairs") if big else _Quiet() as p:
@@ -113,6 +117,8 @@ def _study_ids(
     """Study id of every record: the alias of its group's anchor (prismake.ids)."""
     ids = table.record_id
     out = np.empty(len(ids), dtype=object)
+    if len(ids) == 0:
+        return out
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -539,4 +539,11 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         journal_words=np.full(n, "", dtype=object),
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
+    )
+
+
+def concat_tables(tables: list[MatchTable]) -> MatchTable:
+    """One table from the tables of consecutive chunks of records."""
+    return MatchTable(
+        **{f.name: np.concatenate([getattr(t, f.name) for t in tables]) for f in fields(MatchTable)}
     )
