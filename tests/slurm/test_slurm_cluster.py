@@ -165,8 +165,6 @@ def compared_files(workdir: Path) -> int:
 def test_the_demo_review_on_slurm_gives_byte_identical_results_to_a_local_run(
     slurm_cluster, tmp_path, capsys
 ):
-    if not any((ROOT / "data" / "raw").glob("*.*")):
-        pytest.skip("the demo review's exports are not in data/raw yet")
     local = copy_review(tmp_path / "local")
     on_slurm = copy_review(tmp_path / "slurm")
     local_env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
