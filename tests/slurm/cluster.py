@@ -51,6 +51,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _controller_alive(folder: Path) -> bool:
+    """Whether the slurmctld of the test cluster in `folder` is still running."""
+    try:
+        os.kill(int((folder / "slurmctld.pid").read_text().strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _machine_memory_mb() -> int:
     pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     return pages // (1024 * 1024)
@@ -139,8 +148,15 @@ class SlurmCluster:
             )
         if os.geteuid() != 0:
             raise ClusterUnavailable("the test cluster runs its daemons as root; not root here")
-        if NODE_CONF_CACHE.is_symlink() and not NODE_CONF_CACHE.exists():
+        if NODE_CONF_CACHE.is_symlink() and not _controller_alive(
+            Path(os.readlink(NODE_CONF_CACHE)).parent
+        ):
             NODE_CONF_CACHE.unlink()  # left by a test cluster that was killed
+        if NODE_CONF_CACHE.is_symlink() and "prismake-slurm-" in os.readlink(NODE_CONF_CACHE):
+            raise ClusterUnavailable(
+                f"another prismake test cluster is running here ({NODE_CONF_CACHE} -> "
+                f"{os.readlink(NODE_CONF_CACHE)}); run the SLURM tests one session at a time"
+            )
         for shadow in (Path("/etc/slurm/slurm.conf"), NODE_CONF_CACHE):
             if shadow.exists() or shadow.is_symlink():
                 raise ClusterUnavailable(
