@@ -33,6 +33,7 @@ LABELLED = [
     "digital_work",
     "special_cases",
 ]
+FLAGGED = ["iebh_copper", "iebh_tafenoquine"]  # EndNote users' duplicate flags, no groups
 TARGET_RECALL = {
     "cytology_screening": 0.998,
     "haematology": 0.834,
@@ -123,6 +124,34 @@ def measure_set(name: str, show_errors: bool) -> dict:
     }
 
 
+def measure_flagged(name: str) -> dict:
+    """Sets with only EndNote's per-record duplicate flag: compare who has a duplicate."""
+    from prismake.csvio import read_table
+    from prismake.dedupe.cli import load_records
+    from prismake.dedupe.engine import find_studies
+
+    path = SHARED / f"{name}.csv"
+    flags = list(read_table(path)["endnote_duplicate_flag"] == "1")
+    start, cpu_start = time.perf_counter(), time.process_time()
+    result = find_studies(load_records([str(path)]), {}, None)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    sizes: dict[str, int] = {}
+    for sid in result.study_ids:
+        sizes[sid] = sizes.get(sid, 0) + 1
+    ours = [sizes[sid] > 1 for sid in result.study_ids]
+    return {
+        "set": name,
+        "records": len(flags),
+        "studies": len(sizes),
+        "both": sum(a and b for a, b in zip(ours, flags, strict=True)),
+        "only_prismake": sum(a and not b for a, b in zip(ours, flags, strict=True)),
+        "only_endnote": sum(b and not a for a, b in zip(ours, flags, strict=True)),
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def measure_scale(n: int, seed: int) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from dedupe_generate import generate
@@ -180,10 +209,14 @@ def main() -> int:
     parser.add_argument("--show-errors", nargs="*", default=None)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--child-set")
+    parser.add_argument("--child-flagged")
     parser.add_argument("--child-scale", type=int)
     args = parser.parse_args()
     if args.child_set:
         print(json.dumps(measure_set(args.child_set, False)))
+        return 0
+    if args.child_flagged:
+        print(json.dumps(measure_flagged(args.child_flagged)))
         return 0
     if args.child_scale:
         print(json.dumps(measure_scale(args.child_scale, args.seed)))
@@ -199,6 +232,7 @@ def main() -> int:
     if sets and not SHARED.is_dir():
         print(f"{SHARED} is absent: labelled sets skipped")
         sets = []
+    sets = [s for s in sets if s not in FLAGGED]
     header = (
         f"{'set':<20}{'records':>9}{'prec':>8}{'recall':>8}{'target':>8}{'F1':>8}{'false':>7}"
         f"{'missed':>8}{'block':>8}{'cands':>10}{'wall s':>9}{'cpu s':>8}{'peak MB':>9}"
@@ -212,6 +246,21 @@ def main() -> int:
             f"{r['blocking_recall']:>8.4f}{r['candidates']:>10,}{r['wall_s']:>9.2f}{r['cpu_s']:>8.2f}{r['peak_mb']:>9.1f}",
             flush=True,
         )
+    flagged = [f for f in FLAGGED if args.sets is None or f in args.sets]
+    if flagged and SHARED.is_dir():
+        print(
+            f"\n{'flag-only set':<20}{'records':>9}{'studies':>9}{'dup both':>10}"
+            f"{'only prismake':>15}{'only EndNote':>14}{'wall s':>9}{'peak MB':>9}"
+        )
+        for name in flagged:
+            r = _child(["--child-flagged", name])
+            print(
+                f"{r['set']:<20}{r['records']:>9,}{r['studies']:>9,}{r['both']:>10}"
+                f"{r['only_prismake']:>15}{r['only_endnote']:>14}{r['wall_s']:>9.2f}"
+                f"{r['peak_mb']:>9.1f}",
+                flush=True,
+            )
+        print()
     for n in scale:
         r = _child(["--child-scale", str(n), "--seed", str(args.seed)])
         print(
