@@ -80,6 +80,7 @@ def test_journal_abbreviation_matches_its_full_name():
 def test_abbreviated_page_ranges_are_expanded():
     assert page_range("73-6") == page_range("73-76") == ("73", "76")
     assert page_range("376 -- 383") == ("376", "383")
+    assert page_range("187\u2010192") == page_range("187-92") == ("187", "192")
     assert page_range("532, 534-536") == ("532", "")
     assert page_range("e12724") == ("", "")  # an article number is not a page
 

@@ -50,6 +50,9 @@ _NOTICE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-")
+)
 _DIGIT_GROUPS = re.compile(r"(\d)[ ,\u2009\u202f\u00a0](\d{3})\b")
 _GREEK = {
     "α": "alpha",
@@ -317,6 +320,7 @@ def page_range(pages: object) -> tuple[str, str]:
     text = str(pages or "").strip()
     if not text:
         return "", ""
+    text = text.translate(_DASHES)  # "187‐192" (U+2010) as "187-192"
     text = re.split(r"[,;]", text, maxsplit=1)[0]  # "532, 534-536": the first part
     parts = re.split(r"\s*(?:-+|–|—|to)\s*", text, maxsplit=1)
     if re.search(r"[A-Za-z]", parts[0]):
