@@ -113,3 +113,20 @@ def test_generic_titles_need_authors_and_pages_to_match():
         },
     )
     assert a != b
+
+
+def test_different_pubmed_ids_keep_records_apart_and_equal_ones_join():
+    a, b = studies_of({"doi": "", "pmid": "123456"}, {"doi": "", "pmid": "654321"})
+    assert a != b
+    c, d = studies_of({"doi": "", "pmid": "123456"}, {"doi": "", "pmid": "123456", "pages": "1-9"})
+    assert c == d  # one PubMed id: the page difference is a typo
+
+
+def test_two_trial_registrations_with_near_identical_titles_stay_apart():
+    title = "Open label trial of eculizumab in adult patients with plasma therapy-sensitive aHUS"
+    registry = {"doi": "", "journal": "", "volume": "", "issue": "", "pages": "", "title": title}
+    a, b = studies_of(
+        {**registry, "url": "http://clinicaltrials.gov/ct2/show/NCT00838513"},
+        {**registry, "url": "http://clinicaltrials.gov/ct2/show/NCT00844545"},
+    )
+    assert a != b

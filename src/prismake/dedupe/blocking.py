@@ -119,7 +119,12 @@ def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:
     compact = np.array([t.replace(" ", "") for t in table.title], dtype=object)
     head = np.array([c[:TITLE_STEM] if len(c) >= 12 else "" for c in compact], dtype=object)
     tail = np.array([c[-TITLE_STEM:] if len(c) >= 12 else "" for c in compact], dtype=object)
-    keys: dict[str, np.ndarray] = {"doi": table.doi, "title_start": head, "title_end": tail}
+    keys: dict[str, np.ndarray] = {
+        "doi": table.doi,
+        "pmid": table.pmid,
+        "title_start": head,
+        "title_end": tail,
+    }
     rare = rare_word_keys(table.title, RARE_WORDS)
     # a word is shared in whichever rank; pool the ranks into one key space
     keys["rare_word"] = np.concatenate(rare)

@@ -34,6 +34,8 @@ MATCH_COLUMNS = (
     "issue",
     "pages",
     "doi",
+    "pmid",
+    "url",
     "abstract",
     "type",
     "entrytype",

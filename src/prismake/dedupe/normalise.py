@@ -402,6 +402,23 @@ def split_authors(text: str) -> list[str]:
     return [p.strip() for p in _AUTHOR_SEPARATOR.split(text) if p and p.strip()]
 
 
+_REGISTRY = re.compile(
+    r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-A-Za-z0-9]{6,20}|DRKS\d{8}|"
+    r"EUCTR\d{4}-\d{6}-\d{2}|IRCT\d{6,20}N?\d*|CTRI/\d{4}/\d+/\d+|JPRN-[A-Za-z]+\d+)"
+)
+
+
+def registry_ids(text: str) -> str:
+    """Trial registration ids named in a title or URL, sorted ("NCT00838513")."""
+    return " ".join(sorted(set(_REGISTRY.findall(text))))
+
+
+def pmid_key(value: object) -> str:
+    """A PubMed id as digits without leading zeros; "" when the field holds none."""
+    text = str(value or "").strip()
+    return text.lstrip("0") if text.isdigit() else ""
+
+
 def first_surname(authors: object) -> str:
     """The first author's surname key (what blocking needs of the author list)."""
     names = split_authors(str(authors or ""))
@@ -428,6 +445,8 @@ class MatchTable:
     title: np.ndarray  # title_key
     title_len: np.ndarray
     doi: np.ndarray
+    pmid: np.ndarray  # PubMed id, digits
+    registry: np.ndarray  # trial registration ids in title or URL ("NCT00838513")
     first_author: np.ndarray
     year: np.ndarray
     journal: np.ndarray  # initials key
@@ -518,6 +537,14 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         title=obj(titles, dtype=object),
         title_len=np.array([len(t) for t in titles], dtype=np.int32),
         doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
+        pmid=obj(_cached(pmid_key, _column(records, "pmid")), dtype=object),
+        registry=obj(
+            [
+                registry_ids(f"{t} {u}") if ("NCT" in t + u or "TR" in t + u) else ""
+                for t, u in zip(_column(records, "title"), _column(records, "url"), strict=True)
+            ],
+            dtype=object,
+        ),
         first_author=obj(_cached(first_surname, authors), dtype=object),
         year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),

@@ -132,9 +132,12 @@ def score_pairs(
         notes.append((mask, text))
 
     doi_i, doi_j = table.doi[i], table.doi[j]
-    doi_equal = (doi_i != "") & (doi_i == doi_j)
+    doi_same = (doi_i != "") & (doi_i == doi_j)
+    pmid_same = (table.pmid[i] != "") & (table.pmid[i] == table.pmid[j])
+    doi_equal = doi_same | pmid_same  # one identifier names both records
     score = np.where(doi_equal & (score >= 0.7), np.maximum(score + 0.1, 0.97), score)
-    note(doi_equal, "doi equal")
+    note(doi_same, "doi equal")
+    note(pmid_same, "PubMed id equal")
 
     # authors: first author surname, then the whole list; a group name proves little
     fa_i, fa_j = table.first_author[i], table.first_author[j]
@@ -253,7 +256,8 @@ def score_pairs(
 
     score = np.clip(score, 0.0, 1.0)
     rule = np.full(n, "score", dtype=object)
-    rule[doi_equal & (score >= duplicate_threshold)] = "doi"
+    rule[doi_same & (score >= duplicate_threshold)] = "doi"
+    rule[pmid_same & ~doi_same & (score >= duplicate_threshold)] = "pmid"
     outcome = np.where(
         score >= duplicate_threshold, DUPLICATE, np.where(score >= maybe_threshold, MAYBE, DISTINCT)
     ).astype(object)

@@ -14,6 +14,8 @@ from prismake.dedupe.normalise import MatchTable
 # reason shown in merges/to_check and used in tests, by veto
 VETO_REASONS = {
     "doi": "different DOIs",
+    "pmid": "different PubMed ids",
+    "registry": "different trial registrations",
     "series": "different part or series numbers",
     "numbers": "different numbers in the titles",
     "notice": "a notice (erratum, correction, comment, reply, retraction) vs another record",
@@ -48,6 +50,10 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
     doi_i, doi_j = table.doi[i], table.doi[j]
     mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j))
+    pmid_i, pmid_j = table.pmid[i], table.pmid[j]
+    mark("pmid", _both(pmid_i, pmid_j) & (pmid_i != pmid_j))
+    reg_i, reg_j = table.registry[i], table.registry[j]
+    mark("registry", _both(reg_i, reg_j) & (reg_i != reg_j))
     ser_i, ser_j = table.series[i], table.series[j]
     mark("series", _both(ser_i, ser_j) & (ser_i != ser_j))
     notice_i, notice_j = table.notice[i], table.notice[j]
@@ -63,7 +69,8 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         & (vol_i == vol_j)
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
-    same_doi = (doi_i != "") & (doi_i == doi_j)  # a DOI names one article: pages are typos
+    # a DOI or PubMed id names one article: differing pages or issues are typos then
+    same_doi = ((doi_i != "") & (doi_i == doi_j)) | ((pmid_i != "") & (pmid_i == pmid_j))
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
     iss_i, iss_j = table.issue[i], table.issue[j]
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
