@@ -12,6 +12,7 @@ import pandas as pd
 
 from prismake.dedupe.engine import DedupeResult
 from prismake.dedupe.scoring import DUPLICATE, MAYBE
+from prismake.dedupe.vetoes import VETO_REASONS
 from prismake.records import MULTI_SEPARATOR, RECORD_COLUMNS
 
 STUDY_COLUMNS = (
@@ -155,7 +156,15 @@ def to_check_table(
     """Maybe pairs and merges refused to keep a chain consistent, both records side by side."""
     p, ids, study = result.pairs, result.table.record_id, result.study_ids
     maybe = np.flatnonzero((p.outcome == MAYBE) & (study[p.i] != study[p.j]))
-    pairs = [(ids[p.i[k]], ids[p.j[k]], p.score[k], f"{p.rule[k]}: {p.evidence[k]}") for k in maybe]
+    pairs = [
+        (
+            ids[p.i[k]],
+            ids[p.j[k]],
+            p.score[k],
+            p.evidence[k] if p.rule[k] == "similarity" else f"{p.rule[k]}: {p.evidence[k]}",
+        )
+        for k in maybe
+    ]
     dup_score = {
         (int(p.i[k]), int(p.j[k])): float(p.score[k])
         for k in np.flatnonzero(p.outcome == DUPLICATE)
@@ -168,7 +177,8 @@ def to_check_table(
                 ids[a],
                 ids[b],
                 dup_score.get((a, b), 0.0),
-                f"not merged: would join records with {why}",
+                "not merged: it would put "
+                f"{VETO_REASONS.get(why.removeprefix('chain: '), why)} in one study",
             )
         )
     pairs = [row for row in pairs if frozenset(row[:2]) not in decided]

@@ -255,7 +255,8 @@ def score_pairs(
     note(thin, "little besides the title to compare")
 
     score = np.clip(score, 0.0, 1.0)
-    rule = np.full(n, "score", dtype=object)
+    rule = np.full(n, "similarity", dtype=object)
+    rule[full_citation & (score >= duplicate_threshold)] = "citation"
     rule[doi_same & (score >= duplicate_threshold)] = "doi"
     rule[pmid_same & ~doi_same & (score >= duplicate_threshold)] = "pmid"
     outcome = np.where(
