@@ -155,10 +155,14 @@ def candidate_pairs(
     n = len(table)
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
+    # neighbours in large blocks: by title, first author, year, then record id, so the
+    # candidates do not depend on the order of the input files
     sort_text = np.array(
         [
-            f"{t}|{a}|{y}"
-            for t, a, y in zip(table.title, table.first_author, table.year, strict=True)
+            f"{t}|{a}|{y}|{r}"
+            for t, a, y, r in zip(
+                table.title, table.first_author, table.year, table.record_id, strict=True
+            )
         ],
         dtype=object,
     )

@@ -68,7 +68,12 @@ def find_studies(
 
     position = {rid: k for k, rid in enumerate(table.record_id)}
     dup = np.flatnonzero(scored.outcome == DUPLICATE)
-    order = dup[np.lexsort((scored.j[dup], scored.i[dup], -scored.score[dup]))]
+    # strongest first; ties by record id, so the input order does not change the groups
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.argsort(table.record_id.astype(str), kind="stable")] = np.arange(n)
+    lo = np.minimum(id_rank[scored.i[dup]], id_rank[scored.j[dup]])
+    hi = np.maximum(id_rank[scored.i[dup]], id_rank[scored.j[dup]])
+    order = dup[np.lexsort((hi, lo, -scored.score[dup]))]
     decided = verdicts.decided()
     strongest = [
         (int(scored.i[k]), int(scored.j[k]))
