@@ -1,12 +1,13 @@
 """Blocking: the candidate pairs worth scoring, without comparing every record with every other.
 
-A pair becomes a candidate when the two records share at least one key: the DOI, the
-start or the end of the title, one of the rarest words of the title, or first author +
-year + first page. A title with a typo still shares its other rare words, a truncated
-title still shares its start, a title with a prefix added ("[Chinese]", "Review:") still
-shares its end. Blocks larger than ``max_block`` are generic keys (a common word, the
-title "Editorial"); they are paired by sorted neighbourhood only, so the number of pairs
-grows linearly with the number of records.
+A pair becomes a candidate when the two records share at least one key: the DOI or
+PubMed id, the start or the end of the title, a pair of the rarest words of the title,
+or first author + first page / journal volume. A title with a typo still shares other
+rare words, a truncated title still shares its start, a title with a prefix added
+("[Chinese]", "Review:") still shares its end, a truncated title with a typo still
+shares its citation. Blocks larger than ``max_block`` are generic keys (the title
+"Editorial"); they are paired by sorted neighbourhood only, so the number of pairs grows
+linearly with the number of records.
 """
 
 from __future__ import annotations
@@ -128,20 +129,18 @@ def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:
     rare = rare_word_keys(table.title, RARE_WORDS)
     # a word is shared in whichever rank; pool the ranks into one key space
     keys["rare_word"] = np.concatenate(rare)
-    author_page = np.array(
+    # a typo in a truncated title defeats the title keys: the citation still pairs them
+    keys["author_page"] = np.array(
         [
-            f"{a}|{y}|{p}" if a and p and y else ""
-            for a, y, p in zip(table.first_author, table.year, table.page_first, strict=True)
+            f"{a}|{p}" if a and p else ""
+            for a, p in zip(table.first_author, table.page_first, strict=True)
         ],
         dtype=object,
     )
-    keys["author_year_page"] = author_page
-    keys["author_year_volume"] = np.array(
+    keys["author_volume"] = np.array(
         [
-            f"{a}|{y}|{j}|{v}" if a and y and v else ""
-            for a, y, j, v in zip(
-                table.first_author, table.year, table.journal, table.volume, strict=True
-            )
+            f"{a}|{j}|{v}" if a and v else ""
+            for a, j, v in zip(table.first_author, table.journal, table.volume, strict=True)
         ],
         dtype=object,
     )
