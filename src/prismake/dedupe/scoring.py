@@ -21,7 +21,8 @@ from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
 CITATION_TITLE = 0.45  # title similarity enough when the whole citation matches
-MIN_TITLE = 0.6  # below this, other fields (at most +0.2) cannot lift a pair to "maybe"
+MAX_BONUS = 0.2  # the most that agreeing fields add to a title similarity
+MIN_TITLE = 0.6  # titles less alike than this are not scored (with the default thresholds)
 
 
 @dataclass
@@ -87,8 +88,16 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
     return out
 
 
-def plausible_pairs(table: MatchTable, pairs: np.ndarray) -> np.ndarray:
-    """Candidate pairs worth scoring: similar titles, a shared DOI, or a missing title."""
+def plausible_pairs(
+    table: MatchTable, pairs: np.ndarray, maybe_threshold: float = 0.8
+) -> np.ndarray:
+    """Candidate pairs worth scoring: similar titles, a shared DOI, or a missing title.
+
+    Agreeing fields add at most ``MAX_BONUS`` to the title similarity, so a pair whose
+    titles are further apart than that below ``maybe_threshold`` is distinct anyway
+    (unless its whole citation matches: translated titles).
+    """
+    min_title = min(MIN_TITLE, maybe_threshold - MAX_BONUS)
     if len(pairs) == 0:
         return pairs
     i, j = pairs[:, 0], pairs[:, 1]
@@ -96,9 +105,10 @@ def plausible_pairs(table: MatchTable, pairs: np.ndarray) -> np.ndarray:
     quick = _ratio(ta, tb)
     same_place = (table.volume[i] != "") & (table.volume[i] == table.volume[j])
     same_place &= (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
-    keep = (quick >= MIN_TITLE) | ((quick >= CITATION_TITLE) & same_place)
+    keep = (quick >= min_title) | ((quick >= CITATION_TITLE) & same_place)
     keep |= (ta == "") | (tb == "")
     keep |= (table.doi[i] != "") & (table.doi[i] == table.doi[j])
+    keep |= (table.pmid[i] != "") & (table.pmid[i] == table.pmid[j])
     la, lb = table.title_len[i], table.title_len[j]
     uneven = ~keep & (np.minimum(la, lb) >= 20) & (np.minimum(la, lb) < 0.9 * np.maximum(la, lb))
     if uneven.any():  # a truncated title or one inside the other: compare the best part
@@ -119,7 +129,7 @@ def score_pairs(
     Pairs whose titles are too far apart to reach ``maybe_threshold`` whatever the other
     fields say are dropped first (they are distinct), so the costly comparisons run on few.
     """
-    pairs = plausible_pairs(table, pairs)
+    pairs = plausible_pairs(table, pairs, maybe_threshold)
     table.prepare(pairs.ravel())
     i, j = pairs[:, 0], pairs[:, 1]
     n = len(i)
