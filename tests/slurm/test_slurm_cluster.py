@@ -63,7 +63,7 @@ def start_snakemake(workdir: Path, args: list[str], *, env: dict[str, str]) -> C
         process = subprocess.Popen(
             [*SNAKEMAKE, *args],
             cwd=workdir,
-            env={**env, "PYTHONHASHSEED": "0"},
+            env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
