@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,19 @@ def _parser(fmt: str) -> Callable[..., ImportResult]:
     return getattr(module, function)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a parser builds millions of small lists and
+    dicts (none of them cyclic): at 100,000 records its repeated passes cost ~10%."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(
     text: str,
     file: str,
@@ -90,7 +105,8 @@ def parse_text(
             file, f"unknown format {fmt!r}", hint=f"Use one of: auto, {', '.join(FORMATS)}."
         )
     extra = {"columns": columns} if fmt == "csv" else {}
-    result = _parser(fmt)(text, file, **extra)
+    with _collector_paused():
+        result = _parser(fmt)(text, file, **extra)
     result.encoding = encoding
     if not result.records and not result.skipped_records:
         raise ImportFileError(
