@@ -128,3 +128,21 @@ def test_fast_records_csv_has_the_same_bytes_as_write_table(tmp_path_factory, ro
     write_records(dicts, tmp / "fast.csv", columns)
     write_table(pd.DataFrame(dicts, columns=columns), tmp / "pandas.csv", columns=columns)
     assert (tmp / "fast.csv").read_bytes() == (tmp / "pandas.csv").read_bytes()
+
+
+def test_progress_moves_while_a_large_file_is_being_read(tmp_path):
+    from prismake.importers import read_file
+    from prismake.importers.result import current_progress
+    from prismake.importers.writers import write_ris
+    from prismake.progress import Progress
+
+    path = tmp_path / "large.ris"
+    path.write_text(write_ris({"title": f"Record {i}"} for i in range(12_000)), encoding="utf-8")
+    with Progress("reading", interval=3600) as progress:
+        token = current_progress.set(progress)
+        try:
+            result = read_file(path)
+        finally:
+            current_progress.reset(token)
+        assert progress.done == 10_000  # moved in steps while reading, before the end
+    assert len(result.records) == 12_000

@@ -21,7 +21,7 @@ from prismake.ids import assign_record_ids
 from prismake.importers.detect import FORMATS, detect_format
 from prismake.importers.fastcsv import write_records
 from prismake.importers.report import render_report, summary_line
-from prismake.importers.result import ImportResult, Record, Skipped
+from prismake.importers.result import ImportResult, Record, Skipped, current_progress
 from prismake.importers.textio import read_text
 from prismake.progress import Progress
 from prismake.records import RECORD_COLUMNS
@@ -164,12 +164,16 @@ def import_search(*, search: dict[str, Any], records_out: str, report_out: str) 
     """Import the export of one configured search: records CSV plus Markdown report."""
     name = search["name"]
     with Progress(f"reading {search['file']}", unit="records") as progress:
-        result = read_file(
-            search["file"], search.get("format") or "auto", columns=search.get("columns")
-        )
+        token = current_progress.set(progress)
+        try:
+            result = read_file(
+                search["file"], search.get("format") or "auto", columns=search.get("columns")
+            )
+        finally:
+            current_progress.reset(token)
         assign_ids(name, search.get("database", name), result.records)
         write_records_csv(result.records, records_out)
-        progress.update(len(result.records))
+        progress.update(len(result.records) - progress.done)
     Path(report_out).parent.mkdir(parents=True, exist_ok=True)
     Path(report_out).write_text(render_report(result, search), encoding="utf-8", newline="\n")
     log.info(summary_line(result, name))

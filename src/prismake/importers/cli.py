@@ -15,6 +15,7 @@ from pathlib import Path
 from prismake.importers import assign_ids, read_file, write_records_csv
 from prismake.importers.detect import FORMATS
 from prismake.importers.report import render_report, summary_line
+from prismake.importers.result import current_progress
 from prismake.progress import Progress
 
 
@@ -50,9 +51,14 @@ def run(args: argparse.Namespace) -> int:
     with Progress("import", unit="records") as progress:
         for path in args.files:
             name = search_name(path, taken)
-            result = read_file(path, args.format)
+            before = progress.done
+            token = current_progress.set(progress)
+            try:
+                result = read_file(path, args.format)
+            finally:
+                current_progress.reset(token)
             records += assign_ids(name, name, result.records)
-            progress.update(len(result.records))
+            progress.update(len(result.records) - (progress.done - before))
             sys.stdout.write(render_report(result, {"name": name}) + "\n")
             print(summary_line(result, name), file=sys.stderr)
     write_records_csv(records, args.output)

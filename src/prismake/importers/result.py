@@ -6,10 +6,30 @@ record the file holds is either in ``records`` or a ``Skipped`` entry of kind "r
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from prismake.progress import Progress
+
 Record = dict[str, Any]
+
+# The Progress of the import running in this context, if any (set by import_search).
+current_progress: ContextVar[Progress | None] = ContextVar("current_progress", default=None)
+_STEP = 5_000
+
+
+class RecordList(list):  # type: ignore[type-arg]
+    """The imported records; every 5,000 appended moves the running import's progress."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._progress = current_progress.get()
+
+    def append(self, record: Record) -> None:
+        super().append(record)
+        if self._progress is not None and len(self) % _STEP == 0:
+            self._progress.update(_STEP)
 
 
 @dataclass(frozen=True)
@@ -29,7 +49,7 @@ class ImportResult:
     file: str
     format: str
     encoding: str
-    records: list[Record] = field(default_factory=list)
+    records: list[Record] = field(default_factory=RecordList)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # imported, but worth a look
 
