@@ -28,11 +28,9 @@ _norm_author = lru_cache(maxsize=262_144)(normalise_author)
 
 def clean(text: object) -> str:
     """Text on one line: runs of whitespace (newlines, tabs, NBSP) become one space."""
-    if text is None:
+    if not text:
         return ""
-    s = str(text)
-    if not s:
-        return ""
+    s = text if type(text) is str else str(text)
     if "  " in s or "\n" in s or "\t" in s or "\u00a0" in s:
         s = _SPACE.sub(" ", s.replace("\u00a0", " "))
     return s.strip()
@@ -51,6 +49,8 @@ def year_of(text: object) -> str:
     """The first plausible four-digit year in a date field ("2019//", "2019 Jan 5")."""
     if not text:
         return ""
+    if type(text) is str and len(text) == 4 and text.isdigit() and text[0] in "12":
+        return text if "1500" <= text <= "2099" else ""
     match = _YEAR.search(str(text))
     return match.group(1) if match else ""
 
@@ -97,12 +97,7 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
 
 def unique(values: Iterable[str]) -> list[str]:
     """Non-empty values in first-seen order, without repeats (two DOs, many URs)."""
-    seen: dict[str, None] = {}
-    for value in values:
-        value = clean(value)
-        if value and value not in seen:
-            seen[value] = None
-    return list(seen)
+    return [v for v in dict.fromkeys(map(clean, values)) if v]
 
 
 # Record types in the reviewer's words, from the codes and names databases use.
@@ -208,26 +203,26 @@ def make_record(
     ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
     case); ``authors`` are names as written.
     """
-    names = [a for a in (clean(a) for a in authors) if a]
-    norm = [n for n in (_norm_author(a) for a in names) if n]
+    names = [a for a in map(clean, authors) if a]
+    norm = [n for n in map(_norm_author, names) if n]
     if "<" in abstract or "&" in abstract:
         abstract = strip_html(abstract)
     record: Record = {
-        "title": strip_html(title),
+        "title": strip_html(title) if title else "",
         "authors": MULTI_SEPARATOR.join(names),
         "authors_norm": MULTI_SEPARATOR.join(norm),
         "year": year_of(year),
-        "journal": strip_html(journal),
-        "volume": clean(volume),
-        "issue": clean(issue),
-        "pages": clean(pages),
+        "journal": strip_html(journal) if journal else "",
+        "volume": clean(volume) if volume else "",
+        "issue": clean(issue) if issue else "",
+        "pages": clean(pages) if pages else "",
         "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
-        "abstract": clean(abstract),
-        "keywords": MULTI_SEPARATOR.join(unique(keywords)),
-        "url": MULTI_SEPARATOR.join(unique(urls)),
-        "issn": clean(issn),
-        "isbn": clean(isbn),
-        "language": clean(language),
+        "abstract": clean(abstract) if abstract else "",
+        "keywords": MULTI_SEPARATOR.join(unique(keywords)) if keywords else "",
+        "url": MULTI_SEPARATOR.join(unique(urls)) if urls else "",
+        "issn": clean(issn) if issn else "",
+        "isbn": clean(isbn) if isbn else "",
+        "language": clean(language) if language else "",
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "_line": line,
