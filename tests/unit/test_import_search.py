@@ -146,3 +146,20 @@ def test_progress_moves_while_a_large_file_is_being_read(tmp_path):
             current_progress.reset(token)
         assert progress.done == 10_000  # moved in steps while reading, before the end
     assert len(result.records) == 12_000
+
+
+def test_cli_reads_a_generic_csv_with_column_options(tmp_path):
+    out = tmp_path / "generic.csv"
+    args = ["import", str(DATA / "generic.csv"), "-o", str(out), "--format", "csv"]
+    args += ["--column", "title=Paper", "--column", "authors=Writers", "--column", "year=Published"]
+    assert main(args) == 0
+    table = read_table(out)
+    assert list(table["title"]) == ["Co-production and its limits", "Proper resourcing"]
+    assert list(table["year"]) == ["2020", "2019"]
+
+
+def test_bibtex_group_authors_stay_whole_in_the_normalised_authors():
+    from prismake.importers import read_file
+
+    record = read_file(DATA / "wos_bibtex.bib").records[0]
+    assert record["authors_norm"] == "Müller A; van der Berg J; Co-production Collective"

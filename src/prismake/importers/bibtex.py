@@ -94,6 +94,17 @@ def split_names(value: str) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+def _one_group(name: str) -> bool:
+    """True if the outer braces of ``name`` enclose all of it ("{A} and {B}" does not)."""
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and i < len(name) - 1:
+            return False
+    return True
+
+
 def to_record(entry: model.Entry, line: int) -> Record:
     """Map BibTeX fields (any case) to record columns."""
     fields: dict[str, str] = {}
@@ -112,9 +123,14 @@ def to_record(entry: model.Entry, line: int) -> Record:
                 return latex_to_text(value)
         return ""
 
-    authors = [latex_to_text(a) for a in split_names(fields.get("author", ""))]
-    if not authors and entry.entry_type.lower() in ("book", "proceedings"):
-        authors = [latex_to_text(a) for a in split_names(fields.get("editor", ""))]
+    names = split_names(fields.get("author", ""))
+    if not names and entry.entry_type.lower() in ("book", "proceedings"):
+        names = split_names(fields.get("editor", ""))
+    authors = [latex_to_text(a) for a in names]
+    # a name wholly in braces is a group ("{Co-production Collective}"), not a person
+    corporate = [
+        latex_to_text(a) for a in names if a.startswith("{") and a.endswith("}") and _one_group(a)
+    ]
     pages = get("pages").replace("\u2013", "-")
     if not pages:
         pages = get("art_number", "article-number", "eid")
@@ -151,5 +167,6 @@ def to_record(entry: model.Entry, line: int) -> Record:
         language=get("language", "langid"),
         type=record_type(entry.entry_type),
         pmid=get("pmid"),
+        corporate=corporate,
         **ids,
     )

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from prismake.errors import ImportFileError
 from prismake.importers import assign_ids, read_file, write_records_csv
 from prismake.importers.detect import FORMATS
 from prismake.importers.report import render_report, summary_line
@@ -43,18 +44,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("auto", *FORMATS),
         help="the format of every FILE (default: detected from each file's content)",
     )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="generic CSV: the column holding a record field, e.g. --column 'title=Article "
+        "Title' (repeat for each field)",
+    )
+
+
+def column_mapping(pairs: list[str]) -> dict[str, str]:
+    """``{"title": "Article Title"}`` from ``["title=Article Title"]``."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ImportFileError(
+                "--column", f"{pair!r} is not FIELD=COLUMN", hint="Write e.g. title=Paper."
+            )
+        mapping[field.strip()] = column.strip()
+    return mapping
 
 
 def run(args: argparse.Namespace) -> int:
     taken: set[str] = set()
     records = []
+    columns = column_mapping(args.column) or None
     with Progress("import", unit="records") as progress:
         for path in args.files:
             name = search_name(path, taken)
             before = progress.done
             token = current_progress.set(progress)
             try:
-                result = read_file(path, args.format)
+                result = read_file(path, args.format, columns=columns)
             finally:
                 current_progress.reset(token)
             records += assign_ids(name, name, result.records)

@@ -222,6 +222,7 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         line=line,
         title=_get(fields, _T_TITLE),
         authors=authors or get("CN") or (),
+        corporate=get("CN") or (),
         year=_get(fields, _T_YEAR),
         journal=_get(fields, _T_JOURNAL),
         volume=_get(fields, _T_VI),

@@ -196,15 +196,21 @@ def make_record(
     language: str = "",
     type: str = "",
     pmid: str = "",
+    corporate: Iterable[str] = (),
     **native_ids: str,
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
 
     ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
-    case); ``authors`` are names as written.
+    case); ``authors`` are names as written; ``corporate`` names among them (groups,
+    consortia) go into ``authors_norm`` unchanged instead of as "Surname AB".
     """
     names = [a for a in map(clean, authors) if a]
-    norm = [n for n in map(_norm_author, names) if n]
+    if corporate:
+        groups = {clean(c) for c in corporate}
+        norm = [n for n in (a if a in groups else _norm_author(a) for a in names) if n]
+    else:
+        norm = [n for n in map(_norm_author, names) if n]
     if "<" in abstract or "&" in abstract:
         abstract = strip_html(abstract)
     record: Record = {
