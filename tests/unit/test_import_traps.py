@@ -109,3 +109,9 @@ def test_page_ranges_and_standard_numbers_are_put_in_one_shape():
     assert join_pages("No", "Specified") == ""
     assert join_pages("e0815") == "e0815"
     assert issn_isbn(["03064530 (ISSN)", "978-1-78643-496-8"]) == ("0306-4530", "9781786434968")
+
+
+def test_a_mostly_utf8_file_with_a_stray_byte_keeps_its_accents_and_says_so():
+    result = read("mixed_utf8.ris")
+    assert result.encoding == "utf-8 (1 invalid byte replaced by \ufffd)"
+    assert result.records[0]["title"] == "Müller and the café culture"

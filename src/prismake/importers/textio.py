@@ -8,6 +8,7 @@ in the import report so a user can check accents came through.
 from __future__ import annotations
 
 import codecs
+import re
 
 from prismake.errors import ImportFileError
 
@@ -26,10 +27,7 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             encoding, text = "utf-8", data.decode("utf-8")
         except UnicodeDecodeError:
-            try:
-                encoding, text = "cp1252", data.decode("cp1252")
-            except UnicodeDecodeError:
-                encoding, text = "latin-1", data.decode("latin-1")
+            encoding, text = _not_utf8(data)
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise ImportFileError(
@@ -40,6 +38,25 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, encoding
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _not_utf8(data: bytes) -> tuple[str, str]:
+    """Mostly UTF-8 with a few stray bytes (two exports pasted together) stays UTF-8 with
+    the stray bytes replaced and counted; otherwise it is a Windows (cp1252) file."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = len(_UTF8_SEQUENCE.findall(data))
+    if good > bad:
+        return f"utf-8 ({bad} invalid byte{'s' if bad != 1 else ''} replaced by \ufffd)", text
+    try:
+        return "cp1252", data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1", data.decode("latin-1")
 
 
 def _looks_utf16(data: bytes) -> bool:
