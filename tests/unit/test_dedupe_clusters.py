@@ -59,3 +59,16 @@ def test_real_records_chained_by_a_doi_less_copy_stay_two_studies():
     studies = find_studies(frame, {"a": 0, "b": 1, "c": 2}).study_ids
     assert studies[0] != studies[2]
     assert studies[1] in (studies[0], studies[2])
+
+
+def test_a_summary_line_says_how_many_duplicates_were_removed(caplog):
+    frame = pd.DataFrame(
+        [
+            {"record_id": "a-1", "search": "a", "title": "Exercise for low back pain: a trial"},
+            {"record_id": "b-1", "search": "b", "title": "Exercise for low back pain: a trial"},
+        ]
+    )
+    frame["authors"], frame["year"], frame["journal"] = "Kim, J", "2020", "Spine"
+    with caplog.at_level("INFO", logger="prismake"):
+        find_studies(frame, {"a": 0, "b": 1})
+    assert "2 records -> 1 study (1 record removed as duplicates)" in caplog.text

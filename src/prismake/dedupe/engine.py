@@ -107,10 +107,10 @@ def find_studies(
     study_ids = _study_ids(table, grouping.labels, search_order)
     n_studies = len(set(study_ids))
     log.info(
-        "dedupe: %s records -> %s studies (%s duplicates removed) in %.1f s",
-        f"{n:,}",
-        f"{n_studies:,}",
-        f"{n - n_studies:,}",
+        "dedupe: %s -> %s (%s removed as duplicates) in %.1f s",
+        _count(n, "record"),
+        _count(n_studies, "study", "studies"),
+        _count(n - n_studies, "record"),
         time.perf_counter() - started,
     )
     return DedupeResult(table, scored, grouping, study_ids, len(pairs))
@@ -135,6 +135,10 @@ def _study_ids(
         else:
             out[members] = study_alias(choose_anchor(list(ids[members]), search_order))
     return out
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 class _Quiet:

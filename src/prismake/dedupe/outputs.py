@@ -70,12 +70,6 @@ def records_with_studies(records: pd.DataFrame, result: DedupeResult) -> pd.Data
     return out
 
 
-def _rank(
-    record_ids: Sequence[str], search_of: Mapping[str, str], order: Mapping[str, int]
-) -> list[str]:
-    return sorted(record_ids, key=lambda r: (order.get(search_of[r], len(order)), r))
-
-
 def studies_table(
     records: pd.DataFrame, result: DedupeResult, searches: Sequence[Mapping[str, Any]]
 ) -> pd.DataFrame:
