@@ -71,4 +71,4 @@ def test_a_summary_line_says_how_many_duplicates_were_removed(caplog):
     frame["authors"], frame["year"], frame["journal"] = "Kim, J", "2020", "Spine"
     with caplog.at_level("INFO", logger="prismake"):
         find_studies(frame, {"a": 0, "b": 1})
-    assert "2 records -> 1 study (1 record removed as duplicates)" in caplog.text
+    assert "2 records -> 1 study (1 duplicate removed)" in caplog.text

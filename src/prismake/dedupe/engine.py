@@ -107,10 +107,10 @@ def find_studies(
     study_ids = _study_ids(table, grouping.labels, search_order)
     n_studies = len(set(study_ids))
     log.info(
-        "dedupe: %s -> %s (%s removed as duplicates) in %.1f s",
+        "dedupe: %s -> %s (%s removed) in %.1f s",
         _count(n, "record"),
         _count(n_studies, "study", "studies"),
-        _count(n - n_studies, "record"),
+        _count(n - n_studies, "duplicate"),
         time.perf_counter() - started,
     )
     return DedupeResult(table, scored, grouping, study_ids, len(pairs))
