@@ -132,25 +132,33 @@ class _Reader:
     def read(self) -> ImportResult:
         text = self.text
         pos = 0
+        fast = None  # the open record's fields while no blank line is pending
+        last_tag = ""  # tag of the last field taken on the fast path, synced before slow steps
         for match in _FIELD.finditer(text):
             start = match.start()
             if start != pos and (pos == 0 or start != pos + 1):
+                if last_tag:
+                    self.last, last_tag = fast[last_tag], ""
                 self.gap_lines(text[pos:start], pos)
+                fast = self.fields if not self.gap else None
             pos = match.end()
             tag, value = match.groups()
             if "\n" in value:
                 value = value.replace("\n      ", " ")
-            value = value.strip()
-            fields = self.fields
-            if fields is not None and not self.gap and tag not in _STARTS:  # common case
-                values = fields.get(tag)
+            if fast is not None and tag not in _STARTS:  # the common case
+                values = fast.get(tag)
                 if values is None:
-                    values = fields[tag] = [value]
+                    fast[tag] = [value.strip()]
                 else:
-                    values.append(value)
-                self.last = values
+                    values.append(value.strip())
+                last_tag = tag
                 continue
-            self.tag(tag, value, self.line_at(start))
+            if last_tag:
+                self.last, last_tag = fast[last_tag], ""
+            self.tag(tag, value.strip(), self.line_at(start))
+            fast = self.fields if not self.gap else None
+        if last_tag:
+            self.last = fast[last_tag]
         if pos < len(text):
             self.gap_lines(text[pos:] + "\n", pos)
         if self.fields is not None:

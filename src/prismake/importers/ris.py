@@ -30,6 +30,7 @@ _TITLE_TAGS = ("TI", "T1", "CT", "BT", "ST", "TT")
 _TAGS = frozenset(
     a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + "0123456789"
 )
+_BOUNDARY = frozenset(("TY", "ER"))
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
 
@@ -132,26 +133,28 @@ class _Reader:
             self.outside.add(number, _OUTSIDE)
 
     def read(self) -> ImportResult:
-        fields = None  # the open record's fields, mirrored from self for speed
+        fast = None  # the open record's fields while it was opened by TY (the common case)
+        last_tag = ""  # tag of the last line taken on the fast path, synced before slow steps
         for number, line in enumerate(self.text.split("\n"), 1):
-            # fast path: a standard "XX  - value" line inside a record opened by TY
-            if line[2:6] == "  - " and line[:2] in _TAGS:
-                tag = line[:2]
-                if fields is not None and tag != "TY" and tag != "ER" and self.has_ty:
-                    value = line[6:].strip()
-                    values = fields.get(tag)
+            if line[2:6] == "  - " and (tag := line[:2]) in _TAGS:
+                if fast is not None and tag not in _BOUNDARY:
+                    values = fast.get(tag)
                     if values is None:
-                        values = fields[tag] = [value]
+                        fast[tag] = [line[6:].strip()]
                     else:
-                        values.append(value)
-                    self.last, self.last_tag = values, tag
+                        values.append(line[6:].strip())
+                    last_tag = tag
                     continue
+                if last_tag:
+                    self.last, self.last_tag, last_tag = fast[last_tag], last_tag, ""
                 self.tag(tag, line[6:].strip(), number)
             elif not line or line.isspace():
                 continue
             else:
+                if last_tag:
+                    self.last, self.last_tag, last_tag = fast[last_tag], last_tag, ""
                 self.text_line(line, number)
-            fields = self.fields
+            fast = self.fields if self.has_ty else None
         if self.fields is not None:
             self.close(False, 0)
         self.outside.flush()
