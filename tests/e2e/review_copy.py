@@ -22,7 +22,8 @@ HUMAN_DIRS = ("data/raw", "data/screening", "data/extraction", "config")
 def copy_review(target: Path) -> Path:
     """Copy the review as a fresh clone has it (no results, no processed data)."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "Snakefile", target / "Snakefile")
+    for name in ("Snakefile", "environment.yml"):  # rules name environment.yml (conda:)
+        shutil.copy2(ROOT / name, target / name)
     for folder in ("workflow", "config", "data"):
         shutil.copytree(
             ROOT / folder,
