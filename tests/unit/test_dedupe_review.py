@@ -248,3 +248,27 @@ def test_no_records_at_all_gives_empty_tables_with_headers(tmp_path: Path):
     assert len(tables["studies"]) == 0
     assert "study_id" in tables["studies"].columns
     assert list(tables["counts"]["records_identified"]) == ["0"]
+
+
+def test_rows_copied_from_to_check_with_a_verdict_typed_are_followed(review):
+    tmp_path, files = review
+    raw = tmp_path / "records"
+    title = "Co-production of policing services with service users: qualitative findings"
+    near = dict(ARTICLES[2], title=title, doi="", year="2021", journal="", volume="", pages="")
+    extra = {"name": "psycinfo", "database": "PsycINFO", "source": "database", "round": 1}
+    searches = [*SEARCHES, extra]
+    all_files = [*files, write_search(raw, extra, [near])]
+    to_check = run(tmp_path, all_files, searches)["to_check"]
+    assert len(to_check) == 1
+    pair = (to_check["record_id_a"].iloc[0], to_check["record_id_b"].iloc[0])
+    sheet = tmp_path / "duplicates.csv"
+    (tmp_path / "out" / "to_check.csv").replace(sheet)  # the reviewer saves it under the new name
+    text = sheet.read_text(encoding="utf-8-sig").splitlines()
+    header, row = text[0], text[1]
+    assert header.endswith("verdict,note")
+    assert row.endswith(",,")  # verdict and note still empty
+    sheet.write_text(f"{header}\n{row.removesuffix(',,')},same,\n", encoding="utf-8-sig")
+    after = run(tmp_path, all_files, searches, str(sheet))
+    study = dict(zip(after["records"]["record_id"], after["records"]["study_id"], strict=True))
+    assert study[pair[0]] == study[pair[1]]
+    assert len(after["to_check"]) == 0

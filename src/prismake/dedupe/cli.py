@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from prismake.csvio import read_table, write_table
+from prismake.csvio import read_table, write_sheet, write_table
 from prismake.dedupe.engine import find_studies
 from prismake.dedupe.outputs import MERGE_COLUMNS, TO_CHECK_COLUMNS, merges_table, to_check_table
 from prismake.dedupe.verdicts import read_verdicts
@@ -46,10 +46,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("records", nargs="+", help="CSV files with one record per row")
     parser.add_argument("--output", "-o", required=True, help="CSV to write: record_id, study_id")
     parser.add_argument("--merges", help="also write the merged pairs with their evidence")
-    parser.add_argument("--to-check", dest="to_check", help="also write the pairs to check")
+    parser.add_argument(
+        "--to-check", dest="to_check", help="also write the pairs to check (opens in Excel)"
+    )
     parser.add_argument("--verdicts", help="a duplicates sheet (record_id_a, record_id_b, verdict)")
-    parser.add_argument("--maybe-threshold", type=float, default=0.8)
-    parser.add_argument("--duplicate-threshold", type=float, default=0.93)
+    parser.add_argument(
+        "--maybe-threshold",
+        type=float,
+        default=0.8,
+        help="pairs scoring at least this are listed to check (default 0.8)",
+    )
+    parser.add_argument(
+        "--duplicate-threshold",
+        type=float,
+        default=0.93,
+        help="pairs scoring at least this are merged (default 0.93)",
+    )
 
 
 def load_records(paths: list[str]) -> pd.DataFrame:
@@ -112,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         write_table(merges_table(result, verdicts.same), args.merges, MERGE_COLUMNS)
     if args.to_check:
         table = to_check_table(records, result, verdicts.decided())
-        write_table(table, args.to_check, TO_CHECK_COLUMNS)
+        write_sheet(table, args.to_check, TO_CHECK_COLUMNS)
     n_studies = out["study_id"].nunique()
     print(f"{len(out):,} records -> {n_studies:,} studies; wrote {args.output}", file=sys.stderr)
     return 0
