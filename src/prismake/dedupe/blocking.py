@@ -89,7 +89,7 @@ def rare_word_keys(titles: np.ndarray, n_words: int) -> list[np.ndarray]:
         owners.extend([k] * len(words))
         codes.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
     if not codes:
-        return [np.full(n, "", dtype=object)]
+        return [np.full(n, -1, dtype=np.int64)]
     owner = np.array(owners, dtype=np.int64)
     code = np.array(codes, dtype=np.int64)
     frequency = np.bincount(code)
