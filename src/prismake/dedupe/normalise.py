@@ -326,10 +326,10 @@ def page_range(pages: object) -> tuple[str, str]:
     if re.search(r"[A-Za-z]", parts[0]):
         return "", ""  # e-locators (e12724), supplements (S78): not comparable as pages
     first = re.sub(r"[^0-9]", "", parts[0]).lstrip("0")
-    last = re.sub(r"[^0-9]", "", parts[1]).lstrip("0") if len(parts) > 1 else ""
-    if first and last and len(last) < len(first):
+    last = re.sub(r"[^0-9]", "", parts[1]) if len(parts) > 1 else ""
+    if first and last and len(last) < len(first):  # "1200-05" is 1200-1205
         last = first[: len(first) - len(last)] + last
-    return first, last
+    return first, last.lstrip("0")
 
 
 def number_key(value: object) -> str:
