@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from prismake.csvio import read_table
 from prismake.dedupe import dedupe_review
+from prismake.dedupe.verdicts import VERDICT_WORDS
 from prismake.errors import SheetError
 from prismake.ids import assign_record_ids
 from prismake.records import RECORD_COLUMNS
@@ -272,3 +274,18 @@ def test_rows_copied_from_to_check_with_a_verdict_typed_are_followed(review):
     study = dict(zip(after["records"]["record_id"], after["records"]["study_id"], strict=True))
     assert study[pair[0]] == study[pair[1]]
     assert len(after["to_check"]) == 0
+
+
+def test_the_sheet_schema_lists_exactly_the_verdict_words_the_reader_accepts(root):
+    schema = yaml.safe_load((root / "workflow/schemas/duplicates.schema.yaml").read_text())
+    listed = set(schema["properties"]["verdict"]["enum"]) - {""}
+    assert listed == set(VERDICT_WORDS)
+
+
+def test_a_pair_without_a_verdict_yet_is_not_an_error(review):
+    tmp_path, files = review
+    records = run(tmp_path, files, SEARCHES)["records"]
+    a, b = records["record_id"].iloc[:2]
+    sheet = tmp_path / "duplicates.csv"
+    sheet.write_text(f"record_id_a,record_id_b,verdict\n{a},{b},\n", encoding="utf-8")
+    run(tmp_path, files, SEARCHES, str(sheet))

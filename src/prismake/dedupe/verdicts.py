@@ -1,8 +1,9 @@
 """The team's verdicts on record pairs (data/screening/duplicates.csv), read and checked.
 
-The sheet has ``record_id_a, record_id_b, verdict, note``; verdict is ``same`` or
-``different``. Extra columns are ignored, so rows copied from results/dedupe/to_check.csv
-can be pasted in whole. Every problem of the sheet is reported in one go.
+The sheet has ``record_id_a, record_id_b, verdict, note`` (workflow/schemas/
+duplicates.schema.yaml); verdict is ``same`` or ``different``. Extra columns are ignored,
+so rows copied from results/dedupe/to_check.csv can be pasted in whole; a row whose
+verdict is still empty is not decided yet. Every problem of the sheet is reported at once.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from prismake.csvio import read_table
 from prismake.errors import Problem, SheetError
 
 REQUIRED_COLUMNS = ("record_id_a", "record_id_b", "verdict")
-_WORDS = {
+VERDICT_WORDS = {
     "same": "same",
     "duplicate": "same",
     "dup": "same",
     "yes": "same",
     "different": "different",
     "distinct": "different",
+    "diff": "different",
     "not duplicate": "different",
+    "not same": "different",
     "no": "different",
 }
 
@@ -73,8 +76,8 @@ def read_verdicts(path: str | Path | None, known_ids: Container[str]) -> Verdict
     ):
         row = offset + 2
         a, b, word = a.strip(), b.strip(), raw.strip().lower()
-        if not (a or b or word):
-            continue  # blank line
+        if not word:
+            continue  # blank line, or a pair not decided yet
         bad = False
         for column, rid in (("record_id_a", a), ("record_id_b", b)):
             if not rid:
@@ -95,7 +98,7 @@ def read_verdicts(path: str | Path | None, known_ids: Container[str]) -> Verdict
         if a and a == b:
             problems.append(Problem(file, "a record is paired with itself", row, "record_id_b", b))
             bad = True
-        verdict = _WORDS.get(word)
+        verdict = VERDICT_WORDS.get(word)
         if verdict is None:
             problems.append(
                 Problem(file, "verdict must be 'same' or 'different'", row, "verdict", raw)
