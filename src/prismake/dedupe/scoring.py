@@ -38,9 +38,10 @@ class ScoredPairs:
 
 
 def _ratio(a: np.ndarray, b: np.ndarray, scorer=fuzz.ratio) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Element-wise similarity in [0, 1]; one thread, as the rule declares ``threads: 1``."""
     if len(a) == 0:
         return np.zeros(0)
-    return cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(np.float64) / 100.0
+    return cpdist(list(a), list(b), scorer=scorer, workers=1).astype(np.float64) / 100.0
 
 
 def title_similarity(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
