@@ -6,6 +6,7 @@ the command line and the benchmark share.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from prismake.dedupe.outputs import (
 from prismake.dedupe.verdicts import Verdicts, read_verdicts
 from prismake.errors import Problem, ProblemsError
 from prismake.records import RECORD_COLUMNS
+
+log = logging.getLogger("prismake")
 
 __all__ = ["DedupeResult", "Verdicts", "dedupe_review", "find_studies", "read_verdicts"]
 
@@ -75,6 +78,13 @@ def dedupe_review(
     records = read_records(record_files)
     order = {s["name"]: k for k, s in enumerate(searches)}
     verdicts = read_verdicts(verdicts_path, set(records["record_id"]))
+    if verdicts.same or verdicts.different:
+        log.info(
+            "dedupe: following %d 'same' and %d 'different' verdicts from %s",
+            len(verdicts.same),
+            len(verdicts.different),
+            verdicts_path,
+        )
     result = find_studies(
         records,
         order,
