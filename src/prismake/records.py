@@ -69,23 +69,33 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+_ET_AL = re.compile(r"(?i)et\.?\s*al\.?|others|and others")
+_SHORT_INITIALS = re.compile(r"[A-Z]{1,3}\.?")
+_NOT_CAPITAL = re.compile(r"[^A-Z]")
+_INITIAL_SPLIT = re.compile(r"[\s.\-]+")
+
+
 def normalise_author(name: str) -> str:
     """``Surname AB`` from "Surname, Anna B.", "A. B. Surname", "Surname AB" or "Surname, A".
 
     Returns ``""`` for "et al." and empty names. Accents are kept in the surname (people
-    read this column); matching code strips them itself.
+    read this column); matching code strips them itself. Called once per author of every
+    record, so it avoids regular expressions where plain string methods do the same.
     """
-    name = re.sub(r"\s+", " ", (name or "").replace("\u00a0", " ")).strip().strip(",;")
-    if not name or re.fullmatch(r"(?i)et\.?\s*al\.?|others|and others", name):
+    if not name:
+        return ""
+    # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): both use Unicode whitespace
+    name = " ".join(name.split()).strip(",;")
+    if not name or (name[0] in "eEoOaA" and _ET_AL.fullmatch(name)):
         return ""
     if "," in name:
         surname, _, given = name.partition(",")
     else:
         parts = name.split(" ")
         # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
-        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}\.?", parts[-1].replace(".", "")):
+        if len(parts) > 1 and _SHORT_INITIALS.fullmatch(parts[-1].replace(".", "")):
             surname, given = " ".join(parts[:-1]), parts[-1]
-            initials = re.sub(r"[^A-Z]", "", given)
+            initials = _NOT_CAPITAL.sub("", given)
             return f"{surname.strip()} {initials}".strip()
         # "Anna B. Surname" / "A. B. van Surname"
         idx = len(parts) - 1
@@ -94,7 +104,7 @@ def normalise_author(name: str) -> str:
         surname, given = " ".join(parts[idx:]), " ".join(parts[:idx])
     initials = "".join(
         part[0].upper()
-        for part in re.split(r"[\s.\-]+", given.strip())
+        for part in _INITIAL_SPLIT.split(given.strip())
         if part and part[0].isalpha()
     )
     surname = surname.strip()
