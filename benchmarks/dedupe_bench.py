@@ -93,7 +93,7 @@ def measure_set(name: str, show_errors: bool) -> dict:
             for a, b in sorted(pairs):
                 k = scored.get((a, b))
                 info = (
-                    "not a candidate"
+                    ("scored out: titles too far apart" if (a, b) in blocked else "not a candidate")
                     if k is None
                     else (
                         f"{result.pairs.outcome[k]} {result.pairs.score[k]} "
