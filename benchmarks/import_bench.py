@@ -80,6 +80,18 @@ def generate(n: int, seed: int = 20250203) -> list[dict[str, str]]:
     return records
 
 
+def _calibration() -> float:
+    """CPU seconds of a plain Python loop, to compare machines (best of three)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        total = 0
+        for k in range(10_000_000):
+            total += k
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def time_import(path: Path, fmt: str, out: Path) -> tuple[float, int]:
     """Seconds for read + normalise + ids + write CSV, and the records imported."""
     start = time.process_time()
@@ -96,6 +108,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"prismake import benchmark: {args.n:,} generated records per format, one core")
     print("CPU seconds (time.process_time) for decode + parse + normalise + ids + CSV write")
+    print(f"machine calibration: a 10,000,000-step Python loop takes {_calibration():.2f} s CPU")
     with tempfile.TemporaryDirectory() as tmp:
         records = generate(args.n)
         for fmt in args.formats:

@@ -51,7 +51,7 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
     ]
     if search.get("date_searched"):
         rows.insert(2, ("Date searched", str(search["date_searched"])))
-    out += ["| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows if v != ""]
+    out += ["| Item | Value |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows if v != ""]
     out += ["", "## Missing fields", "", "| Field | Records missing it |", "|---|---|"]
     out += [f"| {label} | {n:,} |" for label, n in missing_counts(result).items()]
     out += ["", "## Skipped records and ignored lines", ""]
