@@ -198,3 +198,11 @@ def test_random_bytes_give_a_clear_error_or_a_reconciled_import(data, fmt):
         assert str(error).startswith("Cannot import noise")
         return
     assert result.records_in_file == len(result.records) + len(result.skipped_records)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n", max_size=60), st.integers(1, 8))
+def test_reading_a_large_text_in_blocks_gives_exactly_its_lines(text, size):
+    from prismake.importers.textio import blocks
+
+    assert [line for block in blocks(text, size) for line in block.split("\n")] == text.split("\n")

@@ -10,7 +10,7 @@ checks the bytes equal ``write_table``'s on awkward values.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,12 +26,13 @@ def _cell(value: object) -> str:
     return text
 
 
-def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
-    """The CSV text (header + rows, LF line ends) of ``rows`` in ``columns`` order."""
-    out = [",".join(_cell(c) for c in columns)]
+def csv_lines(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> Iterator[str]:
+    """The header line, then one CSV line per row (without line ends)."""
+    yield ",".join(_cell(c) for c in columns)
     if len(columns) == 1:  # the csv module writes a lone empty cell as ""
-        out += [_cell(r.get(columns[0], "")) or '""' for r in rows]
-        return "\n".join(out) + "\n"
+        for r in rows:
+            yield _cell(r.get(columns[0], "")) or '""'
+        return
     n_commas = len(columns) - 1
     pick = itemgetter(*columns)
     for r in rows:
@@ -50,26 +51,40 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
             and "\n" not in line
             and "\r" not in line
         ):
-            out.append(line)  # nothing to quote: the common case for short rows
+            yield line  # nothing to quote: the common case for short rows
             continue
-        out.append(
-            ",".join(
-                [
-                    _cell(v)
-                    if type(v) is not str or '"' in v or "," in v or "\n" in v or "\r" in v
-                    else v
-                    for v in cells
-                ]
-            )
+        yield ",".join(
+            [
+                _cell(v)
+                if type(v) is not str or '"' in v or "," in v or "\n" in v or "\r" in v
+                else v
+                for v in cells
+            ]
         )
-    return "\n".join(out) + "\n"
+
+
+def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """The CSV text (header + rows, LF line ends) of ``rows`` in ``columns`` order."""
+    return "\n".join(csv_lines(rows, columns)) + "\n"
 
 
 def write_records(
     rows: Iterable[Mapping[str, object]], path: str | os.PathLike, columns: Sequence[str]
 ) -> None:
-    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing)."""
+    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing).
+
+    Lines go out in batches, so a 100,000-record table never sits in memory twice.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "w", encoding="utf-8", newline="") as handle:
-        handle.write(csv_text(rows, columns))
+        batch: list[str] = []
+        for line in csv_lines(rows, columns):
+            batch.append(line)
+            if len(batch) == 2000:
+                batch.append("")
+                handle.write("\n".join(batch))
+                batch.clear()
+        if batch:
+            batch.append("")
+            handle.write("\n".join(batch))

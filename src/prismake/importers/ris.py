@@ -23,6 +23,7 @@ from prismake.importers.normalise import (
     record_type,
 )
 from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
+from prismake.importers.textio import blocks
 
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,3}-(?: (.*)|\s*)$|^(PMID) {1,2}- ?(.*)$")
 _ONE_PER_LINE = {"KW", "AU", "A1", "A2", "A3", "A4", "UR", "L1", "L2", "L4"}
@@ -135,7 +136,9 @@ class _Reader:
     def read(self) -> ImportResult:
         fast = None  # the open record's fields while it was opened by TY (the common case)
         last_tag = ""  # tag of the last line taken on the fast path, synced before slow steps
-        for number, line in enumerate(self.text.split("\n"), 1):
+        number = 0
+        for line in (line for block in blocks(self.text) for line in block.split("\n")):
+            number += 1
             if line[2:6] == "  - " and (tag := line[:2]) in _TAGS:
                 if fast is not None and tag not in _BOUNDARY:
                     values = fast.get(tag)

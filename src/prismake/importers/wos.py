@@ -20,6 +20,7 @@ from prismake.importers.normalise import (
     record_type,
 )
 from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
+from prismake.importers.textio import blocks
 
 _ONE_PER_LINE = {"AU", "AF", "BA", "BF", "CA", "GP", "ED", "C1", "C3", "CR", "EM", "RI", "OI"}
 _HEADER = {"FN", "VR"}
@@ -62,7 +63,9 @@ def parse(text: str, file: str) -> ImportResult:
                 notes.append(Skipped(start, f"record has no 'ER' line before line {at}"))
         fields = None
 
-    for number, line in enumerate(text.split("\n"), 1):
+    number = 0
+    for line in (line for block in blocks(text) for line in block.split("\n")):
+        number += 1
         tag = line[:2]
         if line[2:3] == " " and fields is not None and tag in _PLAIN_TAGS:  # the common case
             value = line[3:].strip()
