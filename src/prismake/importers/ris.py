@@ -139,7 +139,7 @@ class _Reader:
         number = 0
         for line in (line for block in blocks(self.text) for line in block.split("\n")):
             number += 1
-            if line[2:6] == "  - " and (tag := line[:2]) in _TAGS:
+            if line.startswith("  - ", 2) and (tag := line[:2]) in _TAGS:
                 if fast is not None and tag not in _BOUNDARY:
                     values = fast.get(tag)
                     if values is None:

@@ -67,7 +67,7 @@ def parse(text: str, file: str) -> ImportResult:
     for line in (line for block in blocks(text) for line in block.split("\n")):
         number += 1
         tag = line[:2]
-        if line[2:3] == " " and fields is not None and tag in _PLAIN_TAGS:  # the common case
+        if line.startswith(" ", 2) and fields is not None and tag in _PLAIN_TAGS:  # the common case
             value = line[3:].strip()
             values = fields.get(tag)
             if values is None:
@@ -76,7 +76,7 @@ def parse(text: str, file: str) -> ImportResult:
                 values.append(value)
             last, last_tag = values, tag
             continue
-        if line[:3] == "   " or (line[:1] == " " and last is not None):
+        if line.startswith("   ") or (line[:1] == " " and last is not None):
             stripped = line.strip()
             if not stripped:
                 continue
