@@ -153,6 +153,16 @@ class _Reader:
                 self.tag(tag, line[6:].strip(), number)
             elif not line or line.isspace():
                 continue
+            elif last_tag and not ("A" <= line[0] <= "Z" and _LOOSE_TAG.match(line)):
+                # an untagged line continuing the field above (wrapped abstracts, Scopus
+                # references, EndNote keywords one per line)
+                values = fast[last_tag]
+                if last_tag in _ONE_PER_LINE:
+                    values.append(line.strip())
+                elif values[-1]:
+                    values[-1] = f"{values[-1]} {line.strip()}"
+                else:
+                    values[-1] = line.strip()
             else:
                 if last_tag:
                     self.last, self.last_tag, last_tag = fast[last_tag], last_tag, ""
