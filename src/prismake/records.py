@@ -72,7 +72,6 @@ def _strip_accents(text: str) -> str:
 _ET_AL = re.compile(r"(?i)et\.?\s*al\.?|others|and others")
 _SHORT_INITIALS = re.compile(r"[A-Z]{1,3}\.?")
 _NOT_CAPITAL = re.compile(r"[^A-Z]")
-_INITIAL_SPLIT = re.compile(r"[\s.\-]+")
 
 
 def normalise_author(name: str) -> str:
@@ -102,11 +101,9 @@ def normalise_author(name: str) -> str:
         while idx > 0 and parts[idx - 1].lower() in _PARTICLES:
             idx -= 1
         surname, given = " ".join(parts[idx:]), " ".join(parts[:idx])
-    initials = "".join(
-        part[0].upper()
-        for part in _INITIAL_SPLIT.split(given.strip())
-        if part and part[0].isalpha()
-    )
+    # the parts of re.split(r"[\s.\-]+", given) that are not empty, without a regex
+    parts = given.replace(".", " ").replace("-", " ").split()
+    initials = "".join([part[0].upper() for part in parts if part[0].isalpha()])
     surname = surname.strip()
     return f"{surname} {initials}".strip() if surname else ""
 
