@@ -23,6 +23,7 @@ SHORT_TITLE_WORDS = 4
 CITATION_TITLE = 0.45  # title similarity enough when the whole citation matches
 MAX_BONUS = 0.2  # the most that agreeing fields add to a title similarity
 MIN_TITLE = 0.6  # titles less alike than this are not scored (with the default thresholds)
+SAME_WORK_TITLE_WORDS = 6  # a title this long, identical, with the same authors: one work
 
 
 @dataclass
@@ -253,8 +254,27 @@ def score_pairs(
     )
     cap |= two_places
     note(two_places, "different journal or volume")
-    # years one apart: fine for a print/online split, but ask for the place to agree
+    # years one apart: fine for a print/online split, but ask for the place to agree ...
     year_gap = has_year & (dy == 1) & ~(volume_equal | pages_agree | doi_equal | journal_agree)
+    # ... or, for a conference paper (dated by the meeting in one export and by the
+    # proceedings in the other), for the same long title by the same whole author list
+    # with nothing placing the two apart. Not for a thesis and its Dissertation Abstracts
+    # entry: the labelled sets call one such pair the same and another different.
+    both_conference = (table.venue[i] == "conference") & (table.venue[j] == "conference")
+    if (year_gap & both_conference).any():
+        idx = np.flatnonzero(year_gap & both_conference)
+        whole_list = _ratio(table.surnames[i[idx]], table.surnames[j[idx]], fuzz.token_sort_ratio)
+        long_title = np.minimum(words_i, words_j)[idx] >= SAME_WORK_TITLE_WORDS
+        nothing_apart = (
+            ~(journal_differ | (has_volume & ~volume_equal) | pages_differ | clash | corporate)[idx]
+            & ~(has_abstract & (abstract_sim < 0.9))[idx]
+        )
+        same_work = (title[idx] >= 0.98) & long_title & (whole_list >= 0.95) & nothing_apart
+        same_work &= authors_agree[idx]
+        year_gap[idx[same_work]] = False
+        one_meeting = np.zeros(n, dtype=bool)
+        one_meeting[idx[same_work]] = True
+        note(one_meeting, "one conference paper: same title and authors, years one apart")
     cap |= year_gap
     note(year_gap, "years one apart and nothing else places both in one issue")
     score = np.where(cap & ~doi_equal, np.minimum(score, duplicate_threshold - 0.01), score)
