@@ -87,3 +87,38 @@ def test_a_thesis_and_its_dissertation_abstract_a_year_apart_are_left_for_a_pers
         {**thesis, "year": "2011", "pages": "215 p"},
     )
     assert a != b
+
+
+ARTICLE = {  # respiratory set, group g43: a German article and an English citation of it
+    "title": "[Postoperative immunostimulation in non-small-cell bronchial carcinoma. "
+    "Outcome and complications]",
+    "authors": "Toomes, H.",
+    "year": "1984",
+    "journal": "Deutsche Medizinische Wochenschrift",
+    "volume": "109",
+    "pages": "935-940",
+    "type": "Journal Article",
+    "booktitle": "",
+}
+UNSIGNED = {
+    **ARTICLE,
+    "title": "Postoperative local immunostimulation in non-oatcell bronchial carcinoma",
+    "authors": "",
+    "journal": "Dtsch-Med-Wochenschr",
+}
+
+
+def test_a_record_without_authors_on_the_same_pages_of_one_volume_is_the_same_article():
+    a, b = studies_of(ARTICLE, UNSIGNED)
+    assert a == b
+
+
+def test_a_single_shared_page_is_not_enough_without_authors():
+    # several letters or abstracts can share a page
+    a, b = studies_of({**ARTICLE, "pages": "935"}, {**UNSIGNED, "pages": "935"})
+    assert a != b
+
+
+def test_the_same_pages_of_another_volume_are_another_article():
+    a, b = studies_of(ARTICLE, {**UNSIGNED, "volume": "110"})
+    assert a != b

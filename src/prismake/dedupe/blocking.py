@@ -2,12 +2,13 @@
 
 A pair becomes a candidate when the two records share at least one key: the DOI or
 PubMed id, the start or the end of the title, a pair of the rarest words of the title,
-or first author + first page / journal volume. A title with a typo still shares other
-rare words, a truncated title still shares its start, a title with a prefix added
-("[Chinese]", "Review:") still shares its end, a truncated title with a typo still
-shares its citation. Blocks larger than ``max_block`` are generic keys (the title
-"Editorial"); they are paired by sorted neighbourhood only, so the number of pairs grows
-linearly with the number of records.
+first author + first page / journal volume, or journal + volume + first page. A title
+with a typo still shares other rare words, a truncated title still shares its start, a
+title with a prefix added ("[Chinese]", "Review:") still shares its end, a truncated
+title with a typo still shares its citation, a record without authors its place.
+Blocks larger than ``max_block`` are generic keys (the title "Editorial"); they are
+paired by sorted neighbourhood only, so the number of pairs grows linearly with the
+number of records.
 """
 
 from __future__ import annotations
@@ -141,6 +142,14 @@ def blocking_keys(table: MatchTable) -> dict[str, np.ndarray]:
         [
             f"{a}|{j}|{v}" if a and v else ""
             for a, j, v in zip(table.first_author, table.journal, table.volume, strict=True)
+        ],
+        dtype=object,
+    )
+    # a record without authors (or with a translated title) still names its place
+    keys["place"] = np.array(
+        [
+            f"{j}|{v}|{p}" if j and v and p else ""
+            for j, v, p in zip(table.journal, table.volume, table.page_first, strict=True)
         ],
         dtype=object,
     )

@@ -23,6 +23,7 @@ SHORT_TITLE_WORDS = 4
 CITATION_TITLE = 0.45  # title similarity enough when the whole citation matches
 MAX_BONUS = 0.2  # the most that agreeing fields add to a title similarity
 MIN_TITLE = 0.6  # titles less alike than this are not scored (with the default thresholds)
+SAME_PAGES_TITLE = 0.7  # titles this alike on the same pages of one volume: one article
 SAME_WORK_TITLE_WORDS = 6  # a title this long, identical, with the same authors: one work
 
 
@@ -218,6 +219,22 @@ def score_pairs(
     full_citation = citation_match & journal_agree & same_first_page & (title >= CITATION_TITLE)
     score = np.where(full_citation, np.maximum(score, duplicate_threshold), score)
     note(full_citation, "same authors, journal, year, volume and first page")
+    # ... and two articles cannot fill the same pages of one volume: a record without
+    # authors (an English title given for a foreign-language article) matches on the
+    # whole page range, when it spans more than one page and the titles are close
+    same_range = has_pages & (table.page_lo[i] == table.page_lo[j])
+    same_range &= (table.page_hi[i] == table.page_hi[j]) & (table.page_hi[i] > table.page_lo[i])
+    same_pages_cited = (
+        same_range
+        & ~has_authors
+        & volume_equal
+        & journal_agree
+        & has_year
+        & (dy == 0)
+        & (title >= SAME_PAGES_TITLE)
+    )
+    score = np.where(same_pages_cited, np.maximum(score, duplicate_threshold), score)
+    note(same_pages_cited, "same journal, year, volume and page range; authors missing")
 
     a_i, a_j = table.abstract[i], table.abstract[j]
     has_abstract = (a_i != "") & (a_j != "")
