@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from prismake.importers import read_file
 from prismake.importers.latex import latex_to_text
-from prismake.importers.normalise import issn_isbn, join_pages, strip_html
+from prismake.importers.normalise import first_doi, issn_isbn, join_pages, strip_html
+from prismake.records import normalise_doi
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
@@ -115,3 +119,12 @@ def test_a_mostly_utf8_file_with_a_stray_byte_keeps_its_accents_and_says_so():
     result = read("mixed_utf8.ris")
     assert result.encoding == "utf-8 (1 invalid byte replaced by \ufffd)"
     assert result.records[0]["title"] == "Müller and the café culture"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="10./abcXYZ%2f;:)-_ <>doi:httpsÉé\u00a0", max_size=30).map(lambda s: "10.1234/" + s)
+    | st.text(max_size=30)
+)
+def test_the_fast_doi_path_agrees_with_normalise_doi(value):
+    assert first_doi([value]) == normalise_doi(value)

@@ -20,7 +20,9 @@ _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
 
-_BARE_DOI = re.compile(r"10\.\d{4,9}/[^A-Z\s]*$")
+# a DOI normalise_doi would return unchanged: bare, printable ASCII without capitals,
+# spaces or %-escapes, ending in a letter or digit (normalise_doi strips punctuation)
+_BARE_DOI = re.compile(r"10\.\d{4,9}/[!-$&-@\[-~]*[a-z0-9]$")
 _NOT_DIGIT = re.compile(r"\D")
 _ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
 _norm_author = lru_cache(maxsize=262_144)(normalise_author)
@@ -69,6 +71,8 @@ def first_doi(candidates: Iterable[object]) -> str:
     """The first candidate that holds a DOI, as a bare lower-case DOI."""
     for value in candidates:
         if value:
+            if type(value) is str and _BARE_DOI.match(value):
+                return value  # already bare and lower case: the common case
             doi = normalise_doi(value)
             if doi:
                 return doi
