@@ -304,7 +304,7 @@ def score_pairs(
 
     score = np.clip(score, 0.0, 1.0)
     rule = np.full(n, "similarity", dtype=object)
-    rule[full_citation & (score >= duplicate_threshold)] = "citation"
+    rule[(full_citation | same_pages_cited) & (score >= duplicate_threshold)] = "citation"
     rule[doi_same & (score >= duplicate_threshold)] = "doi"
     rule[pmid_same & ~doi_same & (score >= duplicate_threshold)] = "pmid"
     outcome = np.where(
