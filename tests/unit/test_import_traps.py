@@ -123,7 +123,9 @@ def test_a_mostly_utf8_file_with_a_stray_byte_keeps_its_accents_and_says_so():
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.text(alphabet="10./abcXYZ%2f;:)-_ <>doi:httpsÉé\u00a0", max_size=30).map(lambda s: "10.1234/" + s)
+    st.text(alphabet="10./abcXYZ%2f;:)-_ <>doi:httpsÉé\u00a0", max_size=30).map(
+        lambda s: "10.1234/" + s
+    )
     | st.text(max_size=30)
 )
 def test_the_fast_doi_path_agrees_with_normalise_doi(value):
