@@ -217,3 +217,21 @@ def test_a_binary_file_is_refused_plainly(tmp_path):
 def test_forcing_the_wrong_format_says_no_records_were_found():
     with pytest.raises(ImportFileError, match="no medline records"):
         read("wos_bibtex.bib", fmt="medline")
+
+
+def test_ovid_tagged_records_numbered_without_er_lines():
+    result = read("ovid_tagged.txt")
+    first, second = result.records
+    assert result.skipped == [] and result.notes == []
+    assert first["title"] == "Co-production in mental health services: a realist review."
+    assert (first["year"], first["journal"], first["volume"], first["issue"]) == (
+        "2019",
+        "Health Expectations",
+        "22",
+        "4",
+    )
+    assert first["issn"] == "1369-6513" and first["pages"] == "601-615"
+    assert first["pmid"] == "31000003" and first["doi"] == "10.1111/hex.12888"
+    assert first["abstract"].endswith("how it works in practice.")
+    assert second["journal"] == "Journal of Participatory Research"
+    assert second["source_line"].endswith(":20")

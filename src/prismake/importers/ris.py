@@ -32,6 +32,7 @@ _TAGS = frozenset(
     a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + "0123456789"
 )
 _BOUNDARY = frozenset(("TY", "ER"))
+_OVID_NUMBER = re.compile(r"<\d+>$")
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
 
@@ -63,6 +64,7 @@ class _Reader:
         self.last: list[str] | None = None
         self.last_tag = ""
         self.pending: list[int] = []  # lines of a TY-less record that may be noise
+        self.numbered = False  # records are numbered "<1>", "<2>" (Ovid tagged): no ER
 
     def close(self, ended: bool, at: int) -> None:
         fields = self.fields
@@ -78,7 +80,7 @@ class _Reader:
             self.result.skipped.append(Skipped(self.start, f"record skipped: {reason}"))
         else:
             self.result.records.append(record)
-            if not ended:
+            if not ended and not (self.numbered and not at):
                 where = f"the next record starts at line {at}" if at else "the file ends"
                 self.result.notes.append(
                     Skipped(self.start, f"record has no 'ER  -' line; {where}")
@@ -120,6 +122,13 @@ class _Reader:
         stripped = line.strip()
         if not stripped:
             return
+        if stripped[0] == "<" and _OVID_NUMBER.match(stripped):
+            # "<12>" numbers the records of Ovid's tagged export, which has no ER lines
+            self.numbered = True
+            if self.fields is not None:
+                self.close(True, number)
+            self.last, self.last_tag = None, ""
+            return
         last = self.last
         if self.fields is not None and last is not None:
             if not self.has_ty:
@@ -153,7 +162,11 @@ class _Reader:
                 self.tag(tag, line[6:].strip(), number)
             elif not line or line.isspace():
                 continue
-            elif last_tag and not ("A" <= line[0] <= "Z" and _LOOSE_TAG.match(line)):
+            elif (
+                last_tag
+                and line[0] != "<"
+                and not ("A" <= line[0] <= "Z" and _LOOSE_TAG.match(line))
+            ):
                 # an untagged line continuing the field above (wrapped abstracts, Scopus
                 # references, EndNote keywords one per line)
                 values = fast[last_tag]
@@ -205,11 +218,12 @@ def _all(fields: dict[str, list[str]], tags: tuple[str, ...]) -> list[str]:
 _T_TY, _T_AU, _T_A1, _T_A2, _T_UR, _T_L2 = ("TY",), ("AU",), ("A1",), ("A2",), ("UR",), ("L2",)
 _T_DOI = ("DO", "DI")
 _T_DOI_ELSEWHERE = ("L3", "M3", "UR", "L2")
-_T_SN, _T_BN, _T_AN, _T_PM, _T_DB = ("SN",), ("BN",), ("AN",), ("PM",), ("DB", "DP")
-_T_YEAR = ("PY", "Y1", "DA", "Y2")
-_T_JOURNAL = ("T2", "JF", "JO", "JA", "J2", "J1", "T3")
-_T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP"), ("SP",), ("EP",)
-_T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA",)
+_T_SN, _T_BN, _T_AN, _T_PM, _T_DB = ("SN",), ("BN",), ("AN", "UI"), ("PM",), ("DB", "DP")
+_T_YEAR = ("PY", "Y1", "DA", "Y2", "YR")  # YR: Ovid tagged
+_T_JOURNAL = ("T2", "JF", "JO", "JA", "J2", "J1", "T3", "JN")
+_T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP", "IP"), ("SP",), ("EP",)
+_T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA", "LG")
+_ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]\b")
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 
@@ -224,6 +238,11 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
     if not doi_candidates:
         doi_candidates = [v for v in _all(fields, _T_DOI_ELSEWHERE) if "10." in v]
     sn = fields.get("SN")
+    issue_tags = _T_ISSUE
+    if "IS" in fields and _ISSN_SHAPE.match(fields["IS"][0]):
+        # Ovid tagged writes the ISSN in IS (RIS's issue tag) and the issue in IP
+        sn = (sn or []) + fields["IS"]
+        issue_tags = ("CP", "IP")
     issn, isbn = issn_isbn(sn) if sn else ("", "")
     if not isbn and "BN" in fields:
         _, isbn = issn_isbn(fields["BN"])
@@ -253,10 +272,10 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         title=_get(fields, _TITLE_TAGS),
         authors=authors,
         year=_get(fields, _T_YEAR),
-        journal=_get(fields, _T_JOURNAL),
+        journal=_get(fields, _T_JOURNAL) or _get(fields, ("SO",)).split(". ")[0],
         volume=_get(fields, _T_VOLUME),
-        issue=_get(fields, _T_ISSUE),
-        pages=join_pages(_get(fields, _T_SP), _get(fields, _T_EP)),
+        issue=_get(fields, issue_tags),
+        pages=join_pages(_get(fields, _T_SP), _get(fields, _T_EP)) or _get(fields, ("PG",)),
         doi=first_doi(doi_candidates),
         abstract=_get(fields, _T_ABSTRACT),
         keywords=fields.get("KW") or (),
