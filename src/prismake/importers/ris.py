@@ -239,7 +239,11 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         doi_candidates = [v for v in _all(fields, _T_DOI_ELSEWHERE) if "10." in v]
     sn = fields.get("SN")
     issue_tags = _T_ISSUE
-    if "IS" in fields and _ISSN_SHAPE.match(fields["IS"][0]):
+    if (
+        "IS" in fields
+        and ("IP" in fields or "YR" in fields)  # Ovid tagged, not RIS
+        and _ISSN_SHAPE.match(fields["IS"][0])
+    ):
         # Ovid tagged writes the ISSN in IS (RIS's issue tag) and the issue in IP
         sn = (sn or []) + fields["IS"]
         issue_tags = ("CP", "IP")
