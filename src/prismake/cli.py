@@ -12,6 +12,7 @@ import sys
 
 from prismake import __version__
 from prismake.errors import PrismakeError
+from prismake.runner import setup_logging
 
 # subcommand -> (module with add_arguments/run, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging()  # progress and summary lines on stderr, as under Snakemake
     try:
         return int(args._run(args) or 0)
     except PrismakeError as error:
