@@ -39,7 +39,7 @@ def test_snakefiles_are_formatted_with_snakefmt():
 
 def test_python_passes_ruff_lint_and_format():
     ruff = _tool("ruff")
-    lint = _run(ruff, "check", ".")
+    lint = _run(ruff, "check", "--no-cache", ".")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run(ruff, "format", "--check", ".")
+    fmt = _run(ruff, "format", "--no-cache", "--check", ".")
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr

@@ -1,7 +1,6 @@
 """Snakemake shim: database yield table and methods paragraph (prismake.prisma)."""
 
 from prismake.prisma import write_database_yield
-
 from prismake.runner import run_step
 
 run_step(

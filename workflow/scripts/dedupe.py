@@ -1,7 +1,6 @@
 """Snakemake shim: deduplicate all searches (logic in prismake.dedupe)."""
 
 from prismake.dedupe import dedupe_review
-
 from prismake.runner import run_step
 
 run_step(

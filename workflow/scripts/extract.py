@@ -1,7 +1,6 @@
 """Snakemake shim: check coding and characteristics sheets (prismake.extraction)."""
 
 from prismake.extraction import extract
-
 from prismake.runner import run_step
 
 run_step(

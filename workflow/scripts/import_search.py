@@ -1,7 +1,6 @@
 """Snakemake shim: import one search (logic in prismake.importers)."""
 
 from prismake.importers import import_search
-
 from prismake.runner import run_step
 
 run_step(

@@ -1,7 +1,6 @@
 """Snakemake shim: BibTeX and RIS of the included studies (prismake.references)."""
 
 from prismake.references import write_included_references
-
 from prismake.runner import run_step
 
 run_step(

@@ -1,7 +1,6 @@
 """Snakemake shim: derive and check the PRISMA 2020 counts (prismake.prisma)."""
 
 from prismake.prisma import write_prisma_counts
-
 from prismake.runner import run_step
 
 run_step(

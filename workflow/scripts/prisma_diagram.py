@@ -1,7 +1,6 @@
 """Snakemake shim: render the PRISMA 2020 flow diagram (prismake.prisma)."""
 
 from prismake.prisma import write_prisma_diagram
-
 from prismake.runner import run_step
 
 run_step(

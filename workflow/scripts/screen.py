@@ -1,8 +1,7 @@
 """Snakemake shim: final decisions of one screening stage (prismake.screening)."""
 
-from prismake.screening import screen_stage
-
 from prismake.runner import run_step
+from prismake.screening import screen_stage
 
 run_step(
     snakemake,

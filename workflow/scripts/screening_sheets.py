@@ -1,8 +1,7 @@
 """Snakemake shim: append new studies to the reviewers' sheets (prismake.screening)."""
 
-from prismake.screening import sync_sheets
-
 from prismake.runner import run_step
+from prismake.screening import sync_sheets
 
 run_step(
     snakemake,

@@ -1,8 +1,7 @@
 """Snakemake shim: agreement and status over all stages (prismake.screening)."""
 
-from prismake.screening import summarise_screening
-
 from prismake.runner import run_step
+from prismake.screening import summarise_screening
 
 run_step(
     snakemake,

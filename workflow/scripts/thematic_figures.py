@@ -1,7 +1,6 @@
 """Snakemake shim: figures of themes by kind and the evidence matrix (prismake.figures)."""
 
 from prismake.figures import write_thematic_figures
-
 from prismake.runner import run_step
 
 run_step(

@@ -1,8 +1,7 @@
 """Snakemake shim: thematic tables in CSV, Markdown, LaTeX and HTML (prismake.tables)."""
 
-from prismake.tables import write_thematic_tables
-
 from prismake.runner import run_step
+from prismake.tables import write_thematic_tables
 
 run_step(
     snakemake,
