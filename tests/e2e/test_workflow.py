@@ -172,3 +172,15 @@ def test_the_prisma_numbers_follow_the_demo_sheets(demo_run):
     )
     assert n["total_studies"] == sum(d == "include" for d in full_text.values())
     assert n["database_results"] + n["other_results"] == len(records)
+
+
+def _svg_texts(path: Path) -> list[str]:
+    return re.findall(r"<text[^>]*>(.*?)</text>", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_the_readme_shows_the_diagram_the_demo_produces(demo_run):
+    """The picture in the README says what a fresh run says (same boxes, same numbers)."""
+    readme_svg = Path(__file__).parents[2] / "workflow" / "report" / "images" / "prisma-demo.svg"
+    shown = _svg_texts(readme_svg)
+    assert any("(n = 18)" in text for text in shown)
+    assert shown == _svg_texts(demo_run / "results" / "prisma" / "prisma.svg")
