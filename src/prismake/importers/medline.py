@@ -172,7 +172,63 @@ class _Reader:
 
 def parse(text: str, file: str) -> ImportResult:
     """Read MEDLINE text; malformed lines are listed, their records still imported."""
-    return _Reader(text, file).read()
+    result = _read_regular(text, file)
+    return result if result is not None else _Reader(text, file).read()
+
+
+def _tag_of(head: str) -> str:
+    """The tag in the 4-character tag field of a line ("TI  ", "PMID"), else ``""``."""
+    tag = head.rstrip(" ")
+    if tag and "A" <= tag[0] <= "Z" and tag.isascii() and tag.isalnum() and tag.isupper():
+        return tag
+    return ""
+
+
+def _read_regular(text: str, file: str) -> ImportResult | None:
+    """The records of a regular file (as PubMed writes it), or ``None`` for any other.
+
+    Regular: records separated by blank lines, each starting with PMID (or PMC), every
+    line ``TAG - value`` or a 6-space continuation. Such a file is read record by record
+    with string methods (continuations joined by one ``replace``), about three times
+    faster than the state machine, which reads everything else and gives the same result
+    on regular files.
+    """
+    result = ImportResult(file=file, format="medline", encoding="")
+    records, skipped = result.records, result.skipped
+    known: dict[str, str] = {}  # "TI  - " -> "TI" ("" when not a tag)
+    line = 1  # line the chunk starts on
+    for chunk in text.split("\n\n"):
+        start = line
+        line += chunk.count("\n") + 2
+        if chunk[:1] == "\n" or chunk[-1:] == "\n":
+            start += len(chunk) - len(chunk.lstrip("\n"))
+            chunk = chunk.strip("\n")
+        if not chunk:
+            continue
+        fields: dict[str, list[str]] = {}
+        for field in chunk.replace("\n      ", " ").split("\n"):
+            head = field[:6]
+            tag = known.get(head)
+            if tag is None:
+                tag = known[head] = _tag_of(head[:4]) if head[4:] == "- " else ""
+            if not tag:
+                return None
+            values = fields.get(tag)
+            if values is None:
+                if not fields and tag not in _STARTS:
+                    return None  # a record that does not start with PMID
+                fields[tag] = [field[6:].strip()]
+            elif tag in _STARTS:
+                return None  # a second PMID: two records without a blank line
+            else:
+                values.append(field[6:].strip())
+        record = to_record(fields, start)
+        reason = missing_reason(record)
+        if reason:
+            skipped.append(Skipped(start, f"record skipped: {reason}"))
+        else:
+            records.append(record)
+    return result
 
 
 def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:

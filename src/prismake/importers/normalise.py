@@ -38,6 +38,28 @@ def clean(text: object) -> str:
     return s.strip()
 
 
+def _uneven(text: str) -> bool:
+    """Whether ``clean`` would do more to ``text`` than strip its ends."""
+    return "  " in text or "\n" in text or "\t" in text or "\u00a0" in text
+
+
+def clean_all(values: Iterable[object]) -> list[str]:
+    """``clean`` of each value, empty results left out (authors, keywords, URLs).
+
+    One look at the values joined decides for all: when none holds a run of spaces, a
+    line break, a tab or an NBSP (nearly always), ``clean`` is ``strip`` for every one.
+    """
+    if type(values) is not list and type(values) is not tuple:
+        values = list(values)
+    try:
+        joined = "".join(values)  # type: ignore[arg-type]
+    except TypeError:  # a value that is not text
+        return [v for v in map(clean, values) if v]
+    if _uneven(joined):
+        return [v for v in map(clean, values) if v]
+    return [v for v in map(str.strip, values) if v]  # type: ignore[arg-type]
+
+
 def strip_html(text: str) -> str:
     """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``."""
     if "<" in text:
@@ -101,7 +123,7 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
 
 def unique(values: Iterable[str]) -> list[str]:
     """Non-empty values in first-seen order, without repeats (two DOs, many URs)."""
-    return [v for v in dict.fromkeys(map(clean, values)) if v]
+    return list(dict.fromkeys(clean_all(values)))
 
 
 # Record types in the reviewer's words, from the codes and names databases use.
@@ -209,7 +231,7 @@ def make_record(
     case); ``authors`` are names as written; ``corporate`` names among them (groups,
     consortia) go into ``authors_norm`` unchanged instead of as "Surname AB".
     """
-    names = [a for a in map(clean, authors) if a]
+    names = clean_all(authors)
     if corporate:
         groups = {clean(c) for c in corporate}
         norm = [n for n in (a if a in groups else _norm_author(a) for a in names) if n]
@@ -217,22 +239,32 @@ def make_record(
         norm = [n for n in map(_norm_author, names) if n]
     if "<" in abstract or "&" in abstract:
         abstract = strip_html(abstract)
+    try:  # the short fields at once: nearly always only their ends need stripping
+        short = volume + issue + pages + issn + isbn + language
+    except TypeError:
+        short = "\n"
+    if _uneven(short):
+        volume, issue, pages = clean(volume), clean(issue), clean(pages)
+        issn, isbn, language = clean(issn), clean(isbn), clean(language)
+    else:
+        volume, issue, pages = volume.strip(), issue.strip(), pages.strip()
+        issn, isbn, language = issn.strip(), isbn.strip(), language.strip()
     record: Record = {
         "title": strip_html(title) if title else "",
         "authors": MULTI_SEPARATOR.join(names),
         "authors_norm": MULTI_SEPARATOR.join(norm),
         "year": year_of(year),
         "journal": strip_html(journal) if journal else "",
-        "volume": clean(volume) if volume else "",
-        "issue": clean(issue) if issue else "",
-        "pages": clean(pages) if pages else "",
+        "volume": volume,
+        "issue": issue,
+        "pages": pages,
         "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
         "abstract": clean(abstract) if abstract else "",
         "keywords": MULTI_SEPARATOR.join(unique(keywords)) if keywords else "",
         "url": MULTI_SEPARATOR.join(unique(urls)) if urls else "",
-        "issn": clean(issn) if issn else "",
-        "isbn": clean(isbn) if isbn else "",
-        "language": clean(language) if language else "",
+        "issn": issn,
+        "isbn": isbn,
+        "language": language,
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "_line": line,
