@@ -42,6 +42,81 @@ def _tag(line: str) -> tuple[str, str] | None:
 
 def parse(text: str, file: str) -> ImportResult:
     """Read WoS tagged text; unreadable lines are listed, their records still imported."""
+    result = _read_regular(text, file)
+    return result if result is not None else _read_any(text, file)
+
+
+def _read_regular(text: str, file: str) -> ImportResult | None:
+    """The records of a regular file (as Web of Science writes it), or ``None``.
+
+    Regular: every line is blank, ``TAG value``, an indented continuation, or a bare
+    ``ER``/``EF``, and every record ends with ``ER``. Such a file is read with a few
+    string tests per line and continuations joined once per field, about twice as fast
+    as ``_read_any``, which reads everything else and gives the same result here.
+    """
+    result = ImportResult(file=file, format="wos", encoding="")
+    records, skipped = result.records, result.skipped
+    fields: dict[str, list[str]] | None = None
+    values: list[str] | None = None  # the values of the last tag
+    each_line = False  # the last tag takes each continuation line as a value of its own
+    parts: list[str] | None = None  # the lines of a multi-line value, joined at its end
+    start = number = 0
+    for block in blocks(text):
+        for line in block.split("\n"):
+            number += 1
+            if line[:1] == " ":
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                if values is None:
+                    return None
+                if each_line:
+                    values.append(stripped)
+                elif parts is not None:
+                    parts.append(stripped)
+                else:
+                    parts = [values[-1], stripped] if values[-1] else [stripped]
+                continue
+            if parts is not None:
+                values[-1] = " ".join(parts)  # type: ignore[index]
+                parts = None
+            tag = line[:2]
+            if line[2:3] == " " and tag in _PLAIN_TAGS:
+                value = line[3:].strip()
+                if fields is None:
+                    if tag in _HEADER:
+                        continue
+                    fields, start = {}, number
+                values = fields.get(tag)
+                if values is None:
+                    values = fields[tag] = [value]
+                else:
+                    values.append(value)
+                each_line = tag in _ONE_PER_LINE
+            elif line == "ER" and fields is not None:
+                record = to_record(fields, start)
+                reason = missing_reason(record)
+                if reason:
+                    skipped.append(Skipped(start, f"record skipped: {reason}"))
+                else:
+                    records.append(record)
+                fields = values = None
+            elif line[:3] == "PT " and fields is None:
+                values = [line[3:].strip()]
+                fields, start, each_line = {"PT": values}, number, False
+            elif not line or (line == "EF" and fields is None):
+                continue
+            else:
+                return None  # anything else: the careful reader decides
+    if parts is not None:
+        values[-1] = " ".join(parts)  # type: ignore[index]
+    if fields is not None:
+        return None
+    return result
+
+
+def _read_any(text: str, file: str) -> ImportResult:
+    """The line-by-line state machine for any WoS text, regular or not."""
     result = ImportResult(file=file, format="wos", encoding="")
     records, skipped, notes = result.records, result.skipped, result.notes
     noise = LineSkips()
