@@ -1,0 +1,165 @@
+"""The fast readers of regular files give exactly what the careful readers give.
+
+MEDLINE and Web of Science files as the databases write them are read by a quick path;
+anything unusual goes to the line-by-line state machine. Both must agree on every record,
+skipped record and note, and the quick path must really be taken on regular files (else
+the import speed quietly drops back).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prismake.ids import _digest, _squash, assign_record_ids
+from prismake.importers import medline, wos
+from prismake.importers.writers import WRITERS
+
+_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_RECORD = {
+    "title": "Co-production of policy: risks and limits in local government practice",
+    "authors": "Smith, Anna B.; van der Berg, Jon; Müller, Eva",
+    "year": "2019",
+    "journal": "Evidence & Policy",
+    "volume": "15",
+    "issue": "3",
+    "pages": "301-320",
+    "doi": "10.1332/174426419x15468578679853",
+    "abstract": " ".join(["Service users and practitioners shared the design work."] * 12),
+    "keywords": "co-production; policy; trust",
+    "url": "https://example.org/a",
+    "issn": "1744-2648",
+    "language": "English",
+    "type": "article",
+    "pmid": "31234567",
+}
+
+
+def _same(a, b) -> None:
+    assert a.records == b.records
+    assert a.skipped == b.skipped
+    assert a.notes == b.notes
+
+
+def _lines(fmt: str, n: int = 3) -> list[str]:
+    records = [
+        dict(_RECORD, pmid=str(31234567 + i), title=f"{_RECORD['title']} {i}") for i in range(n)
+    ]
+    return WRITERS[fmt](records).split("\n")
+
+
+def test_a_medline_file_as_pubmed_writes_it_takes_the_fast_path():
+    text = "\n".join(_lines("medline"))
+    fast = medline._read_regular(text, "f.nbib")
+    assert fast is not None and len(fast.records) == 3
+    _same(fast, medline._Reader(text, "f.nbib").read())
+
+
+def test_a_wos_file_as_web_of_science_writes_it_takes_the_fast_path():
+    text = "\n".join(_lines("wos"))
+    fast = wos._read_regular(text, "f.txt")
+    assert fast is not None and len(fast.records) == 3
+    _same(fast, wos._read_any(text, "f.txt"))
+
+
+# Lines that make a file irregular in the ways real exports are, or merely look odd.
+_MEDLINE_ODD = [
+    "",
+    "   ",
+    "      wrapped with six spaces",
+    "       seven spaces",
+    "    four spaces",
+    "PMID- 99999999",
+    "PMC - PMC1234567",
+    "SO invalid line",
+    "TI  -",
+    "TI  - ",
+    "AB -short dash",
+    "AU  - Solo A",
+    "FAU - Solo, Anna",
+    "CN  - The Co-production Group",
+    "LID - 10.1000/ODD [doi]",
+    "xx  - lower case tag",
+    "\t tabbed",
+]
+_WOS_ODD = [
+    "",
+    "   ",
+    "   continued",
+    " one space",
+    "  two spaces",
+    "ER",
+    "ER ",
+    "ER stress is real",
+    "EF",
+    "PT J",
+    "PT",
+    "FN Clarivate Web of Science",
+    "VR 1.0",
+    "AU Solo, A",
+    "AB",
+    "TI Odd title",
+    "no tag here",
+    "DI 10.1000/ODD",
+]
+
+
+@st.composite
+def _edited(draw, fmt: str, odd: list[str]) -> str:
+    """A regular file with a few lines inserted, deleted or replaced."""
+    lines = _lines(fmt, draw(st.integers(1, 3)))
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(lines)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if action == "insert" or not lines:
+            lines.insert(at, draw(st.sampled_from(odd)))
+        elif action == "delete":
+            del lines[min(at, len(lines) - 1)]
+        else:
+            lines[min(at, len(lines) - 1)] = draw(st.sampled_from(odd))
+    return "\n".join(lines)
+
+
+@_SETTINGS
+@given(_edited("medline", _MEDLINE_ODD))
+def test_medline_fast_and_careful_readers_agree_on_edited_files(text):
+    _same(medline.parse(text, "f.nbib"), medline._Reader(text, "f.nbib").read())
+
+
+@_SETTINGS
+@given(_edited("wos", _WOS_ODD))
+def test_wos_fast_and_careful_readers_agree_on_edited_files(text):
+    _same(wos.parse(text, "f.txt"), wos._read_any(text, "f.txt"))
+
+
+# --- record ids ------------------------------------------------------------------------
+
+
+def _reference_squash(text: object) -> str:
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "", s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_record_id_digest_is_the_sha1_base32_prefix_it_always_was(text):
+    expected = base64.b32encode(hashlib.sha1(text.encode("utf-8")).digest()).decode()
+    assert _digest(text, 10) == expected.lower()[:10]
+    assert _squash(text) == _reference_squash(text)
+
+
+def test_a_record_keeps_the_id_earlier_versions_gave_it():
+    # ids written into reviewers' sheets must never change
+    assert assign_record_ids("pubmed", [{"pmid": "31234567"}]) == ["pubmed-kliv7j2hgb"]
+    assert assign_record_ids("scopus", [{"title": "Café au lait", "year": "2020"}]) == [
+        "scopus-supkz5ey5p"
+    ]
