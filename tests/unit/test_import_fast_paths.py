@@ -1,6 +1,6 @@
 """The fast readers of regular files give exactly what the careful readers give.
 
-MEDLINE and Web of Science files as the databases write them are read by a quick path;
+RIS, MEDLINE and Web of Science files as the databases write them are read by a quick path;
 anything unusual goes to the line-by-line state machine. Both must agree on every record,
 skipped record and note, and the quick path must really be taken on regular files (else
 the import speed quietly drops back).
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prismake.ids import _digest, _squash, assign_record_ids
-from prismake.importers import medline, wos
+from prismake.importers import medline, ris, wos
 from prismake.importers.writers import WRITERS
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -61,6 +61,13 @@ def test_a_medline_file_as_pubmed_writes_it_takes_the_fast_path():
     _same(fast, medline._Reader(text, "f.nbib").read())
 
 
+def test_a_ris_file_as_databases_write_it_takes_the_fast_path():
+    text = "\n".join(_lines("ris"))
+    fast = ris._read_regular(text, "f.ris")
+    assert fast is not None and len(fast.records) == 3
+    _same(fast, ris._Reader(text, "f.ris").read())
+
+
 def test_a_wos_file_as_web_of_science_writes_it_takes_the_fast_path():
     text = "\n".join(_lines("wos"))
     fast = wos._read_regular(text, "f.txt")
@@ -87,6 +94,26 @@ _MEDLINE_ODD = [
     "LID - 10.1000/ODD [doi]",
     "xx  - lower case tag",
     "\t tabbed",
+]
+_RIS_ODD = [
+    "",
+    "   ",
+    "ER  -",
+    "ER  - ",
+    "ER  - not the end",
+    "ER  -   ",
+    "TY  - JOUR",
+    "TY  - BOOK",
+    "AU  - Solo, A.",
+    "AB  -",
+    "DO  - 10.1000/ODD",
+    "PMID- 12345678",
+    "AB - one space",
+    "  wrapped line of text",
+    "Record #1 of 2",
+    "<1>",
+    "1.",
+    "ab  - lower case",
 ]
 _WOS_ODD = [
     "",
@@ -130,6 +157,12 @@ def _edited(draw, fmt: str, odd: list[str]) -> str:
 @given(_edited("medline", _MEDLINE_ODD))
 def test_medline_fast_and_careful_readers_agree_on_edited_files(text):
     _same(medline.parse(text, "f.nbib"), medline._Reader(text, "f.nbib").read())
+
+
+@_SETTINGS
+@given(_edited("ris", _RIS_ODD))
+def test_ris_fast_and_careful_readers_agree_on_edited_files(text):
+    _same(ris.parse(text, "f.ris"), ris._Reader(text, "f.ris").read())
 
 
 @_SETTINGS

@@ -53,6 +53,10 @@ def csv_lines(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> I
         ):
             yield line  # nothing to quote: the common case for short rows
             continue
+        if line and '"' not in line and "\n" not in line and "\r" not in line:
+            # only commas to quote (authors "Surname, Given"): one test per cell
+            yield ",".join([f'"{v}"' if "," in v else v for v in cells])
+            continue
         yield ",".join(
             [
                 _cell(v)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from prismake.importers.result import Record
 from prismake.records import MULTI_SEPARATOR, normalise_author, normalise_doi
@@ -25,7 +24,6 @@ _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$
 _BARE_DOI = re.compile(r"10\.\d{4,9}/[!-$&-@\[-~]*[a-z0-9]$")
 _NOT_DIGIT = re.compile(r"\D")
 _ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
-_norm_author = lru_cache(maxsize=262_144)(normalise_author)
 
 
 def clean(text: object) -> str:
@@ -232,34 +230,44 @@ def make_record(
     consortia) go into ``authors_norm`` unchanged instead of as "Surname AB".
     """
     names = clean_all(authors)
+    # no cache of normalised names: in one export most people appear once, and a cache
+    # big enough for 100,000 records cost more in memory traffic than it saved (~0.5 s)
     if corporate:
         groups = {clean(c) for c in corporate}
-        norm = [n for n in (a if a in groups else _norm_author(a) for a in names) if n]
+        norm = [n for n in (a if a in groups else normalise_author(a) for a in names) if n]
     else:
-        norm = [n for n in map(_norm_author, names) if n]
-    if "<" in abstract or "&" in abstract:
-        abstract = strip_html(abstract)
-    try:  # the short fields at once: nearly always only their ends need stripping
-        short = volume + issue + pages + issn + isbn + language
-    except TypeError:
-        short = "\n"
-    if _uneven(short):
+        norm = [n for n in map(normalise_author, names) if n]
+    try:  # the text fields at once: nearly always only their ends need stripping
+        text = title + journal + abstract + volume + issue + pages + issn + isbn + language
+    except TypeError:  # a value that is not text
+        text = "\n"
+    if _uneven(text) or "<" in text or "&" in text:
+        title = strip_html(title) if title else ""
+        journal = strip_html(journal) if journal else ""
+        if "<" in abstract or "&" in abstract:
+            abstract = strip_html(abstract)
+        abstract = clean(abstract) if abstract else ""
         volume, issue, pages = clean(volume), clean(issue), clean(pages)
         issn, isbn, language = clean(issn), clean(isbn), clean(language)
     else:
+        title, journal, abstract = title.strip(), journal.strip(), abstract.strip()
         volume, issue, pages = volume.strip(), issue.strip(), pages.strip()
         issn, isbn, language = issn.strip(), isbn.strip(), language.strip()
+    if not (
+        isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
+    ):
+        year = year_of(year)
     record: Record = {
-        "title": strip_html(title) if title else "",
+        "title": title,
         "authors": MULTI_SEPARATOR.join(names),
         "authors_norm": MULTI_SEPARATOR.join(norm),
-        "year": year_of(year),
-        "journal": strip_html(journal) if journal else "",
+        "year": year,
+        "journal": journal,
         "volume": volume,
         "issue": issue,
         "pages": pages,
         "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
-        "abstract": clean(abstract) if abstract else "",
+        "abstract": abstract,
         "keywords": MULTI_SEPARATOR.join(unique(keywords)) if keywords else "",
         "url": MULTI_SEPARATOR.join(unique(urls)) if urls else "",
         "issn": issn,

@@ -7,6 +7,8 @@ came through, which fields are missing how often, and every skipped record or li
 
 from __future__ import annotations
 
+from operator import itemgetter, not_
+
 from prismake.importers.result import ImportResult
 
 _CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi", "DOI"))
@@ -14,9 +16,13 @@ _CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi"
 
 def missing_counts(result: ImportResult) -> dict[str, int]:
     """How many imported records lack each of title, authors, year and DOI."""
-    return {
-        label: sum(1 for r in result.records if not r.get(column)) for column, label in _CHECKED
-    }
+    counts = {}
+    for column, label in _CHECKED:
+        try:  # counted in C: a Python loop over 100,000 records costs ~0.1 s
+            counts[label] = sum(map(not_, map(itemgetter(column), result.records)))
+        except KeyError:
+            counts[label] = sum(1 for r in result.records if not r.get(column))
+    return counts
 
 
 def summary_line(result: ImportResult, search: str | None = None) -> str:

@@ -192,7 +192,54 @@ class _Reader:
 
 def parse(text: str, file: str) -> ImportResult:
     """Read RIS text; good records are imported, empty ones listed as skipped."""
-    return _Reader(text, file).read()
+    result = _read_regular(text, file)
+    return result if result is not None else _Reader(text, file).read()
+
+
+def _read_regular(text: str, file: str) -> ImportResult | None:
+    """The records of a regular file, or ``None`` for any other.
+
+    Regular: every record runs from ``TY  -`` to an empty ``ER  -``, and every line is
+    blank or ``XX  - value``. Most exports are; reading them needs no state machine, which
+    reads everything else (continuation lines, loose tags, numbering) with the same result
+    on regular files.
+    """
+    result = ImportResult(file=file, format="ris", encoding="")
+    tags = _TAGS
+    fields: dict[str, list[str]] | None = None
+    start = number = 0
+    for block in blocks(text):
+        for line in block.split("\n"):
+            number += 1
+            if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+                if fields is not None and tag not in _BOUNDARY:
+                    values = fields.get(tag)
+                    if values is None:
+                        fields[tag] = [line[6:].strip()]
+                    else:
+                        values.append(line[6:].strip())
+                    continue
+                if tag == "TY" and fields is None:
+                    fields, start = {"TY": [line[6:].strip()]}, number
+                    continue
+                if tag != "ER" or fields is None or line[6:].strip():
+                    return None
+            elif not line or line.isspace():
+                continue
+            elif line != "ER  -" or fields is None:
+                return None
+            _keep(result, to_record(fields, start), start)  # an empty ER ends the record
+            fields = None
+    return result if fields is None else None
+
+
+def _keep(result: ImportResult, record: Record, line: int) -> None:
+    """Import a read record, or list it as skipped when nothing identifies it."""
+    reason = missing_reason(record)
+    if reason:
+        result.skipped.append(Skipped(line, f"record skipped: {reason}"))
+    else:
+        result.records.append(record)
 
 
 def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
