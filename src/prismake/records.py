@@ -103,7 +103,16 @@ def normalise_author(name: str) -> str:
         surname, given = " ".join(parts[idx:]), " ".join(parts[:idx])
     # the parts of re.split(r"[\s.\-]+", given) that are not empty, without a regex
     parts = given.replace(".", " ").replace("-", " ").split()
-    initials = "".join([part[0].upper() for part in parts if part[0].isalpha()])
+    if len(parts) == 2:  # "Anna B.": the common case, without a comprehension
+        firsts = parts[0][0] + parts[1][0]
+    elif len(parts) == 1:
+        firsts = parts[0][0]
+    else:
+        firsts = "".join([part[0] for part in parts])
+    if firsts.isalpha():
+        initials = firsts.upper()
+    else:
+        initials = "".join([c for c in firsts if c.isalpha()]).upper()
     surname = surname.strip()
     return f"{surname} {initials}".strip() if surname else ""
 
