@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from prismake.ids import _digest, _squash, assign_record_ids
 from prismake.importers import medline, ris, wos
+from prismake.importers.normalise import clean, join_pages
 from prismake.importers.writers import WRITERS
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -196,3 +197,31 @@ def test_a_record_keeps_the_id_earlier_versions_gave_it():
     assert assign_record_ids("scopus", [{"title": "Café au lait", "year": "2020"}]) == [
         "scopus-supkz5ey5p"
     ]
+
+
+# --- pages -----------------------------------------------------------------------------
+
+_NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
+
+
+def _reference_join_pages(start: str, end: str = "") -> str:
+    start, end = clean(start), clean(end)
+    if _NO_PAGES.match(f"{start} {end}") or _NO_PAGES.match(start):
+        return ""
+    if start and end and end != start and "-" not in start:
+        return f"{start}-{end}"
+    return start or end
+
+
+_PAGE_PIECES = st.sampled_from(
+    ["", " ", "no", "No", "NO", "n", "pagination", "Pagination", "specified", "-", "12", "\t"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.lists(_PAGE_PIECES, max_size=5).map("".join), st.text(max_size=12)),
+    st.one_of(st.lists(_PAGE_PIECES, max_size=5).map("".join), st.text(max_size=12)),
+)
+def test_pages_no_pagination_is_found_in_every_spelling_as_before(start, end):
+    assert join_pages(start, end) == _reference_join_pages(start, end)

@@ -18,6 +18,7 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
+_N = ("n", "N")
 
 # a DOI normalise_doi would return unchanged: bare, printable ASCII without capitals,
 # spaces or %-escapes, ending in a letter or digit (normalise_doi strips punctuation)
@@ -87,7 +88,9 @@ def year_of(text: object) -> str:
 def join_pages(start: str, end: str = "") -> str:
     """``start-end``, or what there is; Ovid's "No Pagination Specified" becomes empty."""
     start, end = clean(start), clean(end)
-    if _NO_PAGES.match(f"{start} {end}") or _NO_PAGES.match(start):
+    if (start[:1] in _N or (not start and end[:1] in _N)) and (
+        _NO_PAGES.match(f"{start} {end}") or _NO_PAGES.match(start)
+    ):  # only text starting "no" can say "no pagination"
         return ""
     if start and end and end != start and "-" not in start:
         return f"{start}-{end}"
