@@ -205,14 +205,15 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
     on regular files.
     """
     result = ImportResult(file=file, format="ris", encoding="")
-    tags = _TAGS
+    tags, boundary = _TAGS, _BOUNDARY
     fields: dict[str, list[str]] | None = None
-    start = number = 0
+    start = 0
+    first = 1  # number of the first line of the block
     for block in blocks(text):
-        for line in block.split("\n"):
-            number += 1
+        lines = block.split("\n")
+        for number, line in enumerate(lines, first):
             if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
-                if fields is not None and tag not in _BOUNDARY:
+                if fields is not None and tag not in boundary:
                     values = fields.get(tag)
                     if values is None:
                         fields[tag] = [line[6:].strip()]
@@ -230,6 +231,7 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                 return None
             _keep(result, to_record(fields, start), start)  # an empty ER ends the record
             fields = None
+        first += len(lines)
     return result if fields is None else None
 
 

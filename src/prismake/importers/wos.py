@@ -60,10 +60,11 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
     values: list[str] | None = None  # the values of the last tag
     each_line = False  # the last tag takes each continuation line as a value of its own
     parts: list[str] | None = None  # the lines of a multi-line value, joined at its end
-    start = number = 0
+    start = 0
+    first = 1  # number of the first line of the block
     for block in blocks(text):
-        for line in block.split("\n"):
-            number += 1
+        lines = block.split("\n")
+        for number, line in enumerate(lines, first):
             if line[:1] == " ":
                 stripped = line.strip()
                 if not stripped:
@@ -108,6 +109,7 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                 continue
             else:
                 return None  # anything else: the careful reader decides
+        first += len(lines)
     if parts is not None:
         values[-1] = " ".join(parts)  # type: ignore[index]
     if fields is not None:
