@@ -226,7 +226,9 @@ def _split(values: list[str] | None) -> list[str]:
     """ "a; b" values (keywords, document types) as a list."""
     if not values:
         return []
-    return [part.strip() for value in values for part in value.split(";") if part.strip()]
+    if len(values) == 1:  # the common case: one line of "a; b; c"
+        return [part for part in map(str.strip, values[0].split(";")) if part]
+    return [part for value in values for part in map(str.strip, value.split(";")) if part]
 
 
 _T_BP, _T_EP, _T_AR, _T_UT, _T_TI = ("BP",), ("EP",), ("AR",), ("UT",), ("TI",)
