@@ -189,9 +189,9 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
 
     Regular: records separated by blank lines, each starting with PMID (or PMC), every
     line ``TAG - value`` or a 6-space continuation. Such a file is read record by record
-    with string methods (continuations joined by one ``replace``), about three times
-    faster than the state machine, which reads everything else and gives the same result
-    on regular files.
+    with string methods (continuations joined by one ``replace``), about 1.3 times as
+    fast as the state machine (100,000 records), which reads everything else and gives
+    the same result on regular files.
     """
     result = ImportResult(file=file, format="medline", encoding="")
     records, skipped = result.records, result.skipped

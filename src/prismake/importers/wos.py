@@ -51,8 +51,9 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
 
     Regular: every line is blank, ``TAG value``, an indented continuation, or a bare
     ``ER``/``EF``, and every record ends with ``ER``. Such a file is read with a few
-    string tests per line and continuations joined once per field, about twice as fast
-    as ``_read_any``, which reads everything else and gives the same result here.
+    string tests per line and continuations joined once per field, about 1.5 times as
+    fast as ``_read_any`` (100,000 records), which reads everything else and gives the
+    same result here.
     """
     result = ImportResult(file=file, format="wos", encoding="")
     records, skipped = result.records, result.skipped
