@@ -12,6 +12,7 @@ import re
 
 from prismake.importers.normalise import (
     first_doi,
+    first_value,
     issn_isbn,
     make_record,
     missing_reason,
@@ -231,17 +232,6 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
     return result
 
 
-def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
-    """The first non-empty value of the first of ``tags`` present."""
-    for tag in tags:
-        values = fields.get(tag)
-        if values:
-            for value in values:
-                if value:
-                    return value
-    return ""
-
-
 def _ids(values: list[str] | None, mark: str) -> list[str]:
     """Values of AID/LID marked ``mark`` ("10.1/x [doi]"), without the mark."""
     if not values:
@@ -262,8 +252,8 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
     full = get("FAU") or []
     short = get("AU") or []
     authors = full if len(full) >= len(short) else short
-    pmid = _get(fields, _T_PMID)
-    pmc = _get(fields, _T_PMC)
+    pmid = first_value(fields, _T_PMID)
+    pmc = first_value(fields, _T_PMC)
     doi = first_doi(_ids(get("AID"), "[doi]") + _ids(get("LID"), "[doi]"))
     numbers = get("IS") or []
     if "ISBN" in fields:
@@ -276,7 +266,7 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         urls = [f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/"]
     else:
         urls = []
-    pages = _get(fields, _T_PG)
+    pages = first_value(fields, _T_PG)
     if not pages:
         pages = ", ".join(_ids(get("LID"), "[pii]"))
     keywords = get("OT") or []
@@ -284,21 +274,21 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         keywords = keywords + fields["MH"]
     return make_record(
         line=line,
-        title=_get(fields, _T_TITLE),
+        title=first_value(fields, _T_TITLE),
         authors=authors or get("CN") or (),
         corporate=get("CN") or (),
-        year=_get(fields, _T_YEAR),
-        journal=_get(fields, _T_JOURNAL),
-        volume=_get(fields, _T_VI),
-        issue=_get(fields, _T_IP),
+        year=first_value(fields, _T_YEAR),
+        journal=first_value(fields, _T_JOURNAL),
+        volume=first_value(fields, _T_VI),
+        issue=first_value(fields, _T_IP),
         pages=pages,
         doi=doi,
-        abstract=_get(fields, _T_AB),
+        abstract=first_value(fields, _T_AB),
         keywords=keywords,
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, _T_LA),
+        language=first_value(fields, _T_LA),
         type=record_type(*(get("PT") or ())),
         pmid=pmid,
         accession_number=pmc if not pmid else "",

@@ -300,3 +300,14 @@ def missing_reason(record: Record) -> str | None:
     if record["abstract"]:
         return None
     return "it has no title, authors, DOI, PMID or abstract, so nothing identifies it"
+
+
+def first_value(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """The first non-empty value of the first of ``tags`` present (tagged formats)."""
+    for tag in tags:
+        values = fields.get(tag)
+        if values:
+            for value in values:
+                if value:
+                    return value
+    return ""

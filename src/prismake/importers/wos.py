@@ -13,6 +13,7 @@ import string
 
 from prismake.importers.normalise import (
     first_doi,
+    first_value,
     issn_isbn,
     join_pages,
     make_record,
@@ -212,17 +213,6 @@ def _read_any(text: str, file: str) -> ImportResult:
     return result
 
 
-def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
-    """The first non-empty value of the first of ``tags`` present."""
-    for tag in tags:
-        values = fields.get(tag)
-        if values:
-            for value in values:
-                if value:
-                    return value
-    return ""
-
-
 def _split(values: list[str] | None) -> list[str]:
     """ "a; b" values (keywords, document types) as a list."""
     if not values:
@@ -243,8 +233,10 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
     authors = get("AF") or get("AU") or get("CA") or []
     numbers = [v for tag in ("SN", "EI", "BN") for v in get(tag) or ()]
     issn, isbn = issn_isbn(numbers) if numbers else ("", "")
-    pages = join_pages(_get(fields, _T_BP), _get(fields, _T_EP)) or _get(fields, _T_AR)
-    ut = _get(fields, _T_UT)
+    pages = join_pages(first_value(fields, _T_BP), first_value(fields, _T_EP)) or first_value(
+        fields, _T_AR
+    )
+    ut = first_value(fields, _T_UT)
     urls = [f"https://www.webofscience.com/wos/woscc/full-record/{ut}"] if ut else []
     dois = get("DI") or []
     if "D2" in fields:
@@ -252,21 +244,21 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
     types = _split(get("DT")) + (get("PT") or [])
     return make_record(
         line=line,
-        title=_get(fields, _T_TI),
+        title=first_value(fields, _T_TI),
         authors=authors,
-        year=_get(fields, _T_YEAR),
-        journal=_get(fields, _T_SO),
-        volume=_get(fields, _T_VL),
-        issue=_get(fields, _T_IS),
+        year=first_value(fields, _T_YEAR),
+        journal=first_value(fields, _T_SO),
+        volume=first_value(fields, _T_VL),
+        issue=first_value(fields, _T_IS),
         pages=pages,
         doi=first_doi(dois),
-        abstract=_get(fields, _T_AB),
+        abstract=first_value(fields, _T_AB),
         keywords=_split(get("DE")) + _split(get("ID")),
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, _T_LA),
+        language=first_value(fields, _T_LA),
         type=record_type(*types),
-        pmid=_get(fields, _T_PM),
+        pmid=first_value(fields, _T_PM),
         wos_id=ut,
     )
