@@ -27,7 +27,7 @@ STUDIES = [
 ]
 
 
-def build(tmp_path, agreement_rows=None):
+def build(tmp_path, agreement_rows=None, reviewers=()):
     paths = write_review(tmp_path, SEARCHES, STUDIES)
     run(tmp_path, SEARCHES, STUDIES, paths=paths)
     agreement = tmp_path / "agreement.csv"
@@ -49,6 +49,7 @@ def build(tmp_path, agreement_rows=None):
         dedupe={"maybe_threshold": 0.8, "duplicate_threshold": 0.93},
         table_outputs=tables,
         methods_out=str(tmp_path / "methods.md"),
+        reviewers=reviewers,
     )
     return tables, (tmp_path / "methods.md").read_text(encoding="utf-8")
 
@@ -113,3 +114,10 @@ def test_the_methods_paragraph_fills_in_dates_screening_agreement_and_counts(tmp
 def test_an_empty_agreement_table_leaves_the_agreement_sentence_out(tmp_path):
     _, text = build(tmp_path)
     assert "kappa" not in text
+
+
+def test_the_methods_paragraph_names_reviewers_as_the_config_does(tmp_path):
+    reviewers = [{"id": "alice", "name": "Alice Adeyemi"}, {"id": "ben"}]
+    _, text = build(tmp_path, reviewers=reviewers)
+    assert "Alice Adeyemi and ben independently screened all records" in text
+    assert "Alice Adeyemi screened each of the full-text reports alone" in text

@@ -97,6 +97,7 @@ rule database_yield:
         runtime=5,
     params:
         review=config["review"],
+        reviewers=config["reviewers"],
         searches=config["searches"],
         screening=config["screening"],
         dedupe=config["dedupe"],

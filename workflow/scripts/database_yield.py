@@ -12,6 +12,7 @@ run_step(
     decisions_paths=list(snakemake.input.decisions),
     agreement_path=snakemake.input.agreement,
     review=snakemake.params.review,
+    reviewers=snakemake.params.reviewers,
     searches=snakemake.params.searches,
     screening=snakemake.params.screening,
     dedupe=snakemake.params.dedupe,

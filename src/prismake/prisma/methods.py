@@ -280,8 +280,13 @@ def write_database_yield(
     dedupe: Mapping[str, Any],
     table_outputs: list[str],
     methods_out: str,
+    reviewers: Sequence[Mapping[str, Any]] = (),
 ) -> None:
-    """Write the database yield table (csv/md/tex/html) and the methods paragraph."""
+    """Write the database yield table (csv/md/tex/html) and the methods paragraph.
+
+    ``reviewers`` (config entries with id and name) lets the paragraph name people as
+    the paper would, not by the ids their sheets are called.
+    """
     records = read_table(records_path, ["record_id", "search", "study_id"])
     decisions, _files = read_decisions(decisions_paths)
     full_text = decisions.get(FULL_TEXT, pd.DataFrame(columns=["study_id", "decision"]))
@@ -302,9 +307,21 @@ def write_database_yield(
         agreement=agreement,
         review=review,
         searches=searches,
-        screening=screening,
+        screening=_named_reviewers(screening, reviewers),
         dedupe=dedupe,
     )
     Path(methods_out).parent.mkdir(parents=True, exist_ok=True)
     Path(methods_out).write_text(text, encoding="utf-8", newline="\n")
     log.info("database yield: %d databases; methods paragraph in %s", len(table) - 1, methods_out)
+
+
+def _named_reviewers(
+    screening: Mapping[str, Any], reviewers: Sequence[Mapping[str, Any]]
+) -> Mapping[str, Any]:
+    """``screening`` with each stage's reviewer ids replaced by their names, where given."""
+    names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
+    stages = {
+        stage: {**settings, "reviewers": [names.get(str(r), str(r)) for r in settings["reviewers"]]}
+        for stage, settings in screening.get("stages", {}).items()
+    }
+    return {**screening, "stages": stages}
