@@ -248,10 +248,12 @@ def make_record(
     else:
         norm = [n for n in map(normalise_author, names) if n]
     try:  # the text fields at once: nearly always only their ends need stripping
-        text = title + journal + abstract + volume + issue + pages + issn + isbn + language
+        short = title + journal + volume + issue + pages + issn + isbn + language
+        # the abstract looked at apart: joining a long text to the others costs a copy
+        uneven = type(abstract) is not str or _uneven(short) or _uneven(abstract)
     except TypeError:  # a value that is not text
-        text = "\n"
-    if _uneven(text) or "<" in text or "&" in text:
+        uneven = True
+    if uneven:
         title = strip_html(title) if title else ""
         journal = strip_html(journal) if journal else ""
         if "<" in abstract or "&" in abstract:
@@ -263,6 +265,14 @@ def make_record(
         title, journal, abstract = title.strip(), journal.strip(), abstract.strip()
         volume, issue, pages = volume.strip(), issue.strip(), pages.strip()
         issn, isbn, language = issn.strip(), isbn.strip(), language.strip()
+        # markup and entities ("Evidence &amp; Policy") in the fields that may have them:
+        # stripping the ends first changes nothing strip_html would return
+        if "<" in title or "&" in title:
+            title = strip_html(title)
+        if "<" in journal or "&" in journal:
+            journal = strip_html(journal)
+        if "<" in abstract or "&" in abstract:
+            abstract = strip_html(abstract)
     if not (
         isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
     ):
