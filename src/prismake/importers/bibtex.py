@@ -58,9 +58,7 @@ def parse(text: str, file: str) -> ImportResult:
             result.skipped.append(Skipped(line, f"entry skipped: {_why(block)}"))
         elif isinstance(block, model.ImplicitComment) and block.comment.strip():
             outside.add(line, "text outside any entry, ignored")
-    outside.flush()
-    result.skipped.extend(outside.entries)
-    result.skipped.sort(key=lambda s: s.line)
+    outside.merge_into(result)
     return result
 
 

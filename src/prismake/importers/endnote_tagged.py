@@ -58,9 +58,7 @@ def parse(text: str, file: str) -> ImportResult:
             noise.add(number, "not an EndNote tagged line ('%X value'), ignored")
     if fields is not None:
         close()
-    noise.flush()
-    result.skipped.extend(noise.entries)
-    result.skipped.sort(key=lambda s: s.line)
+    noise.merge_into(result)
     return result
 
 

@@ -164,11 +164,7 @@ class _Reader:
             self.gap_lines(text[pos:] + "\n", pos)
         if self.fields is not None:
             self.close()
-        self.noise.flush()
-        skipped = self.result.skipped
-        skipped.extend(self.noise.entries)
-        skipped.sort(key=lambda s: s.line)
-        return self.result
+        return self.noise.merge_into(self.result)
 
 
 def parse(text: str, file: str) -> ImportResult:

@@ -88,3 +88,10 @@ class LineSkips:
             n = self._end - self._start + 1
             self.entries.append(Skipped(self._start, self._reason, "line", n))
         self._reason = ""
+
+    def merge_into(self, result: ImportResult) -> ImportResult:
+        """End of file: add the ignored lines to ``result.skipped``, in line order."""
+        self.flush()
+        result.skipped.extend(self.entries)
+        result.skipped.sort(key=lambda s: s.line)
+        return result

@@ -183,11 +183,7 @@ class _Reader:
             fast = self.fields if self.has_ty else None
         if self.fields is not None:
             self.close(False, 0)
-        self.outside.flush()
-        skipped = self.result.skipped
-        skipped.extend(self.outside.entries)
-        skipped.sort(key=lambda s: s.line)
-        return self.result
+        return self.outside.merge_into(self.result)
 
 
 def parse(text: str, file: str) -> ImportResult:

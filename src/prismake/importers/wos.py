@@ -207,10 +207,7 @@ def _read_any(text: str, file: str) -> ImportResult:
         last, last_tag = values, tag
     if fields is not None:
         close(True, 0)
-    noise.flush()
-    skipped.extend(noise.entries)
-    skipped.sort(key=lambda s: s.line)
-    return result
+    return noise.merge_into(result)
 
 
 def _split(values: list[str] | None) -> list[str]:
