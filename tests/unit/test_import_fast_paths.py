@@ -225,3 +225,25 @@ _PAGE_PIECES = st.sampled_from(
 )
 def test_pages_no_pagination_is_found_in_every_spelling_as_before(start, end):
     assert join_pages(start, end) == _reference_join_pages(start, end)
+
+
+def test_an_ordinary_record_is_normalised_without_the_slow_clean(monkeypatch):
+    # the record-type argument is called ``type``: once it hid the builtin, and every
+    # record went the slow way without anyone noticing
+    from prismake.importers import normalise
+
+    def slow(text):
+        raise AssertionError(f"clean() called on {text!r}")
+
+    monkeypatch.setattr(normalise, "clean", slow)
+    record = normalise.make_record(
+        line=1,
+        title="Co-production of policy",
+        authors=["Smith, Anna B.", "Lee, K"],
+        journal="Public Administration Review",
+        abstract=_RECORD["abstract"],
+        keywords=["policy", "trust"],
+        urls=["https://example.org/a"],
+        type="article",
+    )
+    assert record["authors_norm"] == "Smith AB; Lee K"

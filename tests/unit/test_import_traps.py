@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 
 from prismake.importers import read_file
 from prismake.importers.latex import latex_to_text
-from prismake.importers.normalise import first_doi, issn_isbn, join_pages, strip_html
-from prismake.records import normalise_doi
+from prismake.importers.normalise import (
+    clean,
+    first_doi,
+    issn_isbn,
+    join_pages,
+    make_record,
+    strip_html,
+    year_of,
+)
+from prismake.records import normalise_author, normalise_doi
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
@@ -130,3 +138,50 @@ def test_a_mostly_utf8_file_with_a_stray_byte_keeps_its_accents_and_says_so():
 )
 def test_the_fast_doi_path_agrees_with_normalise_doi(value):
     assert first_doi([value]) == normalise_doi(value)
+
+
+def _reference_record(**fields) -> dict:
+    """What make_record returns, written the plain way: ``clean`` every text."""
+
+    def texts(values):
+        return [v for v in map(clean, values) if v]
+
+    names = texts(fields["authors"])
+    return {
+        "title": strip_html(fields["title"]),
+        "authors": "; ".join(names),
+        "authors_norm": "; ".join(n for n in map(normalise_author, names) if n),
+        "year": year_of(fields["year"]),
+        "journal": strip_html(fields["journal"]),
+        "volume": clean(fields["volume"]),
+        "pages": clean(fields["pages"]),
+        "abstract": strip_html(fields["abstract"]),
+        "keywords": "; ".join(dict.fromkeys(texts(fields["keywords"]))),
+        "url": "; ".join(dict.fromkeys(texts(fields["urls"]))),
+        "language": clean(fields["language"]),
+    }
+
+
+_BITS = st.sampled_from(
+    ["Co-production", "risks", " ", "  ", "\t", "\n", "\u00a0", "<i>", "</i>", "&amp;", "&", "é"]
+)
+_TEXT = st.lists(_BITS, max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    title=_TEXT,
+    journal=_TEXT,
+    volume=_TEXT,
+    pages=_TEXT,
+    language=_TEXT,
+    abstract=st.one_of(_TEXT, _TEXT.map(lambda s: "Service users " * 20 + s)),
+    authors=st.lists(st.sampled_from(["Smith, Anna B.", " Lee, K", "", "  ", "Müller,\tE."])),
+    keywords=st.lists(_TEXT, max_size=4),
+    urls=st.lists(st.sampled_from(["https://a.org/1", " https://a.org/1 ", ""]), max_size=3),
+    year=st.sampled_from(["2019", "2019 Jan", "", "1499", "c2020"]),
+    record_type=st.sampled_from(["article", ""]),
+)
+def test_make_record_cleans_every_text_however_it_arrives(record_type, **fields):
+    record = make_record(line=1, type=record_type, **fields)
+    assert {k: record[k] for k in _reference_record(**fields)} == _reference_record(**fields)

@@ -49,23 +49,6 @@ def _uneven(text: str) -> bool:
     return "  " in text if len(text) < 200 else _TWO_SPACES.search(text) is not None
 
 
-def clean_all(values: Iterable[object]) -> list[str]:
-    """``clean`` of each value, empty results left out (authors, keywords, URLs).
-
-    One look at the values joined decides for all: when none holds a run of spaces, a
-    line break, a tab or an NBSP (nearly always), ``clean`` is ``strip`` for every one.
-    """
-    if type(values) is not list and type(values) is not tuple:
-        values = list(values)
-    try:
-        joined = "".join(values)  # type: ignore[arg-type]
-    except TypeError:  # a value that is not text
-        return [v for v in map(clean, values) if v]
-    if _uneven(joined):
-        return [v for v in map(clean, values) if v]
-    return [v for v in map(str.strip, values) if v]  # type: ignore[arg-type]
-
-
 def strip_html(text: str) -> str:
     """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``."""
     if "<" in text:
@@ -127,11 +110,6 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
             elif len(digits) in (10, 13) and digits not in isbn:
                 isbn.append(digits)
     return MULTI_SEPARATOR.join(issn), MULTI_SEPARATOR.join(isbn)
-
-
-def unique(values: Iterable[str]) -> list[str]:
-    """Non-empty values in first-seen order, without repeats (two DOs, many URs)."""
-    return list(dict.fromkeys(clean_all(values)))
 
 
 # Record types in the reviewer's words, from the codes and names databases use.
@@ -211,6 +189,10 @@ def record_type(*values: str) -> str:
     return ""
 
 
+def _as_list(values: Iterable[object]) -> list[object] | tuple[object, ...]:
+    return values if type(values) is list or type(values) is tuple else list(values)
+
+
 def make_record(
     *,
     line: int,
@@ -237,31 +219,35 @@ def make_record(
 
     ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
     case); ``authors`` are names as written; ``corporate`` names among them (groups,
-    consortia) go into ``authors_norm`` unchanged instead of as "Surname AB".
+    consortia) go into ``authors_norm`` unchanged instead of as "Surname AB". Every text
+    is ``clean``: one line, runs of whitespace as one space; title, journal and abstract
+    also lose HTML tags and entities; empty names, keywords and URLs are left out.
     """
-    names = clean_all(authors)
-    # no cache of normalised names: in one export most people appear once, and a cache
-    # big enough for 100,000 records cost more in memory traffic than it saved (~0.5 s)
-    if corporate:
-        groups = {clean(c) for c in corporate}
-        norm = [n for n in (a if a in groups else normalise_author(a) for a in names) if n]
-    else:
-        norm = [n for n in map(normalise_author, names) if n]
-    try:  # the text fields at once: nearly always only their ends need stripping
+    authors, keywords, urls = _as_list(authors), _as_list(keywords), _as_list(urls)
+    try:
+        # one look at the short texts together decides for all of them: nearly always
+        # only their ends need stripping, and ``clean`` of such a text is ``strip``.
+        # The abstract is looked at apart: joining a long text to the others costs a copy.
         short = title + journal + volume + issue + pages + issn + isbn + language
-        # the abstract looked at apart: joining a long text to the others costs a copy
-        uneven = type(abstract) is not str or _uneven(short) or _uneven(abstract)
+        short += "".join(authors) + "".join(keywords) + "".join(urls)  # type: ignore[arg-type]
+        # (``type`` here is the record type argument, not the builtin)
+        uneven = not isinstance(abstract, str) or _uneven(short) or _uneven(abstract)
     except TypeError:  # a value that is not text
         uneven = True
     if uneven:
+        names = [v for v in map(clean, authors) if v]
+        keywords = [v for v in map(clean, keywords) if v]
+        urls = [v for v in map(clean, urls) if v]
         title = strip_html(title) if title else ""
         journal = strip_html(journal) if journal else ""
-        if "<" in abstract or "&" in abstract:
-            abstract = strip_html(abstract)
-        abstract = clean(abstract) if abstract else ""
+        abstract = strip_html(abstract) if abstract else ""
         volume, issue, pages = clean(volume), clean(issue), clean(pages)
         issn, isbn, language = clean(issn), clean(isbn), clean(language)
     else:
+        strip = str.strip
+        names = [v for v in map(strip, authors) if v]  # type: ignore[arg-type]
+        keywords = [v for v in map(strip, keywords) if v]  # type: ignore[arg-type]
+        urls = [v for v in map(strip, urls) if v]  # type: ignore[arg-type]
         title, journal, abstract = title.strip(), journal.strip(), abstract.strip()
         volume, issue, pages = volume.strip(), issue.strip(), pages.strip()
         issn, isbn, language = issn.strip(), isbn.strip(), language.strip()
@@ -273,6 +259,13 @@ def make_record(
             journal = strip_html(journal)
         if "<" in abstract or "&" in abstract:
             abstract = strip_html(abstract)
+    # no cache of normalised names: in one export most people appear once, and a cache
+    # big enough for 100,000 records cost more in memory traffic than it saved (~0.5 s)
+    if corporate:
+        groups = {clean(c) for c in corporate}
+        norm = [n for n in (a if a in groups else normalise_author(a) for a in names) if n]
+    else:
+        norm = [n for n in map(normalise_author, names) if n]
     if not (
         isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
     ):
@@ -288,8 +281,9 @@ def make_record(
         "pages": pages,
         "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
         "abstract": abstract,
-        "keywords": MULTI_SEPARATOR.join(unique(keywords)) if keywords else "",
-        "url": MULTI_SEPARATOR.join(unique(urls)) if urls else "",
+        # repeats (two identical UR lines, a keyword under DE and ID) kept once, in order
+        "keywords": MULTI_SEPARATOR.join(dict.fromkeys(keywords)) if keywords else "",
+        "url": MULTI_SEPARATOR.join(dict.fromkeys(urls)) if urls else "",
         "issn": issn,
         "isbn": isbn,
         "language": language,
