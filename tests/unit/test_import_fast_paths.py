@@ -135,6 +135,13 @@ _WOS_ODD = [
     "TI Odd title",
     "no tag here",
     "DI 10.1000/ODD",
+    "    four spaces",
+    "   continued with trailing spaces   ",
+    "AB trailing spaces   ",
+    "   \u00a0continued after an NBSP",
+    "\t tabbed",
+    "CR Smith A, 2001, J ODD, V1, P1",
+    "   Lee K, 2002, J ODD, V2, P2",
 ]
 
 
@@ -247,3 +254,18 @@ def test_an_ordinary_record_is_normalised_without_the_slow_clean(monkeypatch):
         type="article",
     )
     assert record["authors_norm"] == "Smith AB; Lee K"
+
+
+def test_a_large_wos_file_is_read_in_blocks_with_every_line_number_right():
+    # more than one 1 MB block: records cut between two blocks are read whole, and line
+    # numbers run on across blocks
+    lines = _lines("wos", 2000)
+    lines.insert(len(lines) // 2, "")  # a stray blank line in the middle
+    text = "\n".join(lines)
+    assert len(text) > 2 * (1 << 20)
+    fast = wos._read_regular(text, "f.txt")
+    assert fast is not None and len(fast.records) == 2000
+    _same(fast, wos._read_any(text, "f.txt"))
+    pt_lines = [n for n, line in enumerate(lines, 1) if line.startswith("PT ")]
+    assert [r["_line"] for r in fast.records] == pt_lines
+
