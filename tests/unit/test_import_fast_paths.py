@@ -244,7 +244,7 @@ def test_an_ordinary_record_is_normalised_without_the_slow_clean(monkeypatch):
 
     monkeypatch.setattr(normalise, "clean", slow)
     record = normalise.make_record(
-        line=1,
+        source="f.ris:1",
         title="Co-production of policy",
         authors=["Smith, Anna B.", "Lee, K"],
         journal="Public Administration Review",
@@ -267,5 +267,4 @@ def test_a_large_wos_file_is_read_in_blocks_with_every_line_number_right():
     assert fast is not None and len(fast.records) == 2000
     _same(fast, wos._read_any(text, "f.txt"))
     pt_lines = [n for n, line in enumerate(lines, 1) if line.startswith("PT ")]
-    assert [r["_line"] for r in fast.records] == pt_lines
-
+    assert [r["source_line"] for r in fast.records] == [f"f.txt:{n}" for n in pt_lines]

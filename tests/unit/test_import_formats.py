@@ -235,3 +235,37 @@ def test_ovid_tagged_records_numbered_without_er_lines():
     assert first["abstract"].endswith("how it works in practice.")
     assert second["journal"] == "Journal of Participatory Research"
     assert second["source_line"].endswith(":20")
+
+
+def test_embase_csv_takes_the_citation_apart_and_finds_the_doi_in_the_link():
+    first, second = read("embase.csv").records
+    assert first["title"] == "Co-producing mental health services: risks, limits and lessons"
+    assert first["authors_norm"] == "Okafor C; Lindqvist AB"
+    assert (first["journal"], first["year"], first["volume"], first["issue"]) == (
+        "Health Expectations",
+        "2019",
+        "22",
+        "4",
+    )
+    assert first["pages"] == "601-615" and first["doi"] == "10.1111/hex.12888"
+    assert first["pmid"] == "31000003" and first["issn"] == "1369-6513"
+    assert second["title"] == "A second study, with a line break in its title"
+    assert [r["source_line"] for r in (first, second)] == [
+        f"{DATA / 'embase.csv'}:2",
+        f"{DATA / 'embase.csv'}:3",
+    ]
+
+
+_UNREADABLE = {"empty.ris", "unknown.txt", "entities.xml"}  # refused, tested above
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in DATA.iterdir() if p.name not in _UNREADABLE)
+)
+def test_every_record_says_which_file_and_line_it_came_from(name):
+    columns = {"title": "Paper"} if name == "generic.csv" else None
+    records = read(name, columns=columns).records
+    assert records
+    for record in records:
+        file, _, line = record["source_line"].rpartition(":")
+        assert file == str(DATA / name) and line.isdigit() and int(line) >= 1

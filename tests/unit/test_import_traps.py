@@ -183,5 +183,5 @@ _TEXT = st.lists(_BITS, max_size=6).map("".join)
     record_type=st.sampled_from(["article", ""]),
 )
 def test_make_record_cleans_every_text_however_it_arrives(record_type, **fields):
-    record = make_record(line=1, type=record_type, **fields)
+    record = make_record(source="f.ris:1", type=record_type, **fields)
     assert {k: record[k] for k in _reference_record(**fields)} == _reference_record(**fields)

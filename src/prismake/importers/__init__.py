@@ -118,8 +118,6 @@ def parse_text(
             else f"Check that it is a {fmt} export, or "
             "set `format:` for this search to the format it is in.",
         )
-    for record in result.records:
-        record["source_line"] = f"{file}:{record.pop('_line')}"
     return result
 
 

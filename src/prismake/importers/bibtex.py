@@ -48,7 +48,7 @@ def parse(text: str, file: str) -> ImportResult:
                 result.notes.append(Skipped(line, f"entry key '{block.key}' used twice"))
                 block = entry
         if isinstance(block, model.Entry):
-            record = to_record(block, line)
+            record = to_record(block, f"{file}:{line}")
             reason = missing_reason(record)
             if reason:
                 result.skipped.append(Skipped(line, f"record skipped: {reason}"))
@@ -103,7 +103,7 @@ def _one_group(name: str) -> bool:
     return True
 
 
-def to_record(entry: model.Entry, line: int) -> Record:
+def to_record(entry: model.Entry, source: str) -> Record:
     """Map BibTeX fields (any case) to record columns."""
     fields: dict[str, str] = {}
     for f in entry.fields:
@@ -148,7 +148,7 @@ def to_record(entry: model.Entry, line: int) -> Record:
         if match:
             ids["scopus_eid"] = match.group(1)
     return make_record(
-        line=line,
+        source=source,
         title=get("title", "booktitle"),
         authors=authors,
         year=get("year", "date"),

@@ -142,13 +142,13 @@ def _parse(
     text: str,
     file: str,
     fmt: str,
-    to_record: Callable[[Row, int], Record],
+    to_record: Callable[[Row, str], Record],
     delimiter: str | None = None,
     quoting: int = 0,
 ) -> ImportResult:
     result = ImportResult(file=file, format=fmt, encoding="")
     for line, row in _rows(text, file, result, delimiter, quoting):
-        record = to_record(row, line)
+        record = to_record(row, f"{file}:{line}")
         reason = missing_reason(record)
         if reason:
             result.skipped.append(Skipped(line, f"row skipped: {reason}"))
@@ -190,14 +190,14 @@ def _keywords(*cells: str) -> list[str]:
     return out
 
 
-def scopus_record(row: Row, line: int) -> Record:
+def scopus_record(row: Row, source: str) -> Record:
     """Scopus CSV columns to record columns."""
     link = _get(row, "link")
     eid = _get(row, "eid")
     issn, isbn = issn_isbn([_get(row, "issn"), _get(row, "isbn")])
     pages = join_pages(_get(row, "page start"), _get(row, "page end")) or _get(row, "art. no.")
     return make_record(
-        line=line,
+        source=source,
         title=_get(row, "title"),
         authors=split_author_list(_get(row, "authors", "author full names")),
         year=_get(row, "year"),
@@ -221,7 +221,7 @@ def scopus_record(row: Row, line: int) -> Record:
 _CITATION = re.compile(r";\s*([^(:;]+?)?\s*(?:\(([^)]*)\))?\s*:\s*([^.\s]+)")
 
 
-def pubmed_record(row: Row, line: int) -> Record:
+def pubmed_record(row: Row, source: str) -> Record:
     """PubMed "Save > CSV" columns; volume, issue and pages come from the Citation."""
     citation = _get(row, "citation")
     volume = issue = pages = ""
@@ -230,7 +230,7 @@ def pubmed_record(row: Row, line: int) -> Record:
         volume, issue, pages = (g or "" for g in match.groups())
     pmid = _get(row, "pmid")
     return make_record(
-        line=line,
+        source=source,
         title=_get(row, "title"),
         authors=split_author_list(_get(row, "authors")),
         year=_get(row, "publication year", "create date"),
@@ -251,11 +251,11 @@ _EMBASE_SOURCE = re.compile(
 )
 
 
-def embase_record(row: Row, line: int) -> Record:
+def embase_record(row: Row, source: str) -> Record:
     """embase.com CSV; journal, year, volume, issue and pages come from "Source"."""
-    source = _get(row, "source")
-    parts = {"journal": source, "year": "", "volume": "", "issue": "", "pages": ""}
-    match = _EMBASE_SOURCE.match(source)
+    cited = _get(row, "source")  # "Journal 2019 22:4 (601-615)"
+    parts = {"journal": cited, "year": "", "volume": "", "issue": "", "pages": ""}
+    match = _EMBASE_SOURCE.match(cited)
     if match:
         parts = {k: v or "" for k, v in match.groupdict().items()}
     link = _get(row, "open url link", "full text link", "embase link")
@@ -263,7 +263,7 @@ def embase_record(row: Row, line: int) -> Record:
     in_link = re.search(r"doi[:=]([^&\s]+)", unquote(link))
     doi = first_doi([doi_cell, in_link.group(1) if in_link else ""])
     return make_record(
-        line=line,
+        source=source,
         title=_get(row, "title", "original title"),
         authors=split_author_list(_get(row, "author names")),
         year=parts["year"] or _get(row, "publication year"),
@@ -286,7 +286,7 @@ def embase_record(row: Row, line: int) -> Record:
 _WOS_LISTS = {"au", "af", "ca", "ba", "bf", "ed", "gp"}
 
 
-def wos_tab_record(row: Row, line: int) -> Record:
+def wos_tab_record(row: Row, source: str) -> Record:
     """WoS tab-delimited: the same two-letter codes as WoS plain text, one per column."""
     fields: dict[str, list[str]] = {}
     for code, value in row.items():
@@ -297,7 +297,7 @@ def wos_tab_record(row: Row, line: int) -> Record:
             fields[code.upper()] = [v.strip() for v in value.split(";") if v.strip()]
         else:
             fields[code.upper()] = [value]
-    return wos.to_record(fields, line)
+    return wos.to_record(fields, source)
 
 
 # Generic CSV: record field -> column names tried (lower case) when config gives none.
@@ -331,7 +331,7 @@ def parse_generic(text: str, file: str, columns: dict[str, str] | None = None) -
         if resolved is None:
             resolved = _resolve(mapping, list(row), file)
         record = make_record(
-            line=line,
+            source=f"{file}:{line}",
             title=row.get(resolved.get("title", ""), ""),
             authors=split_author_list(row.get(resolved.get("authors", ""), "")),
             year=row.get(resolved.get("year", ""), ""),

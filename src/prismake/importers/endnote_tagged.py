@@ -28,7 +28,7 @@ def parse(text: str, file: str) -> ImportResult:
     def close() -> None:
         nonlocal fields
         assert fields is not None
-        record = _record(fields, start)
+        record = _record(fields, f"{file}:{start}")
         reason = missing_reason(record)
         if reason:
             result.skipped.append(Skipped(start, f"record skipped: {reason}"))
@@ -62,7 +62,7 @@ def parse(text: str, file: str) -> ImportResult:
     return result
 
 
-def _record(fields: dict[str, list[str]], line: int):
+def _record(fields: dict[str, list[str]], source: str):
     def get(*tags: str) -> str:
         for tag in tags:
             for value in fields.get(tag, ()):
@@ -72,7 +72,7 @@ def _record(fields: dict[str, list[str]], line: int):
 
     issn, isbn = issn_isbn(fields.get("@", []))
     return make_record(
-        line=line,
+        source=source,
         title=get("T"),
         authors=fields.get("A", []) or fields.get("E", []),
         year=get("D", "8"),

@@ -61,7 +61,7 @@ def parse(text: str, file: str) -> ImportResult:
         issn, isbn = issn_isbn(_all(record, "isbn"))
         dois = [p for v in _all(record, "electronic-resource-num") for p in v.split("\r")]
         rec = make_record(
-            line=line,
+            source=f"{file}:{line}",
             title=_text(record.find("titles/title")),
             authors=_all(record, "contributors/authors/author"),
             year=_text(record.find("dates/year")) or _text(record.find("dates/pub-dates/date")),

@@ -65,7 +65,7 @@ class _Reader:
         fields = self.fields
         assert fields is not None
         self.fields = None
-        record = to_record(fields, self.start)
+        record = to_record(fields, f"{self.result.file}:{self.start}")
         reason = missing_reason(record)
         if reason:
             self.result.skipped.append(Skipped(self.start, f"record skipped: {reason}"))
@@ -219,7 +219,7 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                 return None  # a second PMID: two records without a blank line
             else:
                 values.append(field[6:].strip())
-        record = to_record(fields, start)
+        record = to_record(fields, f"{file}:{start}")
         reason = missing_reason(record)
         if reason:
             skipped.append(Skipped(start, f"record skipped: {reason}"))
@@ -242,7 +242,7 @@ _T_JOURNAL = ("JT", "TA", "BTI")
 _T_VI, _T_IP, _T_AB, _T_LA = ("VI",), ("IP",), ("AB", "OAB"), ("LA",)
 
 
-def to_record(fields: dict[str, list[str]], line: int) -> Record:
+def to_record(fields: dict[str, list[str]], source: str) -> Record:
     """Map MEDLINE tags to record columns."""
     get = fields.get
     full = get("FAU") or []
@@ -269,7 +269,7 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
     if "MH" in fields:
         keywords = keywords + fields["MH"]
     return make_record(
-        line=line,
+        source=source,
         title=first_value(fields, _T_TITLE),
         authors=authors or get("CN") or (),
         corporate=get("CN") or (),

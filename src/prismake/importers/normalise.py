@@ -195,7 +195,7 @@ def _as_list(values: Iterable[object]) -> list[object] | tuple[object, ...]:
 
 def make_record(
     *,
-    line: int,
+    source: str,
     title: str = "",
     authors: Iterable[str] = (),
     year: str = "",
@@ -216,6 +216,8 @@ def make_record(
     **native_ids: str,
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
+
+    ``source`` is ``file:line`` where the record starts, for messages and reports;
 
     ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
     case); ``authors`` are names as written; ``corporate`` names among them (groups,
@@ -289,7 +291,7 @@ def make_record(
         "language": language,
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
-        "_line": line,
+        "source_line": source,
     }
     for name, value in native_ids.items():
         if value:

@@ -46,7 +46,7 @@ def parse(text: str, file: str) -> ImportResult:
             authors = [a for a in authors.split(",") if a.strip()]
         start, end = _str(item.get("startpage")), _str(item.get("endpage"))
         record = make_record(
-            line=line,
+            source=f"{file}:{line}",
             title=_str(item.get("title")),
             authors=[str(a) for a in authors],
             year=_str(item.get("year")),

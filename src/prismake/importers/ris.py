@@ -74,7 +74,7 @@ class _Reader:
             for n in self.pending:  # stray tags after an ER (Ovid's "NL  -"): not a record
                 self.outside.add(n, "tag lines outside any record (after an ER line), ignored")
             return
-        record = to_record(fields, self.start)
+        record = to_record(fields, f"{self.result.file}:{self.start}")
         reason = missing_reason(record)
         if reason:
             self.result.skipped.append(Skipped(self.start, f"record skipped: {reason}"))
@@ -225,7 +225,8 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                 continue
             elif line != "ER  -" or fields is None:
                 return None
-            _keep(result, to_record(fields, start), start)  # an empty ER ends the record
+            # an empty ER ends the record
+            _keep(result, to_record(fields, f"{file}:{start}"), start)
             fields = None
         first += len(lines)
     return result if fields is None else None
@@ -272,7 +273,7 @@ _ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]\b")
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 
-def to_record(fields: dict[str, list[str]], line: int) -> Record:
+def to_record(fields: dict[str, list[str]], source: str) -> Record:
     """Map RIS tags to record columns (first non-empty tag of each group wins)."""
     ty = _get(fields, _T_TY)
     authors = fields.get("AU") or fields.get("A1") or []
@@ -313,11 +314,11 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
                     break
     pmid = _get(fields, _T_PM)
     if not pmid and accession.isdigit():
-        source = _get(fields, _T_DB).lower()
-        if "pubmed" in source or "medline" in source:
+        database = _get(fields, _T_DB).lower()
+        if "pubmed" in database or "medline" in database:
             pmid = accession
     return make_record(
-        line=line,
+        source=source,
         title=_get(fields, _TITLE_TAGS),
         authors=authors,
         year=_get(fields, _T_YEAR),

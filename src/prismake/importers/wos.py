@@ -97,7 +97,7 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                     values.append(value)
                 each_line = tag in _ONE_PER_LINE
             elif line == "ER" and fields is not None:
-                record = to_record(fields, start)
+                record = to_record(fields, f"{file}:{start}")
                 reason = missing_reason(record)
                 if reason:
                     skipped.append(Skipped(start, f"record skipped: {reason}"))
@@ -132,7 +132,7 @@ def _read_any(text: str, file: str) -> ImportResult:
     def close(ended: bool, at: int) -> None:
         nonlocal fields
         assert fields is not None
-        record = to_record(fields, start)
+        record = to_record(fields, f"{file}:{start}")
         reason = missing_reason(record)
         if reason:
             skipped.append(Skipped(start, f"record skipped: {reason}"))
@@ -224,7 +224,7 @@ _T_YEAR, _T_SO, _T_VL, _T_IS = ("PY", "EA", "PD"), ("SO", "SE"), ("VL",), ("IS",
 _T_AB, _T_LA, _T_PM = ("AB",), ("LA",), ("PM",)
 
 
-def to_record(fields: dict[str, list[str]], line: int) -> Record:
+def to_record(fields: dict[str, list[str]], source: str) -> Record:
     """Map WoS tags to record columns (full author names ``AF`` before ``AU``)."""
     get = fields.get
     authors = get("AF") or get("AU") or get("CA") or []
@@ -240,7 +240,7 @@ def to_record(fields: dict[str, list[str]], line: int) -> Record:
         dois = dois + fields["D2"]
     types = _split(get("DT")) + (get("PT") or [])
     return make_record(
-        line=line,
+        source=source,
         title=first_value(fields, _T_TI),
         authors=authors,
         year=first_value(fields, _T_YEAR),
