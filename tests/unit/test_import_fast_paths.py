@@ -268,3 +268,15 @@ def test_a_large_wos_file_is_read_in_blocks_with_every_line_number_right():
     _same(fast, wos._read_any(text, "f.txt"))
     pt_lines = [n for n, line in enumerate(lines, 1) if line.startswith("PT ")]
     assert [r["source_line"] for r in fast.records] == [f"f.txt:{n}" for n in pt_lines]
+
+
+def test_medline_records_keep_their_line_numbers_across_extra_blank_lines():
+    lines = _lines("medline", 4)
+    starts = [n for n, line in enumerate(lines) if line.startswith("PMID-")]
+    for at in reversed(starts[1:]):  # two more blank lines before records 2-4
+        lines[at:at] = ["", ""]
+    text = "\n\n\n" + "\n".join(lines)
+    fast = medline._read_regular(text, "f.nbib")
+    assert fast is not None
+    pmid_lines = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith("PMID-")]
+    assert [r["source_line"] for r in fast.records] == [f"f.nbib:{n}" for n in pmid_lines]

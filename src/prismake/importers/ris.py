@@ -32,6 +32,7 @@ _TAGS = frozenset(
     a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + "0123456789"
 )
 _BOUNDARY = frozenset(("TY", "ER"))
+_HEADS = {f"{tag}  - ": tag for tag in _TAGS}  # "AU  - " -> "AU": one look-up per line
 _OVID_NUMBER = re.compile(r"<\d+>$")
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
@@ -201,14 +202,15 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
     loose tags, numbering) with the same result on regular files.
     """
     result = ImportResult(file=file, format="ris", encoding="")
-    tags, boundary = _TAGS, _BOUNDARY
+    tag_of, boundary = _HEADS, _BOUNDARY
     fields: dict[str, list[str]] | None = None
     start = 0
     first = 1  # number of the first line of the block
     for block in blocks(text):
         lines = block.split("\n")
         for number, line in enumerate(lines, first):
-            if line.startswith("  - ", 2) and (tag := line[:2]) in tags:
+            tag = tag_of.get(line[:6])
+            if tag is not None:
                 if fields is not None and tag not in boundary:
                     values = fields.get(tag)
                     if values is None:

@@ -33,6 +33,9 @@ _PLAIN_TAGS = frozenset(
 )
 
 
+_HEADS = {f"{tag} ": tag for tag in _PLAIN_TAGS}  # "AU " -> "AU": one look-up per line
+
+
 def _tag(line: str) -> tuple[str, str] | None:
     if len(line) >= 2 and (len(line) == 2 or line[2] == " "):
         tag = line[:2]
@@ -83,8 +86,8 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
             if parts is not None:
                 values[-1] = " ".join(parts)  # type: ignore[index]
                 parts = None
-            tag = line[:2]
-            if line[2:3] == " " and tag in _PLAIN_TAGS:
+            tag = _HEADS.get(line[:3])
+            if tag is not None:
                 value = line[3:].strip()
                 if fields is None:
                     if tag in _HEADER:
