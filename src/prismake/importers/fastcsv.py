@@ -72,18 +72,20 @@ def write_records(
 ) -> None:
     """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing).
 
-    Lines go out in batches, so a 100,000-record table never sits in memory twice.
+    Lines go out in batches, so a 100,000-record table never sits in memory twice. Each
+    line is encoded on its own: an ASCII line is then copied as it is, where a batch
+    joined first would be encoded character by character for one accent anywhere in it.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "w", encoding="utf-8", newline="") as handle:
+    with open(target, "wb") as handle:
         batch: list[str] = []
         for line in csv_lines(rows, columns):
             batch.append(line)
             if len(batch) == 2000:
                 batch.append("")
-                handle.write("\n".join(batch))
+                handle.write(b"\n".join(map(str.encode, batch)))
                 batch.clear()
         if batch:
             batch.append("")
-            handle.write("\n".join(batch))
+            handle.write(b"\n".join(map(str.encode, batch)))
