@@ -16,13 +16,12 @@ _CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi"
 
 def missing_counts(result: ImportResult) -> dict[str, int]:
     """How many imported records lack each of title, authors, year and DOI."""
-    counts = {}
-    for column, label in _CHECKED:
-        try:  # counted in C: a Python loop over 100,000 records costs ~0.1 s
-            counts[label] = sum(map(not_, map(itemgetter(column), result.records)))
-        except KeyError:
-            counts[label] = sum(1 for r in result.records if not r.get(column))
-    return counts
+    try:  # one pass over the records, counted in C: a Python loop costs ~0.1 s at 100,000
+        cells = list(map(itemgetter(*(column for column, _ in _CHECKED)), result.records))
+        columns = list(zip(*cells)) or [()] * len(_CHECKED)
+    except KeyError:  # a record without one of the columns (not from make_record)
+        columns = [[r.get(column) for r in result.records] for column, _ in _CHECKED]
+    return {label: sum(map(not_, cells)) for (_, label), cells in zip(_CHECKED, columns)}
 
 
 def summary_line(result: ImportResult, search: str | None = None) -> str:
