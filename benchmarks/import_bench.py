@@ -3,8 +3,11 @@
 Generates N records (default 100,000; seeded, so every run reads the same files), writes
 them as RIS, MEDLINE, WoS plain text and BibTeX with prismake.importers.writers, then
 times the whole import of each file on one core: decoding, parsing, normalisation,
-record ids and writing the records CSV. For BibTeX it also times bibtexparser's own
-``parse_string`` on the same text and prints the ratio (target: at most 1.5).
+record ids and writing the records CSV and report. Each import runs in a fresh Python
+process, as Snakemake runs one job per search, and the figure is that process's CPU time
+(time.process_time) for ``import_search`` alone, with its peak memory. For BibTeX it also
+times bibtexparser's own ``parse_string`` on the same text, in a process of its own, and
+prints the ratio (target: at most 1.5).
 
     .venv/bin/python benchmarks/import_bench.py [--n 100000] [--formats ris medline ...]
 """
@@ -12,8 +15,11 @@ record ids and writing the records CSV. For BibTeX it also times bibtexparser's 
 from __future__ import annotations
 
 import argparse
-import gc
+import json
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -100,32 +106,57 @@ def time_import(path: Path, fmt: str, out: Path) -> tuple[float, int]:
     return time.process_time() - start, len(result.records)
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _child(task: str, fmt: str, path: Path, out: Path) -> None:
+    """In a fresh process: time one import (or bibtexparser alone), print JSON."""
+    if task == "import":
+        seconds, n = time_import(path, fmt, out)
+    else:
+        text = path.read_text(encoding="utf-8")
+        start = time.process_time()
+        n = len(bibtexparser.parse_string(text).entries)
+        seconds = time.process_time() - start
+    print(json.dumps({"seconds": seconds, "records": n, "peak_mb": _peak_mb()}))
+
+
+def _in_fresh_process(task: str, fmt: str, path: Path, out: Path) -> dict:
+    args = [sys.executable, __file__, "--child", task, fmt, str(path), str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--formats", nargs="+", default=list(WRITERS))
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        task, fmt, path, out = args.child
+        _child(task, fmt, Path(path), Path(out))
+        return
     print(f"prismake import benchmark: {args.n:,} generated records per format, one core")
-    print("CPU seconds (time.process_time) of import_search: read, detect, parse, normalise,")
-    print("assign record ids, write the records CSV and the import report")
+    print("CPU seconds (time.process_time) of import_search in a fresh process: read,")
+    print("detect, parse, normalise, assign record ids, write the records CSV and the report")
     print(f"machine calibration: a 10,000,000-step Python loop takes {_calibration():.2f} s CPU")
     with tempfile.TemporaryDirectory() as tmp:
         records = generate(args.n)
         for fmt in args.formats:
             (Path(tmp) / f"bench.{fmt}").write_text(WRITERS[fmt](records), encoding="utf-8")
-        del records  # only the files remain, as in a real run
-        gc.collect()
+        del records
         for fmt in args.formats:
             path = Path(tmp) / f"bench.{fmt}"
-            seconds, n = time_import(path, fmt, Path(tmp) / f"{fmt}.csv")
+            got = _in_fresh_process("import", fmt, path, Path(tmp) / f"{fmt}.csv")
+            seconds, n = got["seconds"], got["records"]
             assert n == args.n, f"{fmt}: {n} records read, {args.n} written"
             mb = path.stat().st_size / 1e6
             line = f"{fmt:8} {mb:7.1f} MB  {seconds:6.2f} s  {n / seconds:9,.0f} records/s"
+            line += f"  peak {got['peak_mb']:,.0f} MB"
             if fmt == "bibtex":
-                text = path.read_text(encoding="utf-8")
-                start = time.process_time()
-                bibtexparser.parse_string(text)
-                own = time.process_time() - start
+                own = _in_fresh_process("bibtexparser", fmt, path, path)["seconds"]
                 line += f"  (bibtexparser.parse_string alone {own:.2f} s;"
                 line += f" ratio {seconds / own:.2f})"
             print(line, flush=True)
