@@ -107,6 +107,14 @@ def time_import(path: Path, fmt: str, out: Path) -> tuple[float, int]:
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec, unlike
+    ru_maxrss, which a child started by fork inherits from its (large) parent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
