@@ -13,12 +13,14 @@ import hashlib
 import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prismake.ids import _digest, _squash, assign_record_ids
 from prismake.importers import medline, ris, wos
 from prismake.importers.normalise import clean, join_pages
+from prismake.importers.textio import blocks
 from prismake.importers.writers import WRITERS
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -280,3 +282,26 @@ def test_medline_records_keep_their_line_numbers_across_extra_blank_lines():
     assert fast is not None
     pmid_lines = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith("PMID-")]
     assert [r["source_line"] for r in fast.records] == [f"f.nbib:{n}" for n in pmid_lines]
+
+
+def test_a_large_medline_file_is_read_in_blocks_with_every_line_number_right():
+    # blocks are cut only at a blank line; runs of blank lines may straddle a cut
+    lines = _lines("medline", 2500)
+    starts = [n for n, line in enumerate(lines) if line.startswith("PMID-")]
+    for at in reversed(starts[1::7]):
+        lines[at:at] = [""] * (1 + at % 3)
+    text = "\n".join(lines)
+    assert len(text) > 2 * (1 << 20)
+    fast = medline._read_regular(text, "f.nbib")
+    assert fast is not None and len(fast.records) == 2500
+    _same(fast, medline._Reader(text, "f.nbib").read())
+    pmid_lines = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith("PMID-")]
+    assert [r["source_line"] for r in fast.records] == [f"f.nbib:{n}" for n in pmid_lines]
+
+
+@pytest.mark.parametrize("end", ["\n", "\n\n"])
+def test_blocks_give_back_the_text_cut_only_where_asked(end):
+    text = "".join(f"PMID- {n}\nTI  - {'x' * (n % 50)}\n" + "\n" * (n % 3) for n in range(400))
+    pieces = list(blocks(text, size=100, end=end))
+    assert len(pieces) > 10
+    assert end.join(pieces) == text

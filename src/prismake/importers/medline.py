@@ -19,6 +19,7 @@ from prismake.importers.normalise import (
     record_type,
 )
 from prismake.importers.result import ImportResult, LineSkips, Record, Skipped
+from prismake.importers.textio import blocks
 
 _LOOSE_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *- ?(.*)$")
 _STARTS = {"PMID", "PMC"}
@@ -194,7 +195,8 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
     records, skipped = result.records, result.skipped
     known: dict[str, str] = {}  # "TI  - " -> "TI" ("" when not a tag)
     line = 1  # line the chunk starts on
-    for chunk in text.split("\n\n"):
+    chunks = (chunk for block in blocks(text, end="\n\n") for chunk in block.split("\n\n"))
+    for chunk in chunks:  # a record, or nothing where blank lines follow one another
         start = line
         if chunk[:1] == "\n" or chunk[-1:] == "\n":  # more than one blank line in a row
             stripped = chunk.strip("\n")

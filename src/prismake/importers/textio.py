@@ -99,17 +99,18 @@ def read_text(path: str, display: str | None = None) -> tuple[str, str]:
         raise ImportFileError(shown, f"it cannot be opened ({error.strerror})") from None
 
 
-def blocks(text: str, size: int = 1 << 20) -> Iterator[str]:
+def blocks(text: str, size: int = 1 << 20, end: str = "\n") -> Iterator[str]:
     """``text`` cut at line breaks into pieces of about ``size`` characters.
 
     Splitting piece by piece gives the same lines as ``text.split("\\n")`` without a list
-    of every line of a 200 MB export in memory at once.
+    of every line of a 200 MB export in memory at once. With ``end="\\n\\n"`` pieces are
+    cut only at a blank line, so no MEDLINE record is split between two of them.
     """
-    start, end = 0, len(text)
+    start, stop = 0, len(text)
     while True:
-        cut = text.find("\n", start + size) if start + size < end else -1
+        cut = text.find(end, start + size) if start + size < stop else -1
         if cut < 0:
             yield text[start:]
             return
         yield text[start:cut]
-        start = cut + 1
+        start = cut + len(end)
