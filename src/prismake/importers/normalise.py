@@ -217,8 +217,7 @@ def make_record(
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
 
-    ``source`` is ``file:line`` where the record starts, for messages and reports;
-
+    ``source`` is ``file:line`` where the record starts, for messages and reports.
     ``doi`` may be a URL or "doi:" form (normalised here unless already bare and lower
     case); ``authors`` are names as written; ``corporate`` names among them (groups,
     consortia) go into ``authors_norm`` unchanged instead of as "Surname AB". Every text
