@@ -161,7 +161,8 @@ def write_records_csv(records: list[Record], path: str | Path) -> None:
 def import_search(*, search: dict[str, Any], records_out: str, report_out: str) -> ImportResult:
     """Import the export of one configured search: records CSV plus Markdown report."""
     name = search["name"]
-    with Progress(f"reading {search['file']}", unit="records") as progress:
+    # ids and the records CSV make no reference cycles either: no collector passes
+    with _collector_paused(), Progress(f"reading {search['file']}", unit="records") as progress:
         token = current_progress.set(progress)
         try:
             result = read_file(
