@@ -17,8 +17,8 @@ _CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi"
 def missing_counts(result: ImportResult) -> dict[str, int]:
     """How many imported records lack each of title, authors, year and DOI."""
     try:  # one pass over the records, counted in C: a Python loop costs ~0.1 s at 100,000
-        cells = list(map(itemgetter(*(column for column, _ in _CHECKED)), result.records))
-        columns = list(zip(*cells, strict=True)) or [()] * len(_CHECKED)
+        rows = list(map(itemgetter(*(column for column, _ in _CHECKED)), result.records))
+        columns = list(zip(*rows, strict=True)) or [()] * len(_CHECKED)
     except KeyError:  # a record without one of the columns (not from make_record)
         columns = [[r.get(column) for r in result.records] for column, _ in _CHECKED]
     labels = [label for _, label in _CHECKED]
