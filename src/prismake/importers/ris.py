@@ -16,6 +16,7 @@ import string
 
 from prismake.importers.normalise import (
     first_doi,
+    first_value,
     issn_isbn,
     join_pages,
     make_record,
@@ -243,17 +244,6 @@ def _keep(result: ImportResult, record: Record, line: int) -> None:
         result.records.append(record)
 
 
-def _get(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
-    """The first non-empty value of the first of ``tags`` present."""
-    for tag in tags:
-        values = fields.get(tag)
-        if values:
-            for value in values:
-                if value:
-                    return value
-    return ""
-
-
 def _all(fields: dict[str, list[str]], tags: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for tag in tags:
@@ -277,7 +267,7 @@ _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 def to_record(fields: dict[str, list[str]], source: str) -> Record:
     """Map RIS tags to record columns (first non-empty tag of each group wins)."""
-    ty = _get(fields, _T_TY)
+    ty = first_value(fields, _T_TY)
     authors = fields.get("AU") or fields.get("A1") or []
     if not authors and ty in ("BOOK", "EDBOOK"):
         authors = fields.get("A2") or []
@@ -299,7 +289,7 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
     if not isbn and "BN" in fields:
         _, isbn = issn_isbn(fields["BN"])
     ids: dict[str, str] = {}
-    accession = _get(fields, _T_AN)
+    accession = first_value(fields, _T_AN)
     if accession:
         if accession.upper().startswith("WOS:"):
             ids["wos_id"] = accession
@@ -314,27 +304,28 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
                 if match:
                     ids["scopus_eid"] = match.group(1)
                     break
-    pmid = _get(fields, _T_PM)
+    pmid = first_value(fields, _T_PM)
     if not pmid and accession.isdigit():
-        database = _get(fields, _T_DB).lower()
+        database = first_value(fields, _T_DB).lower()
         if "pubmed" in database or "medline" in database:
             pmid = accession
     return make_record(
         source=source,
-        title=_get(fields, _TITLE_TAGS),
+        title=first_value(fields, _TITLE_TAGS),
         authors=authors,
-        year=_get(fields, _T_YEAR),
-        journal=_get(fields, _T_JOURNAL) or _get(fields, ("SO",)).split(". ")[0],
-        volume=_get(fields, _T_VOLUME),
-        issue=_get(fields, issue_tags),
-        pages=join_pages(_get(fields, _T_SP), _get(fields, _T_EP)) or _get(fields, ("PG",)),
+        year=first_value(fields, _T_YEAR),
+        journal=first_value(fields, _T_JOURNAL) or first_value(fields, ("SO",)).split(". ")[0],
+        volume=first_value(fields, _T_VOLUME),
+        issue=first_value(fields, issue_tags),
+        pages=join_pages(first_value(fields, _T_SP), first_value(fields, _T_EP))
+        or first_value(fields, ("PG",)),
         doi=first_doi(doi_candidates),
-        abstract=_get(fields, _T_ABSTRACT),
+        abstract=first_value(fields, _T_ABSTRACT),
         keywords=fields.get("KW") or (),
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=_get(fields, _T_LA),
+        language=first_value(fields, _T_LA),
         type=record_type(ty),
         pmid=pmid,
         **ids,
