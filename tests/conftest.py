@@ -21,3 +21,11 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent: tests on the real export corpus and dedupe sets skipped")
     return SHARED
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every end-to-end and SLURM test is slow: `pytest -m "not slow"` is the quick subset."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if {"e2e", "slurm"} & set(path.parts):
+            item.add_marker(pytest.mark.slow)
