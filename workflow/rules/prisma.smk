@@ -73,7 +73,9 @@ rule database_yield:
         records="data/processed/records.csv",
         studies="data/processed/studies.csv",
         decisions=expand("results/screening/{stage}/decisions.csv", stage=STAGES),
+        conflicts=expand("results/screening/{stage}/conflicts.csv", stage=STAGES),
         agreement="results/screening/agreement.csv",
+        to_check="results/dedupe/to_check.csv",
     output:
         tables=report(
             expand(

@@ -11,6 +11,8 @@ run_step(
     studies_path=snakemake.input.studies,
     decisions_paths=list(snakemake.input.decisions),
     agreement_path=snakemake.input.agreement,
+    conflicts_paths=list(snakemake.input.conflicts),
+    to_check_path=snakemake.input.to_check,
     review=snakemake.params.review,
     reviewers=snakemake.params.reviewers,
     searches=snakemake.params.searches,
