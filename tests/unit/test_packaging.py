@@ -47,3 +47,28 @@ def test_running_a_review_installs_no_test_or_lint_tools_but_does_install_scikit
 def test_the_test_extra_holds_what_the_test_suite_runs(root):
     test = {_name_and_spec(r)[0] for r in _project(root)["optional-dependencies"]["test"]}
     assert {"pytest", "hypothesis", "ruff", "snakefmt"} <= test
+
+
+def _bash_blocks(root) -> list[list[str]]:
+    """The commands of each ```bash block of the README, comments dropped."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
+    return [
+        [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+        for block in blocks
+    ]
+
+
+def test_the_readmes_first_commands_install_what_a_review_needs_and_run_the_demo(root):
+    first = _bash_blocks(root)[0]
+    assert "pip install -e ." in first, first
+    assert not any("[test]" in line or "[dev]" in line for line in first)
+    assert first[-1] == "snakemake", "plain snakemake: the default profile sets the cores"
+
+
+def test_ci_runs_exactly_the_readmes_test_command(root):
+    test_block = next(b for b in _bash_blocks(root) if 'pip install -e ".[test]"' in b)
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    after = ci.split("# The README's test command:\n", 1)[1]
+    ci_commands = [line.strip() for line in after.splitlines() if line.strip()]
+    assert ci_commands == test_block
