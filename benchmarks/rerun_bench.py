@@ -9,7 +9,8 @@ Copies the demo review (what a fresh clone holds) to a temporary folder, runs `s
 once, then:
   * edits one decision in a reviewer's title/abstract sheet as Excel saves a CSV in a
     semicolon locale (UTF-8 with BOM, `;`, CRLF), reruns, and prints the wall time and the
-    jobs that ran; the edit is toggled back and forth `--repeat` times;
+    jobs that ran; `--repeat` times, a different study each time (exclude -> include:
+    screening and everything after it rerun);
   * reruns with nothing changed and prints its time.
 Targets: an edited rerun in 10 s or less, a no-op rerun under 5 s (issue 12). Timings
 move with the machine's load: compare runs made in one session.
@@ -22,6 +23,7 @@ import csv
 import io
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,10 +55,14 @@ def copy_demo(repo: Path, target: Path) -> Path:
     return target
 
 
-def run_snakemake(review: Path, repo: Path) -> tuple[float, list[str], str]:
-    """Plain `snakemake` where the checkout has a default profile, else `--cores all`."""
+def run_snakemake(review: Path, repo: Path) -> tuple[float, float, list[str]]:
+    """Plain `snakemake` where the checkout has a default profile, else `--cores all`.
+
+    Returns the wall time, the CPU time of snakemake and its jobs, and the jobs that ran.
+    """
     args = [] if (repo / "profiles" / "default").is_dir() else ["--cores", "all"]
     env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
@@ -66,10 +72,12 @@ def run_snakemake(review: Path, repo: Path) -> tuple[float, list[str], str]:
         text=True,
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         sys.exit(f"snakemake failed in {review}:\n{output[-4000:]}")
-    return seconds, JOB.findall(output), output
+    return seconds, cpu, JOB.findall(output)
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -88,18 +96,25 @@ def save_as_excel(path: Path, row: int, decision: str) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
 
 
-def first_excluded_row(path: Path) -> int:
+def excluded_rows(path: Path, how_many: int) -> list[int]:
+    """Rows whose decision is `exclude`: each edited rerun turns a different one round."""
     rows = read_rows(path)
     column = rows[0].index("decision")
-    for number, row in enumerate(rows[1:], start=1):
-        if row[column].strip().lower() == "exclude":
-            return number
-    sys.exit(f"{path} has no excluded study to edit")
+    found = [n for n, row in enumerate(rows[1:], 1) if row[column].strip().lower() == "exclude"]
+    if len(found) < how_many:
+        sys.exit(f"{path} has fewer than {how_many} excluded studies to edit")
+    return found[:how_many]
+
+
+def timing(seconds: float, cpu: float) -> str:
+    return f"{seconds:5.1f} s (cpu {cpu:5.1f} s)"
 
 
 def jobs_text(jobs: list[str]) -> str:
+    """'12 jobs: screen x2, ...' (rule `all` included, as Snakemake counts them)."""
     counted = {name: jobs.count(name) for name in dict.fromkeys(jobs)}
-    return ", ".join(f"{n} x{c}" if c > 1 else n for n, c in counted.items()) or "none"
+    names = ", ".join(f"{n} x{c}" if c > 1 else n for n, c in counted.items())
+    return f"{len(jobs)} jobs" + (f": {names}" if names else "")
 
 
 def main() -> None:
@@ -113,23 +128,22 @@ def main() -> None:
     review = copy_demo(repo, folder / "review")
     try:
         print(f"demo from {repo} in {review}; load average {os.getloadavg()[0]:.2f}")
-        seconds, jobs, _ = run_snakemake(review, repo)
-        print(f"first run:        {seconds:6.1f} s  {len(jobs)} jobs")
+        seconds, cpu, jobs = run_snakemake(review, repo)
+        print(f"first run:       {timing(seconds, cpu)}  {len(jobs)} jobs")
 
         sheet = review / SHEET
-        row = first_excluded_row(sheet)
         edited = []
-        for attempt in range(args.repeat):
-            save_as_excel(sheet, row, "include" if attempt % 2 == 0 else "exclude")
-            seconds, jobs, _ = run_snakemake(review, repo)
+        for attempt, row in enumerate(excluded_rows(sheet, args.repeat)):
+            save_as_excel(sheet, row, "include")  # one decision changed
+            seconds, cpu, jobs = run_snakemake(review, repo)
             edited.append(seconds)
-            print(f"edited rerun {attempt + 1}:   {seconds:6.1f} s  {len(jobs)} jobs: {jobs_text(jobs)}")
+            print(f"edited rerun {attempt + 1}:  {timing(seconds, cpu)}  {jobs_text(jobs)}")
 
         idle = []
         for attempt in range(2):
-            seconds, jobs, _ = run_snakemake(review, repo)
+            seconds, cpu, jobs = run_snakemake(review, repo)
             idle.append(seconds)
-            print(f"no-op rerun {attempt + 1}:    {seconds:6.1f} s  {len(jobs)} jobs: {jobs_text(jobs)}")
+            print(f"no-op rerun {attempt + 1}:   {timing(seconds, cpu)}  {jobs_text(jobs)}")
 
         print(
             f"edited rerun: median {statistics.median(edited):.1f} s, best {min(edited):.1f} s "

@@ -24,6 +24,8 @@ rule prisma_counts:
         prisma_csv="results/prisma/PRISMA.csv",
     log:
         "logs/prisma/counts.log",
+    # the diagram waits for it: start it first
+    priority: 20
     conda:
         "../../environment.yml"
     threads: 1
@@ -53,6 +55,8 @@ rule prisma_diagram:
         png="results/prisma/prisma.png",
     log:
         "logs/prisma/diagram.log",
+    # the longest job after a sheet edit: start it as soon as it can
+    priority: 30
     conda:
         "../../environment.yml"
     threads: 1
