@@ -26,8 +26,13 @@ rule all:
         all_outputs(),
 
 
+onsuccess:
+    stop_idle_timers()
+
+
 onerror:
     # Snakemake's account of a failed job (a CalledProcessError, a temporary script path)
     # comes after prismake's own message; say it again last, with what to do.
     print(failure_summary(failed_jobs()), file=sys.stderr)
+    stop_idle_timers()
     sys.exit(1)

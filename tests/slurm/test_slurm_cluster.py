@@ -243,9 +243,7 @@ def test_a_rule_that_fails_on_the_cluster_fails_the_run_and_shows_the_rules_log(
 ):
     workdir = small_workflow(tmp_path, FAILING_WORKFLOW)
 
-    run = run_snakemake(
-        workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS
-    )
+    run = run_snakemake(workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS)
     jobs = slurm_jobs(run.output)
     states = slurm_states(slurm_cluster)
     with capsys.disabled():
@@ -284,9 +282,7 @@ def test_a_job_no_node_can_run_is_refused_at_submission_instead_of_pending_forev
 ):
     workdir = small_workflow(tmp_path, OVERSIZED_WORKFLOW)
 
-    run = run_snakemake(
-        workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS
-    )
+    run = run_snakemake(workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS)
 
     assert run.returncode != 0
     assert "Requested node configuration is not available" in run.output, run.tail()
