@@ -12,12 +12,14 @@ reads is prismake's message again, taken from the failed jobs' logs, with what t
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prismake import reuse as reusing
 from prismake.errors import PrismakeError
 
 log = logging.getLogger("prismake")
@@ -39,15 +41,54 @@ def setup_logging(log_path: str | None = None) -> None:
         root.addHandler(handler)
 
 
-def run_step(smk: Any, function: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call ``function(**kwargs)`` with logging set up for the Snakemake job ``smk``."""
+def run_step(
+    smk: Any, function: Callable[..., Any] | str, *, reuse: bool = False, **kwargs: Any
+) -> Any:
+    """Call ``function(**kwargs)`` with logging set up for the Snakemake job ``smk``.
+
+    ``function`` may be named as ``"module:function"``: it is imported only when the job
+    computes. With ``reuse``, a job whose inputs, parameters and code are as at its last
+    successful run gets that run's outputs back instead (prismake.reuse): only for rules
+    whose outputs depend on nothing else.
+    """
     log_path = smk.log[0] if len(smk.log) else None
+    key = None
+    if reuse and reusing.enabled():
+        wildcards = dict(smk.wildcards.items())
+        key = reusing.job_key(
+            rule=smk.rule,
+            wildcards=wildcards,
+            inputs=list(smk.input),
+            outputs=list(smk.output),
+            params=dict(smk.params.items()),
+            arguments=kwargs,
+        )
+        previous = reusing.restore(key, smk.rule, wildcards, list(smk.output))
+        if previous is not None:
+            text = previous + REUSED
+            if log_path:
+                Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+                Path(log_path).write_text(text, encoding="utf-8")
+            sys.stderr.write(text)
+            return None
     setup_logging(log_path)
+    if isinstance(function, str):
+        module, _, name = function.partition(":")
+        function = getattr(importlib.import_module(module), name)
     try:
-        return function(**kwargs)
+        result = function(**kwargs)
     except PrismakeError as error:
         log.error(str(error))
         sys.exit(1)
+    if key is not None:
+        for handler in logging.getLogger("prismake").handlers:
+            handler.flush()
+        text = Path(log_path).read_text(encoding="utf-8") if log_path else ""
+        reusing.keep(key, smk.rule, dict(smk.wildcards.items()), list(smk.output), text)
+    return result
+
+
+REUSED = "INFO inputs, parameters and code as at the last run: its outputs were reused\n"
 
 
 LEVELS = ("DEBUG ", "INFO ", "WARNING ", "ERROR ", "CRITICAL ")
