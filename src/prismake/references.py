@@ -125,7 +125,7 @@ def write_included_references(
     *, included_path: str | os.PathLike, bib_out: str | os.PathLike, ris_out: str | os.PathLike
 ) -> None:
     """Write results/included.bib and results/included.ris in citation-label order."""
-    included = read_table(included_path)
+    included = read_table(included_path, neutralised=True)
     studies = included.to_dict("records")
     keys = citation_keys({s["study_id"]: s.get("citation_label", "") for s in studies})
     library = bibtexparser.Library()

@@ -197,8 +197,8 @@ def write_thematic_tables(
 ) -> None:
     """Write each table named by an output's file stem, in the format of its extension."""
     codebook = load_codebook(codebook_path)
-    coded = read_table(coded_path, columns=["citation_label", "location"])
-    included = read_table(included_path)
+    coded = read_table(coded_path, columns=["citation_label", "location"], neutralised=True)
+    included = read_table(included_path, neutralised=True)
     names = list(extraction.get("characteristics", []))
     kind_words = [f"a {k.label.lower()}" for k in codebook.kinds]
     kinds = " or ".join(filter(None, [", ".join(kind_words[:-1]), kind_words[-1]]))
@@ -211,7 +211,7 @@ def write_thematic_tables(
         elif name == "quotes":
             table = quotes(coded, codebook, int(extraction.get("quotes_per_cell", 2)))
         elif name == "characteristics":
-            characteristics = read_table(characteristics_path)
+            characteristics = read_table(characteristics_path, neutralised=True)
             table = characteristics_table(characteristics, names)
         else:
             decisions = read_table(decisions_path, columns=["study_id", "decision", "reason"])

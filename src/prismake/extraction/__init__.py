@@ -172,13 +172,14 @@ def extract(
     if problems:
         raise SheetError("The extraction sheets have mistakes", problems)
 
-    write_table(_coded_frame(excerpts, codebook, labels), outputs["coded"])
-    write_table(included, outputs["included"])
+    # people open these three, later steps read them back (read_table(neutralised=True))
+    write_sheet(_coded_frame(excerpts, codebook, labels), outputs["coded"])
+    write_sheet(included, outputs["included"])
 
     chars = included[["study_id", "citation_label"]].copy()
     for name in names:
         chars[name] = [characteristics.get(s, {}).get(name, "") for s in chars["study_id"]]
-    write_table(chars, outputs["characteristics"], columns=["study_id", "citation_label", *names])
+    write_sheet(chars, outputs["characteristics"], columns=["study_id", "citation_label", *names])
     missing_chars = sorted(set(included["study_id"]) - set(characteristics))
     if names and missing_chars:
         log.warning(
