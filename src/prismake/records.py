@@ -29,6 +29,9 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "isbn",
     "language",
     "type",
+    "publisher",  # publisher, or the institution of a report or thesis
+    "address",  # the publisher's place
+    "article_number",  # journals without page numbers (e123, 104567)
     "pmid",
     "source_line",  # file:line where the record starts, for error messages
 )

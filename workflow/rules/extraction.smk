@@ -147,6 +147,7 @@ rule included_references:
     """The included studies as BibTeX and RIS, keyed by their citation labels."""
     input:
         included="results/extraction/included_studies.csv",
+        records="data/processed/records.csv",
     output:
         bib=report(
             "results/included.bib",
