@@ -126,33 +126,53 @@ def _cased(text: str) -> bool:
 
 
 def title_case(text: str) -> str:
-    """A title written in capitals, in title case ("JOURNAL OF SOCIAL POLICY")."""
-    words = text.lower().split(" ")
+    """A journal name in title case ("JOURNAL OF SOCIAL POLICY", "Journal of social policy").
+
+    Small words stay lower case, words without a vowel are acronyms (BMJ, NHS), and a
+    word already cased inside (eLife, mBio) is kept as written.
+    """
     out = []
-    for i, word in enumerate(words):
+    for i, word in enumerate(text.split(" ")):
+        if (
+            not text.isupper()
+            and any(c.isupper() for c in word[1:])
+            and word[1:] != word[1:].upper()
+        ):
+            out.append(word)
+            continue
+        word = word.lower()
         if i and word in _SMALL_WORDS:
             out.append(word)
-        elif word and not re.search(r"[aeiouy]", word) and word.isalpha():
-            out.append(word.upper())  # BMJ, NHS: no vowel, an acronym
+        elif word.isalpha() and not re.search(r"[aeiouy]", word):
+            out.append(word.upper())
         else:
             out.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
     return " ".join(out)
 
 
+def _capitalised_share(name: str) -> float:
+    """How many of a name's significant words start with a capital (title case: 1.0)."""
+    words = [w for w in name.split(" ") if w and w.lower() not in _SMALL_WORDS and w[0].isalpha()]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 1.0
+
+
 def best_journal(names: Sequence[str]) -> str:
     """The journal as its best-cased spelling among a study's records.
 
-    Mixed case beats all capitals or all lower case, the full name beats an abbreviation
-    (the longer), and a name only in capitals is title-cased.
+    The full name beats an abbreviation ("J Soc Policy"); among spellings of the full
+    name, title case beats sentence case, capitals or lower case. When no record has it
+    in title case, the full name is title-cased ("JOURNAL OF SOCIAL POLICY" -> "Journal of
+    Social Policy").
     """
     names = [n for n in dict.fromkeys(" ".join(str(n).split()) for n in names) if n]
     if not names:
         return ""
-    cased = [n for n in names if _cased(n)]
-    if cased:
-        return max(cased, key=lambda n: (len(n.replace(".", "")), -names.index(n)))
-    full = max(names, key=lambda n: (len(n), -names.index(n)))
-    return title_case(full) if full.isupper() else full
+    longest = max(len(n) for n in names)
+    full = [n for n in names if len(n) >= 0.8 * longest]
+    titled = [n for n in full if _cased(n) and _capitalised_share(n) >= 0.5]
+    if titled:
+        return max(titled, key=lambda n: (_capitalised_share(n), len(n), -names.index(n)))
+    return title_case(max(full, key=lambda n: (len(n), -names.index(n))))
 
 
 def merged_reference(study: Mapping[str, str], records: Sequence[Mapping[str, str]]) -> dict:

@@ -107,16 +107,44 @@ def _latex_char(char: str) -> str:
     return "".join(_LATEX_SPECIAL.get(c, c) for c in base) or "?"
 
 
-def latex_escape(text: str) -> str:
+LONG_TOKEN = 20  # characters: a token this long (URL, DOI, formula) may break anywhere
+
+
+def breakable_pieces(token: str, limit: int = LONG_TOKEN) -> list[str]:
+    """A long token cut where a table cell may break it: after punctuation, every 10 letters.
+
+    Short tokens stay whole (TeX hyphenates words); the LaTeX of a table cell puts
+    ``\\allowbreak`` between the pieces, and the layout measures the same pieces.
+    """
+    if len(token) <= limit:
+        return [token]
+    size = min(10, max(limit, 4))
+    pieces = []
+    for part in re.findall(r"[^\W_]*[\W_]?", token):
+        pieces += [part[i : i + size] for i in range(0, len(part), size)]
+    return [p for p in pieces if p]
+
+
+def latex_escape(text: str, break_after: int | None = None) -> str:
     """Imported text as LaTeX that prints it: specials escaped, quotes typeset.
 
     A straight ``"`` opens after a space or bracket and closes elsewhere (`` ``...'' ``);
-    ``'`` opens a single quote there and is an apostrophe elsewhere.
+    ``'`` opens a single quote there and is an apostrophe elsewhere. ``break_after`` (table
+    cells): tokens longer may break between the pieces of ``breakable_pieces``.
     """
     text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", str(text)))
+    breaks: set[int] = set()
+    if break_after is not None:
+        for match in re.finditer(rf"\S{{{break_after + 1},}}", text):
+            at = match.start()
+            for piece in breakable_pieces(match.group(), break_after)[:-1]:
+                at += len(piece)
+                breaks.add(at)
     out: list[str] = []
     previous = " "
     for i, char in enumerate(text):
+        if i in breaks:
+            out.append("\\allowbreak{}")
         opening = previous.isspace() or previous in "([{\u2014\u2013/-"
         if char == '"':
             out.append("``" if opening else "''")
@@ -155,13 +183,16 @@ BASELINE = 12.0
 ROTATED_HEADER = 90.0  # pt: the width of a rotated heading's box before it wraps
 # Settings tried in turn until the words fit: font size, its scale, \tabcolsep (pt), and
 # whether long words may be hyphenated (TeX does it only where a word would stick out).
-SETTINGS = (
-    ("", 1.0, 6.0, False),
-    ("\\small", 0.9, 6.0, False),
-    ("\\footnotesize", 0.8, 6.0, False),
-    ("\\small", 0.9, 4.0, False),
-    ("\\footnotesize", 0.8, 4.0, False),
-    ("\\footnotesize", 0.8, 4.0, True),
+# The last resort lets any token longer than 6 characters break: ugly, never off the page.
+Setting = tuple[str, float, float, bool, int]
+SETTINGS: tuple[Setting, ...] = (
+    ("", 1.0, 6.0, False, LONG_TOKEN),
+    ("\\small", 0.9, 6.0, False, LONG_TOKEN),
+    ("\\footnotesize", 0.8, 6.0, False, LONG_TOKEN),
+    ("\\small", 0.9, 4.0, False, LONG_TOKEN),
+    ("\\footnotesize", 0.8, 4.0, False, LONG_TOKEN),
+    ("\\footnotesize", 0.8, 4.0, True, LONG_TOKEN),
+    ("\\footnotesize", 0.8, 4.0, True, 6),
 )
 PREAMBLE = r"\usepackage[T1]{fontenc}, \usepackage{array,booktabs,longtable,graphicx}"
 
@@ -172,9 +203,10 @@ def text_width(text: str) -> float:
     return SAFETY * sum(_CMR10.get(c, 5.6) for c in plain if not unicodedata.combining(c))
 
 
-def _words(text: str) -> list[str]:
-    """Pieces TeX cannot break: split at spaces and after explicit hyphens and dashes."""
-    return [w for w in re.split(r"\s+|(?<=[-\u2013\u2014])", text) if w]
+def _words(text: str, limit: int = LONG_TOKEN) -> list[str]:
+    """Pieces TeX cannot break: split at spaces, after hyphens and dashes, long tokens."""
+    words = [w for w in re.split(r"\s+|(?<=[-\u2013\u2014])", text) if w]
+    return [piece for word in words for piece in breakable_pieces(word, limit)]
 
 
 def _lines(text: str, width: float) -> int:
@@ -198,27 +230,32 @@ class _Column:
     numeric: bool
     rotate: bool = False
 
-    def _header_min(self) -> float:
+    def _header_min(self, limit: int = LONG_TOKEN) -> float:
         if self.rotate:
             return _lines(self.header, ROTATED_HEADER) * BASELINE
-        return max((text_width(w) for w in _words(self.header)), default=0.0)
+        return max((text_width(w) for w in _words(self.header, limit)), default=0.0)
 
-    def narrowest(self, hyphenate: bool = False) -> float:
+    def narrowest(self, hyphenate: bool = False, limit: int = LONG_TOKEN) -> float:
         """The width below which a word of a cell or of the heading would stick out.
 
-        ``hyphenate``: a long word may be split once (about 60% of it on one line).
+        ``hyphenate``: a long word may be split once (about 60% of it on one line). TeX
+        hyphenates only a word that follows a space: not after a hyphen or a break.
         """
 
-        def word(w: str) -> float:
-            width = text_width(w)
-            if hyphenate and len(w) >= 8 and w.isalpha():
-                return 0.6 * width + _CMR10["-"]
-            return width
+        def widest(text: str) -> float:
+            widths = []
+            for word in text.split():
+                letters = word.strip(",.;:()\"'")
+                if hyphenate and 8 <= len(letters) <= limit and letters.isalpha():
+                    widths.append(0.6 * text_width(word) + _CMR10["-"])
+                else:
+                    widths += [text_width(w) for w in _words(word, limit)]
+            return max(widths, default=0.0)
 
         if self.rotate:  # marks under a rotated heading stay on one line
             return self.natural()
-        cell_words = (word(w) for c in self.cells for w in _words(c))
-        return max(self._header_min(), max(cell_words, default=0.0))
+        header = self._header_min(limit)
+        return max(header, max((widest(c) for c in self.cells), default=0.0))
 
     def natural(self) -> float:
         """The width that sets every cell, and the heading, on one line."""
@@ -245,6 +282,7 @@ class LatexPlan:
     rotate: list[bool]
     long: bool
     fits: bool
+    break_after: int = LONG_TOKEN  # tokens longer than this may break anywhere
 
 
 def plan_latex(frame: pd.DataFrame) -> LatexPlan:
@@ -258,9 +296,10 @@ def plan_latex(frame: pd.DataFrame) -> LatexPlan:
         for name in frame.columns
     ]
 
-    def fits(setting: tuple[str, float, float, bool]) -> bool:
-        _, scale, sep, hyphenate = setting
-        return sum(c.narrowest(hyphenate) * scale + 2 * sep for c in columns) <= TEXT_WIDTH
+    def fits(setting: Setting) -> bool:
+        _, scale, sep, hyphenate, limit = setting
+        widths = (c.narrowest(hyphenate, limit) * scale + 2 * sep for c in columns)
+        return sum(widths) <= TEXT_WIDTH
 
     if not fits(SETTINGS[0]):
         for column in columns:
@@ -278,14 +317,12 @@ def plan_latex(frame: pd.DataFrame) -> LatexPlan:
     return plan
 
 
-def _layout(
-    columns: list[_Column], setting: tuple[str, float, float, bool], fits: bool
-) -> LatexPlan:
+def _layout(columns: list[_Column], setting: Setting, fits: bool) -> LatexPlan:
     """Column widths for one setting, and whether the result is taller than a page."""
-    size, scale, sep, hyphenate = setting
+    size, scale, sep, hyphenate, limit = setting
     pad = 2 * sep
     natural = [c.natural() * scale for c in columns]
-    narrowest = [c.narrowest(hyphenate) * scale for c in columns]
+    narrowest = [c.narrowest(hyphenate, limit) * scale for c in columns]
     fractions: list[float] | None = None
     if sum(natural) + pad * len(columns) <= TEXT_WIDTH:
         widths = natural
@@ -299,7 +336,7 @@ def _layout(
     rows = [[c.header for c in columns]] + [list(r) for r in cells]
     lines = sum(max(_lines(t, w) for t, w in zip(r, unscaled, strict=True)) for r in rows)
     long = BASELINE * scale * lines > PAGE_HEIGHT
-    return LatexPlan(size, sep, fractions, [c.rotate for c in columns], long, fits)
+    return LatexPlan(size, sep, fractions, [c.rotate for c in columns], long, fits, limit)
 
 
 def _share(
@@ -338,8 +375,8 @@ def _column_spec(numeric: bool, fraction: float | None) -> str:
     )
 
 
-def _header_cell(name: str, rotate: bool) -> str:
-    text = latex_escape(name)
+def _header_cell(name: str, rotate: bool, break_after: int = LONG_TOKEN) -> str:
+    text = latex_escape(name, break_after)
     if not rotate:
         return text
     return f"\\rotatebox{{90}}{{\\parbox{{{ROTATED_HEADER:g}pt}}{{\\raggedright {text}}}}}"
@@ -358,10 +395,11 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
     fractions = plan.fractions or [None] * len(numeric)
     align = "".join(_column_spec(n, f) for n, f in zip(numeric, fractions, strict=True))
     head = " & ".join(
-        _header_cell(str(c), r) for c, r in zip(frame.columns, plan.rotate, strict=True)
+        _header_cell(str(c), r, plan.break_after)
+        for c, r in zip(frame.columns, plan.rotate, strict=True)
     )
     rows = [
-        " & ".join(latex_escape(_cell(v)) for v in row) + " \\\\"
+        " & ".join(latex_escape(_cell(v), plan.break_after) for v in row) + " \\\\"
         for row in frame.itertuples(index=False)
     ]
     title = ""

@@ -89,7 +89,8 @@ LATEX_COMMANDS = {
     "centering", "toprule", "midrule", "bottomrule", "endfirsthead", "endhead", "endfoot",
     "endlastfoot", "multicolumn", "tablename", "thetable", "raggedright", "raggedleft",
     "arraybackslash", "hspace", "dimexpr", "linewidth", "tabcolsep", "relax", "small",
-    "footnotesize", "begingroup", "endgroup", "setlength", "rotatebox", "parbox", "usepackage",
+    "footnotesize", "allowbreak", "begingroup", "endgroup", "setlength", "rotatebox", "parbox",
+    "usepackage",
 }  # fmt: skip
 
 
