@@ -31,7 +31,7 @@ from bibtexparser.model import Entry, Field
 
 from prismake.csvio import read_table
 from prismake.extraction.citations import citation_keys
-from prismake.records import MULTI_SEPARATOR, split_authors
+from prismake.records import MULTI_SEPARATOR, expand_pages, page_range, split_authors
 from prismake.tableformats import latex_escape
 
 # (words in the record's type column, BibTeX entry type, RIS type); first match wins
@@ -86,27 +86,6 @@ def reference_type(record_type: str, journal: str) -> tuple[str, str]:
 
 
 # --- One reference from the records of a study ---------------------------------------
-
-_PAGES = re.compile(r"^([A-Za-z]*)(\d+)\s*[-\u2010-\u2015]+\s*([A-Za-z]*)(\d+)$")
-
-
-def page_range(pages: str) -> tuple[str, str]:
-    """(first, last) page, the last written out: "705-14" -> ("705", "714")."""
-    text = " ".join(str(pages).split())
-    match = _PAGES.match(text)
-    if not match:
-        start, _, end = re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", text).partition("-")
-        return start, end
-    prefix, start, end_prefix, end = match.groups()
-    if len(end) < len(start) and int(start[-len(end) :]) <= int(end):
-        end = start[: len(start) - len(end)] + end
-    return prefix + start, (end_prefix or prefix) + end
-
-
-def expand_pages(pages: str) -> str:
-    """A page range written out in full ("705-14" -> "705-714"); anything else as it is."""
-    start, end = page_range(pages)
-    return f"{start}-{end}" if end else start
 
 
 def language_name(language: str) -> str:

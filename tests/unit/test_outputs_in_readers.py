@@ -319,3 +319,27 @@ def test_every_box_of_the_diagram_holds_its_text_in_a_fallback_font(diagram, fam
             assert x + width <= right, (text.text, family, x + width - right)
         checked += 1
     assert checked > 10
+
+
+@pytest.mark.parametrize(
+    ("pages", "written_out"),
+    [("705-14", "705-714"), ("1311-5", "1311-1315"), ("S12-5", "S12-S15"), ("99-101", "99-101"),
+     ("e0123456", "e0123456"), ("12", "12")],
+)  # fmt: skip
+def test_shortened_page_ranges_are_written_out(pages, written_out):
+    from prismake.records import expand_pages
+
+    assert expand_pages(pages) == written_out
+
+
+def test_the_included_studies_table_writes_page_ranges_out(tmp_path):
+    from extraction_review import make_review, run_extract
+
+    from prismake.csvio import read_table
+
+    paths = make_review(tmp_path)
+    studies = read_table(paths["studies"])
+    studies.loc[0, "pages"] = "705-14"
+    write_table(studies, paths["studies"])
+    included = read_table(run_extract(tmp_path, paths)["included"], neutralised=True)
+    assert "705-714" in set(included["pages"])
