@@ -573,7 +573,7 @@ def write_database_yield(
     )
     known = set(read_table(studies_path, ["study_id"])["study_id"])
     table = database_yield(records, included & known, searches)
-    write_formats(table, table_outputs, caption=YIELD_CAPTION, label="tab:database-yield")
+    write_formats(table, table_outputs, caption=YIELD_CAPTION)
     agreement = read_table(agreement_path) if Path(agreement_path).exists() else pd.DataFrame()
     names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
     conflicts = {Path(p).parent.name: read_table(p) for p in conflicts_paths if Path(p).exists()}
