@@ -1,7 +1,7 @@
 """prismake: from database exports to the PRISMA 2020 flow diagram.
 
-Run `snakemake` from the repository root (the default profile sets cores and
-options). The review is described in config/config.yaml.
+Run `snakemake` in the review's folder: profiles/default/ (applied by Snakemake itself)
+sets the cores and options. The review is described in config/config.yaml.
 """
 
 
@@ -24,3 +24,15 @@ rule all:
     default_target: True
     input:
         all_outputs(),
+
+
+onsuccess:
+    stop_idle_timers()
+
+
+onerror:
+    # Snakemake's account of a failed job (a CalledProcessError, a temporary script path)
+    # comes after prismake's own message; say it again last, with what to do.
+    print(failure_summary(failed_jobs()), file=sys.stderr)
+    stop_idle_timers()
+    sys.exit(1)

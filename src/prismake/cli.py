@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from prismake import __version__
 from prismake.errors import PrismakeError
@@ -16,6 +17,7 @@ from prismake.runner import setup_logging
 
 # subcommand -> (module with add_arguments/run, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("prismake.new_review", "start a review of your own: workflow, config, empty sheets"),
     "import": ("prismake.importers.cli", "read database exports into one normalised records CSV"),
     "dedupe": (
         "prismake.dedupe.cli",
@@ -23,6 +25,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "status": ("prismake.screening.cli", "show screening progress per stage and reviewer"),
 }
+
+
+# subcommand -> the argument holding its input files, checked before the command runs
+INPUT_FILES = {"import": "files", "dedupe": "records"}
+
+
+def missing_inputs(command: str, args: argparse.Namespace) -> str | None:
+    """A command-line message for input files that do not exist (all of them), else None."""
+    paths = getattr(args, INPUT_FILES.get(command, ""), None) or []
+    missing = [p for p in paths if not Path(p).is_file()]
+    if not missing:
+        return None
+    n = len(missing)
+    return (
+        f"{n} file{'s' if n != 1 else ''} not found: {', '.join(missing)}. Check each name, "
+        f"and that it is given from the folder you run prismake in ({Path.cwd()})."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()  # progress and summary lines on stderr, as under Snakemake
+    missing = missing_inputs(args.command, args)
+    if missing:
+        print(f"prismake {args.command}: {missing}", file=sys.stderr)
+        return 2
     try:
         return int(args._run(args) or 0)
     except PrismakeError as error:

@@ -17,7 +17,6 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency,
 # ordered so neighbouring bars also differ in lightness when printed in grey.
@@ -48,7 +47,7 @@ _METADATA = {
 
 def style() -> Any:
     """Context manager with prismake's figure settings."""
-    return plt.rc_context(RC)
+    return matplotlib.rc_context(RC)
 
 
 def save_figure(fig: Any, outputs: Iterable[str | os.PathLike], dpi: int = 300) -> None:
@@ -58,5 +57,5 @@ def save_figure(fig: Any, outputs: Iterable[str | os.PathLike], dpi: int = 300) 
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
         suffix = path.suffix.lower()
-        with plt.rc_context(RC):
+        with matplotlib.rc_context(RC):
             fig.savefig(path, dpi=dpi, metadata=_METADATA.get(suffix, {}))

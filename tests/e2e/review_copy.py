@@ -24,7 +24,7 @@ def copy_review(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "environment.yml"):  # rules name environment.yml (conda:)
         shutil.copy2(ROOT / name, target / name)
-    for folder in ("workflow", "config", "data"):
+    for folder in ("workflow", "profiles", "config", "data"):
         shutil.copytree(
             ROOT / folder,
             target / folder,

@@ -1,7 +1,7 @@
 """The demo review runs on a real SLURM cluster with the project's profile, as it runs locally.
 
-Each test starts from a fresh copy of the review, runs `snakemake --profile
-workflow/profiles/slurm` against the single-node cluster of the `slurm_cluster` fixture,
+Each test starts from a fresh copy of the review, runs `snakemake --workflow-profile
+profiles/slurm` against the single-node cluster of the `slurm_cluster` fixture,
 under a time limit (a hang fails the test), and prints what SLURM did with the jobs so
 CI's log shows them.
 """
@@ -26,7 +26,8 @@ import pytest
 pytestmark = pytest.mark.slurm
 
 ROOT = Path(__file__).resolve().parents[2]
-PROFILE = "workflow/profiles/slurm"
+PROFILE = "profiles/slurm"
+USE_PROFILE = ["--workflow-profile", PROFILE]  # as the README says
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 # The whole demo through the queue (about 10 SLURM jobs); a hang fails long before CI's.
 DEMO_LIMIT_SECONDS = 600
@@ -106,7 +107,7 @@ def copy_review(target: Path) -> Path:
     for top_file in ("Snakefile", "environment.yml"):  # rules name environment.yml (conda:)
         if (ROOT / top_file).exists():
             shutil.copy2(ROOT / top_file, target / top_file)
-    for folder in ("workflow", "config", "data"):
+    for folder in ("workflow", "profiles", "config", "data"):
         shutil.copytree(
             ROOT / folder,
             target / folder,
@@ -171,7 +172,7 @@ def test_the_demo_review_on_slurm_gives_byte_identical_results_to_a_local_run(
 
     # Both at once: less waiting, and both runs see the same code.
     local_wait = start_snakemake(local, ["--cores", "2"], env=local_env)
-    slurm_wait = start_snakemake(on_slurm, ["--profile", PROFILE], env=slurm_cluster.env())
+    slurm_wait = start_snakemake(on_slurm, USE_PROFILE, env=slurm_cluster.env())
     slurm_run = slurm_wait(DEMO_LIMIT_SECONDS)
     local_run = local_wait(DEMO_LIMIT_SECONDS)
     assert local_run.returncode == 0, f"the local run failed:\n{local_run.tail()}"
@@ -242,9 +243,7 @@ def test_a_rule_that_fails_on_the_cluster_fails_the_run_and_shows_the_rules_log(
 ):
     workdir = small_workflow(tmp_path, FAILING_WORKFLOW)
 
-    run = run_snakemake(
-        workdir, ["--profile", PROFILE], env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS
-    )
+    run = run_snakemake(workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS)
     jobs = slurm_jobs(run.output)
     states = slurm_states(slurm_cluster)
     with capsys.disabled():
@@ -283,9 +282,7 @@ def test_a_job_no_node_can_run_is_refused_at_submission_instead_of_pending_forev
 ):
     workdir = small_workflow(tmp_path, OVERSIZED_WORKFLOW)
 
-    run = run_snakemake(
-        workdir, ["--profile", PROFILE], env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS
-    )
+    run = run_snakemake(workdir, USE_PROFILE, env=slurm_cluster.env(), limit=SMALL_LIMIT_SECONDS)
 
     assert run.returncode != 0
     assert "Requested node configuration is not available" in run.output, run.tail()

@@ -13,7 +13,7 @@ import cluster
 import pytest
 import yaml
 
-PROFILE = Path(__file__).resolve().parents[2] / "workflow" / "profiles" / "slurm" / "config.yaml"
+PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "slurm" / "config.yaml"
 
 
 def settings(conf: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""pyproject.toml and environment.yml pin the same packages: conda users get what pip users get."""
+"""Packaging: conda users get what pip users get, and a reviewer's install stays lean."""
 
 from __future__ import annotations
 
@@ -14,10 +14,15 @@ def _name_and_spec(requirement: str) -> tuple[str, str]:
     return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
 
 
-def test_environment_yml_pins_every_dependency_as_pyproject_does(root):
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+def _project(root) -> dict:
+    return tomllib.loads((root / "pyproject.toml").read_text())["project"]
+
+
+def test_environment_yml_pins_every_dependency_and_extra_as_pyproject_does(root):
+    project = _project(root)
     wanted = dict(_name_and_spec(r) for r in project["dependencies"])
-    wanted.update(_name_and_spec(r) for r in project["optional-dependencies"]["dev"])
+    for extra in project["optional-dependencies"].values():
+        wanted.update(_name_and_spec(r) for r in extra if not r.startswith("prismake["))
     env = yaml.safe_load((root / "environment.yml").read_text())
     listed: dict[str, str] = {}
     for item in env["dependencies"]:
@@ -31,3 +36,39 @@ def test_environment_yml_pins_every_dependency_as_pyproject_does(root):
     different = {n: (s, listed[n]) for n, s in wanted.items() if n in listed and listed[n] != s}
     assert not missing, f"in pyproject.toml but not environment.yml: {missing}"
     assert not different, f"pins differ (pyproject, environment.yml): {different}"
+
+
+def test_running_a_review_installs_no_test_or_lint_tools_but_does_install_scikit_learn(root):
+    runtime = {_name_and_spec(r)[0] for r in _project(root)["dependencies"]}
+    assert "scikit-learn" in runtime, "prioritised screening needs scikit-learn at run time"
+    assert not runtime & {"pytest", "hypothesis", "ruff", "snakefmt"}
+
+
+def test_the_test_extra_holds_what_the_test_suite_runs(root):
+    test = {_name_and_spec(r)[0] for r in _project(root)["optional-dependencies"]["test"]}
+    assert {"pytest", "hypothesis", "ruff", "snakefmt"} <= test
+
+
+def _bash_blocks(root) -> list[list[str]]:
+    """The commands of each ```bash block of the README, comments dropped."""
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
+    return [
+        [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+        for block in blocks
+    ]
+
+
+def test_the_readmes_first_commands_install_what_a_review_needs_and_run_the_demo(root):
+    first = _bash_blocks(root)[0]
+    assert "pip install -e ." in first, first
+    assert not any("[test]" in line or "[dev]" in line for line in first)
+    assert first[-1] == "snakemake", "plain snakemake: the default profile sets the cores"
+
+
+def test_ci_runs_exactly_the_readmes_test_command(root):
+    test_block = next(b for b in _bash_blocks(root) if 'pip install -e ".[test]"' in b)
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    after = ci.split("# The README's test command:\n", 1)[1]
+    ci_commands = [line.strip() for line in after.splitlines() if line.strip()]
+    assert ci_commands == test_block

@@ -1,7 +1,12 @@
-"""Database yield table and methods paragraph: the review's numbers, filled in."""
+"""Database yield table and methods paragraph: the review's numbers, as an author would write them.
+
+Each test builds a small review (prisma_review.Study), counts what the text should say
+from that list with plain loops, and reads the paragraph a team would paste into a paper.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -25,15 +30,43 @@ STUDIES = [
     Study("E", ["cites"], ft="include"),
     Study("F", ["cites", "scopus"], ta="exclude"),
 ]
+NAMES = [
+    {"id": "alice", "name": "Alice Adeyemi"},
+    {"id": "ben", "name": "Ben Okafor"},
+    {"id": "chidi", "name": "Chidi Nwosu"},
+]
+AGREEMENT_COLUMNS = ["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"]
+AGREEMENT_COLUMNS += ["kappa_ci_low", "kappa_ci_high", "pabak", "ac1"]
+CONFLICT_COLUMNS = ["study_id", "reviewer_a", "decision_a", "reviewer_b", "decision_b"]
+CONFLICT_COLUMNS += ["status", "resolution", "resolved_by"]
 
 
-def build(tmp_path, agreement_rows=None, reviewers=()):
-    paths = write_review(tmp_path, SEARCHES, STUDIES)
-    run(tmp_path, SEARCHES, STUDIES, paths=paths)
+def build(
+    tmp_path,
+    agreement_rows=None,
+    reviewers=(),
+    *,
+    searches=SEARCHES,
+    studies=STUDIES,
+    screening=SCREENING,
+    conflicts=None,
+    pairs_to_check=None,
+):
+    """Write the review's tables, count it, and return (yield table paths, methods text)."""
+    paths = write_review(tmp_path, searches, studies)
+    run(tmp_path, searches, studies, paths=paths)
     agreement = tmp_path / "agreement.csv"
-    columns = ["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"]
-    columns += ["kappa_ci_low", "kappa_ci_high", "pabak", "ac1"]
-    write_table(pd.DataFrame(agreement_rows or [], columns=columns), agreement)
+    write_table(pd.DataFrame(agreement_rows or [], columns=AGREEMENT_COLUMNS), agreement)
+    conflicts_paths = []
+    for stage, rows in (conflicts or {}).items():
+        path = tmp_path / "screening" / stage / "conflicts.csv"
+        write_table(pd.DataFrame(rows, columns=CONFLICT_COLUMNS), path)
+        conflicts_paths.append(str(path))
+    to_check = None
+    if pairs_to_check is not None:
+        to_check = tmp_path / "to_check.csv"
+        rows = [(f"r{i}", f"s{i}") for i in range(pairs_to_check)]
+        write_table(pd.DataFrame(rows, columns=["record_id_a", "record_id_b"]), to_check)
     tables = [
         str(tmp_path / "yield" / f"database_yield.{ext}") for ext in ("csv", "md", "tex", "html")
     ]
@@ -44,14 +77,37 @@ def build(tmp_path, agreement_rows=None, reviewers=()):
         decisions_paths=[paths["title_abstract"], paths["full_text"]],
         agreement_path=str(agreement),
         review={"title": "Co-production: a demo", "fictional": True},
-        searches=SEARCHES,
-        screening=SCREENING,
+        searches=searches,
+        screening=screening,
         dedupe={"maybe_threshold": 0.8, "duplicate_threshold": 0.93},
         table_outputs=tables,
         methods_out=str(tmp_path / "methods.md"),
         reviewers=reviewers,
+        conflicts_paths=conflicts_paths,
+        to_check_path=str(to_check) if to_check else None,
     )
     return tables, (tmp_path / "methods.md").read_text(encoding="utf-8")
+
+
+def section(text: str, title: str) -> str:
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0].strip()
+
+
+def screening_rows(n_include: int, n_exclude: int, n_pending: int = 0, n_conflict: int = 0):
+    """Studies found by one database, with these title/abstract outcomes."""
+    studies = []
+    for i in range(n_include):
+        studies.append(Study(f"I{i}", ["scopus"], ta="include", ft="include"))
+    for i in range(n_exclude):
+        studies.append(Study(f"E{i}", ["pubmed"], ta="exclude"))
+    for i in range(n_pending):
+        studies.append(Study(f"P{i}", ["scopus"], ta="pending"))
+    for i in range(n_conflict):
+        studies.append(Study(f"C{i}", ["pubmed"], ta="conflict"))
+    return studies
+
+
+# --- the database yield table ------------------------------------------------------------
 
 
 def test_the_yield_table_counts_records_studies_and_included_studies_per_database(tmp_path):
@@ -61,24 +117,39 @@ def test_the_yield_table_counts_records_studies_and_included_studies_per_databas
         "Scopus",
         "PubMed",
         "Citation searching",
-        "Total (after deduplication)",
+        "Total (each study counted once)",
     ]
     scopus = frame.loc["Scopus"]
-    assert (scopus["Records"], scopus["Studies"], scopus["Studies found only here"]) == (
-        "4",
-        "3",
-        "1",
-    )
+    assert (
+        scopus["Records identified"],
+        scopus["Studies (after deduplication)"],
+        scopus["Studies found only here"],
+    ) == ("4", "3", "1")
     assert (scopus["Included studies"], scopus["Included studies found only here"]) == ("2", "1")
     pubmed = frame.loc["PubMed"]
-    assert (pubmed["Records"], pubmed["Studies"], pubmed["Included studies"]) == ("4", "3", "1")
-    total = frame.loc["Total (after deduplication)"]
-    assert (total["Records"], total["Studies"], total["Included studies"]) == ("10", "6", "3")
+    assert (pubmed["Records identified"], pubmed["Included studies"]) == ("4", "1")
     for path in tables[1:]:
         assert "Citation searching" in Path(path).read_text(encoding="utf-8")
 
 
-def test_the_methods_paragraph_fills_in_dates_screening_agreement_and_counts(tmp_path):
+def test_the_yield_total_puts_records_before_and_studies_after_deduplication_in_labelled_columns(
+    tmp_path,
+):
+    tables, _ = build(tmp_path)
+    frame = read_table(tables[0]).set_index("Database")
+    total = frame.iloc[-1]
+    records = sum(len(s.found_by) for s in STUDIES)
+    assert total["Records identified"] == str(records) == "10"
+    assert total["Studies (after deduplication)"] == str(len(STUDIES)) == "6"
+    assert total["Included studies"] == str(sum(s.ft == "include" for s in STUDIES))
+    caption = Path(tables[1]).read_text(encoding="utf-8").splitlines()[0]
+    assert "before deduplication" in caption and "after deduplication" in caption
+
+
+# --- searches, deduplication, agreement ------------------------------------------------------
+
+
+def test_the_methods_paragraph_fills_in_dates_thresholds_agreement_and_counts(tmp_path):
     agreement = [
         {
             "stage": "title_abstract",
@@ -93,22 +164,64 @@ def test_the_methods_paragraph_fills_in_dates_screening_agreement_and_counts(tmp
     ]
     _, text = build(tmp_path, agreement)
     assert "fictional" in text
-    assert "We searched Scopus (3 February 2025)" in text
-    assert "We also used Citation searching (3 February 2025)." in text
+    # two Scopus exports are one database
+    assert "We searched Scopus (3 February 2025) and PubMed (3 February 2025)." in text
     assert "`scopus query`" in text
-    assert "at least 0.93" in text and "between 0.80" in text
-    assert "alice and ben independently screened all records" in text
-    assert "alice screened each of the full-text reports alone" in text
+    assert "at least 0.93" in text and "between 0.80 and 0.93" in text
     assert "80.0% agreement, Cohen's kappa 0.61 (95% CI 0.20 to 1.00)" in text
     counts = {k: int(n) for k, n in read_table(tmp_path / "counts.csv")[["key", "n"]].values}
     assert f"identified {counts['database_results']} records from databases" in text
     assert f"removing {counts['duplicates']} duplicate records" in text
     assert f"we screened {counts['records_screened']} records" in text
     assert "excluded 1 (Wrong participants: 1)" in text
-    assert f"the review includes {counts['new_studies']} studies" in text
     assert (
-        "We searched Scopus (3 February 2025) and PubMed (3 February 2025)." in text
-    )  # two Scopus exports, one database
+        f"{counts['new_studies']} studies ({counts['new_reports']} reports) were included" in text
+    )
+
+
+def test_other_methods_are_described_as_methods_not_as_something_we_used(tmp_path):
+    _, text = build(tmp_path)
+    assert "We also used" not in text
+    assert (
+        "We also identified studies through other methods: Citation searching (3 February 2025)."
+        in section(text, "Searches")
+    )
+
+
+def test_registers_are_named_as_registers(tmp_path):
+    searches = [search("medline", "MEDLINE"), search("ctgov", "ClinicalTrials.gov", "register")]
+    studies = [Study("A", ["medline"], ta="exclude"), Study("B", ["ctgov"], ta="exclude")]
+    _, text = build(tmp_path, searches=searches, studies=studies)
+    assert (
+        "We searched MEDLINE (3 February 2025) and the register ClinicalTrials.gov "
+        "(3 February 2025)." in text
+    )
+    assert "1 record from databases and 1 from registers" in text
+
+
+def test_the_paragraph_names_reviewers_as_the_config_does_in_screening_and_agreement(tmp_path):
+    agreement = [
+        {"stage": "title_abstract", "reviewer_a": "alice", "reviewer_b": "ben", "n": "5"}
+        | {"percent_agreement": "80.0", "kappa": "0.6"}
+    ]
+    _, text = build(tmp_path, agreement, reviewers=NAMES)
+    assert "Alice Adeyemi and Ben Okafor independently screened each of the 5 records" in text
+    assert "Agreement between Alice Adeyemi and Ben Okafor" in text
+    assert not re.search(r"\b(alice|ben)\b", text), "a reviewer id leaked into the paper text"
+
+
+def test_the_paper_text_holds_no_file_paths(tmp_path):
+    _, text = build(tmp_path, reviewers=NAMES, pairs_to_check=2)
+    prose = "\n".join(line for line in text.splitlines() if not line.startswith("- "))
+    assert not re.search(r"\w+/\w+|\.csv\b|\.ris\b", prose), prose
+
+
+def test_duplicate_pairs_still_to_check_are_counted_instead_of_claimed_checked(tmp_path):
+    _, text = build(tmp_path, pairs_to_check=3)
+    assert "3 pairs still await that check" in section(text, "Deduplication")
+    assert "were checked by a reviewer" not in text
+    _, one = build(tmp_path / "one", pairs_to_check=1)
+    assert "1 pair still awaits that check" in one
 
 
 def test_an_empty_agreement_table_leaves_the_agreement_sentence_out(tmp_path):
@@ -116,8 +229,109 @@ def test_an_empty_agreement_table_leaves_the_agreement_sentence_out(tmp_path):
     assert "kappa" not in text
 
 
-def test_the_methods_paragraph_names_reviewers_as_the_config_does(tmp_path):
-    reviewers = [{"id": "alice", "name": "Alice Adeyemi"}, {"id": "ben"}]
-    _, text = build(tmp_path, reviewers=reviewers)
-    assert "Alice Adeyemi and ben independently screened all records" in text
-    assert "Alice Adeyemi screened each of the full-text reports alone" in text
+# --- plurals -----------------------------------------------------------------------------
+
+
+def test_counts_of_one_are_singular_and_counts_of_zero_read_as_none(tmp_path):
+    searches = [search("scopus", "Scopus")]
+    studies = [
+        Study("A", ["scopus"], ta="include", ft="include"),
+        Study("B", ["scopus"], ta="exclude"),
+    ]
+    _, text = build(tmp_path, searches=searches, studies=studies)
+    assert not re.search(r"\b1 (records|reports|studies|duplicate records)\b", text), text
+    assert "1 study (1 report) was included" in text
+    assert "excluded none" in text
+    assert "No duplicate records were found" in text
+    assert "excluded 0" not in text and " 0 " not in section(text, "Results of the search")
+
+
+# --- a review as it stands ------------------------------------------------------------------
+
+
+def test_a_review_in_progress_says_how_far_screening_has_got_instead_of_all_records(tmp_path):
+    studies = screening_rows(n_include=10, n_exclude=20, n_pending=120, n_conflict=2)
+    decided = sum(s.ta in ("include", "exclude") for s in studies)
+    pending = sum(s.ta == "pending" for s in studies)
+    _, text = build(tmp_path, studies=studies, reviewers=NAMES)
+    screening = section(text, "Screening")
+    assert "screened each of" not in screening and "all records" not in screening
+    assert "Title and abstract screening is in progress" in screening
+    assert "Full-text screening is in progress" in screening
+    assert (
+        "So far, all 10 reports have a final decision; more reports will come as title and "
+        "abstract screening goes on" in screening
+    )
+    assert f"So far, {decided} of the {len(studies)} records have a final decision" in screening
+    assert "2 disagreements between reviewers await resolution" in screening
+    assert f"{pending} records still await a reviewer's decision" in screening
+    results = section(text, "Results of the search")
+    assert f"{pending + 2} still await a decision" in results
+    assert "So far, 10 studies (10 reports) have been included." in results
+
+
+def test_a_stage_nobody_has_reached_yet_says_so(tmp_path):
+    studies = screening_rows(n_include=0, n_exclude=0, n_pending=5)
+    _, text = build(tmp_path, studies=studies)
+    assert "No reports have reached full-text screening yet." in text
+    assert "5 records await title and abstract screening; none has a final decision yet" in text
+
+
+def test_resolved_disagreements_are_counted_and_their_resolvers_named(tmp_path):
+    conflicts = {
+        "title_abstract": [
+            ("A", "alice", "include", "ben", "exclude", "resolved", "include", "chidi"),
+            ("D", "alice", "maybe", "ben", "exclude", "resolved", "exclude", "chidi"),
+        ]
+    }
+    _, text = build(tmp_path, reviewers=NAMES, conflicts=conflicts)
+    assert "2 disagreements between reviewers were resolved by Chidi Nwosu." in text
+
+
+def test_split_screening_says_how_the_work_was_shared_and_how_much_was_screened_twice(tmp_path):
+    screening = {
+        "stages": {
+            "title_abstract": {
+                "mode": "split",
+                "reviewers": ["alice", "ben", "chidi"],
+                "double_fraction": 0.2,
+            },
+            "full_text": {"mode": "single", "reviewers": ["alice", "ben"]},
+        },
+        "full_text_exclusion_reasons": ["Wrong participants"],
+    }
+    agreement = [
+        {"stage": "title_abstract", "reviewer_a": "alice", "reviewer_b": "ben", "n": "1"},
+        {"stage": "title_abstract", "reviewer_a": "ben", "reviewer_b": "chidi", "n": "1"},
+    ]
+    _, text = build(tmp_path, agreement, reviewers=NAMES, screening=screening)
+    screening_text = section(text, "Screening")
+    assert (
+        "the 5 records were shared between Alice Adeyemi, Ben Okafor and Chidi Nwosu, one "
+        "reviewer per record; 2 records (40%) were screened independently by two reviewers"
+        in screening_text
+    )
+    assert (
+        "the 4 reports were shared between Alice Adeyemi and Ben Okafor, one reviewer per report"
+        in (screening_text)
+    )
+    assert "independently screened each" not in screening_text
+
+
+def test_an_updated_review_describes_the_update_and_the_previous_version(tmp_path):
+    searches = [search("scopus", "Scopus"), search("scopus_2", "Scopus", round_=2)]
+    searches[1]["date_searched"] = "2025-09-01"
+    studies = [
+        Study("A", ["scopus"], ta="include", ft="include"),
+        Study("B", ["scopus"], ta="exclude"),
+        Study("C", ["scopus_2"], ta="include", ft="include"),
+        Study("D", ["scopus_2", "scopus"], ta="exclude"),
+    ]
+    _, text = build(tmp_path, searches=searches, studies=studies)
+    assert "For the update (search round 2), we searched Scopus (1 September 2025)." in text
+    results = section(text, "Results of the search")
+    assert results.startswith("The update searches (search round 2) identified 2 records")
+    assert (
+        "The update added 1 study (1 report); with the 1 study of the previous version, "
+        "the review includes 2 studies (2 reports)." in results
+    )

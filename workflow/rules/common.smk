@@ -5,19 +5,26 @@ the jobs that declare them as input.
 """
 
 import hashlib
+import sys
+import threading
 from pathlib import Path
 
 import prismake
 from prismake.config import check_config
+from prismake.errors import PrismakeError
+from prismake.runner import failure_summary
 
-config.update(check_config(config))
+try:
+    config.update(check_config(config))
+except PrismakeError as error:  # a mistake in the config: the message, no traceback
+    sys.exit(f"prismake: {error}")
 
 SEARCHES = {s["name"]: s for s in config["searches"]}
 STAGES = list(config["screening"]["stages"])
 PACKAGE = Path(prismake.__file__).parent
 
 
-# Under a cluster profile (workflow/profiles/slurm) these run on the submitting machine:
+# Under the cluster profile (profiles/slurm) these run on the submitting machine:
 # the checkpoint that appends to the reviewers' sheets, and rules that read only counts or
 # the included studies (seconds at any review size, not worth a wait in the queue).
 localrules:
@@ -127,3 +134,26 @@ def coding_sheets(wc=None):
             str(p) for p in folder.glob("*.csv") if not p.name.startswith("~$")
         )
     return sheets
+
+
+def failed_jobs():
+    """(job, its log files) for every job that failed in this run (see `onerror`)."""
+    jobs = getattr(getattr(workflow, "scheduler", None), "failed", None) or ()
+    failed = []
+    for job in jobs:
+        wildcards = ", ".join(f"{k}={v}" for k, v in job.wildcards.items())
+        label = f"{job.rule.name} ({wildcards})" if wildcards else job.rule.name
+        failed.append((label, [str(log) for log in job.log]))
+    return sorted(failed)
+
+
+def stop_idle_timers():
+    """Let Snakemake exit as soon as the run is over.
+
+    Its job-rate limiter (--max-jobs-per-timespan, 100/1s by default) leaves a
+    one-second timer behind after the last job, and Python waits for it before exiting:
+    up to a second added to every run. Once the run is over nothing is left to time.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

@@ -37,6 +37,8 @@ rule extract:
         ),
     log:
         "logs/extraction/extract.log",
+    # the figures wait for it: start it first
+    priority: 20
     conda:
         "../../environment.yml"
     threads: 1
@@ -130,6 +132,8 @@ rule thematic_figures:
         ),
     log:
         "logs/extraction/figures.log",
+    # a long job: start it as soon as it can
+    priority: 30
     conda:
         "../../environment.yml"
     threads: 1

@@ -34,6 +34,8 @@ rule prisma_counts:
         ),
     log:
         "logs/prisma/counts.log",
+    # the diagram waits for it: start it first
+    priority: 20
     conda:
         "../../environment.yml"
     threads: 1
@@ -71,6 +73,8 @@ rule prisma_diagram:
         ),
     log:
         "logs/prisma/diagram.log",
+    # the longest job after a sheet edit: start it as soon as it can
+    priority: 30
     conda:
         "../../environment.yml"
     threads: 1
@@ -91,7 +95,9 @@ rule database_yield:
         records="data/processed/records.csv",
         studies="data/processed/studies.csv",
         decisions=expand("results/screening/{stage}/decisions.csv", stage=STAGES),
+        conflicts=expand("results/screening/{stage}/conflicts.csv", stage=STAGES),
         agreement="results/screening/agreement.csv",
+        to_check="results/dedupe/to_check.csv",
     output:
         tables=report(
             expand(

@@ -1,16 +1,18 @@
 """Snakemake shim: database yield table and methods paragraph (prismake.prisma)."""
 
-from prismake.prisma import write_database_yield
 from prismake.runner import run_step
 
 run_step(
     snakemake,
-    write_database_yield,
+    "prismake.prisma.methods:write_database_yield",
+    reuse=True,
     counts_path=snakemake.input.counts,
     records_path=snakemake.input.records,
     studies_path=snakemake.input.studies,
     decisions_paths=list(snakemake.input.decisions),
     agreement_path=snakemake.input.agreement,
+    conflicts_paths=list(snakemake.input.conflicts),
+    to_check_path=snakemake.input.to_check,
     review=snakemake.params.review,
     reviewers=snakemake.params.reviewers,
     searches=snakemake.params.searches,

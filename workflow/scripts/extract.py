@@ -1,11 +1,11 @@
 """Snakemake shim: check coding and characteristics sheets (prismake.extraction)."""
 
-from prismake.extraction import extract
 from prismake.runner import run_step
 
 run_step(
     snakemake,
-    extract,
+    "prismake.extraction:extract",
+    reuse=True,
     codebook_path=snakemake.input.codebook,
     decisions_path=snakemake.input.decisions,
     studies_path=snakemake.input.studies,

@@ -1,11 +1,11 @@
 """Snakemake shim: derive and check the PRISMA 2020 counts (prismake.prisma)."""
 
-from prismake.prisma import write_prisma_counts
 from prismake.runner import run_step
 
 run_step(
     snakemake,
-    write_prisma_counts,
+    "prismake.prisma.counts:write_prisma_counts",
+    reuse=True,
     records_path=snakemake.input.records,
     studies_path=snakemake.input.studies,
     dedupe_counts_path=snakemake.input.dedupe_counts,

@@ -1,11 +1,11 @@
 """Snakemake shim: render the PRISMA 2020 flow diagram (prismake.prisma)."""
 
-from prismake.prisma import write_prisma_diagram
 from prismake.runner import run_step
 
 run_step(
     snakemake,
-    write_prisma_diagram,
+    "prismake.prisma.diagram:write_prisma_diagram",
+    reuse=True,
     counts_path=snakemake.input.counts,
     prisma=snakemake.params.prisma,
     svg_out=snakemake.output.svg,

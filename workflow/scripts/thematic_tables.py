@@ -1,11 +1,11 @@
 """Snakemake shim: thematic tables in CSV, Markdown, LaTeX and HTML (prismake.tables)."""
 
 from prismake.runner import run_step
-from prismake.tables import write_thematic_tables
 
 run_step(
     snakemake,
-    write_thematic_tables,
+    "prismake.tables:write_thematic_tables",
+    reuse=True,
     codebook_path=snakemake.input.codebook,
     coded_path=snakemake.input.coded,
     characteristics_path=snakemake.input.characteristics,

@@ -49,6 +49,7 @@ import pandas as pd
 
 from prismake.csvio import read_table, write_table
 from prismake.errors import CountMismatchError, Problem
+from prismake.prisma.boxes import COUNT_COLUMNS, Box, read_counts  # noqa: F401 (also imported from here)
 
 log = logging.getLogger("prismake")
 
@@ -62,17 +63,7 @@ ALLOWED_DECISIONS = {
     FULL_TEXT: {"include", "exclude", "not_retrieved", *AWAITING},
 }
 NO_REASON = "Reason not given"
-COUNT_COLUMNS = ["key", "label", "n"]
 _SHOWN_IDS = 20
-
-
-@dataclass(frozen=True)
-class Box:
-    """One row of counts.csv: a PRISMA box (or a detail line of one) and its number."""
-
-    key: str
-    label: str
-    n: int
 
 
 def _ids(values: Iterable[str]) -> str:
@@ -529,12 +520,6 @@ def read_decisions(paths: Sequence[str]) -> tuple[dict[str, pd.DataFrame], dict[
 
 def counts_frame(rows: Sequence[Box]) -> pd.DataFrame:
     return pd.DataFrame([(b.key, b.label, b.n) for b in rows], columns=COUNT_COLUMNS)
-
-
-def read_counts(path: str | Path) -> list[Box]:
-    """results/prisma/counts.csv back as boxes, in file order."""
-    frame = read_table(path, COUNT_COLUMNS)
-    return [Box(k, lbl, int(n)) for k, lbl, n in frame[COUNT_COLUMNS].itertuples(index=False)]
 
 
 def write_prisma_counts(

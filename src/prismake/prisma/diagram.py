@@ -29,7 +29,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from prismake.errors import ConfigError, Problem
 from prismake.plotting import FONT_FAMILY, save_figure, style
-from prismake.prisma.counts import Box, read_counts
+from prismake.prisma.boxes import Box, read_counts
 
 log = logging.getLogger("prismake")
 

@@ -2,10 +2,16 @@
 
 The database yield table (results/tables/database_yield.*) has one row per database,
 register or other method as named in the config (two exports of one database add up):
-its records, the studies they became after deduplication, the studies no other search
-found, and the included studies among them (full-text ``include``, every round). The
-methods paragraph (results/report/methods.md) is a draft for the paper: searches and
-dates, deduplication, screening mode, reviewers and agreement, and the PRISMA counts.
+the records it gave (before deduplication), the studies those records belong to after
+deduplication, the studies no other source found, and the included studies among them
+(full-text ``include``, every round). Its total row counts every record once and every
+study once.
+
+The methods paragraph (results/report/methods.md) is a draft an author can paste into the
+paper: what was searched and when, how duplicates were found, who screened and how, the
+agreement, and the PRISMA counts. Every sentence is true of the review as it stands: a
+review still being screened says so and how far it has got, instead of claiming work
+that is not done; reviewers are named as the config names them; no file paths.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +27,7 @@ import pandas as pd
 
 from prismake import __version__
 from prismake.csvio import read_table
-from prismake.prisma.counts import FULL_TEXT, Box, read_counts, read_decisions
+from prismake.prisma.counts import FULL_TEXT, TITLE_ABSTRACT, Box, read_counts, read_decisions
 from prismake.tableformats import write_formats
 
 log = logging.getLogger("prismake")
@@ -28,13 +35,20 @@ log = logging.getLogger("prismake")
 YIELD_COLUMNS = [
     "Database",
     "Source",
-    "Records",
-    "Studies",
+    "Records identified",
+    "Studies (after deduplication)",
     "Studies found only here",
     "Included studies",
     "Included studies found only here",
 ]
-STAGE_WORDS = {"title_abstract": "title and abstract", "full_text": "full-text"}
+TOTAL_ROW = "Total (each study counted once)"
+YIELD_CAPTION = (
+    "Records identified per database (before deduplication), the studies they belong to "
+    "after deduplication, and the included studies among them"
+)
+STAGE_WORDS = {TITLE_ABSTRACT: "title and abstract", FULL_TEXT: "full-text"}
+UNIT = {TITLE_ABSTRACT: ("record", "records"), FULL_TEXT: ("report", "reports")}
+DECIDED = ("include", "exclude", "maybe", "not_retrieved")
 
 
 def database_yield(
@@ -65,7 +79,7 @@ def database_yield(
     all_studies = set(frame["study_id"])
     rows.append(
         (
-            "Total (after deduplication)",
+            TOTAL_ROW,
             "",
             len(frame),
             len(all_studies),
@@ -78,6 +92,29 @@ def database_yield(
     for column in YIELD_COLUMNS[2:]:
         table[column] = table[column].astype("int64")
     return table
+
+
+# ---------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 record``, ``2 records``, ``1 study``, ``3 studies`` (plural given when irregular)."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _none(n: int) -> str:
+    """A number in running text: ``none`` for zero."""
+    return f"{n:,}" if n else "none"
+
+
+def _awaits(n: int) -> str:
+    return "awaits" if n == 1 else "await"
 
 
 def _date(text: str) -> str:
@@ -106,46 +143,15 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _searches_text(searches: Sequence[Mapping[str, Any]]) -> list[str]:
-    lines = []
-    rounds = sorted({int(s.get("round", 1) or 1) for s in searches})
-    for number in rounds:
-        chosen = [s for s in searches if int(s.get("round", 1) or 1) == number]
-        dbr = [_searched(s) for s in chosen if s.get("source", "database") != "other"]
-        other = [_searched(s) for s in chosen if s.get("source") == "other"]
-        dbr, other = list(dict.fromkeys(dbr)), list(dict.fromkeys(other))
-        lead = "We searched" if number == 1 else f"Update searches (round {number}) covered"
-        parts = []
-        if dbr:
-            parts.append(f"{lead} {_join(dbr)}.")
-        if other:
-            parts.append(f"{'We also used' if dbr else lead} {_join(other)}.")
-        lines.append(" ".join(parts))
-    return lines
+def _round(search: Mapping[str, Any]) -> int:
+    return int(search.get("round", 1) or 1)
 
 
-def _screening_text(stage: str, settings: Mapping[str, Any]) -> str:
-    what = "records" if stage == "title_abstract" else "full-text reports"
-    reviewers = [str(r) for r in settings.get("reviewers", [])]
-    mode = settings.get("mode", "single")
-    words = STAGE_WORDS.get(stage, stage)
-    if mode == "dual":
-        who = _join(reviewers) if len(reviewers) == 2 else f"two of {_join(reviewers)}"
-        return (
-            f"At {words} screening, {who} independently screened all {what}; disagreements "
-            f"were resolved and recorded in data/screening/{stage}/resolutions.csv."
-        )
-    if mode == "split":
-        share = float(settings.get("double_fraction", 0.2))
-        return (
-            f"At {words} screening, the {what} were shared between {_join(reviewers)}; "
-            f"{share:.0%} of them were screened independently by two reviewers to measure "
-            "agreement."
-        )
-    return f"At {words} screening, {_join(reviewers)} screened each of the {what} alone."
+def _source(search: Mapping[str, Any]) -> str:
+    return str(search.get("source", "database") or "database")
 
 
-def _number(value: str) -> float | None:
+def _number(value: Any) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -153,7 +159,190 @@ def _number(value: str) -> float | None:
     return None if number != number else number  # NaN
 
 
-def _agreement_text(agreement: pd.DataFrame) -> list[str]:
+# ---------------------------------------------------------------------------------------
+# Searches and deduplication
+# ---------------------------------------------------------------------------------------
+
+
+def _searches_text(searches: Sequence[Mapping[str, Any]]) -> list[str]:
+    """One sentence or two per search round: databases and registers, then other methods."""
+    lines = []
+    for number in sorted({_round(s) for s in searches}):
+        chosen = [s for s in searches if _round(s) == number]
+        by_source = {
+            source: list(dict.fromkeys(_searched(s) for s in chosen if _source(s) == source))
+            for source in ("database", "register", "other")
+        }
+        databases, registers, other = (
+            by_source["database"],
+            by_source["register"],
+            by_source["other"],
+        )
+        searched = []
+        if databases:
+            searched.append(_join(databases))
+        if registers:
+            kind = "register" if len(registers) == 1 else "registers"
+            searched.append(f"the {kind} {_join(registers)}")
+        update = f"For the update (search round {number}), we" if number > 1 else "We"
+        parts = [f"{update} searched {' and '.join(searched)}."] if searched else []
+        if other:
+            lead = "We also" if searched else update
+            parts.append(f"{lead} identified studies through other methods: {_join(other)}.")
+        lines.append(" ".join(parts))
+    return lines
+
+
+def _dedupe_text(dedupe: Mapping[str, Any], pairs_to_check: int | None) -> str:
+    maybe = float(dedupe.get("maybe_threshold", 0.8))
+    duplicate = float(dedupe.get("duplicate_threshold", 0.93))
+    text = (
+        f"Duplicate records were found with prismake {__version__}: records with a similarity "
+        f"of at least {duplicate:.2f} were merged into one study, and pairs scoring between "
+        f"{maybe:.2f} and {duplicate:.2f} "
+    )
+    if pairs_to_check:
+        return (
+            text + f"are checked by a reviewer; {counted(pairs_to_check, 'pair')} still "
+            f"{_awaits(pairs_to_check)} that check."
+        )
+    return text + "were checked by a reviewer."
+
+
+# ---------------------------------------------------------------------------------------
+# Screening
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """How far one screening stage has got, from its decisions table."""
+
+    total: int  # studies at this stage (those removed before screening not counted)
+    decided: int  # with a final decision
+    unresolved: int  # reviewers disagree and nobody has resolved it yet
+    pending: int  # still waiting for a reviewer's decision
+    double: int  # decided by two reviewers (the agreement sample)
+    resolved: int  # disagreements settled by a resolution
+    resolvers: tuple[str, ...]  # who settled them
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.unresolved == 0 and self.pending == 0
+
+
+def stage_progress(
+    decisions: pd.DataFrame,
+    agreement: pd.DataFrame,
+    conflicts: pd.DataFrame | None,
+    stage: str,
+    names: Mapping[str, str],
+) -> StageProgress:
+    """Counts for one stage: decisions.csv, agreement.csv rows and conflicts.csv."""
+    decision = decisions.get("decision", pd.Series(dtype=str)).astype(str).str.strip().str.lower()
+    basis = decisions.get("basis", pd.Series([""] * len(decisions), dtype=str)).astype(str)
+    screened = basis.values != "removed"
+    double = 0
+    if len(agreement) and "stage" in agreement.columns:
+        for value in agreement.loc[agreement["stage"] == stage, "n"]:
+            double += int(_number(value) or 0)
+    resolved, resolvers = 0, ()
+    if conflicts is not None and "status" in conflicts.columns:
+        settled = conflicts[conflicts["status"].astype(str).str.strip() == "resolved"]
+        resolved = len(settled)
+        by = settled.get("resolved_by", pd.Series(dtype=str)).astype(str).str.strip()
+        resolvers = tuple(dict.fromkeys(names.get(r, r) for r in by if r))
+    return StageProgress(
+        total=int(screened.sum()),
+        decided=int((decision[screened].isin(DECIDED)).sum()),
+        unresolved=int((decision[screened] == "conflict").sum()),
+        pending=int((decision[screened] == "pending").sum()),
+        double=double,
+        resolved=resolved,
+        resolvers=resolvers,
+    )
+
+
+def _who(mode: str, reviewers: list[str], n: int, unit: tuple[str, str], *, done: bool) -> str:
+    """Who screens what, in the past tense for a finished stage, present otherwise."""
+    one, many = unit
+    every = f"each of the {n:,} {many}" if done and n > 1 else f"each {one}"
+    if mode == "dual" and len(reviewers) == 2:
+        verb = "independently screened" if done else "independently screen"
+        return f"{_join(reviewers)} {verb} {every}"
+    if mode == "dual":
+        verb = "was screened" if done else "is screened"
+        return f"{every} {verb} independently by two of {_join(reviewers)}"
+    if len(reviewers) == 1:
+        return f"{reviewers[0]} {'screened' if done else 'screens'} {every}"
+    what = f"the {n:,} {many} were shared" if done else f"the {many} are shared"
+    return f"{what} between {_join(reviewers)}, one reviewer per {one}"
+
+
+def _screening_text(
+    stage: str,
+    settings: Mapping[str, Any],
+    progress: StageProgress | None,
+    earlier_open: str | None = None,
+) -> str:
+    """What happened at one stage; ``progress`` None when the stage's tables are absent.
+
+    ``earlier_open`` names an earlier stage still in progress: more studies will come,
+    so this stage is not finished either, whatever its own numbers say.
+    """
+    words = STAGE_WORDS.get(stage, stage.replace("_", " "))
+    unit = UNIT.get(stage, ("study", "studies"))
+    reviewers = [str(r) for r in settings.get("reviewers", [])]
+    mode = str(settings.get("mode", "single"))
+    share = float(settings.get("double_fraction", 0.2))
+    if progress is None:
+        return f"At {words} screening, {_who(mode, reviewers, 0, unit, done=False)}."
+    if progress.total == 0:
+        return f"No {unit[1]} have reached {words} screening yet."
+    if progress.complete and not earlier_open:
+        text = f"At {words} screening, {_who(mode, reviewers, progress.total, unit, done=True)}"
+        if mode == "split":
+            part = progress.double / progress.total
+            text += (
+                f"; {counted(progress.double, unit[0])} ({part:.0%}) {_were(progress.double)} "
+                "screened independently by two reviewers to measure agreement"
+            )
+        text += "."
+        if progress.resolved:
+            by = f" by {_join(list(progress.resolvers))}" if progress.resolvers else ""
+            text += (
+                f" {counted(progress.resolved, 'disagreement')} between reviewers "
+                f"{_were(progress.resolved)} resolved{by}."
+            )
+        return text
+    who = _who(mode, reviewers, progress.total, unit, done=False)
+    if mode == "split":
+        who += f", and {share:.0%} of them are screened independently by two to measure agreement"
+    waiting = []
+    if progress.unresolved:
+        waiting.append(
+            f"{counted(progress.unresolved, 'disagreement')} between reviewers "
+            f"{_awaits(progress.unresolved)} resolution"
+        )
+    if progress.pending:
+        waiting.append(
+            f"{counted(progress.pending, unit[0])} still {_awaits(progress.pending)} "
+            "a reviewer's decision"
+        )
+    how_many = f"{progress.decided:,} of the {counted(progress.total, unit[0])}"
+    if progress.decided == progress.total:
+        how_many = (
+            f"all {progress.total:,} {unit[1]}" if progress.total > 1 else f"the one {unit[0]}"
+        )
+    if not waiting:
+        waiting.append(f"more {unit[1]} will come as {earlier_open} screening goes on")
+    return (
+        f"{words[0].upper()}{words[1:]} screening is in progress: {who}. So far, {how_many} "
+        f"{'has' if progress.decided == 1 else 'have'} a final decision; {_join(waiting)}."
+    )
+
+
+def _agreement_text(agreement: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
     lines = []
     for row in agreement.itertuples(index=False):
         kappa = _number(getattr(row, "kappa", ""))
@@ -161,7 +350,9 @@ def _agreement_text(agreement: pd.DataFrame) -> list[str]:
         if kappa is None and percent is None:
             continue
         words = STAGE_WORDS.get(row.stage, row.stage)
-        text = f"Agreement between {row.reviewer_a} and {row.reviewer_b} at {words} screening"
+        a = names.get(str(row.reviewer_a), str(row.reviewer_a))
+        b = names.get(str(row.reviewer_b), str(row.reviewer_b))
+        text = f"Agreement between {a} and {b} at {words} screening"
         text += f" (n = {row.n})" if str(getattr(row, "n", "")).strip() else ""
         facts = []
         if percent is not None:
@@ -177,51 +368,124 @@ def _agreement_text(agreement: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _flow_text(counts: Mapping[str, int], reasons: list[tuple[str, int]]) -> str:
+# ---------------------------------------------------------------------------------------
+# Results of the search (the PRISMA counts in words)
+# ---------------------------------------------------------------------------------------
+
+
+def _identified_text(counts: Mapping[str, int], searches: Sequence[Mapping[str, Any]]) -> str:
+    latest = counts.get("latest_round", 1) or 1
+    sources = {_source(s) for s in searches if _round(s) == latest}
+    found = []
+    if "database" in sources or counts.get("database_results"):
+        found.append(f"{counted(counts.get('database_results', 0), 'record')} from databases")
+    if "register" in sources or counts.get("register_results"):
+        found.append(f"{_none(counts.get('register_results', 0))} from registers")
+    if "other" in sources or counts.get("other_results"):
+        found.append(f"{_none(counts.get('other_results', 0))} through other methods")
+    lead = "The searches" if latest == 1 else f"The update searches (search round {latest})"
+    return f"{lead} identified {_join(found)}."
+
+
+def _title_abstract_text(counts: Mapping[str, int]) -> str:
     c = counts.get
-    other = f" and {c('other_results', 0):,} from other methods" if c("other_results") else ""
-    parts = [
-        f"The searches identified {c('database_results', 0):,} records from databases, "
-        f"{c('register_results', 0):,} from registers{other}."
-    ]
     removed = c("excluded_automatic", 0) + c("excluded_other", 0)
-    parts.append(
-        f"After removing {c('duplicates', 0):,} duplicate records"
-        + (f" and {removed:,} records marked before screening" if removed else "")
-        + f", we screened {c('records_screened', 0):,} records by title and abstract and "
-        f"excluded {c('records_excluded', 0):,}."
+    screened, excluded, awaiting = (
+        c("records_screened", 0),
+        c("records_excluded", 0),
+        c("records_awaiting", 0),
     )
-    if c("records_awaiting"):
-        parts.append(
-            f"Records still awaiting a title/abstract decision: {c('records_awaiting'):,}."
+    duplicates = c("duplicates", 0)
+    marked = f"{counted(removed, 'record')} marked as ineligible before screening"
+    if duplicates:
+        before = f"After removing {counted(duplicates, 'duplicate record')}"
+        before += f" and {marked}" if removed else ""
+    elif removed:
+        before = f"No duplicate records were found. After removing {marked}"
+    else:
+        before = "No duplicate records were found, and"
+    before += "" if before.endswith("and") else ","
+    if screened == 0:
+        return f"{before} no records were left to screen."
+    if awaiting == screened:
+        return (
+            f"{before} {counted(screened, 'record')} {_awaits(screened)} "
+            "title and abstract screening; none has a final decision yet."
         )
-    why = f" ({'; '.join(f'{r}: {n:,}' for r, n in reasons)})" if reasons else ""
-    parts.append(
-        f"We sought {c('dbr_sought_reports', 0):,} reports for retrieval, could not retrieve "
-        f"{c('dbr_notretrieved_reports', 0):,}, assessed {c('dbr_assessed', 0):,} for "
-        f"eligibility and excluded {c('dbr_excluded', 0):,}{why}."
-    )
-    if c("other_sought_reports"):
-        parts.append(
-            f"Other methods added {c('other_sought_reports'):,} reports to seek; we assessed "
-            f"{c('other_assessed', 0):,} of them and excluded {c('other_excluded', 0):,}."
-        )
-    awaiting = c("dbr_awaiting", 0) + c("other_awaiting", 0)
     if awaiting:
-        parts.append(f"Reports still awaiting a full-text decision: {awaiting:,}.")
-    parts.append(
-        f"In total, the review includes {c('new_studies', 0):,} new studies (prismake counts "
-        "one report per study)."
-        if c("previous_studies")
-        else f"In total, the review includes {c('new_studies', 0):,} studies (prismake counts "
-        "one report per study)."
-    )
-    if c("previous_studies"):
-        parts.append(
-            f"With the {c('previous_studies'):,} studies of the previous version, it includes "
-            f"{c('total_studies', 0):,} studies."
+        return (
+            f"{before} {counted(screened, 'record')} entered title and abstract screening: "
+            f"{_none(excluded)} {_were(excluded)} excluded and {awaiting:,} still "
+            f"{_awaits(awaiting)} a decision."
         )
-    return " ".join(parts)
+    return (
+        f"{before} we screened {counted(screened, 'record')} by title and abstract and "
+        f"excluded {_none(excluded)}."
+    )
+
+
+def _full_text_text(
+    counts: Mapping[str, int], column: str, reasons: list[tuple[str, int]], lead: str
+) -> str:
+    """Retrieval and eligibility of one PRISMA column (``dbr`` or ``other``)."""
+    c = counts.get
+    sought = c(f"{column}_sought_reports", 0)
+    not_retrieved = c(f"{column}_notretrieved_reports", 0)
+    assessed = c(f"{column}_assessed", 0)
+    excluded = c(f"{column}_excluded", 0)
+    awaiting = c(f"{column}_awaiting", 0)
+    if sought == 0:
+        return ""
+    steps = [f"could not retrieve {not_retrieved:,}"] if not_retrieved else []
+    why = f" ({'; '.join(f'{r}: {n:,}' for r, n in reasons)})" if reasons else ""
+    steps += [f"assessed {assessed:,} for eligibility", f"excluded {_none(excluded)}{why}"]
+    text = lead.format(reports=counted(sought, "report"), steps=_join(steps))
+    if awaiting:
+        text += f"; {counted(awaiting, 'report')} still {_awaits(awaiting)} a full-text decision"
+    return text + "."
+
+
+def _included_text(counts: Mapping[str, int], in_progress: bool) -> str:
+    c = counts.get
+    new = c("new_studies", 0)
+    studies = f"{counted(new, 'study', 'studies')} ({counted(c('new_reports', 0), 'report')})"
+    if c("previous_studies"):
+        total = counted(c("total_studies", 0), "study", "studies")
+        total_reports = counted(c("total_reports", 0), "report")
+        previous = counted(c("previous_studies", 0), "study", "studies")
+        added = (
+            f"So far, the update has added {studies}"
+            if in_progress
+            else (f"The update added {studies}")
+        )
+        return (
+            f"{added}; with the {previous} of the previous version, the review includes "
+            f"{total} ({total_reports})."
+        )
+    if in_progress:
+        return f"So far, {studies} {'has' if new == 1 else 'have'} been included."
+    return f"In total, {studies} {_were(new)} included in the review."
+
+
+def _flow_text(
+    counts: Mapping[str, int],
+    reasons: Mapping[str, list[tuple[str, int]]],
+    searches: Sequence[Mapping[str, Any]],
+) -> str:
+    c = counts.get
+    in_progress = any(c(k, 0) for k in ("records_awaiting", "dbr_awaiting", "other_awaiting"))
+    parts = [
+        _identified_text(counts, searches),
+        _title_abstract_text(counts),
+        _full_text_text(
+            counts, "dbr", reasons["dbr"], "We sought {reports} for retrieval, {steps}"
+        ),
+        _full_text_text(
+            counts, "other", reasons["other"], "Other methods added {reports} to seek; we {steps}"
+        ),
+        _included_text(counts, in_progress),
+    ]
+    return " ".join(p for p in parts if p)
 
 
 def methods_markdown(
@@ -232,10 +496,22 @@ def methods_markdown(
     searches: Sequence[Mapping[str, Any]],
     screening: Mapping[str, Any],
     dedupe: Mapping[str, Any],
+    progress: Mapping[str, StageProgress] | None = None,
+    names: Mapping[str, str] | None = None,
+    pairs_to_check: int | None = None,
 ) -> str:
-    """The methods paragraph as Markdown, numbers taken from counts.csv."""
+    """The methods paragraph as Markdown, numbers taken from counts.csv.
+
+    ``screening`` names reviewers by id; ``names`` maps ids to the names the paper uses.
+    ``progress`` (per stage) lets the text say how far screening has got.
+    """
+    names = names or {}
+    progress = progress or {}
     counts = {b.key: b.n for b in rows}
-    reasons = [(b.label, b.n) for b in rows if b.key.startswith("dbr_excluded_reason:")]
+    reasons = {
+        column: [(b.label, b.n) for b in rows if b.key.startswith(f"{column}_excluded_reason:")]
+        for column in ("dbr", "other")
+    }
     lines = [f"# Methods: {review.get('title', 'systematic review')}", ""]
     if review.get("fictional"):
         lines += ["> The review and its numbers are fictional (prismake's demo review).", ""]
@@ -245,25 +521,22 @@ def methods_markdown(
     for search in searches:
         query = str(search.get("query", "") or "").strip() or "(not recorded)"
         lines.append(f"- {_searched(search)}: {_code(query)}")
-    maybe = float(dedupe.get("maybe_threshold", 0.8))
-    duplicate = float(dedupe.get("duplicate_threshold", 0.93))
-    lines += [
-        "",
-        "## Deduplication",
-        "",
-        f"Records were deduplicated with prismake {__version__}: pairs of records with a "
-        f"similarity of at least {duplicate:.2f} were merged, and pairs between {maybe:.2f} "
-        f"and {duplicate:.2f} were checked by a reviewer (data/screening/duplicates.csv).",
-        "",
-        "## Screening",
-        "",
-    ]
-    stages = screening.get("stages", {}) or {}
-    lines += [_screening_text(stage, settings) for stage, settings in stages.items()]
-    agreement_lines = _agreement_text(agreement)
+    lines += ["", "## Deduplication", "", _dedupe_text(dedupe, pairs_to_check), ""]
+    lines += ["## Screening", ""]
+    open_stage = None
+    for stage, settings in (screening.get("stages", {}) or {}).items():
+        named = {
+            **settings,
+            "reviewers": [names.get(str(r), str(r)) for r in settings["reviewers"]],
+        }
+        done = progress.get(stage)
+        lines.append(_screening_text(stage, named, done, open_stage))
+        if open_stage is None and not (done and done.complete):
+            open_stage = STAGE_WORDS.get(stage, stage.replace("_", " "))
+    agreement_lines = _agreement_text(agreement, names)
     if agreement_lines:
         lines += ["", *agreement_lines]
-    lines += ["", "## Results of the search", "", _flow_text(counts, reasons), ""]
+    lines += ["", "## Results of the search", "", _flow_text(counts, reasons, searches), ""]
     return "\n".join(lines)
 
 
@@ -281,11 +554,16 @@ def write_database_yield(
     table_outputs: list[str],
     methods_out: str,
     reviewers: Sequence[Mapping[str, Any]] = (),
+    conflicts_paths: Sequence[str] = (),
+    to_check_path: str | None = None,
 ) -> None:
     """Write the database yield table (csv/md/tex/html) and the methods paragraph.
 
     ``reviewers`` (config entries with id and name) lets the paragraph name people as
-    the paper would, not by the ids their sheets are called.
+    the paper would, not by the ids their sheets are called. ``conflicts_paths``
+    (results/screening/<stage>/conflicts.csv) and ``to_check_path``
+    (results/dedupe/to_check.csv) let it say how many disagreements were resolved, and
+    by whom, and how many duplicate pairs still wait for a person.
     """
     records = read_table(records_path, ["record_id", "search", "study_id"])
     decisions, _files = read_decisions(decisions_paths)
@@ -295,32 +573,28 @@ def write_database_yield(
     )
     known = set(read_table(studies_path, ["study_id"])["study_id"])
     table = database_yield(records, included & known, searches)
-    write_formats(
-        table,
-        table_outputs,
-        caption="Records, studies and included studies per database",
-    )
+    write_formats(table, table_outputs, caption=YIELD_CAPTION)
     agreement = read_table(agreement_path) if Path(agreement_path).exists() else pd.DataFrame()
+    names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
+    conflicts = {Path(p).parent.name: read_table(p) for p in conflicts_paths if Path(p).exists()}
+    progress = {
+        stage: stage_progress(frame, agreement, conflicts.get(stage), stage, names)
+        for stage, frame in decisions.items()
+    }
+    pairs_to_check = None
+    if to_check_path and Path(to_check_path).exists():
+        pairs_to_check = len(read_table(to_check_path))
     text = methods_markdown(
         rows=read_counts(counts_path),
         agreement=agreement,
         review=review,
         searches=searches,
-        screening=_named_reviewers(screening, reviewers),
+        screening=screening,
         dedupe=dedupe,
+        progress=progress,
+        names=names,
+        pairs_to_check=pairs_to_check,
     )
     Path(methods_out).parent.mkdir(parents=True, exist_ok=True)
     Path(methods_out).write_text(text, encoding="utf-8", newline="\n")
     log.info("database yield: %d databases; methods paragraph in %s", len(table) - 1, methods_out)
-
-
-def _named_reviewers(
-    screening: Mapping[str, Any], reviewers: Sequence[Mapping[str, Any]]
-) -> Mapping[str, Any]:
-    """``screening`` with each stage's reviewer ids replaced by their names, where given."""
-    names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
-    stages = {
-        stage: {**settings, "reviewers": [names.get(str(r), str(r)) for r in settings["reviewers"]]}
-        for stage, settings in screening.get("stages", {}).items()
-    }
-    return {**screening, "stages": stages}
