@@ -23,7 +23,7 @@ from prismake.importers.detect import FORMATS, detect, detect_format
 from prismake.importers.fastcsv import write_records
 from prismake.importers.report import render_report, summary_line
 from prismake.importers.result import ImportResult, Record, Skipped, current_progress
-from prismake.importers.textio import read_text
+from prismake.importers.textio import MISSING_FILE_HINT, read_text
 from prismake.progress import Progress
 from prismake.records import RECORD_COLUMNS
 
@@ -132,8 +132,8 @@ def parse_text(
             line=1,
             hint=_EMPTY_HINT
             if not text.strip()
-            else f"Check that it is a {fmt} export, or "
-            "set `format:` for this search to the format it is in.",
+            else f"Check that it is a {fmt} export, or name the format it is in "
+            "(`format:` of the search in config/config.yaml, --format on the command line).",
         )
     check_count(result, count_records(text, fmt), text)
     return result
@@ -240,6 +240,10 @@ def import_search(*, search: dict[str, Any], records_out: str, report_out: str) 
             result = read_file(
                 search["file"], search.get("format") or "auto", columns=search.get("columns")
             )
+        except ImportFileError as error:
+            if error.hint == MISSING_FILE_HINT:  # name the setting that gave the path
+                error.hint = f"Check `file:` of the search '{name}' in config/config.yaml."
+            raise
         finally:
             current_progress.reset(token)
         assign_ids(name, search.get("database", name), result.records)

@@ -117,16 +117,17 @@ def count_wos(text: str) -> RecordCount:
 
 # -- MEDLINE: records start at PMID (or PMC), no end line ------------------------------
 
+_PMID_OR_PMC = re.compile(r"\nPM(?:ID *-|C *- )")  # one pass: "\nPM" is a literal prefix
 _PMID = re.compile(r"\nPMID *-")
-_PMC = re.compile(r"\nPMC *- ")
 _MEDLINE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *-", re.M)
 
 
 def count_medline(text: str) -> RecordCount:
     """One record per PMID line, plus each PMC line whose record has no PMID (PubMed
     Central); a PMC line in a record with a PMID (PubMed's own) is no record."""
-    starts = [at for at, _ in _marks(_PMID, text)]
-    for at, _ in _marks(_PMC, text) if "PMC" in text else ():
+    marks = _marks(_PMID_OR_PMC, text)
+    starts = [at for at, _ in marks if text[at + 2] == "I"]
+    for at in [at for at, _ in marks if text[at + 2] == "C"] if len(starts) < len(marks) else ():
         block = text.rfind("\n\n", 0, at)
         block = 0 if block < 0 else block + 2
         stop = text.find("\n\n", at)

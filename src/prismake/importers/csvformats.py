@@ -365,7 +365,8 @@ def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str,
                 file,
                 f"the column mapping says {name} is in column {column!r}, which the file lacks",
                 line=1,
-                hint=f"The header has: {', '.join(header)}. Fix `columns:` for this search.",
+                hint=f"The header has: {', '.join(header)}. Fix the column mapping "
+                "(`columns:` of the search in config/config.yaml, or --column).",
             )
         resolved[name] = column.lower()
     for name, candidates in GENERIC_COLUMNS.items():
@@ -379,8 +380,9 @@ def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str,
             file,
             "no column holds the titles",
             line=1,
-            hint="Add `columns: {title: <column name>, authors: ..., year: ...}` to this "
-            "search in config/config.yaml.",
+            hint="Say which column holds which field: `columns: {title: <column name>, "
+            "authors: ..., year: ...}` for the search in config/config.yaml, or "
+            "--column 'title=<column name>' on the command line.",
         )
     return resolved
 

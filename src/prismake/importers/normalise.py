@@ -50,11 +50,15 @@ def _uneven(text: str) -> bool:
 
 
 def strip_html(text: str) -> str:
-    """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``."""
-    if "<" in text:
-        text = _TAG.sub("", text)
+    """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``.
+
+    Entities are decoded first and tags removed after, so markup written as entities
+    (``&lt;script&gt;``) is removed too instead of becoming a real tag in the title.
+    """
     if "&" in text:
         text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub("", text)
     return clean(text)
 
 
