@@ -152,7 +152,12 @@ _MEDLINE_START = re.compile(r"^(?:PMID- ?\d|PMC - ?PMC)")
 def _medline(head: str, lines: list[str]) -> _Fit | None:
     if not any(_MEDLINE_START.match(line) for line in lines):
         return None
-    explained = sum(1 for line in lines if _MEDLINE_TAG.match(line) or line.startswith("      "))
+    # RIS record boundaries have the shape of MEDLINE tag lines but are none
+    explained = sum(
+        1
+        for line in lines
+        if (_MEDLINE_TAG.match(line) and not _RIS_BOUNDARY.match(line)) or line.startswith("      ")
+    )
     return _Fit(
         "medline",
         _share(explained, lines),
