@@ -31,6 +31,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "type",
     "pmid",
     "source_line",  # file:line where the record starts, for error messages
+    "former_ids",  # its id under prismake's previous id rule, where different (ids.py)
 )
 
 MULTI_SEPARATOR = "; "

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.errors import ImportFileError
-from prismake.ids import assign_record_ids
+from prismake.ids import record_ids
 from prismake.importers.count import RecordCount, count_records
 from prismake.importers.detect import FORMATS, detect, detect_format
 from prismake.importers.fastcsv import write_records
@@ -210,12 +210,14 @@ def read_file(
 
 
 def assign_ids(search: str, database: str, records: list[Record]) -> list[Record]:
-    """Give each record its ``record_id``, ``search`` and ``database`` (in place)."""
-    ids = assign_record_ids(search, records)
-    for record, record_id in zip(records, ids, strict=True):
+    """Give each record its ``record_id``, ``search``, ``database`` and ``former_ids``
+    (its id under the previous id rule, where different), in place."""
+    ids, former = record_ids(search, records)
+    for record, record_id, former_id in zip(records, ids, former, strict=True):
         record["record_id"] = record_id
         record["search"] = search
         record["database"] = database
+        record["former_ids"] = former_id
     return records
 
 
