@@ -114,18 +114,29 @@ def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[li
     if not is_valid_search_name(search):
         raise ValueError(f"search name {search!r} must use only letters, digits and _")
     records = records if isinstance(records, list) else list(records)
-    shared = _shared_dois(records)
-    bases, former_bases = [], []
+    shared: set[object] | None = None  # found when the first record keyed by a DOI needs it
+    bases: list[str] = []
+    former_bases: list[str] | None = None  # only when some id differs from the old rule's
     for record in records:
-        doi = record.get("doi")
-        key = record_key(record, doi_ties=not doi or doi not in shared)
+        key = record_key(record)
+        if key.startswith("doi:"):
+            if shared is None:
+                shared = _shared_dois(records)
+            if record.get("doi") in shared:  # a container DOI ties no record
+                key = previous_record_key(record)
+            else:
+                if former_bases is None:
+                    former_bases = bases.copy()
+                bases.append(f"{search}-{_digest(key, 10)}")
+                former_bases.append(f"{search}-{_digest(previous_record_key(record), 10)}")
+                continue
         base = f"{search}-{_digest(key, 10)}"
         bases.append(base)
-        if key.startswith("doi:"):  # the previous rule had no DOI step
-            former_bases.append(f"{search}-{_digest(previous_record_key(record), 10)}")
-        else:
-            former_bases.append(base)
+        if former_bases is not None:
+            former_bases.append(base)  # the same key under both rules
     ids = _numbered(bases)
+    if former_bases is None:
+        return ids, [""] * len(ids)
     former = _numbered(former_bases)
     return ids, [old if old != new else "" for old, new in zip(former, ids, strict=True)]
 

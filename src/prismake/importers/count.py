@@ -14,6 +14,7 @@ The count is also where a file cut short shows: a record that starts but never e
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -76,17 +77,21 @@ def _marks(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 def _start_end(
-    text: str, marks: re.Pattern[str], tag: re.Pattern[str], start: str, how: str, end: str
+    text: str, marks: re.Pattern[str], tag: re.Pattern[str], how: str, end: str
 ) -> RecordCount:
-    """Records open at a ``start`` line (TY, PT) or, without one, close at an end line
-    (ER) after tag lines; the last record is cut when the file has end lines but that
-    record has none."""
+    """Records open at a start line (TY, PT) or, without one, close at an end line (ER,
+    the only mark starting with "E") after tag lines; the last record is cut when the
+    file has end lines but that record has none."""
     open_at: int | None = None  # offset of the record opened by a start line
     last_end = 0
     starts: list[int] = []
     has_end = False
-    for at, stop in _marks(marks, text):
-        if text.startswith(start, at):
+    first = marks.match("\n" + text[:200])  # a mark on the first line has no \n before it
+    found = [(0, first.end() - 1)] if first else []
+    for at, stop in itertools.chain(
+        found, ((m.start() + 1, m.end()) for m in marks.finditer(text))
+    ):
+        if text[at] != "E":
             starts.append(at)
             open_at = at
             continue
@@ -94,8 +99,8 @@ def _start_end(
         if open_at is None:  # an end line with no start line since the last end
             if last_end == 0 and tag.match("\n" + text[:8]):
                 starts.append(0)  # a record without a start line, on the first line
-            elif (found := tag.search(text, last_end, at)) is not None:
-                starts.append(found.start() + 1)  # a record without a start line
+            elif (found_tag := tag.search(text, last_end, at)) is not None:
+                starts.append(found_tag.start() + 1)  # a record without a start line
         open_at = None
         last_end = stop
     cut_at, reason = None, ""
@@ -107,12 +112,12 @@ def _start_end(
 
 def count_ris(text: str) -> RecordCount:
     how = "lines starting 'TY  - ' (and 'ER  -' lines ending a record without one)"
-    return _start_end(text, _RIS_MARK, _RIS_TAG, "TY", how, "'ER  -'")
+    return _start_end(text, _RIS_MARK, _RIS_TAG, how, "'ER  -'")
 
 
 def count_wos(text: str) -> RecordCount:
     how = "lines starting 'PT ' (and 'ER' lines ending a record without one)"
-    return _start_end(text, _WOS_MARK, _WOS_TAG, "PT", how, "'ER'")
+    return _start_end(text, _WOS_MARK, _WOS_TAG, how, "'ER'")
 
 
 # -- MEDLINE: records start at PMID (or PMC), no end line ------------------------------
