@@ -48,15 +48,6 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
     return lines
 
 
-def _offsets(pattern: re.Pattern[str], text: str, skip: int = 1) -> Callable[[], list[int]]:
-    """Start offsets of the lines ``pattern`` matches (``skip``: length of a leading \\n)."""
-
-    def find() -> list[int]:
-        return [m.start() + (skip if m.group(0)[:1] == "\n" else 0) for m in pattern.finditer(text)]
-
-    return find
-
-
 # -- tagged formats with start and end lines: RIS, Web of Science ---------------------
 
 # marks are looked for after a line break (a literal first character keeps the regex
