@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prismake.cli import main
 from prismake.errors import ImportFileError
@@ -216,3 +218,20 @@ def test_a_configured_search_with_a_missing_file_names_the_setting(tmp_path):
     with pytest.raises(ImportFileError) as caught:
         import_search(search=search, records_out=str(tmp_path / "o.csv"), report_out="r.md")
     assert "`file:` of the search 'scopus' in config/config.yaml" in str(caught.value)
+
+
+_LINES = st.sampled_from(
+    ["TY  - JOUR", "ER  - ", "ER  -", "TI  - A title", "AU  - Lee, H.", "", "an untagged line"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=14))
+def test_the_quick_count_of_marks_agrees_with_walking_them_one_by_one(lines):
+    from prismake.importers.count import _RIS_MARK, _RIS_TAG, _walk
+
+    text = "\n".join(lines)
+    count = count_records(text, "ris")
+    starts, _, _ = _walk(text, _RIS_MARK, _RIS_TAG, _RIS_MARK.match("\n" + text[:200]))
+    assert count.n == len(starts)
+    assert count.start_offsets() == starts

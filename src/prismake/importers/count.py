@@ -51,10 +51,11 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 # -- tagged formats with start and end lines: RIS, Web of Science ---------------------
 
 # marks are looked for after a line break (a literal first character keeps the regex
-# engine fast over 200 MB); a mark on the first line is checked apart
-_RIS_MARK = re.compile(r"\n(?:TY {1,3}-(?=[ \t\n]|$)|ER {1,3}-[ \t]*(?=\n|$))")
+# engine fast over 200 MB; the group is the mark's first letter); a mark on the first
+# line is checked apart
+_RIS_MARK = re.compile(r"\n(?=([TE]))(?:TY {1,3}-(?=[ \t\n]|$)|ER {1,3}-[ \t]*(?=\n|$))")
 _RIS_TAG = re.compile(r"\n[A-Z][A-Z0-9] {1,3}-")
-_WOS_MARK = re.compile(r"\n(?:PT |ER[ \t]*(?=\n|$))")
+_WOS_MARK = re.compile(r"\n(?=([PE]))(?:PT |ER[ \t]*(?=\n|$))")
 _WOS_TAG = re.compile(r"\n[A-Z][A-Z0-9] ")
 
 
@@ -72,12 +73,35 @@ def _start_end(
 ) -> RecordCount:
     """Records open at a start line (TY, PT) or, without one, close at an end line (ER,
     the only mark starting with "E") after tag lines; the last record is cut when the
-    file has end lines but that record has none."""
+    file has end lines but that record has none.
+
+    The marks' first letters in file order ("TETE...") decide the common case in C; the
+    marks are walked one by one only when an end line follows an end line (a record
+    that may lack its start line).
+    """
+    first = marks.match("\n" + text[:200])  # a mark on the first line has no \n before it
+    letters = (text[0] if first else "") + "".join(marks.findall(text))
+    if "EE" not in letters and not letters.startswith("E"):
+        n = letters.count(letters[0]) if letters else 0  # the start letter
+        cut = bool(letters) and letters[-1] != "E" and ("E" in letters or n == 1)
+        if not cut:
+            return RecordCount(n, how, lambda: _walk(text, marks, tag, first)[0])
+    starts, open_at, has_end = _walk(text, marks, tag, first)
+    cut_at, reason = None, ""
+    if open_at is not None and (has_end or len(starts) == 1):
+        # (a file of several records and no end line at all is written that way)
+        cut_at, reason = open_at, f"it has no {end} line: the file ends inside it"
+    return RecordCount(len(starts), how, lambda: starts, cut_at, reason)
+
+
+def _walk(
+    text: str, marks: re.Pattern[str], tag: re.Pattern[str], first: re.Match[str] | None
+) -> tuple[list[int], int | None, bool]:
+    """(record starts, the start of a record still open at the end, any end line seen)."""
     open_at: int | None = None  # offset of the record opened by a start line
     last_end = 0
     starts: list[int] = []
     has_end = False
-    first = marks.match("\n" + text[:200])  # a mark on the first line has no \n before it
     found = [(0, first.end() - 1)] if first else []
     for at, stop in itertools.chain(
         found, ((m.start() + 1, m.end()) for m in marks.finditer(text))
@@ -94,11 +118,7 @@ def _start_end(
                 starts.append(found_tag.start() + 1)  # a record without a start line
         open_at = None
         last_end = stop
-    cut_at, reason = None, ""
-    if open_at is not None and (has_end or len(starts) == 1):
-        # (a file of several records and no end line at all is written that way)
-        cut_at, reason = open_at, f"it has no {end} line: the file ends inside it"
-    return RecordCount(len(starts), how, lambda: starts, cut_at, reason)
+    return starts, open_at, has_end
 
 
 def count_ris(text: str) -> RecordCount:
