@@ -133,14 +133,44 @@ def count_wos(text: str) -> RecordCount:
 
 # -- MEDLINE: records start at PMID (or PMC), no end line ------------------------------
 
-_PMID_OR_PMC = re.compile(r"\nPM(?:ID *-|C *- )")  # one pass: "\nPM" is a literal prefix
-_PMID = re.compile(r"\nPMID *-")
+# one pass: "\nPM" is a literal prefix; the group is "I" for PMID, "C" for PMC
+_PMID_OR_PMC = re.compile(r"\nPM(?=(I|C))(?:ID *-|C *- )")
 _MEDLINE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *-", re.M)
+_MEDLINE_HOW = "lines starting 'PMID- ' (and 'PMC - ' in records without a PMID)"
 
 
 def count_medline(text: str) -> RecordCount:
     """One record per PMID line, plus each PMC line whose record has no PMID (PubMed
     Central); a PMC line in a record with a PMID (PubMed's own) is no record."""
+    first = _PMID_OR_PMC.match("\n" + text[:12])
+    letters = (text[2] if first else "") + "".join(_PMID_OR_PMC.findall(text))
+    if "C" not in letters:  # PubMed's own files: a record per PMID line, counted in C
+        last = _last_starts(text, 3)
+        cut_at, reason = _medline_cut(text, last)
+        return RecordCount(
+            len(letters), _MEDLINE_HOW, lambda: _medline_starts(text), cut_at, reason
+        )
+    starts = _medline_starts(text)
+    cut_at, reason = _medline_cut(text, starts[-3:])
+    return RecordCount(len(starts), _MEDLINE_HOW, lambda: starts, cut_at, reason)
+
+
+def _last_starts(text: str, k: int) -> list[int]:
+    """Offsets of the last ``k`` PMID lines, in file order."""
+    found: list[int] = []
+    end = len(text)
+    while len(found) < k:
+        at = text.rfind("\nPMID", 0, end)
+        if at < 0:
+            if text.startswith("PMID"):
+                found.append(0)
+            break
+        found.append(at + 1)
+        end = at
+    return found[::-1]
+
+
+def _medline_starts(text: str) -> list[int]:
     marks = _marks(_PMID_OR_PMC, text)
     starts = [at for at, _ in marks if text[at + 2] == "I"]
     for at in [at for at, _ in marks if text[at + 2] == "C"] if len(starts) < len(marks) else ():
@@ -153,22 +183,19 @@ def count_medline(text: str) -> RecordCount:
             starts[i] = min(starts[i], at)  # the record's first id line starts it
         else:
             bisect.insort(starts, at)
-    cut_at, reason = _medline_cut(text, starts)
-    how = "lines starting 'PMID- ' (and 'PMC - ' in records without a PMID)"
-    return RecordCount(len(starts), how, lambda: starts, cut_at, reason)
+    return starts
 
 
 def _medline_cut(text: str, starts: list[int]) -> tuple[int | None, str]:
     """The last record is cut when the file stops mid-line, or when it lacks the SO
     (source) line that PubMed writes last in every record and the records before it
-    have."""
+    have. ``starts``: the offsets of the last few records."""
     if not starts:
         return None, ""
     last = starts[-1]
     if text and not text.endswith("\n"):
         return last, "the file ends in the middle of a line of it"
-    k = len(starts)
-    enders = {_last_tag(text[starts[i] : starts[i + 1]]) for i in range(max(0, k - 3), k - 1)}
+    enders = {_last_tag(text[a:b]) for a, b in itertools.pairwise(starts)}
     if enders == {"SO"} and not re.search(r"^SO *-", text[last:], re.M):
         return last, "it has no SO line, which ends the records before it"
     return None, ""
