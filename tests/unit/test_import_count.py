@@ -234,4 +234,4 @@ def test_the_quick_count_of_marks_agrees_with_walking_them_one_by_one(lines):
     count = count_records(text, "ris")
     starts, _, _ = _walk(text, _RIS_MARK, _RIS_TAG, _RIS_MARK.match("\n" + text[:200]))
     assert count.n == len(starts)
-    assert count.start_offsets() == starts
+    assert count.start_offsets(text) == starts

@@ -27,13 +27,17 @@ class RecordCount:
 
     n: int
     how: str  # "lines starting 'TY  - '", for the report and messages
-    start_offsets: Callable[[], list[int]] = field(default=lambda: [], repr=False, compare=False)
+    # text -> offsets where each counted record starts; takes the text as an argument so
+    # the count never keeps a 200 MB export alive after the import
+    start_offsets: Callable[[str], list[int]] = field(
+        default=lambda _text: [], repr=False, compare=False
+    )
     cut_at: int | None = None  # text offset of a record the file ends inside
     cut_reason: str = ""
 
     def start_lines(self, text: str) -> list[int]:
         """1-based line numbers where the counted records start (computed on demand)."""
-        return _lines_of(text, self.start_offsets())
+        return _lines_of(text, self.start_offsets(text))
 
     def cut_line(self, text: str) -> int | None:
         return None if self.cut_at is None else _lines_of(text, [self.cut_at])[0]
@@ -79,19 +83,24 @@ def _start_end(
     marks are walked one by one only when an end line follows an end line (a record
     that may lack its start line).
     """
-    first = marks.match("\n" + text[:200])  # a mark on the first line has no \n before it
+    first = _first_mark(marks, text)
     letters = (text[0] if first else "") + "".join(marks.findall(text))
     if "EE" not in letters and not letters.startswith("E"):
         n = letters.count(letters[0]) if letters else 0  # the start letter
         cut = bool(letters) and letters[-1] != "E" and ("E" in letters or n == 1)
         if not cut:
-            return RecordCount(n, how, lambda: _walk(text, marks, tag, first)[0])
+            return RecordCount(n, how, lambda t: _walk(t, marks, tag, _first_mark(marks, t))[0])
     starts, open_at, has_end = _walk(text, marks, tag, first)
     cut_at, reason = None, ""
     if open_at is not None and (has_end or len(starts) == 1):
         # (a file of several records and no end line at all is written that way)
         cut_at, reason = open_at, f"it has no {end} line: the file ends inside it"
-    return RecordCount(len(starts), how, lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), how, lambda _text: starts, cut_at, reason)
+
+
+def _first_mark(marks: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The mark on the first line, which has no line break before it."""
+    return marks.match("\n" + text[:200])
 
 
 def _walk(
@@ -147,12 +156,10 @@ def count_medline(text: str) -> RecordCount:
     if "C" not in letters:  # PubMed's own files: a record per PMID line, counted in C
         last = _last_starts(text, 3)
         cut_at, reason = _medline_cut(text, last)
-        return RecordCount(
-            len(letters), _MEDLINE_HOW, lambda: _medline_starts(text), cut_at, reason
-        )
+        return RecordCount(len(letters), _MEDLINE_HOW, _medline_starts, cut_at, reason)
     starts = _medline_starts(text)
     cut_at, reason = _medline_cut(text, starts[-3:])
-    return RecordCount(len(starts), _MEDLINE_HOW, lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), _MEDLINE_HOW, lambda _text: starts, cut_at, reason)
 
 
 def _last_starts(text: str, k: int) -> list[int]:
@@ -220,7 +227,7 @@ def count_ovid(text: str) -> RecordCount:
     if starts and text and not text.endswith("\n"):
         cut_at, reason = starts[-1], "the file ends in the middle of a line of it"
     how = "record numbers such as '<1>' or '<1. >'"
-    return RecordCount(len(starts), how, lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), how, lambda _text: starts, cut_at, reason)
 
 
 PROQUEST_DOCUMENT = re.compile(r"^Document \d+ of \d+[ \t]*$", re.M)
@@ -232,7 +239,7 @@ def count_proquest(text: str) -> RecordCount:
     cut_at, reason = None, ""
     if starts and not _RULE.search(text, starts[-1]):
         cut_at, reason = starts[-1], "no rule of underscores ends it: the file ends inside it"
-    return RecordCount(len(starts), "'Document N of M' lines", lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), "'Document N of M' lines", lambda _text: starts, cut_at, reason)
 
 
 def count_endnote_tagged(text: str) -> RecordCount:
@@ -252,7 +259,7 @@ def count_endnote_tagged(text: str) -> RecordCount:
     cut_at, reason = None, ""
     if starts and text and not text.endswith("\n"):
         cut_at, reason = starts[-1], "the file ends in the middle of a line of it"
-    return RecordCount(len(starts), "blocks of '%' lines", lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), "blocks of '%' lines", lambda _text: starts, cut_at, reason)
 
 
 # -- BibTeX, XML, JSON, CSV ---------------------------------------------------------
@@ -277,7 +284,7 @@ def count_bibtex(text: str) -> RecordCount:
     cut_at, reason = None, ""
     if starts and text.count("{", starts[-1]) > text.count("}", starts[-1]):
         cut_at, reason = starts[-1], "its braces never close: the file ends inside it"
-    return RecordCount(len(starts), "'@type{' entries", lambda: starts, cut_at, reason)
+    return RecordCount(len(starts), "'@type{' entries", lambda _text: starts, cut_at, reason)
 
 
 def _xml(tag: str, how: str) -> Callable[[str], RecordCount]:
@@ -285,7 +292,7 @@ def _xml(tag: str, how: str) -> Callable[[str], RecordCount]:
 
     def count(text: str) -> RecordCount:
         starts = [m.start() for m in pattern.finditer(text)]
-        return RecordCount(len(starts), how, lambda: starts)
+        return RecordCount(len(starts), how, lambda _text: starts)
 
     return count
 
@@ -338,7 +345,7 @@ def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
         if row.strip(' \t,;"'):
             starts.append(offsets[first])
     starts = starts[1:]  # the header
-    return RecordCount(len(starts), "rows after the header", lambda: starts)
+    return RecordCount(len(starts), "rows after the header", lambda _text: starts)
 
 
 COUNTERS: dict[str, Callable[[str], RecordCount]] = {
