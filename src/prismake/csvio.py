@@ -2,7 +2,9 @@
 
 - ``write_table``: pipeline-owned tables, UTF-8, LF, fixed column order: byte-reproducible.
 - ``write_sheet``: tables people open in Excel: same, plus a UTF-8 BOM (so Excel reads
-  accents) and CSV-injection neutralising of every text cell.
+  accents) and CSV-injection neutralising of every text cell. A table that is both opened
+  by people and read back by a later step is read with ``read_table(...,
+  neutralised=True)``, which undoes the neutralising exactly (``restore_formula``).
 - ``atomic_write_bytes`` / ``backup``: how anything touches a human sheet (invariant 1).
 """
 
@@ -20,9 +22,24 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with a quote (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix a text cell that a spreadsheet would run as a formula with a quote (OWASP).
+
+    A cell that already starts with quotes before a formula character gets one more, so
+    that ``restore_formula`` can tell the two apart and give back every value unchanged.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+def restore_formula(value: object) -> object:
+    """The value ``neutralise_formula`` was given (its exact inverse)."""
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value.lstrip("'").startswith(_FORMULA_START)
+    ):
+        return value[1:]
     return value
 
 
@@ -58,9 +75,16 @@ def write_sheet(
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
-def read_table(path: str | os.PathLike, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """Read a pipeline-owned table back: every cell a string, missing as ``""``."""
+def read_table(
+    path: str | os.PathLike, columns: Iterable[str] | None = None, *, neutralised: bool = False
+) -> pd.DataFrame:
+    """Read a pipeline-owned table back: every cell a string, missing as ``""``.
+
+    ``neutralised``: the table was written by ``write_sheet``; its cells are restored.
+    """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    if neutralised:
+        frame = frame.map(restore_formula)
     if columns is not None:
         for name in columns:
             if name not in frame.columns:

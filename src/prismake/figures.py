@@ -187,8 +187,8 @@ def write_thematic_figures(
 ) -> None:
     """Draw each figure named by an output's file stem, saved in its extension's format."""
     codebook = load_codebook(codebook_path)
-    coded = read_table(coded_path, columns=["study_id", "theme", "kind"])
-    included = read_table(included_path, columns=["study_id", "citation_label"])
+    coded = read_table(coded_path, columns=["study_id", "theme", "kind"], neutralised=True)
+    included = read_table(included_path, columns=["study_id", "citation_label"], neutralised=True)
     grouped: dict[str, list[str]] = {}
     for out in outputs:
         stem = Path(out).stem

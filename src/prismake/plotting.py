@@ -1,7 +1,10 @@
 """Reproducible matplotlib output: same inputs, same bytes (DESIGN.md invariant 6).
 
-Fixed font (DejaVu Sans ships with matplotlib), text kept as text in SVG and PDF so
-editors can change it, and no dates, versions or random ids in file metadata.
+Fixed font (DejaVu Sans ships with matplotlib, so layout is measured with the same font
+everywhere), text kept as text in SVG and PDF so editors can change it, and no dates,
+versions or random ids in file metadata. An SVG names fallbacks after DejaVu Sans (Arial,
+Helvetica, Liberation Sans, then any sans-serif): a browser without DejaVu draws the text
+in a narrower sans-serif font instead of a serif one.
 """
 
 from __future__ import annotations
@@ -20,8 +23,14 @@ import matplotlib.pyplot as plt
 # ordered so neighbouring bars also differ in lightness when printed in grey.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
+# DejaVu Sans first (measured, embedded in PDF and PNG), then what an SVG viewer may
+# have instead: metric-compatible Arial / Helvetica / Liberation Sans are all narrower.
+FONT_FAMILY = ["DejaVu Sans", "sans-serif"]
+SANS_SERIF = ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"]
+
 RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
+    "font.family": FONT_FAMILY,
+    "font.sans-serif": SANS_SERIF,
     "font.size": 9,
     "svg.fonttype": "none",  # text stays <text> in SVG
     "svg.hashsalt": "prismake",  # stable element ids

@@ -29,6 +29,9 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "isbn",
     "language",
     "type",
+    "publisher",  # publisher, or the institution of a report or thesis
+    "address",  # the publisher's place
+    "article_number",  # journals without page numbers (e123, 104567)
     "pmid",
     "source_line",  # file:line where the record starts, for error messages
     "former_ids",  # its id under prismake's previous id rule, where different (ids.py)
@@ -135,3 +138,25 @@ def normalise_authors(text: str) -> str:
     """The ``authors_norm`` column: each author as ``Surname AB``, "; "-joined."""
     names = (normalise_author(a) for a in split_authors(text))
     return MULTI_SEPARATOR.join(n for n in names if n)
+
+
+_PAGES = re.compile(r"^([A-Za-z]*)(\d+)\s*[-\u2010-\u2015]+\s*([A-Za-z]*)(\d+)$")
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """(first, last) page, the last written out: "705-14" -> ("705", "714")."""
+    text = " ".join(str(pages).split())
+    match = _PAGES.match(text)
+    if not match:
+        start, _, end = re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", text).partition("-")
+        return start, end
+    prefix, start, end_prefix, end = match.groups()
+    if len(end) < len(start) and int(start[-len(end) :]) <= int(end):
+        end = start[: len(start) - len(end)] + end
+    return prefix + start, (end_prefix or prefix) + end
+
+
+def expand_pages(pages: str) -> str:
+    """A page range written out in full ("705-14" -> "705-714"); anything else as it is."""
+    start, end = page_range(pages)
+    return f"{start}-{end}" if end else start

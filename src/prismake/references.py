@@ -2,14 +2,27 @@
 
 Each reference carries the study's citation label (the label the tables and figures use):
 as the BibTeX key made key-safe ("Smith et al. (2019a)" -> ``SmithEtAl2019a``) and in a
-``citationlabel`` field; as the RIS ``ID`` (same key) and ``LB`` (the label itself).
+``citationlabel`` field; as the RIS ``ID`` (same key) and ``LB`` (the label itself), and
+again in a note (``N1``), because Zotero drops ``ID`` and ``LB`` on import.
+
+What a reference manager or a BibTeX style needs, from all the records of a study:
+
+- every field any of its records has (abstract, publisher, address, ISSN, article
+  number ...): the study's own value first, else the first record that has one;
+- the journal as the best-cased spelling among its records ("Journal of Social Policy",
+  not Web of Science's "JOURNAL OF SOCIAL POLICY"), title-cased when all are capitals;
+- page ranges written out (PubMed's "705-14" is 705-714), languages by one name
+  ("English" for English, eng, en);
+- BibTeX names as "Surname, A. B." (initials spaced, so abbreviating styles keep the
+  middle one; MEDLINE's "Surname AB" made explicit) and titles with every capitalised
+  word braced, so styles that lower-case titles keep "Helsinki", "NHS" and "COVID-19".
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import bibtexparser
@@ -18,7 +31,7 @@ from bibtexparser.model import Entry, Field
 
 from prismake.csvio import read_table
 from prismake.extraction.citations import citation_keys
-from prismake.records import split_authors
+from prismake.records import MULTI_SEPARATOR, expand_pages, page_range, split_authors
 from prismake.tableformats import latex_escape
 
 # (words in the record's type column, BibTeX entry type, RIS type); first match wins
@@ -40,6 +53,25 @@ _CONTAINER = {
     "book": "publisher",
     "misc": "howpublished",
 }
+# fields a reference takes from any record of its study when the study row lacks them
+FIELDS = (
+    "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "abstract",
+    "keywords", "url", "issn", "isbn", "language", "type", "publisher", "address",
+    "article_number",
+)  # fmt: skip
+_LANGUAGES = {
+    "English": ("en", "eng"), "French": ("fr", "fre", "fra"), "German": ("de", "ger", "deu"),
+    "Spanish": ("es", "spa"), "Portuguese": ("pt", "por"), "Italian": ("it", "ita"),
+    "Dutch": ("nl", "dut", "nld"), "Swedish": ("sv", "swe"), "Norwegian": ("no", "nor"),
+    "Danish": ("da", "dan"), "Finnish": ("fi", "fin"), "Polish": ("pl", "pol"),
+    "Russian": ("ru", "rus"), "Chinese": ("zh", "chi", "zho"), "Japanese": ("ja", "jpn"),
+    "Korean": ("ko", "kor"), "Arabic": ("ar", "ara"), "Turkish": ("tr", "tur"),
+    "Greek": ("el", "gre", "ell"), "Czech": ("cs", "cze", "ces"), "Hungarian": ("hu", "hun"),
+    "Hebrew": ("he", "heb"), "Persian": ("fa", "per", "fas"), "Icelandic": ("is", "ice", "isl"),
+}  # fmt: skip
+_LANGUAGE_OF = {code: name for name, codes in _LANGUAGES.items() for code in codes}
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "de", "for", "from", "in", "of", "on"}
+_SMALL_WORDS |= {"or", "the", "to", "with", "und", "et", "la", "le", "du", "des", "van"}
 
 
 def reference_type(record_type: str, journal: str) -> tuple[str, str]:
@@ -53,44 +85,190 @@ def reference_type(record_type: str, journal: str) -> tuple[str, str]:
     return "misc", "GEN"
 
 
-def _pages(pages: str) -> tuple[str, str]:
-    start, _, end = re.sub(r"\s*[-–—]+\s*", "-", pages.strip()).partition("-")
-    return start, end
+# --- One reference from the records of a study ---------------------------------------
+
+
+def language_name(language: str) -> str:
+    """One name per language: "English" for English, english, eng and en."""
+    names = []
+    for part in re.split(r"\s*[;,]\s*", str(language).strip()):
+        if part:
+            name = _LANGUAGE_OF.get(part.casefold(), part[:1].upper() + part[1:].lower())
+            if name not in names:
+                names.append(name)
+    return "; ".join(names)
+
+
+def _cased(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+
+
+def title_case(text: str) -> str:
+    """A journal name in title case ("JOURNAL OF SOCIAL POLICY", "Journal of social policy").
+
+    Small words stay lower case, words without a vowel are acronyms (BMJ, NHS), and a
+    word already cased inside (eLife, mBio) is kept as written.
+    """
+    out = []
+    for i, word in enumerate(text.split(" ")):
+        if (
+            not text.isupper()
+            and any(c.isupper() for c in word[1:])
+            and word[1:] != word[1:].upper()
+        ):
+            out.append(word)
+            continue
+        word = word.lower()
+        if i and word in _SMALL_WORDS:
+            out.append(word)
+        elif word.isalpha() and not re.search(r"[aeiouy]", word):
+            out.append(word.upper())
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+    return " ".join(out)
+
+
+def _capitalised_share(name: str) -> float:
+    """How many of a name's significant words start with a capital (title case: 1.0)."""
+    words = [w for w in name.split(" ") if w and w.lower() not in _SMALL_WORDS and w[0].isalpha()]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 1.0
+
+
+def best_journal(names: Sequence[str]) -> str:
+    """The journal as its best-cased spelling among a study's records.
+
+    The full name beats an abbreviation ("J Soc Policy"); among spellings of the full
+    name, title case beats sentence case, capitals or lower case. When no record has it
+    in title case, the full name is title-cased ("JOURNAL OF SOCIAL POLICY" -> "Journal of
+    Social Policy").
+    """
+    names = [n for n in dict.fromkeys(" ".join(str(n).split()) for n in names) if n]
+    if not names:
+        return ""
+    longest = max(len(n) for n in names)
+    full = [n for n in names if len(n) >= 0.8 * longest]
+    titled = [n for n in full if _cased(n) and _capitalised_share(n) >= 0.5]
+    if titled:
+        return max(titled, key=lambda n: (_capitalised_share(n), len(n), -names.index(n)))
+    return title_case(max(full, key=lambda n: (len(n), -names.index(n))))
+
+
+def merged_reference(study: Mapping[str, str], records: Sequence[Mapping[str, str]]) -> dict:
+    """The study's fields, each filled from its records where the study row has none."""
+    merged = {name: str(study.get(name, "") or "") for name in (*FIELDS, "citation_label")}
+    for name in FIELDS:
+        if not merged[name]:
+            merged[name] = next((str(r[name]) for r in records if r.get(name)), "")
+    merged["journal"] = best_journal(
+        [merged["journal"], *(str(r.get("journal", "")) for r in records)]
+    )
+    merged["pages"] = expand_pages(merged["pages"]) if merged["pages"] else ""
+    merged["language"] = language_name(merged["language"])
+    return merged
+
+
+# --- BibTeX --------------------------------------------------------------------------
+
+_INITIALS = re.compile(r"^[A-Z]{1,3}$")
+
+
+def bibtex_name(name: str) -> str:
+    """A name as BibTeX parses it right: "Surname, A. B." with the initials spaced.
+
+    "Nguyen, M.W." -> "Nguyen, M. W." (BibTeX reads "M.W." as one given name);
+    MEDLINE's "Nguyen MW" -> "Nguyen, M. W." (BibTeX would take MW as the surname).
+    """
+    name = " ".join(name.split())
+    if "," in name:
+        surname, _, given = name.partition(",")
+    else:
+        parts = name.split(" ")
+        if len(parts) > 1 and _INITIALS.match(parts[-1].replace(".", "")):
+            surname, given = " ".join(parts[:-1]), " ".join(parts[-1].replace(".", ""))
+        else:
+            return latex_escape(name)
+    given = re.sub(r"\.(?=[^\s.-])", ". ", given.strip())
+    given = re.sub(r"\b([A-Z])(?=\s|$)", r"\1.", given)  # "A B" -> "A. B."
+    return f"{latex_escape(surname.strip())}, {latex_escape(given)}".rstrip(", ")
+
+
+def protected_title(title: str) -> str:
+    """A title with each capitalised word in braces, so styles keep its capitals.
+
+    The first word keeps its case unprotected when only its first letter is a capital
+    (styles capitalise the first word anyway).
+    """
+    words = " ".join(str(title).split()).split(" ")
+    out = []
+    for i, word in enumerate(words):
+        text = latex_escape(word)
+        capitals = [c for c in word if c.isupper()]
+        plain_first = i == 0 and word[:1].isupper() and len(capitals) == 1
+        out.append(f"{{{text}}}" if capitals and not plain_first else text)
+    return " ".join(out)
 
 
 def bibtex_entry(study: Mapping[str, str], key: str) -> Entry:
     """One BibTeX entry; text is LaTeX-escaped, DOI and URL are kept verbatim."""
     entry_type, _ = reference_type(study.get("type", ""), study.get("journal", ""))
-    start, end = _pages(study.get("pages", ""))
+    start, end = page_range(study.get("pages", ""))
+    container = _CONTAINER[entry_type]
+    publisher = study.get("publisher", "")
+    if entry_type in ("techreport", "phdthesis") and not study.get("journal"):
+        container_value = publisher  # the institution or school published it
+        publisher = ""
+    else:
+        container_value = study.get("journal", "")
+    article_number = study.get("article_number", "")
+    pages = f"{start}--{end}" if end else start
     text_fields = {
-        "author": " and ".join(split_authors(study.get("authors", ""))),
         "title": study.get("title", ""),
         "year": study.get("year", ""),
-        _CONTAINER[entry_type]: study.get("journal", ""),
+        container: container_value,
         "volume": study.get("volume", ""),
         "number": study.get("issue", ""),
-        "pages": f"{start}--{end}" if end else start,
+        "pages": pages or article_number,
+        "eid": article_number,
+        "publisher": publisher if container != "publisher" else "",
+        "address": study.get("address", ""),
+        "issn": study.get("issn", ""),
+        "isbn": study.get("isbn", ""),
         "language": study.get("language", ""),
         "keywords": ", ".join(k.strip() for k in study.get("keywords", "").split(";") if k.strip()),
+        "abstract": study.get("abstract", ""),
         "citationlabel": study.get("citation_label", ""),
     }
-    fields = [Field(name, latex_escape(value)) for name, value in text_fields.items() if value]
+    fields = []
+    authors = split_authors(study.get("authors", ""))
+    if authors:
+        fields.append(Field("author", " and ".join(bibtex_name(a) for a in authors)))
+    for name, value in text_fields.items():
+        if value:
+            text = protected_title(value) if name == "title" else latex_escape(value)
+            fields.append(Field(name, text))
     for name in ("doi", "url"):
-        value = study.get(name, "")
-        if value and not re.search(r"[{}\s]", value):
+        value = study.get(name, "").split(MULTI_SEPARATOR)[0].strip()
+        if value and not re.search(r"[{}\s\\]", value):
             fields.append(Field(name, value))
     return Entry(entry_type, key, fields)
+
+
+# --- RIS -----------------------------------------------------------------------------
 
 
 def ris_entry(study: Mapping[str, str], key: str) -> dict[str, object]:
     """One RIS reference as rispy writes it; ID is the BibTeX key, LB the citation label."""
     _, ris_type = reference_type(study.get("type", ""), study.get("journal", ""))
-    start, end = _pages(study.get("pages", ""))
+    start, end = page_range(study.get("pages", ""))
+    label = study.get("citation_label", "")
     reference: dict[str, object] = {
         "type_of_reference": ris_type,
         "id": key,
-        "label": study.get("citation_label", ""),
-        "authors": split_authors(study.get("authors", "")),
+        "label": label,
+        "authors": [
+            re.sub(r"\.(?=[^\s.-])", ". ", a) for a in split_authors(study.get("authors", ""))
+        ],
         "title": study.get("title", ""),
         "year": study.get("year", ""),
         "secondary_title": study.get("journal", ""),
@@ -98,11 +276,17 @@ def ris_entry(study: Mapping[str, str], key: str) -> dict[str, object]:
         "number": study.get("issue", ""),
         "start_page": start,
         "end_page": end,
-        "doi": study.get("doi", ""),
-        "urls": [study["url"]] if study.get("url") else [],
+        "custom7": study.get("article_number", ""),
+        "publisher": study.get("publisher", ""),
+        "place_published": study.get("address", ""),
+        "issn": study.get("issn", "") or study.get("isbn", ""),
+        "doi": study.get("doi", "").split(MULTI_SEPARATOR)[0].strip(),
+        "urls": [u.strip() for u in study.get("url", "").split(MULTI_SEPARATOR) if u.strip()],
         "abstract": study.get("abstract", ""),
         "keywords": [k.strip() for k in study.get("keywords", "").split(";") if k.strip()],
         "language": study.get("language", ""),
+        # Zotero keeps neither ID nor LB: the key and label travel in a note too
+        "notes": [f"prismake citation key: {key}; label: {label}"],
     }
     return {name: _one_line(value) for name, value in reference.items() if value}
 
@@ -121,12 +305,36 @@ class _RisWriter(rispy.RisWriter):
         return ""
 
 
+def _records_by_study(records_path: str | os.PathLike | None) -> dict[str, list[dict]]:
+    if not records_path or not Path(records_path).exists():
+        return {}
+    records = read_table(records_path)
+    if "study_id" not in records.columns:
+        return {}
+    grouped: dict[str, list[dict]] = {}
+    for record in records.to_dict("records"):
+        grouped.setdefault(record["study_id"], []).append(record)
+    return grouped
+
+
 def write_included_references(
-    *, included_path: str | os.PathLike, bib_out: str | os.PathLike, ris_out: str | os.PathLike
+    *,
+    included_path: str | os.PathLike,
+    bib_out: str | os.PathLike,
+    ris_out: str | os.PathLike,
+    records_path: str | os.PathLike | None = None,
 ) -> None:
-    """Write results/included.bib and results/included.ris in citation-label order."""
-    included = read_table(included_path)
-    studies = included.to_dict("records")
+    """Write results/included.bib and results/included.ris in citation-label order.
+
+    ``records_path`` (data/processed/records.csv, with study_id): the records the
+    references take missing fields and the best-cased journal from.
+    """
+    included = read_table(included_path, neutralised=True)
+    by_study = _records_by_study(records_path)
+    studies = [
+        merged_reference(s, by_study.get(s["study_id"], [])) | {"study_id": s["study_id"]}
+        for s in included.to_dict("records")
+    ]
     keys = citation_keys({s["study_id"]: s.get("citation_label", "") for s in studies})
     library = bibtexparser.Library()
     for study in studies:
@@ -137,3 +345,6 @@ def write_included_references(
     for path, text in ((bib_out, bib_text), (ris_out, ris_text)):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(text, encoding="utf-8", newline="\n")
+
+
+__all__ = ["bibtex_entry", "ris_entry", "write_included_references"]

@@ -60,6 +60,19 @@ def themes_by_kind(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def themes_by_kind_for_print(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """themes_by_kind with "studies (excerpts)" in one cell per kind: it fits a page."""
+    kinds = [k.label for k in codebook.kinds] + ["Any kind"]
+    cells = {
+        kind: [
+            f"{s} ({e})"
+            for s, e in zip(table[f"{kind}: studies"], table[f"{kind}: excerpts"], strict=True)
+        ]
+        for kind in kinds
+    }
+    return pd.DataFrame({"Theme": table["Theme"], **cells})
+
+
 def evidence_matrix(
     coded: pd.DataFrame, included: pd.DataFrame, codebook: Codebook
 ) -> pd.DataFrame:
@@ -145,6 +158,10 @@ def excluded_studies(
     return table.sort_values(["Study", "Title"], key=_casefold).reset_index(drop=True)
 
 
+PRINT_CAPTION = (
+    "Themes by kind: number of included studies reporting each theme as {kinds}, with the "
+    "number of coded excerpts in brackets."
+)
 CAPTIONS = {
     "themes_by_kind": (
         "Themes by kind: number of included studies reporting each theme as {kinds} "
@@ -154,10 +171,6 @@ CAPTIONS = {
     "quotes": "Illustrative excerpts for each theme and kind.",
     "characteristics": "Characteristics of the included studies.",
     "excluded_studies": "Studies excluded at full-text assessment, with reasons.",
-}
-WIDTHS = {  # LaTeX: long text wraps in these columns instead of running off the page
-    "quotes": {"Excerpt": "7cm", "Theme": "2.6cm"},
-    "excluded_studies": {"Title": "8cm", "Reason for exclusion": "4cm"},
 }
 
 
@@ -184,8 +197,8 @@ def write_thematic_tables(
 ) -> None:
     """Write each table named by an output's file stem, in the format of its extension."""
     codebook = load_codebook(codebook_path)
-    coded = read_table(coded_path, columns=["citation_label", "location"])
-    included = read_table(included_path)
+    coded = read_table(coded_path, columns=["citation_label", "location"], neutralised=True)
+    included = read_table(included_path, neutralised=True)
     names = list(extraction.get("characteristics", []))
     kind_words = [f"a {k.label.lower()}" for k in codebook.kinds]
     kinds = " or ".join(filter(None, [", ".join(kind_words[:-1]), kind_words[-1]]))
@@ -198,14 +211,14 @@ def write_thematic_tables(
         elif name == "quotes":
             table = quotes(coded, codebook, int(extraction.get("quotes_per_cell", 2)))
         elif name == "characteristics":
-            characteristics = read_table(characteristics_path)
+            characteristics = read_table(characteristics_path, neutralised=True)
             table = characteristics_table(characteristics, names)
         else:
             decisions = read_table(decisions_path, columns=["study_id", "decision", "reason"])
             studies = read_table(studies_path, columns=["title", "authors", "authors_norm", "year"])
             table = excluded_studies(decisions, studies, included["citation_label"])
         caption = CAPTIONS[name].format(kinds=kinds, legend=legend)
-        widths = WIDTHS.get(name, {})
-        if name in {"evidence_matrix", "characteristics"}:
-            widths = {c: "2.2cm" for c in table.columns if c not in {"Study", "Themes"}}
-        write_formats(table, paths, caption=caption, label=f"tab:{name}", widths=widths)
+        latex = None
+        if name == "themes_by_kind":
+            latex = (themes_by_kind_for_print(table, codebook), PRINT_CAPTION.format(kinds=kinds))
+        write_formats(table, paths, caption=caption, latex=latex)

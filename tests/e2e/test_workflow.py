@@ -37,6 +37,7 @@ EXPECTED = [
     "results/prisma/prisma.png",
     "results/prisma/counts.csv",
     "results/prisma/PRISMA.csv",
+    "results/prisma/PRISMA-1.1.1.csv",
     "results/figures/themes_by_kind.svg",
     "results/figures/evidence_matrix.png",
     "results/included.bib",
@@ -126,6 +127,11 @@ def test_the_html_report_has_a_caption_for_each_output(demo_run):
             continue
         first_words = " ".join(caption.read_text(encoding="utf-8").split()[:6])
         assert first_words in html, f"caption {caption.name} is not in the report"
+    for name in ("PRISMA.csv", "PRISMA-1.1.1.csv", "prisma.pdf", "prisma.png", "included.ris"):
+        assert name in html, f"{name} is not in the report"
+    # a category with subcategories (screening stages) puts a file without one under "Other"
+    for screening in re.findall(r'"3\. Screening": \{[^}]*\}', html):
+        assert '"Other"' not in screening, f"a screening output landed under 'Other': {screening}"
 
 
 def _final_decisions_from_sheets(review: Path, stage: str) -> dict[str, str]:

@@ -74,7 +74,11 @@ def all_outputs():
     ]
     outputs += expand("results/import/{search}.md", search=SEARCHES)
     outputs += expand("results/prisma/prisma.{ext}", ext=["svg", "pdf", "png"])
-    outputs += ["results/prisma/counts.csv", "results/prisma/PRISMA.csv"]
+    outputs += [
+        "results/prisma/counts.csv",
+        "results/prisma/PRISMA.csv",
+        "results/prisma/PRISMA-1.1.1.csv",
+    ]
     outputs += expand(
         "results/tables/{table}.{ext}",
         table=TABLES,

@@ -30,7 +30,11 @@ rule extract:
             caption="../report/coder_agreement.rst",
             category="4. Extraction",
         ),
-        coder_disagreements="results/extraction/coder_disagreements.csv",
+        coder_disagreements=report(
+            "results/extraction/coder_disagreements.csv",
+            caption="../report/coder_disagreements.rst",
+            category="4. Extraction",
+        ),
     log:
         "logs/extraction/extract.log",
     conda:
@@ -56,13 +60,40 @@ rule thematic_tables:
         decisions="results/screening/full_text/decisions.csv",
         studies="data/processed/studies.csv",
     output:
-        tables=report(
+        themes_by_kind=report(
             expand(
-                "results/tables/{table}.{ext}",
-                table=TABLES[:-1],
+                "results/tables/themes_by_kind.{ext}", ext=["csv", "md", "tex", "html"]
+            ),
+            caption="../report/table_themes_by_kind.rst",
+            category="5. Tables",
+        ),
+        evidence_matrix=report(
+            expand(
+                "results/tables/evidence_matrix.{ext}",
                 ext=["csv", "md", "tex", "html"],
             ),
-            caption="../report/thematic_tables.rst",
+            caption="../report/table_evidence_matrix.rst",
+            category="5. Tables",
+        ),
+        quotes=report(
+            expand("results/tables/quotes.{ext}", ext=["csv", "md", "tex", "html"]),
+            caption="../report/table_quotes.rst",
+            category="5. Tables",
+        ),
+        characteristics=report(
+            expand(
+                "results/tables/characteristics.{ext}",
+                ext=["csv", "md", "tex", "html"],
+            ),
+            caption="../report/table_characteristics.rst",
+            category="5. Tables",
+        ),
+        excluded_studies=report(
+            expand(
+                "results/tables/excluded_studies.{ext}",
+                ext=["csv", "md", "tex", "html"],
+            ),
+            caption="../report/table_excluded_studies.rst",
             category="5. Tables",
         ),
     log:
@@ -87,13 +118,14 @@ rule thematic_figures:
         coded="results/extraction/coded.csv",
         included="results/extraction/included_studies.csv",
     output:
-        figures=report(
-            expand(
-                "results/figures/{figure}.{ext}",
-                figure=FIGURES,
-                ext=["svg", "pdf", "png"],
-            ),
-            caption="../report/figures.rst",
+        themes_by_kind=report(
+            expand("results/figures/themes_by_kind.{ext}", ext=["svg", "pdf", "png"]),
+            caption="../report/figure_themes_by_kind.rst",
+            category="6. Figures",
+        ),
+        evidence_matrix=report(
+            expand("results/figures/evidence_matrix.{ext}", ext=["svg", "pdf", "png"]),
+            caption="../report/figure_evidence_matrix.rst",
             category="6. Figures",
         ),
     log:
@@ -115,13 +147,18 @@ rule included_references:
     """The included studies as BibTeX and RIS, keyed by their citation labels."""
     input:
         included="results/extraction/included_studies.csv",
+        records="data/processed/records.csv",
     output:
         bib=report(
             "results/included.bib",
-            caption="../report/references.rst",
-            category="5. Tables",
+            caption="../report/references_bib.rst",
+            category="7. References",
         ),
-        ris="results/included.ris",
+        ris=report(
+            "results/included.ris",
+            caption="../report/references_ris.rst",
+            category="7. References",
+        ),
     log:
         "logs/extraction/references.log",
     conda:

@@ -3,7 +3,8 @@
 Input:  data/processed/records.csv, data/processed/studies.csv, results/dedupe/counts.csv,
         results/screening/{stage}/decisions.csv (studies removed before screening, by
         automation tools or for other reasons, are title/abstract decisions too)
-Output: results/prisma/counts.csv, results/prisma/PRISMA.csv, results/prisma/prisma.*,
+Output: results/prisma/counts.csv, results/prisma/PRISMA.csv (PRISMA2020 1.1.4 and the web
+        app), results/prisma/PRISMA-1.1.1.csv (PRISMA2020 1.1.1), results/prisma/prisma.*,
         results/tables/database_yield.*, results/report/methods.md
 """
 
@@ -21,7 +22,16 @@ rule prisma_counts:
             caption="../report/prisma_counts.rst",
             category="0. PRISMA 2020",
         ),
-        prisma_csv="results/prisma/PRISMA.csv",
+        prisma_csv=report(
+            "results/prisma/PRISMA.csv",
+            caption="../report/prisma_csv.rst",
+            category="0. PRISMA 2020",
+        ),
+        prisma_csv_v111=report(
+            "results/prisma/PRISMA-1.1.1.csv",
+            caption="../report/prisma_csv_v111.rst",
+            category="0. PRISMA 2020",
+        ),
     log:
         "logs/prisma/counts.log",
     conda:
@@ -49,8 +59,16 @@ rule prisma_diagram:
             caption="../report/prisma.rst",
             category="0. PRISMA 2020",
         ),
-        pdf="results/prisma/prisma.pdf",
-        png="results/prisma/prisma.png",
+        pdf=report(
+            "results/prisma/prisma.pdf",
+            caption="../report/prisma_pdf.rst",
+            category="0. PRISMA 2020",
+        ),
+        png=report(
+            "results/prisma/prisma.png",
+            caption="../report/prisma_png.rst",
+            category="0. PRISMA 2020",
+        ),
     log:
         "logs/prisma/diagram.log",
     conda:

@@ -85,11 +85,13 @@ rule screening_summary:
             "results/screening/agreement.csv",
             caption="../report/agreement.rst",
             category="3. Screening",
+            subcategory="both stages",
         ),
         status=report(
             "results/screening/status.csv",
             caption="../report/status.rst",
             category="3. Screening",
+            subcategory="both stages",
         ),
     log:
         "logs/screening/summary.log",

@@ -7,6 +7,7 @@ run_step(
     snakemake,
     write_included_references,
     included_path=snakemake.input.included,
+    records_path=snakemake.input.records,
     bib_out=snakemake.output.bib,
     ris_out=snakemake.output.ris,
 )

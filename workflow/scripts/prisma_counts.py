@@ -15,4 +15,5 @@ run_step(
     prisma=snakemake.params.prisma,
     counts_out=snakemake.output.counts,
     prisma_csv_out=snakemake.output.prisma_csv,
+    prisma_csv_v111_out=snakemake.output.prisma_csv_v111,
 )

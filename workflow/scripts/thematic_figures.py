@@ -10,5 +10,5 @@ run_step(
     coded_path=snakemake.input.coded,
     included_path=snakemake.input.included,
     dpi=snakemake.params.dpi,
-    outputs=list(snakemake.output.figures),
+    outputs=list(snakemake.output),
 )

@@ -13,5 +13,5 @@ run_step(
     decisions_path=snakemake.input.decisions,
     studies_path=snakemake.input.studies,
     extraction=snakemake.params.extraction,
-    outputs=list(snakemake.output.tables),
+    outputs=list(snakemake.output),
 )

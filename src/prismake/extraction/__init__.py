@@ -31,7 +31,7 @@ from prismake.extraction.coding import (
     read_coding,
 )
 from prismake.ids import study_alias
-from prismake.records import MULTI_SEPARATOR
+from prismake.records import MULTI_SEPARATOR, expand_pages
 
 __all__ = ["CODED_COLUMNS", "extract", "included_studies", "study_index"]
 
@@ -108,6 +108,8 @@ def included_studies(
         raise SheetError("Full-text decisions name unknown studies", problems)
     wanted = set(decisions.loc[include_rows, "study_id"])
     included = studies[studies["study_id"].isin(wanted)].copy()
+    if "pages" in included.columns:  # PubMed's "705-14" written out, as in the references
+        included["pages"] = included["pages"].map(expand_pages)
     labels = citation_labels(included.to_dict("records"))
     included.insert(1, "citation_label", included["study_id"].map(labels))
     order = included["citation_label"].map(sort_key) + "\t" + included["study_id"]
@@ -185,13 +187,14 @@ def extract(
     if problems:
         raise SheetError("The extraction sheets have mistakes", problems)
 
-    write_table(_coded_frame(excerpts, codebook, labels), outputs["coded"])
-    write_table(included, outputs["included"])
+    # people open these three, later steps read them back (read_table(neutralised=True))
+    write_sheet(_coded_frame(excerpts, codebook, labels), outputs["coded"])
+    write_sheet(included, outputs["included"])
 
     chars = included[["study_id", "citation_label"]].copy()
     for name in names:
         chars[name] = [characteristics.get(s, {}).get(name, "") for s in chars["study_id"]]
-    write_table(chars, outputs["characteristics"], columns=["study_id", "citation_label", *names])
+    write_sheet(chars, outputs["characteristics"], columns=["study_id", "citation_label", *names])
     missing_chars = sorted(set(included["study_id"]) - set(characteristics))
     if names and missing_chars:
         log.warning(

@@ -166,5 +166,8 @@ def to_record(entry: model.Entry, source: str) -> Record:
         type=record_type(entry.entry_type),
         pmid=get("pmid"),
         corporate=corporate,
+        publisher=get("publisher", "institution", "school", "organization"),
+        address=get("address", "location"),
+        article_number=get("art_number", "article-number", "eid"),
         **ids,
     )

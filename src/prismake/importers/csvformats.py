@@ -214,6 +214,8 @@ def scopus_record(row: Row, source: str) -> Record:
         language=_get(row, "language of original document"),
         type=record_type(_get(row, "document type")),
         pmid=_get(row, "pubmed id"),
+        publisher=_get(row, "publisher"),
+        article_number=_get(row, "art. no."),
         scopus_eid=eid if eid.startswith("2-s2.0-") else "",
     )
 

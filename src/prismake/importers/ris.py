@@ -328,5 +328,8 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=first_value(fields, _T_LA),
         type=record_type(ty),
         pmid=pmid,
+        publisher=first_value(fields, ("PB",)),
+        address=first_value(fields, ("CY", "PP")),
+        article_number=first_value(fields, ("C7",)),
         **ids,
     )

@@ -260,5 +260,8 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=first_value(fields, _T_LA),
         type=record_type(*types),
         pmid=first_value(fields, _T_PM),
+        publisher=first_value(fields, ("PU",)),
+        address=first_value(fields, ("PI", "PA")),
+        article_number=first_value(fields, ("AR",)),
         wos_id=ut,
     )

@@ -548,9 +548,10 @@ def write_prisma_counts(
     prisma: Mapping[str, Any],
     counts_out: str,
     prisma_csv_out: str,
+    prisma_csv_v111_out: str | None = None,
 ) -> None:
     """Derive and check every PRISMA count; write counts.csv and the PRISMA2020 PRISMA.csv."""
-    from prismake.prisma.prisma_csv import prisma_csv_frame
+    from prismake.prisma.prisma_csv import write_prisma_csv
 
     decisions, files = read_decisions(decisions_paths)
     files.update(records=records_path, studies=studies_path, dedupe_counts=dedupe_counts_path)
@@ -565,5 +566,5 @@ def write_prisma_counts(
         files=files,
     )
     write_table(counts_frame(rows), counts_out, COUNT_COLUMNS)
-    write_table(prisma_csv_frame(rows), prisma_csv_out)
+    write_prisma_csv(rows, prisma_csv_out, prisma_csv_v111_out)
     log.info("PRISMA counts: %d rows (boxes and their detail lines) in %s", len(rows), counts_out)

@@ -28,12 +28,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from prismake.errors import ConfigError, Problem
-from prismake.plotting import save_figure, style
+from prismake.plotting import FONT_FAMILY, save_figure, style
 from prismake.prisma.counts import Box, read_counts
 
 log = logging.getLogger("prismake")
 
-FONT = "DejaVu Sans"
+FONT = FONT_FAMILY  # DejaVu Sans, with a sans-serif fallback in the SVG
 FONT_SIZE = 9.0
 NOTE_SIZE = 7.5
 LINE = FONT_SIZE * 1.32

@@ -299,7 +299,6 @@ def write_database_yield(
         table,
         table_outputs,
         caption="Records, studies and included studies per database",
-        label="tab:database-yield",
     )
     agreement = read_table(agreement_path) if Path(agreement_path).exists() else pd.DataFrame()
     text = methods_markdown(

@@ -6,21 +6,39 @@ tooltips, url, n``; ``NA`` marks an empty cell as in the template, because the p
 tests ``is.na``. Lists (per database, per reason) use its ``Name, n; Name, n`` form, so
 commas and semicolons inside a name are replaced by spaces.
 
+Two files, because no single file loads in every release (checked by running each
+release's own ``PRISMA_data()`` on them, see the README):
+
+- ``PRISMA.csv``: the 34-row template of PRISMA2020 1.1.4, the current release and the
+  web app. It adds ``total_studies_ma`` and ``total_reports_ma``; without them 1.1.4 stops
+  with "object 'total_studies_ma_text' not found".
+- ``PRISMA-1.1.1.csv``: the 32-row template of 1.1.1 and older, whose
+  ``grep("total_studies")`` would match the meta-analysis rows too.
+
+Every ``n`` the package reads as a number is a plain integer. A list with nothing to list
+gets what the template has there: the placeholder for specific databases and registers
+(the 1.1.4 app switches their detail on for any other value, which would show "(n = NA)"),
+and the box's count (0) for exclusion reasons. prismake does not count meta-analyses: the
+meta-analysis rows are 0, which keeps that box off in the app.
+
 Other methods have three slots in the package (websites, organisations, citation
 searching). Each other-method search goes to the slot its name suggests (citation /
 reference / snowball -> citation searching; web / google / internet -> websites; anything
 else -> organisations); a used slot's box text lists the searches it holds.
-The package has no "awaiting a decision" box: when studies are still pending, the
-numbers of PRISMA.csv do not add up until the decisions are made (counts.csv has them).
+The package has no box for records awaiting a decision, nor for records from other
+methods that duplicate a database record: those numbers are only in counts.csv and in
+prismake's own diagram (the README says what the package's diagram leaves out).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 
 import pandas as pd
 
+from prismake.csvio import write_table
 from prismake.prisma.counts import Box
 
 PRISMA_CSV_COLUMNS = ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
@@ -111,6 +129,19 @@ TEMPLATE: list[tuple[str, str, str, str, str, str, str]] = [
     ("included", "node3", "included", "Blue included box", "Included", "Blue included box",
      "included.html"),
 ]  # fmt: skip
+# The two rows PRISMA2020 1.1.4 added at the end of its template (box17, meta-analysis).
+META_ANALYSIS_ROWS: list[tuple[str, str, str, str, str, str, str]] = [
+    ("total_studies_ma", "node23", "box17", "Total studies included in meta-analysis",
+     "Total studies included in meta-analysis", "Total studies included in meta-analysis",
+     "total_studies_meta_analysis.html"),
+    ("total_reports_ma", NA, "box17", "Reports of total included studies in meta-analysis",
+     "Reports of total included studies in meta-analysis", NA, NA),
+]  # fmt: skip
+# What the template holds in a list slot that was not filled in.
+PLACEHOLDERS = {
+    "database_specific_results": "Database 1, xxx; Database 2, xxx; Database 3, xxx",
+    "register_specific_results": "Register 1, xxx; Register 2, xxx; Register 3, xxx",
+}
 
 _SLOTS = {
     "citations_results": re.compile(r"citation|reference|snowball|cited", re.IGNORECASE),
@@ -135,18 +166,27 @@ def _pairs(items: Sequence[tuple[str, int]]) -> str:
     return "; ".join(f"{_list_item(name)}, {n}" for name, n in items)
 
 
-def prisma_csv_frame(rows: Sequence[Box]) -> pd.DataFrame:
-    """The PRISMA2020 package table for the counts of counts.csv."""
+def prisma_csv_frame(rows: Sequence[Box], meta_analysis_rows: bool = True) -> pd.DataFrame:
+    """The PRISMA2020 package table for the counts of counts.csv.
+
+    ``meta_analysis_rows``: the 34-row template of 1.1.4 (True) or the 32 rows of 1.1.1.
+    """
     n = {b.key: b.n for b in rows}
 
     def detail(prefix: str) -> list[tuple[str, int]]:
         return [(b.label, b.n) for b in rows if b.key.startswith(prefix + ":")]
 
     values: dict[str, str] = {key: str(value) for key, value in n.items()}
-    values["database_specific_results"] = _pairs(detail("database_specific"))
-    values["register_specific_results"] = _pairs(detail("register_specific"))
-    values["dbr_excluded"] = _pairs(detail("dbr_excluded_reason"))
-    values["other_excluded"] = _pairs(detail("other_excluded_reason"))
+    for data, prefix in (
+        ("database_specific_results", "database_specific"),
+        ("register_specific_results", "register_specific"),
+    ):
+        values[data] = _pairs(detail(prefix)) or PLACEHOLDERS[data]
+    for data, prefix in (
+        ("dbr_excluded", "dbr_excluded_reason"),
+        ("other_excluded", "other_excluded_reason"),
+    ):
+        values[data] = _pairs(detail(prefix)) or str(n.get(data, 0))
     slot_names: dict[str, list[str]] = {}
     slot_totals: dict[str, int] = {}
     for name, count in detail("other_specific"):
@@ -154,7 +194,8 @@ def prisma_csv_frame(rows: Sequence[Box]) -> pd.DataFrame:
         slot_names.setdefault(slot, []).append(name)
         slot_totals[slot] = slot_totals.get(slot, 0) + count
     table = []
-    for data, node, box, description, boxtext, tooltips, url in TEMPLATE:
+    template = TEMPLATE + (META_ANALYSIS_ROWS if meta_analysis_rows else [])
+    for data, node, box, description, boxtext, tooltips, url in template:
         if data in ("website_results", "organisation_results", "citations_results"):
             value = str(slot_totals.get(data, 0))
             if data in slot_names:
@@ -165,3 +206,16 @@ def prisma_csv_frame(rows: Sequence[Box]) -> pd.DataFrame:
             value = "0"
         table.append((data, node, box, description, boxtext, tooltips, url, value))
     return pd.DataFrame(table, columns=PRISMA_CSV_COLUMNS)
+
+
+def write_prisma_csv(
+    rows: Sequence[Box], path: str | os.PathLike, v111_path: str | os.PathLike | None = None
+) -> None:
+    """PRISMA.csv for PRISMA2020 1.1.4 and the web app; ``v111_path`` for 1.1.1 and older.
+
+    Plain UTF-8 without a byte-order mark: R's ``read.csv`` would glue a BOM to the first
+    column name, and the package looks that column up by name.
+    """
+    write_table(prisma_csv_frame(rows), path)
+    if v111_path is not None:
+        write_table(prisma_csv_frame(rows, meta_analysis_rows=False), v111_path)
