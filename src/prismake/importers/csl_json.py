@@ -166,5 +166,7 @@ def to_record(item: dict, source: str) -> Record:
         language=_str(item.get("language")),
         type=_TYPES.get(kind.lower()) or record_type(kind),
         pmid=_str(item.get("PMID")),
+        publisher=_str(item.get("publisher")),
+        address=_str(item.get("publisher-place")),
         accession_number=_str(item.get("PMCID")) if not item.get("PMID") else "",
     )

@@ -460,6 +460,7 @@ def rayyan_record(row: Row, source: str) -> Record:
         language=_get(row, "language"),
         type=record_type(_get(row, "type") or "article"),
         pmid=_get(row, "pubmed_id"),
+        publisher=_get(row, "publisher"),
         accession_number=pmc if not _get(row, "pubmed_id") else "",
         database_id=f"rayyan {key}" if key else "",
     )

@@ -302,6 +302,11 @@ def make_record(
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "source_line": source,
+        # record columns a format may lack: present, so the records CSV writer takes
+        # every row on its fast path (a missing key sends a row down the slow one)
+        "publisher": "",
+        "address": "",
+        "article_number": "",
     }
     for name, value in native_ids.items():
         if value:

@@ -123,5 +123,7 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=first_value(fields, _T_LANGUAGE),
         type=record_type(*fields.get("PT", []), *fields.get("ST", [])),
         pmid=pmid,
+        publisher=first_value(fields, ("PB",)),
+        address=first_value(fields, ("PL", "CY")),
         **ids,
     )

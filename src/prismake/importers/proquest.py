@@ -224,5 +224,7 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=_first(fields, "language of publication", "language"),
         type=record_type(_first(fields, "document type"), _first(fields, "source type")),
         pmid=pmid,
+        publisher=_first(fields, "publisher", "university/institution"),
+        address=_first(fields, "place of publication"),
         accession_number=document_id or _first(fields, "accession number"),
     )

@@ -206,4 +206,6 @@ def book_record(article: ET.Element, source: str) -> Record:
         language=_text(document.find("Language")),
         type="chapter" if chapter else "book",
         pmid=pmid,
+        publisher=_text(book.find("Publisher/PublisherName")),
+        address=_text(book.find("Publisher/PublisherLocation")),
     )
