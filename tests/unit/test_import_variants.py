@@ -161,6 +161,10 @@ def test_pubmed_xml_articles_and_a_book():
         "32000003",
         "2021",
     )
+    assert fields(book, "publisher", "address") == (
+        "National Institute for Health and Care Research",
+        "Southampton (UK)",
+    )
     assert [r["source_line"].rsplit(":", 1)[1] for r in result.records] == ["4", "84", "125"]
 
 
@@ -249,6 +253,7 @@ def test_rayyan_csv_splits_authors_joined_by_and_and_ignores_its_decisions():
         "2020",
     )
     assert "RAYYAN" not in " ".join(str(v) for v in first.values())
+    assert first["publisher"] == "Wiley"
     assert second["accession_number"] == "PMC6000031"
     assert second["database_id"] == "rayyan r-4402"
 
