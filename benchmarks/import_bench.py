@@ -10,12 +10,19 @@ times bibtexparser's own ``parse_string`` on the same text, in a process of its 
 prints the ratio (target: at most 1.5).
 
     .venv/bin/python benchmarks/import_bench.py [--n 100000] [--formats ris medline ...]
+
+To compare two versions on a noisy machine, give the other version's ``src`` folder
+(``git archive main src | tar -x -C /tmp/main``): each import then runs alternately with
+this version and that one, ``--repeat`` times, and the best time of each is compared.
+
+    .venv/bin/python benchmarks/import_bench.py --baseline /tmp/main/src --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -130,9 +137,13 @@ def _child(task: str, fmt: str, path: Path, out: Path) -> None:
     print(json.dumps({"seconds": seconds, "records": n, "peak_mb": _peak_mb()}))
 
 
-def _in_fresh_process(task: str, fmt: str, path: Path, out: Path) -> dict:
+def _in_fresh_process(
+    task: str, fmt: str, path: Path, out: Path, source: str | None = None
+) -> dict:
+    """Run one timing in a new process; ``source``: another prismake's src folder."""
     args = [sys.executable, __file__, "--child", task, fmt, str(path), str(out)]
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONPATH": source} if source else None
+    done = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -140,6 +151,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--formats", nargs="+", default=list(WRITERS))
+    parser.add_argument("--baseline", help="src folder of another version to compare with")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per version (best kept)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -157,7 +170,13 @@ def main() -> None:
         del records
         for fmt in args.formats:
             path = Path(tmp) / f"bench.{fmt}"
-            got = _in_fresh_process("import", fmt, path, Path(tmp) / f"{fmt}.csv")
+            runs, base = [], []
+            for _ in range(max(1, args.repeat)):  # alternate, so both see the same load
+                runs.append(_in_fresh_process("import", fmt, path, Path(tmp) / f"{fmt}.csv"))
+                if args.baseline:
+                    out = Path(tmp) / f"{fmt}.base.csv"
+                    base.append(_in_fresh_process("import", fmt, path, out, args.baseline))
+            got = min(runs, key=lambda r: r["seconds"])
             seconds, n = got["seconds"], got["records"]
             assert n == args.n, f"{fmt}: {n} records read, {args.n} written"
             mb = path.stat().st_size / 1e6
@@ -167,6 +186,9 @@ def main() -> None:
                 own = _in_fresh_process("bibtexparser", fmt, path, path)["seconds"]
                 line += f"  (bibtexparser.parse_string alone {own:.2f} s;"
                 line += f" ratio {seconds / own:.2f})"
+            if base:
+                best = min(r["seconds"] for r in base)
+                line += f"  [baseline {best:.2f} s: this/baseline {seconds / best:.3f}]"
             print(line, flush=True)
 
 

@@ -1,7 +1,10 @@
 """Stable identifiers for records and studies (DESIGN.md invariant 2).
 
-A record id depends only on the search name and the record's own content, so the same
-export gives the same ids on every run, and adding a search never renames anything.
+A record id depends only on the search name and what ties the record to itself (a
+database id, else a DOI no other record of the file has, else its citation), so the same
+export gives the same ids on every run, adding a search never renames anything, and a
+corrected title keeps its id. Records also carry their id under the previous rule
+(``former_ids``), which dedupe, screening and extraction accept wherever an id is typed.
 A study id is derived from one member record (its *anchor*); every member's derived id
 is an *alias* of the study, so a decision typed against an older study id still finds
 its study after new records join or two studies merge.
@@ -13,6 +16,7 @@ import base64
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 _SEARCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
@@ -41,13 +45,30 @@ def _squash(text: object) -> str:
     return _NOT_ALNUM.sub("", s)
 
 
-def record_key(record: Mapping[str, object]) -> str:
-    """The content a record id is derived from: a native database id, else its citation."""
+def record_key(record: Mapping[str, object], doi_ties: bool = True) -> str:
+    """The content a record id is derived from: what ties the record to itself.
+
+    A native database id (PMID, WoS UT, Scopus EID, accession number) first, else its
+    DOI, else its citation (title, year, authors, ...). So a corrected title, author or
+    page keeps the id while a DOI or database id still ties the record. ``doi_ties`` is
+    false for a DOI several records of one file share: that is the DOI of the book or
+    proceedings that holds them (a container DOI), which names no single record.
+    """
     for name in _NATIVE_ID_FIELDS:
         value = _squash(record.get(name))
         if value:
             return f"{name}:{value}"
+    if doi_ties:
+        doi = _squash(record.get("doi"))
+        if doi:
+            return f"doi:{doi}"
     return "|".join(_squash(record.get(name)) for name in _CONTENT_FIELDS)
+
+
+def previous_record_key(record: Mapping[str, object]) -> str:
+    """The key of prismake's previous id rule (no DOI step): the ids that sheets typed
+    before the rule changed were derived from it."""
+    return record_key(record, doi_ties=False)
 
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # RFC 4648 base32, lower case
@@ -80,16 +101,77 @@ def assign_record_ids(search: str, records: Iterable[Mapping[str, object]]) -> l
     Identical records in one file (same key) get ``-2``, ``-3`` ... in file order, so ids
     stay unique and the same file always gives the same ids.
     """
+    return record_ids(search, records)[0]
+
+
+def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[list[str], list[str]]:
+    """``(ids, former ids)`` of the records of one search, in file order.
+
+    A former id is the id the record had under the previous rule (``""`` where it is
+    the same id): records carry it so that decisions and verdicts typed against it
+    still find their record and study (DESIGN.md invariant 2).
+    """
     if not is_valid_search_name(search):
         raise ValueError(f"search name {search!r} must use only letters, digits and _")
+    records = records if isinstance(records, list) else list(records)
+    shared: set[object] | None = None  # found when the first record keyed by a DOI needs it
+    bases: list[str] = []
+    former_bases: list[str] | None = None  # only when some id differs from the old rule's
+    for record in records:
+        key = record_key(record)
+        if key.startswith("doi:"):
+            if shared is None:
+                shared = _shared_dois(records)
+            if record.get("doi") in shared:  # a container DOI ties no record
+                key = previous_record_key(record)
+            else:
+                if former_bases is None:
+                    former_bases = bases.copy()
+                bases.append(f"{search}-{_digest(key, 10)}")
+                former_bases.append(f"{search}-{_digest(previous_record_key(record), 10)}")
+                continue
+        base = f"{search}-{_digest(key, 10)}"
+        bases.append(base)
+        if former_bases is not None:
+            former_bases.append(base)  # the same key under both rules
+    ids = _numbered(bases)
+    if former_bases is None:
+        return ids, [""] * len(ids)
+    former = _numbered(former_bases)
+    return ids, [old if old != new else "" for old, new in zip(former, ids, strict=True)]
+
+
+def _shared_dois(records: list) -> set[object]:
+    """DOIs that more than one record of the file carries (container DOIs)."""
+    counts = Counter(doi for doi in (r.get("doi") for r in records) if doi)
+    return {doi for doi, n in counts.items() if n > 1}
+
+
+def _numbered(bases: list[str]) -> list[str]:
+    """``base``, ``base-2``, ``base-3`` ... for repeats, in order."""
     seen: dict[str, int] = {}
     ids = []
-    for record in records:
-        base = f"{search}-{_digest(record_key(record), 10)}"
+    for base in bases:
         n = seen.get(base, 0) + 1
         seen[base] = n
         ids.append(base if n == 1 else f"{base}-{n}")
     return ids
+
+
+def record_id_lookup(record_ids: Iterable[str], former_ids: Iterable[str]) -> dict[str, str]:
+    """Every id a person may have typed for a record (its id, its former ids) -> its id.
+
+    ``former_ids`` cells are "; "-joined; a current id always means its own record.
+    """
+    current = [str(rid) for rid in record_ids]
+    lookup: dict[str, str] = {}
+    for rid, cell in zip(current, former_ids, strict=True):
+        for old in str(cell or "").split(";"):
+            old = old.strip()
+            if old:
+                lookup.setdefault(old, rid)
+    lookup.update((rid, rid) for rid in current)
+    return lookup
 
 
 def study_alias(record_id: str) -> str:

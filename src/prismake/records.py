@@ -34,6 +34,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "article_number",  # journals without page numbers (e123, 104567)
     "pmid",
     "source_line",  # file:line where the record starts, for error messages
+    "former_ids",  # its id under prismake's previous id rule, where different (ids.py)
 )
 
 MULTI_SEPARATOR = "; "

@@ -37,6 +37,9 @@ def test_record_counts_reconcile_with_what_was_skipped(corpus):
     for row, result in corpus:
         assert result.records_in_file == len(result.records) + len(result.skipped_records)
         assert result.records_in_file == int(row["n_records"]), row["file"]
+        # the independent count of the file's records agrees, and no whole file looks cut
+        assert result.count.n == int(row["n_records"]), row["file"]
+        assert result.cut_short is None, row["file"]
 
 
 def test_every_corpus_record_has_a_title(corpus):
@@ -106,3 +109,26 @@ def test_a_corpus_file_cut_short_is_still_read_or_clearly_refused(shared_dir, tm
     else:
         assert 1 <= len(result.records) <= 6
         assert result.notes  # the last record has no ER line
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pubmed-medline/cancer.nbib",
+        "pubmed-medline/pubmed-balloongui-set.nbib",
+        "scopus-ris/scopus.ris",
+        "wos-plaintext/example_wos.ris",
+        "endnote-tagged/ais_enl.txt",
+        "scopus-bibtex/scopus_bib.bib",
+    ],
+)
+def test_a_real_export_cut_mid_record_reports_the_cut_record(shared_dir, tmp_path, name):
+    data = (shared_dir / "corpus" / "exports" / name).read_bytes()
+    cut = tmp_path / Path(name).name
+    at = int(len(data) * 0.6)
+    while data[at : at + 1] in (b"\n", b"\r", b" "):
+        at += 1
+    cut.write_bytes(data[:at])
+    result = read_file(cut)
+    assert result.cut_short is not None
+    assert result.records_in_file == result.count.n

@@ -234,7 +234,7 @@ def test_ovid_tagged_records_numbered_without_er_lines():
     assert first["pmid"] == "31000003" and first["doi"] == "10.1111/hex.12888"
     assert first["abstract"].endswith("how it works in practice.")
     assert second["journal"] == "Journal of Participatory Research"
-    assert second["source_line"].endswith(":20")
+    assert second["source_line"].endswith(":19")  # the "<2>" line starts it
 
 
 def test_embase_csv_takes_the_citation_apart_and_finds_the_doi_in_the_link():
@@ -269,3 +269,26 @@ def test_every_record_says_which_file_and_line_it_came_from(name):
     for record in records:
         file, _, line = record["source_line"].rpartition(":")
         assert file == str(DATA / name) and line.isdigit() and int(line) >= 1
+
+
+def test_config_accepts_every_format_prismake_reads():
+    import yaml
+
+    from prismake.importers import FORMATS
+
+    schema = yaml.safe_load(
+        (DATA.parents[2] / "workflow" / "schemas" / "config.schema.yaml").read_text()
+    )
+    formats = [e for e in _enums(schema) if "ris" in e]
+    assert formats and set(formats[0]) == {"auto", *FORMATS}
+
+
+def _enums(node):
+    if isinstance(node, dict):
+        if "enum" in node:
+            yield node["enum"]
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)

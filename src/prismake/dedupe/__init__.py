@@ -30,6 +30,7 @@ from prismake.dedupe.outputs import (
 )
 from prismake.dedupe.verdicts import Verdicts, read_verdicts
 from prismake.errors import Problem, ProblemsError
+from prismake.ids import record_id_lookup
 from prismake.records import RECORD_COLUMNS
 
 log = logging.getLogger("prismake")
@@ -77,7 +78,9 @@ def dedupe_review(
     """Group every search's records into studies and write the dedupe tables (see dedupe.smk)."""
     records = read_records(record_files)
     order = {s["name"]: k for k, s in enumerate(searches)}
-    verdicts = read_verdicts(verdicts_path, set(records["record_id"]))
+    verdicts = read_verdicts(
+        verdicts_path, record_id_lookup(records["record_id"], records["former_ids"])
+    )
     if verdicts.same or verdicts.different:
         log.info(
             "dedupe: following %d 'same' and %d 'different' verdicts from %s",

@@ -33,6 +33,7 @@ STUDY_COLUMNS = (
     "language",
     "n_records",
     "record_ids",
+    "former_record_ids",  # ids its records had under the previous id rule (typed ids)
     "searches",
     "databases",
     "sources",
@@ -88,6 +89,7 @@ def studies_table(
     blank = [""] * n
     fields = {name: columns[name] or blank for name in _BIB_FIELDS}
     record_ids = columns["record_id"] or blank
+    former = columns["former_ids"] or blank
     search = columns["search"] or blank
     database = columns["database"] or blank
     study = [str(s) for s in result.study_ids]
@@ -112,6 +114,7 @@ def studies_table(
         member_searches = list(dict.fromkeys(search[k] for k in by_rank))
         row["n_records"] = len(members)
         row["record_ids"] = MULTI_SEPARATOR.join(record_ids[k] for k in by_rank)
+        row["former_record_ids"] = MULTI_SEPARATOR.join(former[k] for k in by_rank if former[k])
         row["searches"] = MULTI_SEPARATOR.join(member_searches)
         databases = [
             str(info.get(search[k], {}).get("database", "") or database[k]) for k in by_rank

@@ -8,7 +8,7 @@ verdict is still empty is not decided yet. Every problem of the sheet is reporte
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +41,14 @@ class Verdicts:
         return {frozenset((a, b)) for a, b, _ in self.same + self.different}
 
 
-def read_verdicts(path: str | Path | None, known_ids: Container[str]) -> Verdicts:
-    """Read and check the verdict sheet; a missing file means no verdicts yet."""
+def read_verdicts(
+    path: str | Path | None, known_ids: Container[str] | Mapping[str, str]
+) -> Verdicts:
+    """Read and check the verdict sheet; a missing file means no verdicts yet.
+
+    ``known_ids`` may map every id a person may have typed (a record's former ids too,
+    prismake.ids.record_id_lookup) to the record's current id: verdicts use that.
+    """
     verdicts = Verdicts()
     if path is None or not Path(path).exists():
         return verdicts
@@ -95,6 +101,8 @@ def read_verdicts(path: str | Path | None, known_ids: Container[str]) -> Verdict
                     )
                 )
                 bad = True
+        if not bad and isinstance(known_ids, Mapping):
+            a, b = known_ids[a], known_ids[b]  # an id from before the id rule changed
         if a and a == b:
             problems.append(Problem(file, "a record is paired with itself", row, "record_id_b", b))
             bad = True

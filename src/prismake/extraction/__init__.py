@@ -47,7 +47,15 @@ CODED_COLUMNS: tuple[str, ...] = (
     "coder",
     "note",
 )
-STUDY_COLUMNS_USED = ("study_id", "record_ids", "title", "authors", "authors_norm", "year")
+STUDY_COLUMNS_USED = (
+    "study_id",
+    "record_ids",
+    "former_record_ids",
+    "title",
+    "authors",
+    "authors_norm",
+    "year",
+)
 TO_CODE_COLUMNS: tuple[str, ...] = (
     "study_id",
     "citation_label",
@@ -62,8 +70,13 @@ TO_CODE_COLUMNS: tuple[str, ...] = (
 def study_index(studies: pd.DataFrame, decisions: pd.DataFrame) -> StudyIndex:
     """Every id a sheet may use for a study (its id and its members' aliases), and its fate."""
     study_of: dict[str, str] = {}
-    for study_id, record_ids in zip(studies["study_id"], studies["record_ids"], strict=True):
-        for record_id in (r.strip() for r in record_ids.split(MULTI_SEPARATOR.strip())):
+    # ids its records had under the previous id rule (prismake.ids) lead to it too
+    former = studies["former_record_ids"] if "former_record_ids" in studies else [""] * len(studies)
+    for study_id, record_ids, former_ids in zip(
+        studies["study_id"], studies["record_ids"], former, strict=True
+    ):
+        typed = f"{record_ids}{MULTI_SEPARATOR}{former_ids}"
+        for record_id in (r.strip() for r in typed.split(MULTI_SEPARATOR.strip())):
             if record_id:
                 study_of.setdefault(study_alias(record_id).casefold(), study_id)
     for study_id in studies["study_id"]:

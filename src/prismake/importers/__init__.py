@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 
 from prismake.errors import ImportFileError
-from prismake.ids import assign_record_ids
-from prismake.importers.detect import FORMATS, detect_format
+from prismake.ids import record_ids
+from prismake.importers.count import RecordCount, count_records
+from prismake.importers.detect import FORMATS, detect, detect_format
 from prismake.importers.fastcsv import write_records
 from prismake.importers.report import render_report, summary_line
 from prismake.importers.result import ImportResult, Record, Skipped, current_progress
-from prismake.importers.textio import read_text
+from prismake.importers.textio import MISSING_FILE_HINT, read_text
 from prismake.progress import Progress
 from prismake.records import RECORD_COLUMNS
 
@@ -31,6 +32,7 @@ __all__ = [
     "ImportResult",
     "Skipped",
     "assign_ids",
+    "check_count",
     "detect_format",
     "import_search",
     "parse_text",
@@ -55,6 +57,12 @@ _PARSERS: dict[str, tuple[str, str]] = {
     "endnote_xml": ("endnote_xml", "parse"),
     "endnote_tagged": ("endnote_tagged", "parse"),
     "pop_json": ("pop_json", "parse"),
+    "csl_json": ("csl_json", "parse"),
+    "pubmed_xml": ("pubmed_xml", "parse"),
+    "ovid": ("ovid", "parse"),
+    "proquest_text": ("proquest", "parse"),
+    "covidence_csv": ("csvformats", "parse_covidence"),
+    "rayyan_csv": ("csvformats", "parse_rayyan"),
 }
 
 
@@ -84,9 +92,15 @@ def parse_text(
     encoding: str = "utf-8",
     columns: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Parse already-decoded text; ``fmt='auto'`` detects the format from the content."""
+    """Parse already-decoded text; ``fmt='auto'`` detects the format from the content.
+
+    Every result is checked against an independent count of the records the text holds
+    (``check_count``): fewer records than the count is an error, never a warning.
+    """
+    detection = None
     if fmt in (None, "", "auto"):
-        found = detect_format(text)
+        detection = detect(text)
+        found = detection.format
         if found is None and columns:
             found = "csv"  # a column mapping in config says it is a CSV of some kind
         if found is None:
@@ -108,6 +122,9 @@ def parse_text(
     with _collector_paused():
         result = _parser(fmt)(text, file, **extra)
     result.encoding = encoding
+    if detection is not None and detection.format == fmt:
+        result.detected_because = detection.evidence
+        result.also_plausible = detection.also
     if not result.records and not result.skipped_records:
         raise ImportFileError(
             file,
@@ -115,10 +132,65 @@ def parse_text(
             line=1,
             hint=_EMPTY_HINT
             if not text.strip()
-            else f"Check that it is a {fmt} export, or "
-            "set `format:` for this search to the format it is in.",
+            else f"Check that it is a {fmt} export, or name the format it is in "
+            "(`format:` of the search in config/config.yaml, --format on the command line).",
         )
+    check_count(result, count_records(text, fmt), text)
     return result
+
+
+def check_count(result: ImportResult, count: RecordCount, text: str) -> None:
+    """Records read + records skipped must be the records the file holds.
+
+    Fewer than the independent count means the reader joined records: the import fails
+    with both numbers and the lines where the missed records start. More is noted (the
+    count's markers are missing from some records). A record the file ends inside is
+    named (``result.cut_short``): the download may have been cut.
+    """
+    result.count = count
+    found = result.records_in_file
+    if found < count.n:
+        read_at = {s.line for s in result.skipped_records}
+        read_at.update(_start_line(r) for r in result.records)
+        joined = [line for line in count.start_lines(text) if line not in read_at]
+        shown = ", ".join(map(str, joined[:20])) + (" ..." if len(joined) > 20 else "")
+        where = (
+            f" The records starting at line{'s' if len(joined) != 1 else ''} {shown} were "
+            "joined to the records before them."
+            if joined
+            else ""
+        )
+        raise ImportFileError(
+            result.file,
+            f"it holds {count.n:,} records ({count.how}) but the {result.format} reader "
+            f"found only {found:,} ({len(result.records):,} read, "
+            f"{len(result.skipped_records):,} skipped).{where} Records would be lost",
+            hint="This is a fault in prismake's reader: please report it with the file. "
+            "Meanwhile, export the records in another format (RIS, MEDLINE, CSV) and "
+            "import that file.",
+        )
+    if found > count.n:
+        result.notes.insert(
+            0,
+            Skipped(
+                1,
+                f"the reader found {found:,} records where a count of {count.how} finds "
+                f"{count.n:,}: some records lack that marker; check the first and last ones",
+            ),
+        )
+    if count.cut_at is not None:
+        line = count.cut_line(text) or 1
+        result.cut_short = Skipped(
+            line,
+            f"the record starting here looks cut short: {count.cut_reason}. It was read as "
+            "far as it goes; the download may have been cut off, so export the records "
+            "again and check the last ones",
+        )
+
+
+def _start_line(record: Record) -> int:
+    line = str(record.get("source_line", "")).rpartition(":")[2]
+    return int(line) if line.isdigit() else 0
 
 
 _EMPTY_HINT = "Export the search results again; the download may have failed."
@@ -138,12 +210,14 @@ def read_file(
 
 
 def assign_ids(search: str, database: str, records: list[Record]) -> list[Record]:
-    """Give each record its ``record_id``, ``search`` and ``database`` (in place)."""
-    ids = assign_record_ids(search, records)
-    for record, record_id in zip(records, ids, strict=True):
+    """Give each record its ``record_id``, ``search``, ``database`` and ``former_ids``
+    (its id under the previous id rule, where different), in place."""
+    ids, former = record_ids(search, records)
+    for record, record_id, former_id in zip(records, ids, former, strict=True):
         record["record_id"] = record_id
         record["search"] = search
         record["database"] = database
+        record["former_ids"] = former_id
     return records
 
 
@@ -168,6 +242,10 @@ def import_search(*, search: dict[str, Any], records_out: str, report_out: str) 
             result = read_file(
                 search["file"], search.get("format") or "auto", columns=search.get("columns")
             )
+        except ImportFileError as error:
+            if error.hint == MISSING_FILE_HINT:  # name the setting that gave the path
+                error.hint = f"Check `file:` of the search '{name}' in config/config.yaml."
+            raise
         finally:
             current_progress.reset(token)
         assign_ids(name, search.get("database", name), result.records)

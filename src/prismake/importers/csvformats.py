@@ -1,5 +1,5 @@
-"""Spreadsheet-style exports: Scopus CSV, Embase CSV, PubMed CSV, WoS tab-delimited, and
-any other CSV through a column mapping in config.
+"""Spreadsheet-style exports: Scopus CSV, Embase CSV, PubMed CSV, WoS tab-delimited,
+re-exports from Covidence and Rayyan, and any other CSV through a column mapping.
 
 Rows are read with the csv module (quoted cells may hold newlines, so every record keeps
 the line it starts on). A ragged row is still read: with fewer cells than the header the
@@ -306,7 +306,7 @@ def wos_tab_record(row: Row, source: str) -> Record:
 GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "article title", "document title", "primary title"),
     "authors": ("authors", "author", "author names", "author(s)"),
-    "year": ("year", "publication year", "py", "date", "publication date"),
+    "year": ("year", "publication year", "published year", "py", "date", "publication date"),
     "journal": ("journal", "source title", "source", "publication title", "journal/book"),
     "volume": ("volume", "vol"),
     "issue": ("issue", "number", "no"),
@@ -319,7 +319,7 @@ GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "isbn": ("isbn",),
     "language": ("language",),
     "type": ("type", "document type", "item type"),
-    "pmid": ("pmid", "pubmed id"),
+    "pmid": ("pmid", "pubmed id", "pubmed_id"),
 }
 
 
@@ -367,7 +367,8 @@ def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str,
                 file,
                 f"the column mapping says {name} is in column {column!r}, which the file lacks",
                 line=1,
-                hint=f"The header has: {', '.join(header)}. Fix `columns:` for this search.",
+                hint=f"The header has: {', '.join(header)}. Fix the column mapping "
+                "(`columns:` of the search in config/config.yaml, or --column).",
             )
         resolved[name] = column.lower()
     for name, candidates in GENERIC_COLUMNS.items():
@@ -381,8 +382,9 @@ def _resolve(mapping: dict[str, str], header: list[str], file: str) -> dict[str,
             file,
             "no column holds the titles",
             line=1,
-            hint="Add `columns: {title: <column name>, authors: ..., year: ...}` to this "
-            "search in config/config.yaml.",
+            hint="Say which column holds which field: `columns: {title: <column name>, "
+            "authors: ..., year: ...}` for the search in config/config.yaml, or "
+            "--column 'title=<column name>' on the command line.",
         )
     return resolved
 
@@ -401,3 +403,72 @@ def parse_embase(text: str, file: str) -> ImportResult:
 
 def parse_wos_tab(text: str, file: str) -> ImportResult:
     return _parse(text, file, "wos_tab", wos_tab_record, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def covidence_record(row: Row, source: str) -> Record:
+    """Covidence's reference export (CSV): "Published Year", "Accession Number" (the
+    PMID for PubMed records) and "Covidence #", the review's own record number."""
+    accession = _get(row, "accession number")
+    number = _get(row, "covidence #")
+    return make_record(
+        source=source,
+        title=_get(row, "title"),
+        authors=split_author_list(_get(row, "authors")),
+        year=_get(row, "published year", "year"),
+        journal=_get(row, "journal"),
+        volume=_get(row, "volume"),
+        issue=_get(row, "issue"),
+        pages=join_pages(_get(row, "pages")),
+        doi=first_doi([_get(row, "doi")]),
+        abstract=_get(row, "abstract"),
+        keywords=_keywords(_get(row, "keywords", "tags")),
+        type="article",
+        pmid=accession if accession.isdigit() and len(accession) <= 9 else "",
+        accession_number=accession if not accession.isdigit() else "",
+        database_id=f"covidence {number}" if number else "",
+    )
+
+
+def _rayyan_authors(cell: str) -> list[str]:
+    """Rayyan joins authors with " and " ("Smith, J. and Doe, K.")."""
+    if " and " in cell:
+        return [name.strip() for name in cell.split(" and ") if name.strip()]
+    return split_author_list(cell)
+
+
+def rayyan_record(row: Row, source: str) -> Record:
+    """Rayyan's articles.csv: "key" (its record number), authors joined by " and ",
+    "pubmed_id"/"pmc_id"; "notes" holds Rayyan's decisions, which are not citation
+    fields and are not read."""
+    url = _get(row, "url")
+    key = _get(row, "key")
+    pmc = _get(row, "pmc_id")
+    return make_record(
+        source=source,
+        title=_get(row, "title"),
+        authors=_rayyan_authors(_get(row, "authors")),
+        year=_get(row, "year"),
+        journal=_get(row, "journal"),
+        volume=_get(row, "volume"),
+        issue=_get(row, "issue"),
+        pages=join_pages(_get(row, "pages")),
+        doi=first_doi([_get(row, "doi"), url]),
+        abstract=_get(row, "abstract"),
+        keywords=_keywords(_get(row, "keywords")),
+        urls=[u.strip() for u in re.split(r"\s*;\s*|\s+", url) if u.strip()] if url else [],
+        issn=issn_isbn([_get(row, "issn")])[0],
+        language=_get(row, "language"),
+        type=record_type(_get(row, "type") or "article"),
+        pmid=_get(row, "pubmed_id"),
+        publisher=_get(row, "publisher"),
+        accession_number=pmc if not _get(row, "pubmed_id") else "",
+        database_id=f"rayyan {key}" if key else "",
+    )
+
+
+def parse_covidence(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "covidence_csv", covidence_record)
+
+
+def parse_rayyan(text: str, file: str) -> ImportResult:
+    return _parse(text, file, "rayyan_csv", rayyan_record)

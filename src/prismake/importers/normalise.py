@@ -50,11 +50,15 @@ def _uneven(text: str) -> bool:
 
 
 def strip_html(text: str) -> str:
-    """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``."""
-    if "<" in text:
-        text = _TAG.sub("", text)
+    """Titles from Zotero, PubMed and Lens carry ``<i>``, ``<sup>`` and ``&amp;``.
+
+    Entities are decoded first and tags removed after, so markup written as entities
+    (``&lt;script&gt;``) is removed too instead of becoming a real tag in the title.
+    """
     if "&" in text:
         text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub("", text)
     return clean(text)
 
 
@@ -126,6 +130,11 @@ _TYPES = {
     "review": "review",
     "abst": "abstract",
     "meeting abstract": "abstract",
+    "conference abstract": "abstract",
+    "journal: conference abstract": "abstract",
+    "journal: article": "article",
+    "journal: review": "review",
+    "journal: conference paper": "conference",
     "book": "book",
     "ebook": "book",
     "edbook": "book",
@@ -150,6 +159,8 @@ _TYPES = {
     "c": "conference",
     "thes": "thesis",
     "thesis": "thesis",
+    "dissertation/thesis": "thesis",
+    "dissertation or thesis": "thesis",
     "phdthesis": "thesis",
     "mastersthesis": "thesis",
     "dissertation": "thesis",
@@ -291,6 +302,11 @@ def make_record(
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "source_line": source,
+        # record columns a format may lack: present, so the records CSV writer takes
+        # every row on its fast path (a missing key sends a row down the slow one)
+        "publisher": "",
+        "address": "",
+        "article_number": "",
     }
     for name, value in native_ids.items():
         if value:

@@ -37,7 +37,27 @@ def summary_line(result: ImportResult, search: str | None = None) -> str:
     )
     if lines:
         text += f", {lines} line{'s' if lines != 1 else ''} ignored"
+    if result.cut_short is not None:
+        text += (
+            f"; the record at line {result.cut_short.line} looks cut short "
+            "(was the download cut off?)"
+        )
     return text
+
+
+def count_check(result: ImportResult) -> str:
+    """ "6 records in the file by lines starting 'TY  - '; 6 read, 0 skipped"."""
+    read, skipped = len(result.records), len(result.skipped_records)
+    if result.count is None:
+        return f"{read + skipped:,} records in the file; {read:,} read, {skipped:,} skipped"
+    n = result.count.n
+    text = (
+        f"{n:,} record{'s' if n != 1 else ''} in the file by {result.count.how}; "
+        f"{read:,} read, {skipped:,} skipped"
+    )
+    if read + skipped == n:
+        return text + ": every record accounted for"
+    return text + f": {read + skipped - n:,} more than counted (see below)"
 
 
 def render_report(result: ImportResult, search: dict | None = None) -> str:
@@ -49,12 +69,20 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
         ("File", f"`{result.file}`"),
         ("Database", str(search.get("database", ""))),
         ("Format detected", result.format),
+        ("Why this format", result.detected_because),
+        (
+            "Also plausible",
+            "; ".join(f"{fmt} ({why})" for fmt, why in result.also_plausible),
+        ),
         ("Encoding detected", result.encoding),
         ("Records in file", f"{result.records_in_file:,}"),
         ("Records read", f"{len(result.records):,}"),
         ("Records skipped", f"{len(result.skipped_records):,}"),
         ("Lines ignored", f"{sum(s.n_lines for s in result.skipped_lines):,}"),
+        ("Count check", count_check(result)),
     ]
+    if result.cut_short is not None:
+        rows.append(("Cut short?", f"line {result.cut_short.line}: {result.cut_short.reason}"))
     if search.get("date_searched"):
         rows.insert(2, ("Date searched", str(search["date_searched"])))
     out += ["| Item | Value |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows if v != ""]
@@ -67,6 +95,11 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
             if s.kind == "line" and s.n_lines > 1:
                 where += f"-{s.line + s.n_lines - 1}"
             out.append(f"- `{where}`: {_cell(s.reason)}")
+    elif result.cut_short is not None:
+        out.append(
+            f"None skipped, but the record at `{result.file}:{result.cut_short.line}` looks "
+            "cut short (see above)."
+        )
     else:
         out.append("None: every record in the file was read.")
     if result.notes:

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from prismake.importers.count import RecordCount
 from prismake.progress import Progress
 
 Record = dict[str, Any]
@@ -52,6 +53,10 @@ class ImportResult:
     records: list[Record] = field(default_factory=RecordList)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # imported, but worth a look
+    count: RecordCount | None = None  # the records in the file, counted apart (count.py)
+    detected_because: str = ""  # why this format (empty when the format was given)
+    also_plausible: tuple[tuple[str, str], ...] = ()  # other formats the head could be
+    cut_short: Skipped | None = None  # the record the file ends inside, if it looks cut
 
     @property
     def skipped_records(self) -> list[Skipped]:

@@ -34,7 +34,7 @@ _TAGS = frozenset(
 )
 _BOUNDARY = frozenset(("TY", "ER"))
 _HEADS = {f"{tag}  - ": tag for tag in _TAGS}  # "AU  - " -> "AU": one look-up per line
-_OVID_NUMBER = re.compile(r"<\d+>$")
+_OVID_NUMBER = re.compile(r"<\d+(?:\. ?)?>$")  # "<12>", "<3001. >"
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
 

@@ -75,6 +75,9 @@ def _looks_utf16(data: bytes | mmap.mmap) -> bool:
     return max(nul_even, nul_odd) > 0.4 * half and min(nul_even, nul_odd) < 0.05 * half
 
 
+MISSING_FILE_HINT = "Check the file's name and the folder it is in."
+
+
 def read_text(path: str, display: str | None = None) -> tuple[str, str]:
     """Read and decode a file; a missing or unreadable file is an ``ImportFileError``."""
     shown = display or path
@@ -90,9 +93,7 @@ def read_text(path: str, display: str | None = None) -> tuple[str, str]:
                 if isinstance(data, mmap.mmap):
                     data.close()
     except FileNotFoundError:
-        raise ImportFileError(
-            shown, "the file does not exist", hint="Check the path given for this search."
-        ) from None
+        raise ImportFileError(shown, "the file does not exist", hint=MISSING_FILE_HINT) from None
     except IsADirectoryError:
         raise ImportFileError(shown, "it is a folder, not a file") from None
     except OSError as error:

@@ -128,8 +128,12 @@ class StudyIndex:
                 studies[name] = ""
         studies = studies.set_index("study_id", drop=False)
         lookup: dict[str, str] = {}
-        for study_id, record_ids in zip(studies["study_id"], studies["record_ids"], strict=True):
-            for rid in str(record_ids).split(";"):
+        # ids its records had under the previous id rule lead to the study too
+        former = studies.get("former_record_ids", pd.Series("", index=studies.index))
+        for study_id, record_ids, former_ids in zip(
+            studies["study_id"], studies["record_ids"], former, strict=True
+        ):
+            for rid in f"{record_ids};{former_ids}".split(";"):
                 rid = rid.strip()
                 if rid:
                     lookup.setdefault(rid, study_id)
