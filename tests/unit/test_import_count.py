@@ -209,7 +209,7 @@ def test_the_command_line_names_the_file_not_a_search(tmp_path, capsys):
     code = main(["import", str(tmp_path / "missing.ris"), "-o", str(tmp_path / "x.csv")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "missing.ris" in err and "does not exist" in err
+    assert "missing.ris" in err and "not found" in err
     assert "search" not in err.lower()
 
 
