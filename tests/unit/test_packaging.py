@@ -59,15 +59,27 @@ def _bash_blocks(root) -> list[list[str]]:
     ]
 
 
-def test_the_readmes_first_commands_install_what_a_review_needs_and_run_the_demo(root):
+def test_the_readmes_first_command_installs_what_a_review_needs_and_runs_the_demo(root):
     first = _bash_blocks(root)[0]
-    assert "pip install -e ." in first, first
-    assert not any("[test]" in line or "[dev]" in line for line in first)
-    assert first[-1] == "snakemake", "plain snakemake: the default profile sets the cores"
+    assert len(first) == 1, "one command installs and runs the demo review"
+    steps = [step.strip() for step in first[0].split("&&")]
+    assert steps[0] == "python3 -m venv .venv"
+    assert "pip install -e ." in steps[1]
+    assert not any("[test]" in step or "[dev]" in step for step in steps)
+    assert steps[-1].endswith("snakemake"), "plain snakemake: the default profile sets the cores"
+
+
+def test_the_readmes_second_command_runs_the_full_test_suite(root):
+    second = _bash_blocks(root)[1]
+    assert len(second) == 1
+    assert 'pip install -e ".[test]"' in second[0]
+    assert second[0].endswith("pytest"), "the full suite: no marker filter"
 
 
 def test_ci_runs_exactly_the_readmes_test_command(root):
-    test_block = next(b for b in _bash_blocks(root) if 'pip install -e ".[test]"' in b)
+    test_block = next(
+        b for b in _bash_blocks(root) if any('pip install -e ".[test]"' in line for line in b)
+    )
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
     after = ci.split("# The README's test command:\n", 1)[1]
     ci_commands = [line.strip() for line in after.splitlines() if line.strip()]
