@@ -132,6 +132,30 @@ def test_html_tables_are_pages_that_declare_utf8_and_right_align_numbers():
     assert "<!-- table: start" in page and "<!-- table: end -->" in page
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: chromium)")
+def test_chromium_shows_an_html_table_from_disk_with_accents_and_markup_as_text(tmp_path):
+    """Opened directly from disk, with no server to send a charset (issue 15)."""
+    table = pd.DataFrame(
+        {"Study": ["García-López (2020)", "<img src=x onerror=alert(1)>"], "Records": [12, 3]}
+    )
+    page = tmp_path / "yield.html"
+    page.write_text(to_html(table, "Yield"), encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = result.stdout
+    assert "García-López (2020)" in dom, dom[:2000]
+    assert "GarcÃ" not in dom
+    assert "<img" not in dom and "&lt;img src=x onerror=alert(1)&gt;" in dom
+
+
 # --- references ------------------------------------------------------------------------
 
 STUDY = {
