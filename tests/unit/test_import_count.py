@@ -235,3 +235,14 @@ def test_the_quick_count_of_marks_agrees_with_walking_them_one_by_one(lines):
     starts, _, _ = _walk(text, _RIS_MARK, _RIS_TAG, _RIS_MARK.match("\n" + text[:200]))
     assert count.n == len(starts)
     assert count.start_offsets(text) == starts
+
+
+def test_the_import_report_quotes_imported_text_as_inert_markdown(tmp_path):
+    """A BibTeX key is quoted in the report: markup from the export must not come alive."""
+    key = "x<b>y"
+    entry = "@article{%s,\n  title = {A study of care %d},\n  year = {2020}\n}\n"
+    path = tmp_path / "hostile.bib"
+    path.write_text(entry % (key, 1) + entry % (key, 2), encoding="utf-8")
+    report = render_report(read_file(path))
+    assert "used twice" in report
+    assert "<b>" not in report and "x&lt;b&gt;y" in report

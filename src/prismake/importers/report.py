@@ -7,6 +7,7 @@ came through, which fields are missing how often, and every skipped record or li
 
 from __future__ import annotations
 
+import html
 from operator import itemgetter, not_
 
 from prismake.importers.result import ImportResult
@@ -64,7 +65,7 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
     """The Markdown import report for one file (byte-stable: no timestamps)."""
     search = search or {}
     name = search.get("name") or result.file
-    out = [f"# Import report: {name}", ""]
+    out = [f"# Import report: {_cell(str(name))}", ""]
     rows = [
         ("File", f"`{result.file}`"),
         ("Database", str(search.get("database", ""))),
@@ -85,7 +86,8 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
         rows.append(("Cut short?", f"line {result.cut_short.line}: {result.cut_short.reason}"))
     if search.get("date_searched"):
         rows.insert(2, ("Date searched", str(search["date_searched"])))
-    out += ["| Item | Value |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows if v != ""]
+    out += ["| Item | Value |", "|---|---|"]
+    out += [f"| {k} | {v if k == 'File' else _cell(v)} |" for k, v in rows if v != ""]
     out += ["", "## Missing fields", "", "| Field | Records missing it |", "|---|---|"]
     out += [f"| {label} | {n:,} |" for label, n in missing_counts(result).items()]
     out += ["", "## Skipped records and ignored lines", ""]
@@ -110,4 +112,9 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Reasons and values may quote imported text: one line, no live HTML, no stray pipe.
+
+    Spacing is kept (``'TY  - '`` means two spaces), so this is lighter than
+    ``markdown_escape``.
+    """
+    return html.escape(" ".join(text.splitlines()), quote=False).replace("|", "\\|")
