@@ -33,7 +33,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 DEMO_LIMIT_SECONDS = 600
 SMALL_LIMIT_SECONDS = 240
 # Compared byte for byte between the local and the SLURM run: every result, and the
-# reviewers' sheets the screening checkpoint appends to. Logs and reports are not results.
+# reviewers' sheets the screening rule appends to. Logs and reports are not results.
 COMPARED = ("results", "data/screening", "data/extraction")
 NOT_COMPARED = {"report.html"}
 

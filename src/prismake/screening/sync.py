@@ -30,6 +30,7 @@ from prismake.screening.stage import (
     Reading,
     StudyIndex,
     read_stage,
+    screen_stage,
     stage_candidates,
     stage_reviewers,
 )
@@ -192,3 +193,32 @@ def sync_sheets(
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
     write_table(frame, added_out, ADDED_COLUMNS)
+
+
+def screen_with_sheets(
+    *,
+    stage: str,
+    studies_path: str | Path,
+    previous_decisions_path: str | Path | None,
+    removed_path: str | Path | None,
+    sheet_dir: str | Path,
+    backup_dir: str | Path,
+    screening: Mapping[str, Any],
+    searches: Sequence[Mapping[str, Any]],
+    outputs: Mapping[str, str | Path],
+) -> None:
+    """Bring every sheet of ``stage`` up to date, then write its decisions (rule `screen`).
+
+    One job does both, so no run can end with decisions read from sheets that lack a
+    study of the stage, and no failure of the first half can leave the second stale.
+    """
+    common = dict(
+        stage=stage,
+        studies_path=studies_path,
+        previous_decisions_path=previous_decisions_path,
+        removed_path=removed_path,
+        sheet_dir=sheet_dir,
+        screening=screening,
+    )
+    sync_sheets(**common, backup_dir=backup_dir, searches=searches, added_out=outputs["added"])
+    screen_stage(**common, outputs=outputs)
