@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +19,17 @@ from typing import Any
 
 import pandas as pd
 
-from prismake.csvio import atomic_write_bytes, backup, write_table
-from prismake.errors import Problem, SheetError
+from prismake.csvio import (
+    atomic_write_bytes,
+    backup,
+    backups_of,
+    remove_stale_temps,
+    write_table,
+)
+from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, TYPED_DECISIONS
-from prismake.screening.sheets import append_rows, new_sheet_bytes
+from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
     RESOLUTION_FILE,
@@ -88,7 +95,7 @@ def plan_sheets(
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write a sheet atomically; a sheet open in Excel on Windows cannot be replaced."""
+    """Write a sheet atomically; a plain message when it cannot be written."""
     for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
             log.warning(
@@ -99,17 +106,60 @@ def _replace(path: Path, data: bytes) -> None:
             )
     try:
         atomic_write_bytes(path, data)
-    except PermissionError:
-        raise SheetError(
-            "A screening sheet cannot be updated",
-            [
-                Problem(
-                    str(path),
-                    "the file cannot be written: it is probably open in a spreadsheet",
-                    hint="Save and close it, then run snakemake again",
-                )
-            ],
-        ) from None
+    except OSError as error:
+        _refuse_write(error, path, "A screening sheet cannot be updated")
+
+
+def _refuse_write(error: OSError, path: Path, title: str) -> None:
+    problem = write_problem(error, str(path))
+    if problem is None:
+        raise error
+    raise WriteError(title, [problem]) from None
+
+
+def _read_only(path: Path) -> bool:
+    """A sheet someone made read-only (chmod a-w, or the file's read-only flag)."""
+    return path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
+
+
+def _decisions_in(path: Path) -> int:
+    """How many decisions a sheet (or a backup of one) holds; 0 when it cannot be read."""
+    try:
+        sheet = read_sheet(path)
+    except OSError:
+        return 0
+    return sum(1 for _, cells in sheet.rows if sheet.cell(cells, "decision"))
+
+
+def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
+    """Say loudly that a sheet prismake wrote before is gone, and where its last backup is."""
+    copies = backups_of(path, backup_dir)
+    if not copies:
+        return  # never written before: a new reviewer or a new review
+    last = copies[-1]
+    decisions = _decisions_in(last)
+    log.warning(
+        "%s was missing (moved, renamed or deleted): a new sheet with the %d studies of this "
+        "stage was written in its place. Its last backup, %s, holds %d decision%s: if the "
+        "sheet was removed by mistake, copy that backup over the new sheet (or put the "
+        "moved file back) and run snakemake again; nothing else was changed",
+        path,
+        studies,
+        last,
+        decisions,
+        "" if decisions == 1 else "s",
+    )
+
+
+def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
+    try:
+        backup(path, backup_dir, stamp)
+    except OSError as error:
+        _refuse_write(
+            error,
+            backup_dir / path.name if error.filename is None else Path(error.filename),
+            f"{path} is not changed: its backup cannot be written in {backup_dir}",
+        )
 
 
 def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
@@ -145,6 +195,9 @@ def sync_sheets(
     if stage not in TYPED_DECISIONS:
         raise ValueError(f"unknown screening stage {stage!r}")
     sheet_dir = Path(sheet_dir)
+    backup_dir = Path(backup_dir)
+    for stale in remove_stale_temps(sheet_dir):
+        log.info("%s: removed (a temporary file left by a run that was stopped)", stale)
     index = fill_sources(StudyIndex.from_path(studies_path), searches)
     candidates = stage_candidates(stage, index, previous_decisions_path)
     plan = plan_sheets(
@@ -161,6 +214,22 @@ def sync_sheets(
     )
     columns = SHEET_COLUMNS[stage]
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    read_only = [
+        Problem(
+            str(sheet_dir / f"{reviewer}.csv"),
+            f"the sheet is read-only, and {len(study_ids)} studies must be added to it",
+            hint="Make it writable again (in its file properties, or chmod u+w), then run "
+            "snakemake again; prismake never writes a read-only sheet",
+        )
+        for reviewer, study_ids in plan.additions.items()
+        if study_ids and _read_only(sheet_dir / f"{reviewer}.csv")
+    ]
+    if read_only:
+        raise SheetError(
+            f"Studies cannot be added to the {STAGE_LABEL[stage]} screening sheets; "
+            "no sheet was changed",
+            read_only,
+        )
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
@@ -169,10 +238,12 @@ def sync_sheets(
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records))
             log.info("%s: new sheet with %d studies", path, len(records))
+            _missing_sheet_warning(path, backup_dir, len(records))
+            _backup(path, backup_dir, f"{stamp}-new")
         elif records:
             data, lost = append_rows(sheet, records)
             digest = hashlib.sha1(sheet.raw).hexdigest()[:8]
-            backup(path, backup_dir, f"{stamp}-{digest}")
+            _backup(path, backup_dir, f"{stamp}-{digest}")
             _replace(path, data)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
