@@ -157,12 +157,13 @@ def backup(path: str | os.PathLike, backup_dir: str | os.PathLike, stamp: str) -
 
 
 def backups_of(path: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:
-    """The backups of a sheet, oldest first (their stamps sort by time)."""
+    """The backups of a sheet, oldest content first (a backup keeps its sheet's time)."""
     name = Path(path).name
     folder = Path(backup_dir)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{glob_escape(name)}.*.bak"))
+    found = folder.glob(f"{glob_escape(name)}.*.bak")
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def glob_escape(name: str) -> str:

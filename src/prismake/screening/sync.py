@@ -133,22 +133,32 @@ def _decisions_in(path: Path) -> int:
 
 def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
     """Say loudly that a sheet prismake wrote before is gone, and where its last backup is."""
-    copies = backups_of(path, backup_dir)
+    copies = backups_of(path, backup_dir)[-20:]
     if not copies:
         return  # never written before: a new reviewer or a new review
+    counts = {copy: _decisions_in(copy) for copy in copies}
     last = copies[-1]
-    decisions = _decisions_in(last)
+    most = max(copies, key=lambda c: (counts[c], copies.index(c)))
+    also = (
+        f" (an older backup, {most}, holds {_count(counts[most], 'decision')})"
+        if counts[most] > counts[last]
+        else ""
+    )
     log.warning(
         "%s was missing (moved, renamed or deleted): a new sheet with the %d studies of this "
-        "stage was written in its place. Its last backup, %s, holds %d decision%s: if the "
-        "sheet was removed by mistake, copy that backup over the new sheet (or put the "
-        "moved file back) and run snakemake again; nothing else was changed",
+        "stage was written in its place. Its last backup, %s, holds %s%s: if the sheet was "
+        "removed by mistake, copy that backup over the new sheet (or put the moved file back) "
+        "and run snakemake again; nothing else was changed",
         path,
         studies,
         last,
-        decisions,
-        "" if decisions == 1 else "s",
+        _count(counts[last], "decision"),
+        also,
     )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
