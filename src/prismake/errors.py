@@ -9,6 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def did_you_mean(typed: str, words: list[str]) -> str:
+    """A "Did you mean ...? " sentence when ``typed`` is close to one of ``words``, else ""."""
+    import difflib
+
+    def key(text: str) -> str:
+        return " ".join(str(text).replace("_", " ").lower().split())
+
+    by_key = {key(w): w for w in words if w}
+    close = difflib.get_close_matches(key(typed), list(by_key), n=1, cutoff=0.75)
+    return f"Did you mean '{by_key[close[0]]}'? " if close else ""
+
+
 class PrismakeError(Exception):
     """Base class: a problem with the user's input, explained in plain words."""
 

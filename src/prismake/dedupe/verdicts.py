@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prismake.errors import Problem, SheetError
+from prismake.errors import Problem, SheetError, did_you_mean
 from prismake.screening.sheets import read_sheet
 
 REQUIRED_COLUMNS = ("record_id_a", "record_id_b", "verdict")
@@ -89,7 +89,14 @@ def read_verdicts(
         verdict = VERDICT_WORDS.get(word)
         if verdict is None:
             problems.append(
-                Problem(file, "verdict must be 'same' or 'different'", row, "verdict", raw)
+                Problem(
+                    file,
+                    "verdict must be 'same' or 'different'",
+                    row,
+                    "verdict",
+                    raw,
+                    did_you_mean(raw, ["same", "different"]).strip() or None,
+                )
             )
             bad = True
         if bad:

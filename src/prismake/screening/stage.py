@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import read_table, write_sheet, write_table
-from prismake.errors import Problem, SheetError
+from prismake.errors import Problem, SheetError, did_you_mean
 from prismake.ids import study_alias
 from prismake.records import MULTI_SEPARATOR
 from prismake.screening.assign import reviewers_needed
@@ -305,7 +305,8 @@ def _check_row(
             row=row,
             column="decision",
             value=raw_decision,
-            hint=f"Type one of: {vocab.words_for(stage)}",
+            hint=did_you_mean(raw_decision, vocab.words_for(stage).split(", "))
+            + f"Type one of: {vocab.words_for(stage)}",
         )
         ok = False
     elif decision and decision not in allowed:
@@ -339,7 +340,8 @@ def _check_row(
                     row=row,
                     column="reason",
                     value=raw_reason,
-                    hint=f"Type one of: {'; '.join(vocab.reasons.values())} "
+                    hint=did_you_mean(raw_reason, list(vocab.reasons.values()))
+                    + f"Type one of: {'; '.join(vocab.reasons.values())} "
                     "(or add it to config/config.yaml)",
                 )
                 ok = False
@@ -390,9 +392,15 @@ def _reviewer_sheet(
         if earlier is None:
             mine[study_id] = entry
             continue
-        # Two rows became one study (dedupe merged them): fine unless they disagree.
-        differ = (earlier.decision, earlier.reason) != (entry.decision, entry.reason)
-        if earlier.decision and entry.decision and differ:
+        # Two rows became one study (dedupe merged them): fine unless the decisions differ;
+        # different reasons for the same decision are both kept.
+        differ = earlier.decision != entry.decision
+        if earlier.decision and entry.decision and not differ:
+            reasons = [r for r in (earlier.reason, entry.reason) if r]
+            earlier.reason = MULTI_SEPARATOR.join(dict.fromkeys(reasons))
+            notes = [n for n in (earlier.note, entry.note) if n]
+            earlier.note = MULTI_SEPARATOR.join(dict.fromkeys(notes))
+        elif earlier.decision and entry.decision and differ:
             sheet.problem(
                 f"rows {earlier.row} and {row} ({earlier.typed_id}, {typed}) are now one study "
                 f"({study_id}) but have different decisions",
@@ -648,6 +656,8 @@ def decide(
             decision, why = reading.removed[study_id]
             row.update(decision=decision, reason=why, basis="removed")
         elif resolution is not None:
+            if len(judgements) < 2:
+                _resolution_without_conflict(resolution, entries)
             row.update(
                 decision=resolution.decision,
                 reason=resolution.reason,
@@ -704,6 +714,21 @@ def decide(
     )
 
 
+def _resolution_without_conflict(resolution: Entry, entries: list[Entry]) -> None:
+    """The stated rule: a resolution is the team's final word on a study, so it decides
+    even where the reviewers did not disagree; the run says so, that nothing goes unseen."""
+    said = "; ".join(_said(e) for e in entries) or "no reviewer has decided yet"
+    log.warning(
+        "%s row %d: the resolution '%s' for %s decides the study although its reviewers are "
+        "not in conflict (%s). If that is meant, nothing to do; otherwise clear that row",
+        resolution.sheet,
+        resolution.row,
+        resolution.decision,
+        resolution.study_id,
+        said,
+    )
+
+
 def _conflict_row(
     study_id: str, entries: list[Entry], resolution: Entry | None, index: StudyIndex
 ) -> dict[str, Any]:
@@ -737,17 +762,27 @@ def evaluate_stage(
     removed_path: str | Path | None,
     sheet_dir: str | Path,
     screening: Mapping[str, Any],
+    read: tuple[StudyIndex, Reading, Mapping[str, set[str]]] | None = None,
 ) -> StageResult:
-    """Everything ``screen_stage`` writes, without writing it; raises SheetError on mistakes."""
+    """Everything ``screen_stage`` writes, without writing it; raises SheetError on mistakes.
+
+    ``read``: the study index, the sheets as already read and the studies just added to
+    them (study -> reviewers), when the caller has read them (``screen_with_sheets``):
+    each sheet is read, and each of its warnings said, once per run.
+    """
     if stage not in TYPED_DECISIONS:
         raise ValueError(f"unknown screening stage {stage!r}")
-    index = StudyIndex.from_path(studies_path)
-    reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+    if read is None:
+        index = StudyIndex.from_path(studies_path)
+        reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+        added: Mapping[str, set[str]] = {}
+    else:
+        index, reading, added = read
     reading.raise_problems(
         f"The {STAGE_LABEL[stage]} screening sheets have mistakes; nothing was written"
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
-    result = decide(stage, candidates, reading, screening, index)
+    result = decide(stage, candidates, reading, screening, index, extra_listed=added)
     for orphan in result.orphans.to_dict("records"):
         log.warning(
             "%s row %s: decision for %s kept in orphans.csv: %s",
@@ -768,12 +803,14 @@ def screen_stage(
     sheet_dir: str | Path,
     screening: Mapping[str, Any],
     outputs: Mapping[str, str | Path],
+    read: tuple[StudyIndex, Reading, Mapping[str, set[str]]] | None = None,
 ) -> None:
     """Write decisions, reviewer_decisions, conflicts and orphans for one stage.
 
     Reads every reviewer sheet named in config for the stage, resolutions.csv and (at
-    title/abstract) the removed-before-screening sheet. All mistakes in all of them stop
-    the run in one SheetError before any output is written.
+    title/abstract) the removed-before-screening sheet (unless given ``read``, see
+    ``evaluate_stage``). All mistakes in all of them stop the run in one SheetError
+    before any output is written.
     """
     result = evaluate_stage(
         stage=stage,
@@ -782,6 +819,7 @@ def screen_stage(
         removed_path=removed_path,
         sheet_dir=sheet_dir,
         screening=screening,
+        read=read,
     )
     write_table(result.decisions, outputs["decisions"], DECISION_COLUMNS)
     write_table(result.reviewer_decisions, outputs["reviewer_decisions"], REVIEWER_DECISION_COLUMNS)

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,12 +196,13 @@ def sync_sheets(
     screening: Mapping[str, Any],
     searches: Sequence[Mapping[str, Any]],
     added_out: str | Path,
-) -> None:
+) -> tuple[StudyIndex, SheetPlan]:
     """Make every reviewer's sheet of ``stage`` list the studies they must screen.
 
     Creates missing sheets; appends missing studies at the bottom of existing ones (never
     changing a byte already there); refuses, with a SheetError listing every problem, when
-    any sheet of the stage has mistakes. ``added_out`` lists (sheet, study_id) added now.
+    any sheet of the stage has mistakes. ``added_out`` lists (sheet, study_id) added now;
+    returned: the study index and the plan (the sheets as read, what was added).
     """
     if stage not in TYPED_DECISIONS:
         raise ValueError(f"unknown screening stage {stage!r}")
@@ -274,6 +276,7 @@ def sync_sheets(
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
     write_table(frame, added_out, ADDED_COLUMNS)
+    return index, plan
 
 
 def screen_with_sheets(
@@ -301,5 +304,11 @@ def screen_with_sheets(
         sheet_dir=sheet_dir,
         screening=screening,
     )
-    sync_sheets(**common, backup_dir=backup_dir, searches=searches, added_out=outputs["added"])
-    screen_stage(**common, outputs=outputs)
+    index, plan = sync_sheets(
+        **common, backup_dir=backup_dir, searches=searches, added_out=outputs["added"]
+    )
+    added: dict[str, set[str]] = defaultdict(set)
+    for reviewer, study_ids in plan.additions.items():
+        for study_id in study_ids:
+            added[study_id].add(reviewer)
+    screen_stage(**common, outputs=outputs, read=(index, plan.reading, added))
