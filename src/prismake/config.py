@@ -8,6 +8,7 @@ reports everything at once.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from functools import partial
@@ -125,9 +126,22 @@ def check_config(
     ):
         message, hint = _explain(error)
         problems.append(Problem(file=source, column=_where(error), message=message, hint=hint))
-    if problems:
+    if problems:  # still look for the mistakes the schema cannot see: all at once
+        # (a part too malformed to check further is explained by the schema's problems)
+        with contextlib.suppress(KeyError, TypeError, AttributeError, ValueError):
+            _check_meaning(_fill_defaults(copy.deepcopy(config)), source, base_dir, problems)
         raise ConfigError(f"{source} is not valid", problems)
     config = _fill_defaults(config)
+    _check_meaning(config, source, base_dir, problems)
+    if problems:
+        raise ConfigError(f"{source} is not valid", problems)
+    return config
+
+
+def _check_meaning(
+    config: dict[str, Any], source: str, base_dir: str | os.PathLike, problems: list[Problem]
+) -> None:
+    """What the schema cannot check: names used twice, files, reviewers, synonyms."""
     base = Path(base_dir)
     names: set[str] = set()
     for i, search in enumerate(config["searches"], 1):
@@ -142,7 +156,16 @@ def check_config(
                 )
             )
         names.add(search["name"])
-        if not (base / search["file"]).is_file():
+        if (base / search["file"]).is_dir():
+            problems.append(
+                Problem(
+                    source,
+                    f"'{search['file']}' is a folder, not a file",
+                    column=where + ".file",
+                    hint="Give the path of the export file inside it",
+                )
+            )
+        elif not (base / search["file"]).is_file():
             problems.append(
                 Problem(
                     source,
@@ -186,16 +209,18 @@ def check_config(
                     )
                 )
             seen_words[key] = decision
-    if problems:
-        raise ConfigError(f"{source} is not valid", problems)
-    return config
 
 
-def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any]:
-    """Read, check and complete a config file; paths in it are relative to the cwd."""
+def read_yaml(path: str | os.PathLike) -> Any:
+    """The YAML in ``path``; a ConfigError naming the line of a syntax mistake."""
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(
+            f"{path} is a folder",
+            [Problem(str(path), "a folder, where a YAML file is expected")],
+        )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"{path} is missing",
@@ -215,6 +240,20 @@ def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any
                 )
             ],
         ) from None
+
+
+def exit_on_yaml_error(path: str | os.PathLike) -> None:
+    """Before Snakemake reads the config (its own message names no line): stop with ours."""
+    if Path(path).exists():
+        try:
+            read_yaml(path)
+        except ConfigError as error:
+            raise SystemExit(f"prismake: {error}") from None
+
+
+def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any]:
+    """Read, check and complete a config file; paths in it are relative to the cwd."""
+    raw = read_yaml(path) or {}
     return check_config(raw, source=str(path))
 
 

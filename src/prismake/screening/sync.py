@@ -29,7 +29,7 @@ from prismake.csvio import (
 )
 from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
-from prismake.screening.decisions import STAGE_LABEL, TYPED_DECISIONS
+from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
 from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
@@ -220,10 +220,19 @@ def sync_sheets(
         screening=screening,
         removed_path=removed_path,
     )
-    plan.reading.raise_problems(
-        f"The {STAGE_LABEL[stage]} screening sheets have mistakes; no sheet was changed. "
-        "Fix them and run again"
-    )
+    if plan.reading.problems:
+        # the later stages cannot run before this one: say their sheets' mistakes now too
+        named = [stage]
+        for other in STAGES[STAGES.index(stage) + 1 :]:
+            if other in screening["stages"]:
+                found = read_stage(other, sheet_dir.parent / other, screening, index).problems
+                plan.reading.problems += found
+                named += [other] if found else []
+        names = " and ".join(STAGE_LABEL[s] for s in named)
+        plan.reading.raise_problems(
+            f"The {names} screening sheets have mistakes; no sheet was changed. "
+            "Fix them and run again"
+        )
     columns = SHEET_COLUMNS[stage]
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     read_only = [
