@@ -644,6 +644,7 @@ def decide(
                 )
             )
     rows, conflicts = [], []
+    unneeded: list[tuple[Entry, list[Entry]]] = []
     for study_id in candidates:
         entries = sorted(
             typed.get(study_id, []), key=lambda e: (order.get(e.reviewer, 99), e.reviewer)
@@ -657,7 +658,7 @@ def decide(
             row.update(decision=decision, reason=why, basis="removed")
         elif resolution is not None:
             if len(judgements) < 2:
-                _resolution_without_conflict(resolution, entries)
+                unneeded.append((resolution, entries))
             row.update(
                 decision=resolution.decision,
                 reason=resolution.reason,
@@ -692,6 +693,7 @@ def decide(
         rows.append(row)
         if len(judgements) > 1:
             conflicts.append(_conflict_row(study_id, entries, resolution, index))
+    _resolutions_without_conflict(unneeded)
     reviewer_rows = [
         {
             "study_id": e.study_id,
@@ -714,18 +716,27 @@ def decide(
     )
 
 
-def _resolution_without_conflict(resolution: Entry, entries: list[Entry]) -> None:
+def _resolutions_without_conflict(unneeded: list[tuple[Entry, list[Entry]]]) -> None:
     """The stated rule: a resolution is the team's final word on a study, so it decides
-    even where the reviewers did not disagree; the run says so, that nothing goes unseen."""
-    said = "; ".join(_said(e) for e in entries) or "no reviewer has decided yet"
+    even where the reviewers did not disagree; the run says so once, naming the rows."""
+    if not unneeded:
+        return
+    sheet = unneeded[0][0].sheet
+    cases = [
+        f"row {r.row} {r.study_id}: {r.decision}, reviewers "
+        + ("; ".join(_said(e) for e in entries) or "none yet")
+        for r, entries in sorted(unneeded, key=lambda pair: pair[0].row)
+    ]
+    shown = " | ".join(cases[:8]) + (f" | and {len(cases) - 8} more" if len(cases) > 8 else "")
     log.warning(
-        "%s row %d: the resolution '%s' for %s decides the study although its reviewers are "
-        "not in conflict (%s). If that is meant, nothing to do; otherwise clear that row",
-        resolution.sheet,
-        resolution.row,
-        resolution.decision,
-        resolution.study_id,
-        said,
+        "%s: %d resolution%s decide%s studies whose reviewers are not in conflict (a "
+        "resolution is the team's final word, so it counts): %s. If that is not meant, "
+        "clear those rows",
+        sheet,
+        len(cases),
+        "" if len(cases) == 1 else "s",
+        "s" if len(cases) == 1 else "",
+        shown,
     )
 
 
@@ -783,15 +794,35 @@ def evaluate_stage(
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
     result = decide(stage, candidates, reading, screening, index, extra_listed=added)
-    for orphan in result.orphans.to_dict("records"):
-        log.warning(
-            "%s row %s: decision for %s kept in orphans.csv: %s",
-            orphan["sheet"],
-            orphan["row"],
-            orphan["study_id"],
-            orphan["problem"],
-        )
+    _say_orphans(result.orphans, stage)
     return result
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:12])
+    return shown + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
+
+
+def _say_orphans(orphans: pd.DataFrame, stage: str) -> None:
+    """One warning per sheet and cause, naming the rows: said once, readable at any count."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for sheet, row, problem in zip(
+        orphans["sheet"], orphans["row"], orphans["problem"], strict=True
+    ):
+        cause = re.sub(r"^study \S+ ", "the study ", str(problem))
+        groups[(str(sheet), cause)].append(int(row))
+    for (sheet, cause), rows in sorted(groups.items()):
+        log.warning(
+            "%s: %d decision%s kept in results/screening/%s/orphans.csv, not counted (%s): "
+            "row%s %s",
+            sheet,
+            len(rows),
+            "" if len(rows) == 1 else "s",
+            stage,
+            cause,
+            "" if len(rows) == 1 else "s",
+            _rows_text(sorted(rows)),
+        )
 
 
 def screen_stage(
@@ -827,3 +858,24 @@ def screen_stage(
     write_table(result.orphans, outputs["orphans"], ORPHAN_COLUMNS)
     counts = result.decisions["decision"].value_counts().sort_index()
     log.info("%s: %s", STAGE_LABEL[stage], ", ".join(f"{k} {v}" for k, v in counts.items()))
+    waiting = waiting_per_reviewer(result)
+    if waiting:  # work to do, not a problem: INFO, once, per reviewer
+        log.info(
+            "%s: studies waiting for a decision: %s",
+            STAGE_LABEL[stage],
+            ", ".join(f"{who} {n}" for who, n in waiting.items()),
+        )
+
+
+def waiting_per_reviewer(result: StageResult) -> dict[str, int]:
+    """Reviewer -> pending studies in their sheet they have not decided yet."""
+    typed = result.reviewer_decisions
+    decided = set(zip(typed["study_id"], typed["reviewer"], strict=True))
+    waiting: dict[str, int] = defaultdict(int)
+    pending = result.decisions[result.decisions["decision"] == PENDING]
+    for study_id, listed in zip(pending["study_id"], pending["reviewers"], strict=True):
+        for who in str(listed).split(MULTI_SEPARATOR):
+            who = who.strip()
+            if who and (study_id, who) not in decided:
+                waiting[who] += 1
+    return dict(sorted(waiting.items()))
