@@ -81,11 +81,16 @@ def test_a_rewritten_sheet_and_its_backup_keep_the_sheet_s_mode(tmp_path, umask)
     write_studies(tmp_path / "studies.csv", base_studies())
     _sync(tmp_path)
     os.chmod(_sheet(tmp_path), 0o640)
+    type_decisions(_sheet(tmp_path), {base_studies()[0]["study_id"]: "include"})
     _update_search(tmp_path)
     _sync(tmp_path)
     assert _mode(_sheet(tmp_path)) == 0o640
-    appended = [p for p in (tmp_path / "backups/title_abstract").glob("alice.csv.*.bak")]
-    assert appended and all(_mode(p) == 0o640 for p in appended if "-new" not in p.name)
+    edited = [
+        p
+        for p in (tmp_path / "backups/title_abstract").glob("alice.csv.*.bak")
+        if b"include" in p.read_bytes()
+    ]
+    assert len(edited) == 1 and _mode(edited[0]) == 0o640
 
 
 def test_a_read_only_sheet_is_refused_and_no_sheet_changes(tmp_path):

@@ -162,6 +162,23 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+KEPT_COPIES = 30  # per sheet: the newest copies; older ones are removed
+
+
+def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> None:
+    """Back up a sheet whose bytes differ from its newest backup (or that has none).
+
+    So every sheet a run has read has a backup as it was read: if it goes missing, the
+    next run names that copy and how many decisions it holds.
+    """
+    copies = backups_of(path, backup_dir)
+    if copies and copies[-1].read_bytes() == data:
+        return
+    _backup(path, backup_dir, f"{stamp}-{hashlib.sha1(data).hexdigest()[:8]}")
+    for old in backups_of(path, backup_dir)[:-KEPT_COPIES]:
+        old.unlink(missing_ok=True)
+
+
 def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
     try:
         backup(path, backup_dir, stamp)
@@ -260,11 +277,11 @@ def sync_sheets(
             _replace(path, new_sheet_bytes(columns, records))
             log.info("%s: new sheet with %d studies", path, len(records))
             _missing_sheet_warning(path, backup_dir, len(records))
-            _backup(path, backup_dir, f"{stamp}-new")
-        elif records:
+            _keep_copy(path, path.read_bytes(), backup_dir, stamp)
+        else:
+            _keep_copy(path, sheet.raw, backup_dir, stamp)
+        if sheet is not None and records:
             data, lost = append_rows(sheet, records)
-            digest = hashlib.sha1(sheet.raw).hexdigest()[:8]
-            _backup(path, backup_dir, f"{stamp}-{digest}")
             _replace(path, data)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
@@ -279,9 +296,13 @@ def sync_sheets(
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
     resolutions = sheet_dir / RESOLUTION_FILE
-    if screening["stages"][stage]["mode"] != "single" and not resolutions.exists():
+    if resolutions.exists():
+        _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
+    elif screening["stages"][stage]["mode"] != "single":
         _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
+        _missing_sheet_warning(resolutions, backup_dir, 0)
+        _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
     write_table(frame, added_out, ADDED_COLUMNS)
