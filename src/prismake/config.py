@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 import os
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -156,6 +158,19 @@ def _check_meaning(
                 )
             )
         names.add(search["name"])
+        date = str(search.get("date_searched") or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):  # the form is the schema's to check
+            try:
+                datetime.date.fromisoformat(date)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        source,
+                        f"'{date}' is not a date in the calendar",
+                        column=where + ".date_searched",
+                        hint="Write the day the search was run as YYYY-MM-DD, in quotes",
+                    )
+                )
         if (base / search["file"]).is_dir():
             problems.append(
                 Problem(
@@ -228,13 +243,18 @@ def read_yaml(path: str | os.PathLike) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        opened = getattr(exc, "context_mark", None)  # where an unclosed [ { or quote began
         row = mark.line + 1 if mark else None
+        text = str(getattr(exc, "problem", exc))
+        if opened is not None and mark is not None and opened.line != mark.line:
+            text += f" (line {mark.line + 1}), in what {exc.context} on this line"
+            row = opened.line + 1
         raise ConfigError(
             f"{path} is not valid YAML",
             [
                 Problem(
                     str(path),
-                    str(getattr(exc, "problem", exc)),
+                    text,
                     row=row,
                     hint="Check indentation and quotes on that line",
                 )
