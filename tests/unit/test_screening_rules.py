@@ -98,7 +98,7 @@ def test_two_rows_merged_into_one_study_with_different_decisions_are_refused(tmp
     _sheet(
         tmp_path, "alice", [(merged["study_id"], "exclude", "", ""), (old_id, "include", "", "")]
     )
-    with pytest.raises(Exception, match="are now one study"):
+    with pytest.raises(SheetError, match="are now one study"):
         _screen(tmp_path)
 
 
