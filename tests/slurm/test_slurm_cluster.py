@@ -197,7 +197,7 @@ def test_the_demo_review_on_slurm_gives_byte_identical_results_to_a_local_run(
 
     assert slurm_run.returncode == 0, f"the SLURM run failed:\n{slurm_run.tail()}"
     submitted_rules = {rule.split(" ")[0] for rule, _, _ in jobs}
-    assert {"import_search", "dedupe", "screen"} <= submitted_rules, (
+    assert {"import_search", "dedupe", "screening_summary"} <= submitted_rules, (
         f"expected the heavy rules to go through sbatch, got {sorted(submitted_rules)}"
     )
     not_completed = {s: states.get(s) for _, _, s in jobs if states.get(s) != "COMPLETED"}
