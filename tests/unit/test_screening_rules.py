@@ -122,3 +122,27 @@ def test_pending_work_is_info_once_with_the_count_per_reviewer(tmp_path, ids, ca
     assert _warnings(caplog) == []
     waiting = [r.getMessage() for r in caplog.records if "waiting for a decision" in r.getMessage()]
     assert waiting == ["title/abstract: studies waiting for a decision: alice 6, ben 8"]
+
+
+@pytest.mark.parametrize("stage", ["title_abstract", "full_text"])
+def test_a_resolution_for_an_unknown_study_follows_one_rule_at_both_stages(tmp_path, ids, stage):
+    citation_only = ids[-1]  # exists, but is never screened at title/abstract
+    previous = tmp_path / "previous.csv"
+    previous.write_text("study_id,decision\n" + "".join(f"{i},include\n" for i in ids[:2]))
+    _sheet(tmp_path, "resolutions", [("S-zzzzzzzzzz", "include", "", "chidi", ""),
+                                     (citation_only if stage == "title_abstract" else ids[5],
+                                      "include", "", "chidi", "")],
+           stage=stage, header="study_id,decision,reason,resolved_by,note")  # fmt: skip
+    outputs = {name: tmp_path / "results" / f"{name}.csv" for name in OUTPUTS}
+    screen_stage(
+        stage=stage,
+        studies_path=tmp_path / "studies.csv",
+        previous_decisions_path=previous if stage == "full_text" else None,
+        removed_path=None,
+        sheet_dir=tmp_path / "screening" / stage,
+        screening=screening_config(),
+        outputs=outputs,
+    )
+    orphans = read_table(outputs["orphans"])
+    assert orphans["row"].tolist() == ["2", "3"]  # kept, with the reason; the run goes on
+    assert orphans["problem"].str.len().min() > 0
