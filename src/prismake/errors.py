@@ -126,7 +126,7 @@ def write_problem(error: OSError, path: str | None = None) -> Problem | None:
         return Problem(
             str(target),
             "the disk is full (or your quota is used up): the file cannot be written",
-            hint="Free some space, then run snakemake again; no sheet was changed",
+            hint="Free some space, then run snakemake again",
         )
     if name in {"ENOTDIR", "EEXIST", "EISDIR"}:
         return Problem(
