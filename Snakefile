@@ -4,6 +4,10 @@ Run `snakemake` in the review's folder: profiles/default/ (applied by Snakemake 
 sets the cores and options. The review is described in config/config.yaml.
 """
 
+from prismake.config import exit_on_yaml_error
+
+exit_on_yaml_error("config/config.yaml")  # a YAML mistake named with its line
+
 
 configfile: "config/config.yaml"
 

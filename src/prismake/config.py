@@ -8,8 +8,11 @@ reports everything at once.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import datetime
 import os
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -125,9 +128,22 @@ def check_config(
     ):
         message, hint = _explain(error)
         problems.append(Problem(file=source, column=_where(error), message=message, hint=hint))
-    if problems:
+    if problems:  # still look for the mistakes the schema cannot see: all at once
+        # (a part too malformed to check further is explained by the schema's problems)
+        with contextlib.suppress(KeyError, TypeError, AttributeError, ValueError):
+            _check_meaning(_fill_defaults(copy.deepcopy(config)), source, base_dir, problems)
         raise ConfigError(f"{source} is not valid", problems)
     config = _fill_defaults(config)
+    _check_meaning(config, source, base_dir, problems)
+    if problems:
+        raise ConfigError(f"{source} is not valid", problems)
+    return config
+
+
+def _check_meaning(
+    config: dict[str, Any], source: str, base_dir: str | os.PathLike, problems: list[Problem]
+) -> None:
+    """What the schema cannot check: names used twice, files, reviewers, synonyms."""
     base = Path(base_dir)
     names: set[str] = set()
     for i, search in enumerate(config["searches"], 1):
@@ -142,7 +158,29 @@ def check_config(
                 )
             )
         names.add(search["name"])
-        if not (base / search["file"]).is_file():
+        date = str(search.get("date_searched") or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):  # the form is the schema's to check
+            try:
+                datetime.date.fromisoformat(date)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        source,
+                        f"'{date}' is not a date in the calendar",
+                        column=where + ".date_searched",
+                        hint="Write the day the search was run as YYYY-MM-DD, in quotes",
+                    )
+                )
+        if (base / search["file"]).is_dir():
+            problems.append(
+                Problem(
+                    source,
+                    f"'{search['file']}' is a folder, not a file",
+                    column=where + ".file",
+                    hint="Give the path of the export file inside it",
+                )
+            )
+        elif not (base / search["file"]).is_file():
             problems.append(
                 Problem(
                     source,
@@ -186,16 +224,18 @@ def check_config(
                     )
                 )
             seen_words[key] = decision
-    if problems:
-        raise ConfigError(f"{source} is not valid", problems)
-    return config
 
 
-def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any]:
-    """Read, check and complete a config file; paths in it are relative to the cwd."""
+def read_yaml(path: str | os.PathLike) -> Any:
+    """The YAML in ``path``; a ConfigError naming the line of a syntax mistake."""
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(
+            f"{path} is a folder",
+            [Problem(str(path), "a folder, where a YAML file is expected")],
+        )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"{path} is missing",
@@ -203,18 +243,37 @@ def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        opened = getattr(exc, "context_mark", None)  # where an unclosed [ { or quote began
         row = mark.line + 1 if mark else None
+        text = str(getattr(exc, "problem", exc))
+        if opened is not None and mark is not None and opened.line != mark.line:
+            text += f" (line {mark.line + 1}), in what {exc.context} on this line"
+            row = opened.line + 1
         raise ConfigError(
             f"{path} is not valid YAML",
             [
                 Problem(
                     str(path),
-                    str(getattr(exc, "problem", exc)),
+                    text,
                     row=row,
                     hint="Check indentation and quotes on that line",
                 )
             ],
         ) from None
+
+
+def exit_on_yaml_error(path: str | os.PathLike) -> None:
+    """Before Snakemake reads the config (its own message names no line): stop with ours."""
+    if Path(path).exists():
+        try:
+            read_yaml(path)
+        except ConfigError as error:
+            raise SystemExit(f"prismake: {error}") from None
+
+
+def load_config(path: str | os.PathLike = "config/config.yaml") -> dict[str, Any]:
+    """Read, check and complete a config file; paths in it are relative to the cwd."""
+    raw = read_yaml(path) or {}
     return check_config(raw, source=str(path))
 
 

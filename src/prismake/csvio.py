@@ -92,8 +92,37 @@ def read_table(
     return frame
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file: 0o666 less the umask (not mkstemp's 0o600)."""
+    return 0o666 & ~_umask()
+
+
+def remove_stale_temps(folder: str | os.PathLike) -> list[Path]:
+    """Delete temporary files that a killed run left in ``folder``; the ones removed.
+
+    Snakemake runs one at a time in a folder (it locks it), so a temp file found when a
+    run starts is left over from a run that was killed mid-write.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stale = sorted(p for p in folder.glob(".*.tmp") if p.is_file())
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename: a crash leaves old or new, never half."""
+    """Replace ``path`` with ``data`` in one rename: a crash leaves old or new, never half.
+
+    A rewritten file keeps its mode; a new one gets the mode the user's umask gives.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -104,6 +133,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             os.fsync(handle.fileno())
         if path.exists():
             shutil.copymode(path, tmp)
+        else:
+            os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -111,7 +142,11 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def backup(path: str | os.PathLike, backup_dir: str | os.PathLike, stamp: str) -> Path | None:
-    """Copy a human sheet to ``backup_dir/<name>.<stamp>.bak`` before it is touched."""
+    """Copy a human sheet to ``backup_dir/<name>.<stamp>.bak`` before it is touched.
+
+    The copy keeps the sheet's mode and times (``copy2``): who may read the sheet may
+    read its backups.
+    """
     path = Path(path)
     if not path.exists():
         return None
@@ -119,3 +154,17 @@ def backup(path: str | os.PathLike, backup_dir: str | os.PathLike, stamp: str) -
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, target)
     return target
+
+
+def backups_of(path: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:
+    """The backups of a sheet, oldest content first (a backup keeps its sheet's time)."""
+    name = Path(path).name
+    folder = Path(backup_dir)
+    if not folder.is_dir():
+        return []
+    found = folder.glob(f"{glob_escape(name)}.*.bak")
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from prismake import reuse as reusing
-from prismake.errors import PrismakeError
+from prismake.errors import PrismakeError, WriteError, write_problem
 
 log = logging.getLogger("prismake")
 
@@ -79,6 +79,12 @@ def run_step(
         result = function(**kwargs)
     except PrismakeError as error:
         log.error(str(error))
+        sys.exit(1)
+    except OSError as error:  # a full disk, a folder one may not write: a message, no traceback
+        problem = write_problem(error)
+        if problem is None:
+            raise
+        log.error(str(WriteError("A file cannot be written or read", [problem])))
         sys.exit(1)
     if key is not None:
         for handler in logging.getLogger("prismake").handlers:

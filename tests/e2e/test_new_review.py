@@ -284,7 +284,7 @@ def test_a_mistake_in_a_sheet_ends_the_run_with_prismakes_message_and_no_traceba
     lines = failed.stderr.rstrip().splitlines()
     start = lines.index("prismake: the run stopped before the end.")
     summary = lines[start + 1 :]
-    assert summary[0].startswith(("screen (stage=title_abstract)", "screening_sheets (stage="))
+    assert summary[0].startswith("screen (stage=title_abstract)")
     assert "ben.csv, row 3, column 'decision'" in summary[1] and "exlcude" in summary[1]
     assert summary[-1].startswith("Fix what is listed above")
     assert len(summary) == 3, "prismake's message is the last thing printed"

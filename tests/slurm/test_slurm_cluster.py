@@ -33,7 +33,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 DEMO_LIMIT_SECONDS = 600
 SMALL_LIMIT_SECONDS = 240
 # Compared byte for byte between the local and the SLURM run: every result, and the
-# reviewers' sheets the screening checkpoint appends to. Logs and reports are not results.
+# reviewers' sheets the screening rule appends to. Logs and reports are not results.
 COMPARED = ("results", "data/screening", "data/extraction")
 NOT_COMPARED = {"report.html"}
 
@@ -197,7 +197,7 @@ def test_the_demo_review_on_slurm_gives_byte_identical_results_to_a_local_run(
 
     assert slurm_run.returncode == 0, f"the SLURM run failed:\n{slurm_run.tail()}"
     submitted_rules = {rule.split(" ")[0] for rule, _, _ in jobs}
-    assert {"import_search", "dedupe", "screen"} <= submitted_rules, (
+    assert {"import_search", "dedupe", "screening_summary"} <= submitted_rules, (
         f"expected the heavy rules to go through sbatch, got {sorted(submitted_rules)}"
     )
     not_completed = {s: states.get(s) for _, _, s in jobs if states.get(s) != "COMPLETED"}

@@ -89,9 +89,9 @@ def test_every_rule_declares_threads_memory_and_runtime_within_what_a_cluster_of
         assert 1 <= int(runtime.group(1)) <= 24 * 60, f"{name}: runtime in minutes, a day at most"
 
 
-def test_the_checkpoint_that_appends_to_reviewer_sheets_runs_on_the_submitting_machine():
+def test_the_rule_that_appends_to_reviewer_sheets_runs_on_the_submitting_machine():
     local = local_rules()
 
-    assert "screening_sheets" in local
+    assert "screen" in local
     assert {"import_search", "dedupe"}.isdisjoint(local), "the heavy rules belong on the cluster"
     assert local - {"all"} <= set(workflow_rules()), f"unknown localrules: {local}"

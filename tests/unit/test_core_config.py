@@ -22,12 +22,12 @@ def _problems(config, base_dir):
     return str(info.value)
 
 
-def test_every_mistake_in_the_config_is_reported_in_one_go(demo_config, tmp_path):
+def test_every_mistake_in_the_config_is_reported_in_one_go(demo_config, review_dir):
     config = copy.deepcopy(demo_config)
     del config["searches"][0]["date_searched"]
     config["searches"][1]["source"] = "website"
     config["screening"]["stages"]["title_abstract"]["mode"] = "triple"
-    text = _problems(config, tmp_path)
+    text = _problems(config, review_dir)
     assert "3 problems" in text
     assert "'date_searched' is missing" in text
     assert "'website' is not allowed" in text and "database, register, other" in text
@@ -75,3 +75,30 @@ def test_broken_yaml_names_the_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert "not valid YAML" in str(info.value) and "row" in str(info.value)
+
+
+def test_a_bad_date_and_an_unknown_reviewer_are_reported_together(demo_config, review_dir):
+    config = copy.deepcopy(demo_config)
+    config["searches"][0]["date_searched"] = "31/02/2024"
+    config["screening"]["stages"]["full_text"]["reviewers"] = ["alice", "zoe"]
+    text = _problems(config, review_dir)
+    assert "2 problems" in text
+    assert "date_searched" in text and "31/02/2024" in text
+    assert "reviewer 'zoe' is not listed under reviewers" in text
+
+
+def test_a_folder_given_as_an_export_file_is_called_a_folder(demo_config, review_dir):
+    config = copy.deepcopy(demo_config)
+    (review_dir / "data/raw/exports").mkdir(parents=True)
+    config["searches"][0]["file"] = "data/raw/exports"
+    text = _problems(config, review_dir)
+    assert "'data/raw/exports' is a folder, not a file" in text
+    assert "does not exist" not in text
+
+
+def test_a_yaml_syntax_error_names_its_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("searches:\n  - name: scopus\n    file: [data/raw/x.ris\nreviewers: []\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert f"{path}, row " in str(info.value)

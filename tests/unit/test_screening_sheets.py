@@ -125,6 +125,7 @@ def _is_utf8(raw: bytes) -> bool:
 def test_appended_rows_read_back_exactly_in_any_dialect(
     existing, added, delimiter, newline, encoding
 ):
+    assume(not any("\x00" in t for t in existing))  # a NUL byte makes a file binary
     existing = [t.encode("cp1252", "ignore").decode("cp1252").replace("\r", "") for t in existing]
     added = [t.encode("cp1252", "ignore").decode("cp1252") for t in added]
     if encoding == "cp1252":  # cp1252 bytes that are also valid UTF-8 are read as UTF-8
@@ -146,7 +147,10 @@ def test_appended_rows_read_back_exactly_in_any_dialect(
         notes = [sheet.cell(cells, "note") for _, cells in sheet.rows]
         ids = [sheet.cell(cells, "study_id") for _, cells in sheet.rows]
     expected = [(t, f"S-{i:0>10}") for i, t in enumerate(existing)]
-    expected += [(str(neutralise_formula(t)), f"S-new{i:0>7}") for i, t in enumerate(added)]
+    expected += [
+        (str(neutralise_formula(t.replace("\x00", ""))), f"S-new{i:0>7}")
+        for i, t in enumerate(added)
+    ]  # prismake writes no NUL (it would make the sheet look binary)
     # blank rows are skipped by design: a row whose every cell is empty is not a row
     kept = [(n.strip(), i) for n, i in expected]
     assert list(zip(notes, ids, strict=True)) == kept

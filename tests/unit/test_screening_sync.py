@@ -18,7 +18,7 @@ from screening_demo import (
 )
 
 from prismake.csvio import read_table
-from prismake.errors import SheetError
+from prismake.errors import PrismakeError, SheetError
 from prismake.screening import sync_sheets
 
 
@@ -83,9 +83,10 @@ def test_running_again_with_nothing_new_changes_no_byte(tmp_path):
     write_studies(tmp_path / "studies.csv", base_studies())
     _sync(tmp_path, screening_config())
     before = _sheet(tmp_path, "alice").read_bytes()
+    backups = sorted((tmp_path / "backups").rglob("*"))
     assert _sync(tmp_path, screening_config()) == []
     assert _sheet(tmp_path, "alice").read_bytes() == before
-    assert not (tmp_path / "backups").exists()
+    assert sorted((tmp_path / "backups").rglob("*")) == backups, "no backup when nothing changes"
 
 
 def test_update_search_appends_new_studies_once_at_the_bottom_after_a_backup(tmp_path):
@@ -184,13 +185,29 @@ def test_single_screening_makes_no_resolutions_sheet_but_dual_does(tmp_path):
     assert header == b"\xef\xbb\xbfstudy_id,decision,reason,resolved_by,note\n"
 
 
-def test_a_sheet_that_cannot_be_written_gets_a_plain_error(tmp_path, monkeypatch):
+def test_a_sheet_open_in_a_spreadsheet_is_named_as_the_likely_cause(tmp_path, monkeypatch):
     write_studies(tmp_path / "studies.csv", base_studies())
+    folder = tmp_path / "screening/title_abstract"
+    folder.mkdir(parents=True)
+    (folder / "~$alice.csv").write_bytes(b"lock")
 
     def locked(path, data):
-        raise PermissionError(13, "Permission denied")
+        raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", locked)
-    with pytest.raises(SheetError) as error:
+    with pytest.raises(PrismakeError) as error:
         _sync(tmp_path, screening_config())
     assert "open in a spreadsheet" in str(error.value) and "alice.csv" in str(error.value)
+
+
+def test_a_permission_error_without_a_lock_file_does_not_blame_a_spreadsheet(tmp_path, monkeypatch):
+    write_studies(tmp_path / "studies.csv", base_studies())
+
+    def denied(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", denied)
+    with pytest.raises(PrismakeError) as error:
+        _sync(tmp_path, screening_config())
+    assert "spreadsheet" not in str(error.value)
+    assert "alice.csv" in str(error.value) and "chmod" in str(error.value)

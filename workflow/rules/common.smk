@@ -13,6 +13,7 @@ import prismake
 from prismake.config import check_config
 from prismake.errors import PrismakeError
 from prismake.runner import failure_summary
+from prismake.screening.sheets import is_sheet_file
 
 try:
     config.update(check_config(config))
@@ -25,11 +26,11 @@ PACKAGE = Path(prismake.__file__).parent
 
 
 # Under the cluster profile (profiles/slurm) these run on the submitting machine:
-# the checkpoint that appends to the reviewers' sheets, and rules that read only counts or
-# the included studies (seconds at any review size, not worth a wait in the queue).
+# the screening rule that appends to the reviewers' sheets, and rules that read only counts
+# or the included studies (seconds at any review size, not worth a wait in the queue).
 localrules:
     all,
-    screening_sheets,
+    screen,
     prisma_diagram,
     thematic_tables,
     thematic_figures,
@@ -67,45 +68,20 @@ def existing(paths):
 
 
 def all_outputs():
-    outputs = [
-        "results/dedupe/counts.csv",
-        "results/dedupe/overlap.csv",
-        "results/dedupe/to_check.csv",
-        "results/screening/status.csv",
-        "results/screening/agreement.csv",
-        "results/extraction/to_code.csv",
-        "results/extraction/coder_agreement.csv",
-        "results/included.bib",
-        "results/included.ris",
-        "results/report/methods.md",
-    ]
-    outputs += expand("results/import/{search}.md", search=SEARCHES)
-    outputs += expand("results/prisma/prisma.{ext}", ext=["svg", "pdf", "png"])
-    outputs += [
-        "results/prisma/counts.csv",
-        "results/prisma/PRISMA.csv",
-        "results/prisma/PRISMA-1.1.1.csv",
-    ]
-    outputs += expand(
-        "results/tables/{table}.{ext}",
-        table=TABLES,
-        ext=["csv", "md", "tex", "html"],
-    )
-    outputs += expand(
-        "results/figures/{figure}.{ext}", figure=FIGURES, ext=["svg", "pdf", "png"]
-    )
-    return outputs
+    """Every file any rule writes, intermediate ones included.
 
-
-TABLES = [
-    "themes_by_kind",
-    "evidence_matrix",
-    "quotes",
-    "characteristics",
-    "excluded_studies",
-    "database_yield",
-]
-FIGURES = ["themes_by_kind", "evidence_matrix"]
+    Snakemake does not rerun a job whose outputs exist when a file upstream of it is
+    missing (a failed job's outputs are deleted): asking for every file here means a step
+    that failed once runs again on the next plain `snakemake`, whatever came after it.
+    """
+    outputs = []
+    for step in workflow.rules:
+        if step.name == "all":
+            continue
+        for pattern in step.output:
+            pattern = snakemake.io.strip_wildcard_constraints(str(pattern))
+            outputs += expand(pattern, search=SEARCHES, stage=STAGES)
+    return sorted(set(outputs))
 
 
 def stage_candidates(wc):
@@ -119,10 +95,15 @@ def stage_candidates(wc):
 
 
 def stage_sheets(wc):
-    """The stage's sheets as they exist once the checkpoint has added new studies."""
-    checkpoints.screening_sheets.get(stage=wc.stage)
-    sheets = [f"data/screening/{wc.stage}/{r}.csv" for r in stage_reviewers(wc.stage)]
-    return existing(sheets + [f"data/screening/{wc.stage}/resolutions.csv"])
+    """Every sheet in the stage's folder now: the reviewers', resolutions, stray copies.
+
+    Their listing and their times decide whether `screen` reruns: a sheet edited, deleted,
+    moved away or added (``alice (1).csv``) changes the set of inputs or their times.
+    """
+    folder = Path(f"data/screening/{wc.stage}")
+    if not folder.is_dir():
+        return []
+    return sorted(str(p) for p in folder.iterdir() if is_sheet_file(p) and p.is_file())
 
 
 def coding_sheets(wc=None):

@@ -48,6 +48,7 @@ rule dedupe:
     params:
         searches=config["searches"],
         settings=config["dedupe"],
+        import_reports="results/import",
         code=code_version("dedupe"),
     script:
         "../scripts/dedupe.py"

@@ -7,20 +7,33 @@ Output: results/screening/{stage}/decisions.csv (final decision per study),
         results/screening/{stage}/conflicts.csv, results/screening/agreement.csv,
         results/screening/status.csv
 
-The checkpoint `screening_sheets` appends studies that are new to a stage at the bottom
-of each reviewer's sheet (append-only, atomic, after a backup; DESIGN.md invariant 1).
-Its marker output records what it added; the sheets are inputs of `screen`.
+The rule `screen` first brings every reviewer's sheet of the stage up to date (a missing
+sheet is written anew, studies new to the stage or removed from a sheet are added at the
+bottom: append-only, atomic, after a backup; DESIGN.md invariant 1), then reads them.
+Its inputs are every sheet in the stage's folder (stray copies too), so a sheet edited,
+deleted, moved or added reruns it on the next plain `snakemake`; `rule all` asks for
+every file any rule writes, so a step that failed once is never left behind.
 """
 
 
-checkpoint screening_sheets:
-    """Add studies new to this stage at the bottom of every reviewer's sheet."""
+rule screen:
+    """Bring the stage's sheets up to date; final decisions, conflicts, orphans."""
     input:
         unpack(stage_candidates),
+        sheets=stage_sheets,
     output:
+        decisions="results/screening/{stage}/decisions.csv",
+        reviewer_decisions="results/screening/{stage}/reviewer_decisions.csv",
+        conflicts=report(
+            "results/screening/{stage}/conflicts.csv",
+            caption="../report/conflicts.rst",
+            category="3. Screening",
+            subcategory="{stage}",
+        ),
+        orphans="results/screening/{stage}/orphans.csv",
         added="data/processed/screening/{stage}/sheet_additions.csv",
     log:
-        "logs/screening/{stage}_sheets.log",
+        "logs/screening/{stage}.log",
     wildcard_constraints:
         stage="title_abstract|full_text",
     conda:
@@ -34,40 +47,6 @@ checkpoint screening_sheets:
         backup_dir="data/processed/backups/{stage}",
         screening=config["screening"],
         searches=config["searches"],
-        code=code_version("screening"),
-    script:
-        "../scripts/screening_sheets.py"
-
-
-rule screen:
-    """Read every reviewer's sheet for a stage; final decisions, conflicts, orphans."""
-    input:
-        unpack(stage_candidates),
-        added="data/processed/screening/{stage}/sheet_additions.csv",
-        sheets=stage_sheets,
-    output:
-        decisions="results/screening/{stage}/decisions.csv",
-        reviewer_decisions="results/screening/{stage}/reviewer_decisions.csv",
-        conflicts=report(
-            "results/screening/{stage}/conflicts.csv",
-            caption="../report/conflicts.rst",
-            category="3. Screening",
-            subcategory="{stage}",
-        ),
-        orphans="results/screening/{stage}/orphans.csv",
-    log:
-        "logs/screening/{stage}.log",
-    wildcard_constraints:
-        stage="title_abstract|full_text",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    params:
-        sheet_dir="data/screening/{stage}",
-        screening=config["screening"],
         code=code_version("screening"),
     script:
         "../scripts/screen.py"

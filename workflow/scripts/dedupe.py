@@ -11,4 +11,5 @@ run_step(
     settings=snakemake.params.settings,
     verdicts_path=snakemake.input.verdicts[0] if snakemake.input.verdicts else None,
     outputs=dict(snakemake.output.items()),
+    import_reports=snakemake.params.import_reports,
 )

@@ -67,6 +67,23 @@ def read_records(record_files: Sequence[str]) -> pd.DataFrame:
     return records
 
 
+def forget_removed_searches(record_files: Sequence[str], import_reports: str | None) -> None:
+    """Delete the pipeline's files of searches that are no longer in config."""
+    if not record_files:
+        return
+    kept = {Path(f).stem for f in record_files}
+    folders = [(Path(record_files[0]).parent, ".csv")]
+    if import_reports:
+        folders.append((Path(import_reports), ".md"))
+    for folder, suffix in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob(f"*{suffix}")):
+            if path.stem not in kept:
+                path.unlink()
+                log.info("%s: removed (its search is no longer in config)", path)
+
+
 def dedupe_review(
     *,
     record_files: list[str],
@@ -74,8 +91,15 @@ def dedupe_review(
     settings: Mapping[str, Any],
     verdicts_path: str | None,
     outputs: Mapping[str, str],
+    import_reports: str | None = None,
 ) -> None:
-    """Group every search's records into studies and write the dedupe tables (see dedupe.smk)."""
+    """Group every search's records into studies and write the dedupe tables (see dedupe.smk).
+
+    ``import_reports``: the folder of the per-search import reports; the records and
+    reports of searches no longer in config are removed from there and from the records
+    folder, so nothing of a removed search stays behind looking current.
+    """
+    forget_removed_searches(record_files, import_reports)
     records = read_records(record_files)
     order = {s["name"]: k for k, s in enumerate(searches)}
     verdicts = read_verdicts(

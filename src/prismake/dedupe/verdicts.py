@@ -12,8 +12,8 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prismake.csvio import read_table
-from prismake.errors import Problem, SheetError
+from prismake.errors import Problem, SheetError, did_you_mean
+from prismake.screening.sheets import read_sheet
 
 REQUIRED_COLUMNS = ("record_id_a", "record_id_b", "verdict")
 VERDICT_WORDS = {
@@ -53,34 +53,14 @@ def read_verdicts(
     if path is None or not Path(path).exists():
         return verdicts
     file = str(path)
-    try:
-        frame = read_table(path)
-    except Exception as error:  # unreadable CSV: say so plainly
-        raise SheetError(
-            f"{file} cannot be read",
-            [Problem(file, f"not a readable CSV file ({error})", hint="Save it as CSV (UTF-8)")],
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SheetError(
-            f"{file} has the wrong columns",
-            [
-                Problem(
-                    file,
-                    f"column '{c}' is missing",
-                    row=1,
-                    hint="The header must be: record_id_a,record_id_b,verdict,note",
-                )
-                for c in missing
-            ],
-        )
+    # the one reader of human sheets: BOM, ';' or tab, CRLF, UTF-16, quotes, as saved
+    sheet = read_sheet(path, required=REQUIRED_COLUMNS, known=("note",))
+    if sheet.problems:
+        raise SheetError(f"{file} cannot be read as it is", list(sheet.problems))
     problems: list[Problem] = []
     seen: dict[frozenset[str], tuple[str, int]] = {}
-    for offset, (a, b, raw) in enumerate(
-        zip(frame["record_id_a"], frame["record_id_b"], frame["verdict"], strict=True)
-    ):
-        row = offset + 2
+    for row, cells in sheet.rows:
+        a, b, raw = (sheet.cell(cells, c) for c in REQUIRED_COLUMNS)
         a, b, word = a.strip(), b.strip(), raw.strip().lower()
         if not word:
             continue  # blank line, or a pair not decided yet
@@ -109,7 +89,14 @@ def read_verdicts(
         verdict = VERDICT_WORDS.get(word)
         if verdict is None:
             problems.append(
-                Problem(file, "verdict must be 'same' or 'different'", row, "verdict", raw)
+                Problem(
+                    file,
+                    "verdict must be 'same' or 'different'",
+                    row,
+                    "verdict",
+                    raw,
+                    did_you_mean(raw, ["same", "different"]).strip() or None,
+                )
             )
             bad = True
         if bad:

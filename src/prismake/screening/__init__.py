@@ -7,6 +7,12 @@ sheets into decisions per study, ``summarise_screening`` writes agreement and st
 
 from prismake.screening.stage import evaluate_stage, screen_stage
 from prismake.screening.status import summarise_screening
-from prismake.screening.sync import sync_sheets
+from prismake.screening.sync import screen_with_sheets, sync_sheets
 
-__all__ = ["evaluate_stage", "screen_stage", "summarise_screening", "sync_sheets"]
+__all__ = [
+    "evaluate_stage",
+    "screen_stage",
+    "screen_with_sheets",
+    "summarise_screening",
+    "sync_sheets",
+]

@@ -20,6 +20,7 @@ from prismake.csvio import neutralise_formula
 from prismake.errors import Problem
 
 _DELIMITERS = (",", ";", "\t")
+FIELD_LIMIT = 1 << 30  # a cell pasted from anywhere is read (the csv module stops at 131,072)
 
 
 def column_key(name: object) -> str:
@@ -64,17 +65,51 @@ class Sheet:
         self.problems.append(Problem(file=str(self.path), message=message, row=row, **kwargs))
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when NUL bytes sit at every other place (ASCII text in UTF-16)."""
+    sample = raw[:4000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
 def _decode(raw: bytes) -> tuple[str, str]:
-    """The text and the encoding it was saved in: BOM first, then UTF-8, then cp1252."""
+    """The text and the encoding it was saved in: BOM first, then UTF-16 by its NUL bytes,
+    UTF-8, then cp1252."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
         return raw[2:].decode(encoding, errors="replace"), encoding
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return raw.decode(utf16, errors="replace"), utf16
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+_WORKBOOKS = {
+    b"PK\x03\x04": "an Excel or LibreOffice workbook (.xlsx/.ods)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+    b"%PDF": "a PDF",
+}
+
+
+def _not_text(raw: bytes, text: str) -> str | None:
+    """What a file is when it is not a CSV text file at all (None when it looks like text)."""
+    for magic, kind in _WORKBOOKS.items():
+        if raw.startswith(magic):
+            return kind
+    if "\x00" in text[:65536]:  # no text format but UTF-16 (decoded by now) has NUL bytes
+        return "a binary file"
+    return None
 
 
 def _newline(text: str) -> str:
@@ -83,6 +118,31 @@ def _newline(text: str) -> str:
     if "\r" in text:
         return "\r"
     return "\n"
+
+
+def _records(text: str, delimiter: str) -> tuple[list[list[str]], int | None]:
+    """The rows of a CSV text, and the row where an unclosed quote opens (or None)."""
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    while True:
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            return records, None
+        except csv.Error as error:
+            if "end of data" in str(error):  # the row being read is where the quote opened
+                return records, len(records) + 1
+            break  # text after a closing quote ("a"b): read as a spreadsheet would
+    lenient = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    while True:
+        try:
+            records.append(next(lenient))
+        except StopIteration:
+            return records, None
+        except csv.Error:
+            return records, len(records) + 1
 
 
 def _sniff_delimiter(first_line: str, required: str) -> str | None:
@@ -112,6 +172,14 @@ def read_sheet(
     sheet.raw = sheet.path.read_bytes()
     sheet.text, sheet.encoding = _decode(sheet.raw)
     sheet.newline = _newline(sheet.text)
+    kind = _not_text(sheet.raw, sheet.text)
+    if kind:
+        sheet.problem(
+            f"this is not a CSV file: it looks like {kind}",
+            hint="Open it in Excel or LibreOffice and use 'Save as' with the type "
+            "'CSV UTF-8 (comma delimited)' (or 'Text CSV'), under this file name",
+        )
+        return sheet
     if not sheet.text.strip():
         sheet.problem(
             "the sheet is empty (no header row)",
@@ -129,18 +197,16 @@ def read_sheet(
         )
         return sheet
     sheet.delimiter = delimiter
-    try:
-        records = list(
-            csv.reader(io.StringIO(sheet.text, newline=""), delimiter=delimiter, strict=True)
+    records, opened = _records(sheet.text, delimiter)
+    if opened is not None:
+        sheet.problem(
+            'a quote (") opened in this row is never closed: the rest of the file would be '
+            "one cell",
+            row=opened,
+            hint='Close the quote (or delete the stray ") in a text editor, or re-type the '
+            "cell in a spreadsheet and save again",
         )
-    except csv.Error as error:
-        if "unexpected end of data" in str(error):
-            sheet.problem(
-                'a quote (") opened in the last rows is never closed',
-                hint="Open the sheet in a spreadsheet and save it again, or close the quote",
-            )
-            return sheet
-        records = list(csv.reader(io.StringIO(sheet.text, newline=""), delimiter=delimiter))
+        return sheet
     sheet.header = records[0]
     keys = [column_key(c) for c in sheet.header]
     watched = set(required) | set(known)
@@ -201,11 +267,28 @@ def _csv_text(rows: Iterable[Sequence[str]], delimiter: str, newline: str) -> st
     return "".join(line + newline for line in lines)
 
 
+# Excel keeps at most 32,767 characters in a cell (and cuts the rest when it saves);
+# Python's csv reader refuses a field over 131,072. Nothing prismake writes comes near.
+CELL_LIMIT = 32_767
+CUT_MARK = (
+    " [... cut by prismake: {n} more characters; the full text is in data/processed/studies.csv]"
+)
+
+
+def fit_cell(value: str, limit: int = CELL_LIMIT) -> str:
+    """``value``, or its start with a visible mark saying how much was cut to fit a cell."""
+    if len(value) <= limit:
+        return value
+    keep = limit - len(CUT_MARK.format(n=len(value))) - 1
+    return value[:keep] + CUT_MARK.format(n=len(value) - keep)
+
+
 def _cells(record: Mapping[str, object], columns: Sequence[str], safe: bool) -> list[str]:
     values = []
     for name in columns:
         value = record.get(name, "")
-        value = "" if value is None else str(value)
+        # NUL marks a binary file to the reader (and no spreadsheet shows one): dropped
+        value = fit_cell(("" if value is None else str(value)).replace("\x00", ""))
         values.append(str(neutralise_formula(value)) if safe else value)
     return values
 

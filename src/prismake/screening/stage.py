@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import read_table, write_sheet, write_table
-from prismake.errors import Problem, SheetError
+from prismake.errors import Problem, SheetError, did_you_mean
 from prismake.ids import study_alias
 from prismake.records import MULTI_SEPARATOR
 from prismake.screening.assign import reviewers_needed
@@ -305,7 +305,8 @@ def _check_row(
             row=row,
             column="decision",
             value=raw_decision,
-            hint=f"Type one of: {vocab.words_for(stage)}",
+            hint=did_you_mean(raw_decision, vocab.words_for(stage).split(", "))
+            + f"Type one of: {vocab.words_for(stage)}",
         )
         ok = False
     elif decision and decision not in allowed:
@@ -339,7 +340,8 @@ def _check_row(
                     row=row,
                     column="reason",
                     value=raw_reason,
-                    hint=f"Type one of: {'; '.join(vocab.reasons.values())} "
+                    hint=did_you_mean(raw_reason, list(vocab.reasons.values()))
+                    + f"Type one of: {'; '.join(vocab.reasons.values())} "
                     "(or add it to config/config.yaml)",
                 )
                 ok = False
@@ -390,9 +392,15 @@ def _reviewer_sheet(
         if earlier is None:
             mine[study_id] = entry
             continue
-        # Two rows became one study (dedupe merged them): fine unless they disagree.
-        differ = (earlier.decision, earlier.reason) != (entry.decision, entry.reason)
-        if earlier.decision and entry.decision and differ:
+        # Two rows became one study (dedupe merged them): fine unless the decisions differ;
+        # different reasons for the same decision are both kept.
+        differ = earlier.decision != entry.decision
+        if earlier.decision and entry.decision and not differ:
+            reasons = [r for r in (earlier.reason, entry.reason) if r]
+            earlier.reason = MULTI_SEPARATOR.join(dict.fromkeys(reasons))
+            notes = [n for n in (earlier.note, entry.note) if n]
+            earlier.note = MULTI_SEPARATOR.join(dict.fromkeys(notes))
+        elif earlier.decision and entry.decision and differ:
             sheet.problem(
                 f"rows {earlier.row} and {row} ({earlier.typed_id}, {typed}) are now one study "
                 f"({study_id}) but have different decisions",
@@ -636,6 +644,7 @@ def decide(
                 )
             )
     rows, conflicts = [], []
+    unneeded: list[tuple[Entry, list[Entry]]] = []
     for study_id in candidates:
         entries = sorted(
             typed.get(study_id, []), key=lambda e: (order.get(e.reviewer, 99), e.reviewer)
@@ -648,6 +657,8 @@ def decide(
             decision, why = reading.removed[study_id]
             row.update(decision=decision, reason=why, basis="removed")
         elif resolution is not None:
+            if len(judgements) < 2:
+                unneeded.append((resolution, entries))
             row.update(
                 decision=resolution.decision,
                 reason=resolution.reason,
@@ -682,6 +693,7 @@ def decide(
         rows.append(row)
         if len(judgements) > 1:
             conflicts.append(_conflict_row(study_id, entries, resolution, index))
+    _resolutions_without_conflict(unneeded)
     reviewer_rows = [
         {
             "study_id": e.study_id,
@@ -701,6 +713,30 @@ def decide(
         reviewer_decisions=pd.DataFrame(reviewer_rows, columns=list(REVIEWER_DECISION_COLUMNS)),
         conflicts=pd.DataFrame(conflicts, columns=list(CONFLICT_COLUMNS)),
         orphans=orphan_frame.reset_index(drop=True),
+    )
+
+
+def _resolutions_without_conflict(unneeded: list[tuple[Entry, list[Entry]]]) -> None:
+    """The stated rule: a resolution is the team's final word on a study, so it decides
+    even where the reviewers did not disagree; the run says so once, naming the rows."""
+    if not unneeded:
+        return
+    sheet = unneeded[0][0].sheet
+    cases = [
+        f"row {r.row} {r.study_id}: {r.decision}, reviewers "
+        + ("; ".join(_said(e) for e in entries) or "none yet")
+        for r, entries in sorted(unneeded, key=lambda pair: pair[0].row)
+    ]
+    shown = " | ".join(cases[:8]) + (f" | and {len(cases) - 8} more" if len(cases) > 8 else "")
+    log.warning(
+        "%s: %d resolution%s decide%s studies whose reviewers are not in conflict (a "
+        "resolution is the team's final word, so it counts): %s. If that is not meant, "
+        "clear those rows",
+        sheet,
+        len(cases),
+        "" if len(cases) == 1 else "s",
+        "s" if len(cases) == 1 else "",
+        shown,
     )
 
 
@@ -737,26 +773,56 @@ def evaluate_stage(
     removed_path: str | Path | None,
     sheet_dir: str | Path,
     screening: Mapping[str, Any],
+    read: tuple[StudyIndex, Reading, Mapping[str, set[str]]] | None = None,
 ) -> StageResult:
-    """Everything ``screen_stage`` writes, without writing it; raises SheetError on mistakes."""
+    """Everything ``screen_stage`` writes, without writing it; raises SheetError on mistakes.
+
+    ``read``: the study index, the sheets as already read and the studies just added to
+    them (study -> reviewers), when the caller has read them (``screen_with_sheets``):
+    each sheet is read, and each of its warnings said, once per run.
+    """
     if stage not in TYPED_DECISIONS:
         raise ValueError(f"unknown screening stage {stage!r}")
-    index = StudyIndex.from_path(studies_path)
-    reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+    if read is None:
+        index = StudyIndex.from_path(studies_path)
+        reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+        added: Mapping[str, set[str]] = {}
+    else:
+        index, reading, added = read
     reading.raise_problems(
         f"The {STAGE_LABEL[stage]} screening sheets have mistakes; nothing was written"
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
-    result = decide(stage, candidates, reading, screening, index)
-    for orphan in result.orphans.to_dict("records"):
-        log.warning(
-            "%s row %s: decision for %s kept in orphans.csv: %s",
-            orphan["sheet"],
-            orphan["row"],
-            orphan["study_id"],
-            orphan["problem"],
-        )
+    result = decide(stage, candidates, reading, screening, index, extra_listed=added)
+    _say_orphans(result.orphans, stage)
     return result
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:12])
+    return shown + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
+
+
+def _say_orphans(orphans: pd.DataFrame, stage: str) -> None:
+    """One warning per sheet and cause, naming the rows: said once, readable at any count."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for sheet, row, problem in zip(
+        orphans["sheet"], orphans["row"], orphans["problem"], strict=True
+    ):
+        cause = re.sub(r"^study \S+ ", "the study ", str(problem))
+        groups[(str(sheet), cause)].append(int(row))
+    for (sheet, cause), rows in sorted(groups.items()):
+        log.warning(
+            "%s: %d decision%s kept in results/screening/%s/orphans.csv, not counted (%s): "
+            "row%s %s",
+            sheet,
+            len(rows),
+            "" if len(rows) == 1 else "s",
+            stage,
+            cause,
+            "" if len(rows) == 1 else "s",
+            _rows_text(sorted(rows)),
+        )
 
 
 def screen_stage(
@@ -768,12 +834,14 @@ def screen_stage(
     sheet_dir: str | Path,
     screening: Mapping[str, Any],
     outputs: Mapping[str, str | Path],
+    read: tuple[StudyIndex, Reading, Mapping[str, set[str]]] | None = None,
 ) -> None:
     """Write decisions, reviewer_decisions, conflicts and orphans for one stage.
 
     Reads every reviewer sheet named in config for the stage, resolutions.csv and (at
-    title/abstract) the removed-before-screening sheet. All mistakes in all of them stop
-    the run in one SheetError before any output is written.
+    title/abstract) the removed-before-screening sheet (unless given ``read``, see
+    ``evaluate_stage``). All mistakes in all of them stop the run in one SheetError
+    before any output is written.
     """
     result = evaluate_stage(
         stage=stage,
@@ -782,6 +850,7 @@ def screen_stage(
         removed_path=removed_path,
         sheet_dir=sheet_dir,
         screening=screening,
+        read=read,
     )
     write_table(result.decisions, outputs["decisions"], DECISION_COLUMNS)
     write_table(result.reviewer_decisions, outputs["reviewer_decisions"], REVIEWER_DECISION_COLUMNS)
@@ -789,3 +858,24 @@ def screen_stage(
     write_table(result.orphans, outputs["orphans"], ORPHAN_COLUMNS)
     counts = result.decisions["decision"].value_counts().sort_index()
     log.info("%s: %s", STAGE_LABEL[stage], ", ".join(f"{k} {v}" for k, v in counts.items()))
+    waiting = waiting_per_reviewer(result)
+    if waiting:  # work to do, not a problem: INFO, once, per reviewer
+        log.info(
+            "%s: studies waiting for a decision: %s",
+            STAGE_LABEL[stage],
+            ", ".join(f"{who} {n}" for who, n in waiting.items()),
+        )
+
+
+def waiting_per_reviewer(result: StageResult) -> dict[str, int]:
+    """Reviewer -> pending studies in their sheet they have not decided yet."""
+    typed = result.reviewer_decisions
+    decided = set(zip(typed["study_id"], typed["reviewer"], strict=True))
+    waiting: dict[str, int] = defaultdict(int)
+    pending = result.decisions[result.decisions["decision"] == PENDING]
+    for study_id, listed in zip(pending["study_id"], pending["reviewers"], strict=True):
+        for who in str(listed).split(MULTI_SEPARATOR):
+            who = who.strip()
+            if who and (study_id, who) not in decided:
+                waiting[who] += 1
+    return dict(sorted(waiting.items()))

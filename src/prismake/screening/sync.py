@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +20,17 @@ from typing import Any
 
 import pandas as pd
 
-from prismake.csvio import atomic_write_bytes, backup, write_table
-from prismake.errors import Problem, SheetError
+from prismake.csvio import (
+    atomic_write_bytes,
+    backup,
+    backups_of,
+    remove_stale_temps,
+    write_table,
+)
+from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
-from prismake.screening.decisions import STAGE_LABEL, TYPED_DECISIONS
-from prismake.screening.sheets import append_rows, new_sheet_bytes
+from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
+from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
     RESOLUTION_FILE,
@@ -30,6 +38,7 @@ from prismake.screening.stage import (
     Reading,
     StudyIndex,
     read_stage,
+    screen_stage,
     stage_candidates,
     stage_reviewers,
 )
@@ -87,7 +96,7 @@ def plan_sheets(
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write a sheet atomically; a sheet open in Excel on Windows cannot be replaced."""
+    """Write a sheet atomically; a plain message when it cannot be written."""
     for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
             log.warning(
@@ -98,17 +107,87 @@ def _replace(path: Path, data: bytes) -> None:
             )
     try:
         atomic_write_bytes(path, data)
-    except PermissionError:
-        raise SheetError(
-            "A screening sheet cannot be updated",
-            [
-                Problem(
-                    str(path),
-                    "the file cannot be written: it is probably open in a spreadsheet",
-                    hint="Save and close it, then run snakemake again",
-                )
-            ],
-        ) from None
+    except OSError as error:
+        _refuse_write(error, path, "A screening sheet cannot be updated")
+
+
+def _refuse_write(error: OSError, path: Path, title: str) -> None:
+    problem = write_problem(error, str(path))
+    if problem is None:
+        raise error
+    raise WriteError(title, [problem]) from None
+
+
+def _read_only(path: Path) -> bool:
+    """A sheet someone made read-only (chmod a-w, or the file's read-only flag)."""
+    return path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
+
+
+def _decisions_in(path: Path) -> int:
+    """How many decisions a sheet (or a backup of one) holds; 0 when it cannot be read."""
+    try:
+        sheet = read_sheet(path)
+    except OSError:
+        return 0
+    return sum(1 for _, cells in sheet.rows if sheet.cell(cells, "decision"))
+
+
+def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
+    """Say loudly that a sheet prismake wrote before is gone, and where its last backup is."""
+    copies = backups_of(path, backup_dir)[-20:]
+    if not copies:
+        return  # never written before: a new reviewer or a new review
+    counts = {copy: _decisions_in(copy) for copy in copies}
+    last = copies[-1]
+    most = max(copies, key=lambda c: (counts[c], copies.index(c)))
+    also = (
+        f" (an older backup, {most}, holds {_count(counts[most], 'decision')})"
+        if counts[most] > counts[last]
+        else ""
+    )
+    log.warning(
+        "%s was missing (moved, renamed or deleted): a new sheet with the %d studies of this "
+        "stage was written in its place. Its last backup, %s, holds %s%s: if the sheet was "
+        "removed by mistake, copy that backup over the new sheet (or put the moved file back) "
+        "and run snakemake again; nothing else was changed",
+        path,
+        studies,
+        last,
+        _count(counts[last], "decision"),
+        also,
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+KEPT_COPIES = 30  # per sheet: the newest copies; older ones are removed
+
+
+def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> None:
+    """Back up a sheet whose bytes differ from its newest backup (or that has none).
+
+    So every sheet a run has read has a backup as it was read: if it goes missing, the
+    next run names that copy and how many decisions it holds.
+    """
+    copies = backups_of(path, backup_dir)
+    if copies and copies[-1].read_bytes() == data:
+        return
+    _backup(path, backup_dir, f"{stamp}-{hashlib.sha1(data).hexdigest()[:8]}")
+    for old in backups_of(path, backup_dir)[:-KEPT_COPIES]:
+        old.unlink(missing_ok=True)
+
+
+def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
+    try:
+        backup(path, backup_dir, stamp)
+    except OSError as error:
+        _refuse_write(
+            error,
+            backup_dir / path.name if error.filename is None else Path(error.filename),
+            f"{path} is not changed: its backup cannot be written in {backup_dir}",
+        )
 
 
 def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
@@ -134,16 +213,20 @@ def sync_sheets(
     screening: Mapping[str, Any],
     searches: Sequence[Mapping[str, Any]],
     added_out: str | Path,
-) -> None:
+) -> tuple[StudyIndex, SheetPlan]:
     """Make every reviewer's sheet of ``stage`` list the studies they must screen.
 
     Creates missing sheets; appends missing studies at the bottom of existing ones (never
     changing a byte already there); refuses, with a SheetError listing every problem, when
-    any sheet of the stage has mistakes. ``added_out`` lists (sheet, study_id) added now.
+    any sheet of the stage has mistakes. ``added_out`` lists (sheet, study_id) added now;
+    returned: the study index and the plan (the sheets as read, what was added).
     """
     if stage not in TYPED_DECISIONS:
         raise ValueError(f"unknown screening stage {stage!r}")
     sheet_dir = Path(sheet_dir)
+    backup_dir = Path(backup_dir)
+    for stale in remove_stale_temps(sheet_dir):
+        log.info("%s: removed (a temporary file left by a run that was stopped)", stale)
     index = fill_sources(StudyIndex.from_path(studies_path), searches)
     candidates = stage_candidates(stage, index, previous_decisions_path)
     plan = plan_sheets(
@@ -154,12 +237,37 @@ def sync_sheets(
         screening=screening,
         removed_path=removed_path,
     )
-    plan.reading.raise_problems(
-        f"The {STAGE_LABEL[stage]} screening sheets have mistakes; no sheet was changed. "
-        "Fix them and run again"
-    )
+    if plan.reading.problems:
+        # the later stages cannot run before this one: say their sheets' mistakes now too
+        named = [stage]
+        for other in STAGES[STAGES.index(stage) + 1 :]:
+            if other in screening["stages"]:
+                found = read_stage(other, sheet_dir.parent / other, screening, index).problems
+                plan.reading.problems += found
+                named += [other] if found else []
+        names = " and ".join(STAGE_LABEL[s] for s in named)
+        plan.reading.raise_problems(
+            f"The {names} screening sheets have mistakes; no sheet was changed. "
+            "Fix them and run again"
+        )
     columns = SHEET_COLUMNS[stage]
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    read_only = [
+        Problem(
+            str(sheet_dir / f"{reviewer}.csv"),
+            f"the sheet is read-only, and {len(study_ids)} studies must be added to it",
+            hint="Make it writable again (in its file properties, or chmod u+w), then run "
+            "snakemake again; prismake never writes a read-only sheet",
+        )
+        for reviewer, study_ids in plan.additions.items()
+        if study_ids and _read_only(sheet_dir / f"{reviewer}.csv")
+    ]
+    if read_only:
+        raise SheetError(
+            f"Studies cannot be added to the {STAGE_LABEL[stage]} screening sheets; "
+            "no sheet was changed",
+            read_only,
+        )
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
@@ -168,10 +276,12 @@ def sync_sheets(
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records))
             log.info("%s: new sheet with %d studies", path, len(records))
-        elif records:
+            _missing_sheet_warning(path, backup_dir, len(records))
+            _keep_copy(path, path.read_bytes(), backup_dir, stamp)
+        else:
+            _keep_copy(path, sheet.raw, backup_dir, stamp)
+        if sheet is not None and records:
             data, lost = append_rows(sheet, records)
-            digest = hashlib.sha1(sheet.raw).hexdigest()[:8]
-            backup(path, backup_dir, f"{stamp}-{digest}")
             _replace(path, data)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
@@ -186,9 +296,49 @@ def sync_sheets(
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
     resolutions = sheet_dir / RESOLUTION_FILE
-    if screening["stages"][stage]["mode"] != "single" and not resolutions.exists():
+    if resolutions.exists():
+        _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
+    elif screening["stages"][stage]["mode"] != "single":
         _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
+        _missing_sheet_warning(resolutions, backup_dir, 0)
+        _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
     frame = pd.DataFrame(added, columns=list(ADDED_COLUMNS))
     frame = frame.sort_values(list(ADDED_COLUMNS), kind="stable")
     write_table(frame, added_out, ADDED_COLUMNS)
+    return index, plan
+
+
+def screen_with_sheets(
+    *,
+    stage: str,
+    studies_path: str | Path,
+    previous_decisions_path: str | Path | None,
+    removed_path: str | Path | None,
+    sheet_dir: str | Path,
+    backup_dir: str | Path,
+    screening: Mapping[str, Any],
+    searches: Sequence[Mapping[str, Any]],
+    outputs: Mapping[str, str | Path],
+) -> None:
+    """Bring every sheet of ``stage`` up to date, then write its decisions (rule `screen`).
+
+    One job does both, so no run can end with decisions read from sheets that lack a
+    study of the stage, and no failure of the first half can leave the second stale.
+    """
+    common = dict(
+        stage=stage,
+        studies_path=studies_path,
+        previous_decisions_path=previous_decisions_path,
+        removed_path=removed_path,
+        sheet_dir=sheet_dir,
+        screening=screening,
+    )
+    index, plan = sync_sheets(
+        **common, backup_dir=backup_dir, searches=searches, added_out=outputs["added"]
+    )
+    added: dict[str, set[str]] = defaultdict(set)
+    for reviewer, study_ids in plan.additions.items():
+        for study_id in study_ids:
+            added[study_id].add(reviewer)
+    screen_stage(**common, outputs=outputs, read=(index, plan.reading, added))

@@ -1,0 +1,174 @@
+"""The files behind the sheets: modes, read-only sheets, missing sheets, left-over temps, cells.
+
+On a shared server every reviewer must be able to open the sheets the umask allows; a
+sheet someone made read-only is never rewritten; a sheet that went missing is written
+anew and the run says where its last backup is; a killed run's temporary files go away.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from screening_demo import (
+    SEARCHES,
+    base_studies,
+    record,
+    screening_config,
+    study,
+    type_decisions,
+    write_studies,
+)
+
+from prismake.errors import SheetError
+from prismake.screening import sync_sheets
+from prismake.screening.sheets import CELL_LIMIT, read_sheet
+
+
+def _sync(root: Path, screening: dict | None = None) -> None:
+    sync_sheets(
+        stage="title_abstract",
+        studies_path=root / "studies.csv",
+        previous_decisions_path=None,
+        removed_path=None,
+        sheet_dir=root / "screening/title_abstract",
+        backup_dir=root / "backups/title_abstract",
+        screening=screening or screening_config(),
+        searches=SEARCHES,
+        added_out=root / "added.csv",
+    )
+
+
+def _sheet(root: Path, reviewer: str = "alice") -> Path:
+    return root / "screening/title_abstract" / f"{reviewer}.csv"
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def umask():
+    def set_mask(mask: int) -> None:
+        os.umask(mask)
+
+    old = os.umask(0o022)
+    os.umask(old)
+    yield set_mask
+    os.umask(old)
+
+
+def _update_search(root: Path) -> None:
+    """studies.csv gains one study, as after an update search."""
+    new = study([record("update2026", "A later study")], "A later study")
+    write_studies(root / "studies.csv", [*base_studies(), new])
+
+
+@pytest.mark.parametrize("mask, expected", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_new_sheets_get_the_mode_the_umask_gives(tmp_path, umask, mask, expected):
+    umask(mask)
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    for reviewer in ("alice", "ben", "resolutions"):
+        assert _mode(_sheet(tmp_path, reviewer)) == expected
+
+
+def test_a_rewritten_sheet_and_its_backup_keep_the_sheet_s_mode(tmp_path, umask):
+    umask(0o022)
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    os.chmod(_sheet(tmp_path), 0o640)
+    type_decisions(_sheet(tmp_path), {base_studies()[0]["study_id"]: "include"})
+    _update_search(tmp_path)
+    _sync(tmp_path)
+    assert _mode(_sheet(tmp_path)) == 0o640
+    edited = [
+        p
+        for p in (tmp_path / "backups/title_abstract").glob("alice.csv.*.bak")
+        if b"include" in p.read_bytes()
+    ]
+    assert len(edited) == 1 and _mode(edited[0]) == 0o640
+
+
+def test_a_read_only_sheet_is_refused_and_no_sheet_changes(tmp_path):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    os.chmod(_sheet(tmp_path), 0o444)
+    before = {r: _sheet(tmp_path, r).read_bytes() for r in ("alice", "ben")}
+    _update_search(tmp_path)
+    with pytest.raises(SheetError) as error:
+        _sync(tmp_path)
+    message = str(error.value)
+    assert "alice.csv" in message and "read-only" in message and "ben.csv" not in message
+    assert {r: _sheet(tmp_path, r).read_bytes() for r in ("alice", "ben")} == before
+    assert _mode(_sheet(tmp_path)) == 0o444
+
+
+def test_a_read_only_sheet_that_needs_nothing_is_only_read(tmp_path):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    os.chmod(_sheet(tmp_path), 0o444)
+    _sync(tmp_path)  # nothing to add: no error
+
+
+def test_a_deleted_sheet_is_written_again_and_its_last_backup_is_named(tmp_path, caplog):
+    studies = base_studies()
+    write_studies(tmp_path / "studies.csv", studies)
+    _sync(tmp_path)
+    type_decisions(_sheet(tmp_path), {studies[0]["study_id"]: "include",
+                                       studies[1]["study_id"]: "exclude"})  # fmt: skip
+    _update_search(tmp_path)
+    _sync(tmp_path)  # the backup taken before this append holds the two decisions
+    before = {cells[0] for _, cells in read_sheet(_sheet(tmp_path)).rows}
+    _sheet(tmp_path).unlink()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)
+    rows = read_sheet(_sheet(tmp_path)).rows
+    assert {cells[0] for _, cells in rows} == before  # every study of the stage again
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "alice.csv was missing" in warnings[0] and "holds 2 decisions" in warnings[0]
+    with_decisions = [
+        p
+        for p in (tmp_path / "backups/title_abstract").glob("alice.csv.*.bak")
+        if b"include" in p.read_bytes()
+    ]
+    assert len(with_decisions) == 1 and str(with_decisions[0]) in warnings[0]
+
+
+def test_a_sheet_never_written_before_is_new_without_a_warning(tmp_path, caplog):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_temporary_files_of_a_killed_run_are_removed(tmp_path):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    left = tmp_path / "screening/title_abstract/.alice.csv.k3j2h1.tmp"
+    left.write_bytes(b"half a sheet")
+    _sync(tmp_path)
+    assert not left.exists()
+    assert sorted(p.name for p in left.parent.iterdir()) == [
+        "alice.csv",
+        "ben.csv",
+        "resolutions.csv",
+    ]
+
+
+def test_a_huge_abstract_is_cut_to_fit_a_spreadsheet_cell_with_a_visible_mark(tmp_path):
+    huge = "word " * 40_000  # 200,000 characters
+    studies = base_studies()
+    studies[0]["abstract"] = huge
+    write_studies(tmp_path / "studies.csv", studies)
+    _sync(tmp_path)
+    _sync(tmp_path)  # read back without a traceback, nothing added twice
+    sheet = read_sheet(_sheet(tmp_path))
+    abstracts = [sheet.cell(cells, "abstract") for _, cells in sheet.rows]
+    longest = max(abstracts, key=len)
+    assert len(longest) <= CELL_LIMIT
+    assert longest.startswith("word word") and "cut by prismake" in longest
