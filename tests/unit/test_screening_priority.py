@@ -223,3 +223,31 @@ def test_simulate_command_reports_every_problem_in_the_labelled_file_at_once(tmp
     assert "row 9, column 'record_id'" in err and "also on row 8" in err
     assert "'missing-id'" in err and "not in the file" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def every_tail_p(labels: list[int], n_records: int, target: float = 0.95) -> float:
+    """The test as buscar writes it: every tail of the order, smallest p."""
+    from scipy.stats import hypergeom
+
+    found = sum(labels)
+    least_total = int(Fraction(found) / Fraction(str(target))) + 1
+    ps = []
+    for n in range(1, len(labels) + 1):
+        k = sum(labels[-n:])
+        least = least_total - (found - k)
+        population = n_records - len(labels) + n
+        ps.append(0.0 if least > population else hypergeom.cdf(k, population, least, n))
+    return min(ps)
+
+
+def test_testing_only_the_tails_after_relevant_records_gives_buscars_p_value():
+    rng = random.Random(11)
+    for _ in range(60):
+        n_records = rng.randrange(5, 300)
+        n_seen = rng.randrange(1, n_records + 1)
+        rate = rng.choice([0.02, 0.1, 0.5])
+        labels = [int(rng.random() < rate) for _ in range(n_seen)]
+        target = rng.choice([0.8, 0.9, 0.95, 0.99])
+        assert p_recall_below_target(labels, n_records, target) == pytest.approx(
+            every_tail_p(labels, n_records, target), abs=1e-12
+        )

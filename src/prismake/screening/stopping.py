@@ -43,8 +43,13 @@ def p_recall_below_target(screened: Sequence[int], n_records: int, target: float
     if n_seen == 0:
         return 1.0
     found = int(labels.sum())
-    tail_sizes = np.arange(1, n_seen + 1)
-    found_in_tail = np.cumsum(labels[::-1])
+    # For a fixed number of relevant records in the tail, the longest such tail gives the
+    # smallest p (a bigger population with the same unscreened part), so only the tails
+    # that end just after a relevant record, and the whole order, need testing: one test
+    # per relevant record found instead of one per record screened.
+    from_end = n_seen - np.flatnonzero(labels)[::-1]  # 1-based position from the end
+    tail_sizes = np.append(from_end - 1, n_seen)
+    found_in_tail = np.arange(found + 1)
     found_before_tail = found - found_in_tail
     # Fewest relevant records in tail + unscreened if recall were below target; exact
     # arithmetic, as 19 / 0.95 is 19.999... in floating point.
