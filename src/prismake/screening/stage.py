@@ -36,6 +36,7 @@ from prismake.screening.decisions import (
     Vocabulary,
     squeeze,
 )
+from prismake.screening.prioritise import mark_automation_excluded
 from prismake.screening.sheets import Sheet, is_sheet_file, read_sheet
 
 log = logging.getLogger("prismake")
@@ -748,6 +749,7 @@ def evaluate_stage(
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
     result = decide(stage, candidates, reading, screening, index)
+    mark_automation_excluded(result.decisions, stage, candidates, reading, screening)
     for orphan in result.orphans.to_dict("records"):
         log.warning(
             "%s row %s: decision for %s kept in orphans.csv: %s",
