@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -150,7 +149,7 @@ def time_retrain(sizes):
         pool = ScreeningPool(ids, titles, abstracts)
         build = time.perf_counter() - started
         rng = random.Random(1)
-        for n_labelled in (500, 5_000):
+        for n_labelled in (min(500, n // 2), min(5_000, n // 2)):
             labelled = rng.sample(ids, n_labelled)
             labels = {rid: int(i % 20 == 0) for i, rid in enumerate(labelled)}
             started = time.perf_counter()

@@ -73,11 +73,14 @@ def test_the_first_run_hands_out_one_batch(index):
 
 def test_seed_studies_come_first_and_pull_similar_ones_up(index):
     candidates = list(index.studies["study_id"])
-    batch = next_candidates(
-        STAGE, index, candidates, Reading(), screening(batch=8, seed=["scopus-03"])
-    )
-    assert batch[0] == "S-03"
-    assert set(batch) == {f"S-{i:02d}" for i in range(8)}  # the relevant eight
+    config = screening(batch=8, seed=["scopus-03"])
+    # one study known: a batch of one (batches grow with the decisions, up to 8)
+    assert next_candidates(STAGE, index, candidates, Reading(), config) == ["S-03"]
+    sheets = reading({"S-03": "include", "S-10": "exclude", "S-11": "exclude", "S-12": "exclude"})
+    handed = next_candidates(STAGE, index, candidates, sheets, config)
+    assert handed[:4] == ["S-03", "S-10", "S-11", "S-12"]
+    assert set(handed[4:]) <= {f"S-{i:02d}" for i in range(8)}  # relevant ones
+    assert len(handed[4:]) == 4
 
 
 def test_no_new_batch_while_a_study_in_the_sheets_waits_for_a_decision(index):
@@ -95,7 +98,9 @@ def test_once_the_batch_is_decided_the_next_one_favours_what_was_included(index)
     sheets = reading({"S-00": "include", "S-01": "include", "S-02": "maybe", "S-10": "exclude"})
     handed = next_candidates(STAGE, index, candidates, sheets, screening(batch=5))
     assert handed[:4] == ["S-00", "S-01", "S-02", "S-10"]
-    assert set(handed[4:]) == {"S-03", "S-04", "S-05", "S-06", "S-07"}
+    # batches grow with the decisions: 4 decided, so 4 more, all of them relevant
+    assert len(handed[4:]) == 4
+    assert set(handed[4:]) <= {"S-03", "S-04", "S-05", "S-06", "S-07"}
 
 
 def test_the_model_learns_a_conflict_as_relevant_and_a_resolution_wins():

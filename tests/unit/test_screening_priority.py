@@ -251,3 +251,13 @@ def test_testing_only_the_tails_after_relevant_records_gives_buscars_p_value():
         assert p_recall_below_target(labels, n_records, target) == pytest.approx(
             every_tail_p(labels, n_records, target), abs=1e-12
         )
+
+
+def test_batches_grow_with_the_decisions_once_a_relevant_record_is_known():
+    from prismake.screening.priority import next_batch_size
+
+    assert next_batch_size(25, {}) == 25  # nothing known: a random batch, full size
+    assert next_batch_size(25, {"a": 0, "b": 0}) == 25
+    assert next_batch_size(25, {"a": 1, "b": 0}) == 2
+    assert next_batch_size(25, dict.fromkeys("abcdefgh", 0) | {"z": 1}) == 9
+    assert next_batch_size(25, {str(i): i % 2 for i in range(100)}) == 25

@@ -26,7 +26,7 @@ import pandas as pd
 
 from prismake.errors import ConfigError, Problem
 from prismake.screening.decisions import EXCLUDE, EXCLUDED_AUTOMATION, INCLUDE, MAYBE, PENDING
-from prismake.screening.priority import PriorityModel, ScreeningPool
+from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size
 from prismake.screening.stopping import StoppingCheck, check_stopping
 
 log = logging.getLogger("prismake")
@@ -190,7 +190,8 @@ def next_candidates(
     labels.update(dict.fromkeys(_seed_studies(chosen, index), 1))
     labels = {s: v for s, v in labels.items() if s in set(pool_ids)}
     ranking = [s for s in _pool(pool_ids, index).rank(labels, MODEL_SEED) if s in set(unlisted)]
-    batch = (seeds + [s for s in ranking if s not in set(seeds)])[: chosen.batch]
+    size = next_batch_size(chosen.batch, labels)
+    batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
     log.info("next batch: %d studies, most likely relevant first", len(batch))
     return in_sheets + batch
 

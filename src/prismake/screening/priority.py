@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-__all__ = ["PriorityModel", "ScreeningPool", "simulate"]
+__all__ = ["PriorityModel", "ScreeningPool", "next_batch_size", "simulate"]
 
 # Below this many relevant records, rank by similarity to them instead of training a model.
 WARM_UP_RELEVANT = 3
@@ -127,6 +127,19 @@ class ScreeningPool:
         return classifier.decision_function(x_unlabelled)
 
 
+def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:
+    """How many records the next batch holds: ``batch``, smaller while decisions are few.
+
+    The model learns most from its first decisions, so once one relevant record is known a
+    batch is at most as large as the number of decisions so far (2, 4, 8 ... up to
+    ``batch``): a few short runs at the start instead of one long batch ranked from almost
+    nothing. Before any relevant record is known the order is random anyway: full batch.
+    """
+    if not any(int(v) for v in labels.values()):
+        return batch
+    return max(1, min(batch, len(labels)))
+
+
 def _text(value: object) -> str:
     """A cell as text: missing values (None, NaN) count as empty."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -145,8 +158,9 @@ def simulate(
     """The order in which a team would screen every record: priors first, then batches.
 
     The simulated reviewer reveals ``truth`` for each screened record; the model is
-    retrained once per batch. With ``shortcut_after_last_relevant`` the model stops
-    retraining once every relevant record is found and the rest follows its last ranking:
+    retrained once per batch (``next_batch_size``: smaller at the start). With
+    ``shortcut_after_last_relevant`` the model stops retraining once every relevant record
+    is found and the rest follows its last ranking:
     what remains is all irrelevant, so no recall, WSS or stopping-rule figure can change.
     """
     if batch < 1:
@@ -160,7 +174,7 @@ def simulate(
         if shortcut_after_last_relevant and found == total_relevant:
             order += ranking
             break
-        for rid in ranking[:batch]:
+        for rid in ranking[: next_batch_size(batch, labels)]:
             order.append(rid)
             labels[rid] = int(truth[rid])
             found += labels[rid]
