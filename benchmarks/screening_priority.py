@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from prismake.screening.priority import ScreeningPool, simulate
+from prismake.screening.priority import ScreeningPool, next_batch_size, simulate
 from prismake.screening.stopping import p_recall_below_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,10 +55,15 @@ def asreview_figures(data: Path) -> dict[str, tuple[float, ...]]:
 
 
 def stop_point(labels: list[int], n_priors: int, batch: int, target: float, confidence: float):
-    """Records screened when the rule first says stop, checked after each batch."""
+    """Records screened when the rule first says stop, checked at the end of every batch.
+
+    The batch ends are those of the simulation (``next_batch_size``: short batches first).
+    """
     n = len(labels)
-    for screened in range(n_priors + batch, n + batch, batch):
-        screened = min(screened, n)
+    screened = n_priors
+    while screened < n:
+        known = dict(enumerate(labels[:screened]))
+        screened = min(n, screened + next_batch_size(batch, known))
         if p_recall_below_target(labels[:screened], n, target) < 1 - confidence:
             return screened
     return n

@@ -8,11 +8,11 @@ what helped on the SYNERGY benchmark sets (benchmarks/screening_priority.py):
 * while only one or two relevant records are known, records are ranked by their similarity
   to those (a two-example SVM mostly learns which words the irrelevant one had);
 * before any relevant record is known, the order is a fixed-seed shuffle (nothing to learn);
-* once a tenth of the records is screened, 100 unscreened records drawn with a fixed seed
-  join each training set as presumed irrelevant (the "pseudo-negatives" of Cormack &
-  Grossman's baseline model implementation): by then most unscreened records are
-  irrelevant, and this stops a record from ranking high for rare words alone. Used from
-  the start, they cost early recall on reviews with many relevant records;
+* 100 unscreened records drawn with a fixed seed join each training set as presumed
+  irrelevant (the "pseudo-negatives" of Cormack & Grossman's baseline model
+  implementation): most unscreened records are irrelevant, and this stops a record from
+  ranking high for rare words alone. It costs early recall on a review where a fifth of
+  the records are relevant (Nelson_2002 in the benchmark); ``pseudo_after`` delays it;
 * words or word pairs in only one record are dropped (``min_df=2``): they cannot link two
   records, and dropping them halves the time of a retrain.
 
@@ -47,7 +47,7 @@ class PriorityModel:
     warm_up_relevant: int = WARM_UP_RELEVANT
     min_df: int = 2
     pseudo_negatives: int = 100
-    pseudo_after: float = 0.1
+    pseudo_after: float = 0.0
 
     def describe(self) -> str:
         """One phrase for the methods paragraph."""
