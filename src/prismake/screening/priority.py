@@ -51,11 +51,16 @@ class PriorityModel:
 
     def describe(self) -> str:
         """One phrase for the methods paragraph."""
-        return (
-            "a linear support vector machine (C = "
-            f"{self.c}, balanced classes) on TF-IDF word uni- and bigrams of title "
-            "and abstract, retrained after every batch of decisions"
+        text = (
+            f"a linear support vector machine (C = {self.c}, balanced classes) on TF-IDF "
+            "word uni- and bigrams of title and abstract"
         )
+        if self.pseudo_negatives:
+            text += (
+                f", trained with {self.pseudo_negatives} randomly drawn unscreened records "
+                "as presumed irrelevant"
+            )
+        return text + ", retrained after every batch of decisions"
 
 
 class ScreeningPool:
