@@ -24,16 +24,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "group records into studies (one row per record with its study_id)",
     ),
     "status": ("prismake.screening.cli", "show screening progress per stage and reviewer"),
+    "simulate": (
+        "prismake.screening.simulate",
+        "replay prioritised screening on a labelled set: the order a team would screen in",
+    ),
 }
 
 
 # subcommand -> the argument holding its input files, checked before the command runs
-INPUT_FILES = {"import": "files", "dedupe": "records"}
+INPUT_FILES = {"import": "files", "dedupe": "records", "simulate": "labelled"}
 
 
 def missing_inputs(command: str, args: argparse.Namespace) -> str | None:
     """A command-line message for input files that do not exist (all of them), else None."""
     paths = getattr(args, INPUT_FILES.get(command, ""), None) or []
+    if isinstance(paths, str):
+        paths = [paths]
     missing = [p for p in paths if not Path(p).is_file()]
     if not missing:
         return None

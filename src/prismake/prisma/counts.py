@@ -18,9 +18,10 @@ The counting model (what each box means here):
   the ``other_duplicates`` row of counts.csv and a footnote of the diagram.
 - Removed before screening: title/abstract decisions ``removed_automation`` and
   ``removed_other``. Records screened: the other title/abstract decisions. Records
-  excluded: ``exclude``. Reports sought: full-text decisions of the column. Not retrieved:
-  ``not_retrieved``. Reports excluded: full-text ``exclude``, per reason. Included:
-  full-text ``include``.
+  excluded: ``exclude`` (by a human) plus ``excluded_automation`` (never screened because
+  the team stopped prioritised screening: the template's ``**`` split). Reports sought:
+  full-text decisions of the column. Not retrieved: ``not_retrieved``. Reports excluded:
+  full-text ``exclude``, per reason. Included: full-text ``include``.
 - Awaiting decision. ``pending`` and ``conflict`` (unresolved disagreement) are shown, not
   hidden: "Records awaiting a decision" and "Reports awaiting a decision", so a review in
   progress still gets a diagram whose numbers add up.
@@ -58,8 +59,10 @@ FULL_TEXT = "full_text"
 DBR_SOURCES = ("database", "register")
 AWAITING = ("pending", "conflict")
 REMOVED = ("removed_automation", "removed_other")
+# never screened because the team stopped prioritised screening: excluded by automation
+EXCLUDED_AUTOMATION = "excluded_automation"
 ALLOWED_DECISIONS = {
-    TITLE_ABSTRACT: {"include", "exclude", "maybe", *AWAITING, *REMOVED},
+    TITLE_ABSTRACT: {"include", "exclude", "maybe", EXCLUDED_AUTOMATION, *AWAITING, *REMOVED},
     FULL_TEXT: {"include", "exclude", "not_retrieved", *AWAITING},
 }
 NO_REASON = "Reason not given"
@@ -279,7 +282,9 @@ def derive_counts(
     removed_other = sum(d == "removed_other" for d in ta_of.values())
     screened_ids = {s for s, d in ta_of.items() if d not in REMOVED}
     screened = len(screened_ids)
-    records_excluded = sum(ta_of[s] == "exclude" for s in screened_ids)
+    excluded_human = sum(ta_of[s] == "exclude" for s in screened_ids)
+    excluded_automation = sum(ta_of[s] == EXCLUDED_AUTOMATION for s in screened_ids)
+    records_excluded = excluded_human + excluded_automation
     records_awaiting_ids = sorted(s for s in screened_ids if ta_of[s] in AWAITING)
     passed = {s for s in screened_ids if ta_of[s] in ("include", "maybe")}
     identified = len(dbr_records)
@@ -335,6 +340,12 @@ def derive_counts(
         Box("excluded_other", "Records removed for other reasons", removed_other),
         Box("records_screened", "Records screened", screened),
         Box("records_excluded", "Records excluded", records_excluded),
+        Box("records_excluded_human", "Records excluded by a human", excluded_human),
+        Box(
+            "records_excluded_automation",
+            "Records excluded by automation tools (prioritised screening stopped)",
+            excluded_automation,
+        ),
         Box("records_awaiting", "Records awaiting a decision", len(records_awaiting_ids)),
     ]
     rows += _flow_rows(dbr)

@@ -240,6 +240,11 @@ def build_boxes(counts: Counts, template: Template) -> list[BoxSpec]:
         )
     )
     excluded = [Line(f"Records excluded** {n_text(counts['records_excluded'])}")]
+    if counts["records_excluded_automation"]:
+        excluded += [
+            Line(f"by a human {n_text(counts['records_excluded_human'])}", INDENT),
+            Line(f"by automation tools {n_text(counts['records_excluded_automation'])}", INDENT),
+        ]
     if counts["records_awaiting"]:
         excluded.append(
             Line(f"Records awaiting a decision\u2020 {n_text(counts['records_awaiting'])}")

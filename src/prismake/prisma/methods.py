@@ -28,6 +28,7 @@ import pandas as pd
 from prismake import __version__
 from prismake.csvio import read_table
 from prismake.prisma.counts import FULL_TEXT, TITLE_ABSTRACT, Box, read_counts, read_decisions
+from prismake.screening.priority import PriorityModel
 from prismake.tableformats import write_formats
 
 log = logging.getLogger("prismake")
@@ -225,6 +226,8 @@ class StageProgress:
     double: int  # decided by two reviewers (the agreement sample)
     resolved: int  # disagreements settled by a resolution
     resolvers: tuple[str, ...]  # who settled them
+    automation: int = 0  # never screened: the team stopped prioritised screening
+    automation_reason: str = ""  # the stopping rule's verdict when the team stopped
 
     @property
     def complete(self) -> bool:
@@ -241,7 +244,9 @@ def stage_progress(
     """Counts for one stage: decisions.csv, agreement.csv rows and conflicts.csv."""
     decision = decisions.get("decision", pd.Series(dtype=str)).astype(str).str.strip().str.lower()
     basis = decisions.get("basis", pd.Series([""] * len(decisions), dtype=str)).astype(str)
-    screened = basis.values != "removed"
+    screened = ~basis.isin(["removed", "automation"]).values
+    automated = basis.values == "automation"
+    reasons = decisions.get("reason", pd.Series([""] * len(decisions), dtype=str)).astype(str)
     double = 0
     if len(agreement) and "stage" in agreement.columns:
         for value in agreement.loc[agreement["stage"] == stage, "n"]:
@@ -260,7 +265,39 @@ def stage_progress(
         double=double,
         resolved=resolved,
         resolvers=resolvers,
+        automation=int(automated.sum()),
+        automation_reason=next(iter(reasons[automated]), ""),
     )
+
+
+def _prioritised_text(settings: Mapping[str, Any], progress: StageProgress | None) -> str:
+    """How prioritised screening worked, and where the team stopped (when it did)."""
+    chosen = settings.get("prioritise")
+    if chosen is None:
+        return ""
+    chosen = chosen or {}
+    batch = int(chosen.get("batch", 50))
+    seeds = len(chosen.get("seed") or [])
+    target = float(chosen.get("target_recall", 0.95))
+    confidence = float(chosen.get("confidence", 0.95))
+    text = (
+        "Records were screened in order of predicted relevance (prioritised screening with "
+        f"prismake {__version__}: {PriorityModel().describe()}; batches of {batch:,} records"
+    )
+    if seeds:
+        text += f", starting from {counted(seeds, 'study', 'studies')} known to be relevant"
+    text += (
+        "). The stopping rule was the hypergeometric test of Callaghan and Müller-Hansen "
+        f"(2020), with a target recall of {target:.0%} and {confidence:.0%} confidence."
+    )
+    if progress is not None and progress.automation:
+        verdict = f" ({progress.automation_reason})" if progress.automation_reason else ""
+        text += (
+            f" We stopped screening after {counted(progress.total, 'record')}{verdict}; the "
+            f"{counted(progress.automation, 'record')} not screened {_were(progress.automation)} "
+            "counted as excluded by automation tools."
+        )
+    return text
 
 
 def _who(mode: str, reviewers: list[str], n: int, unit: tuple[str, str], *, done: bool) -> str:
@@ -418,6 +455,15 @@ def _title_abstract_text(counts: Mapping[str, int]) -> str:
             f"{_none(excluded)} {_were(excluded)} excluded and {awaiting:,} still "
             f"{_awaits(awaiting)} a decision."
         )
+    automated = c("records_excluded_automation", 0)
+    if automated:
+        by_people = screened - automated
+        return (
+            f"{before} we screened {counted(by_people, 'record')} of {screened:,} by title and "
+            f"abstract and excluded {_none(excluded - automated)}; the other {automated:,} "
+            f"{_were(automated)} not screened (prioritised screening stopped) and "
+            f"{_were(automated)} counted as excluded by automation tools."
+        )
     return (
         f"{before} we screened {counted(screened, 'record')} by title and abstract and "
         f"excluded {_none(excluded)}."
@@ -531,6 +577,9 @@ def methods_markdown(
         }
         done = progress.get(stage)
         lines.append(_screening_text(stage, named, done, open_stage))
+        prioritised = _prioritised_text(settings, done)
+        if prioritised:
+            lines[-1] += " " + prioritised
         if open_stage is None and not (done and done.complete):
             open_stage = STAGE_WORDS.get(stage, stage.replace("_", " "))
     agreement_lines = _agreement_text(agreement, names)

@@ -202,6 +202,12 @@ def prisma_csv_frame(rows: Sequence[Box], meta_analysis_rows: bool = True) -> pd
                 boxtext = ", ".join(slot_names[data])
         elif data in values:
             value = values[data]
+            if data == "records_excluded" and n.get("records_excluded_automation"):
+                # the template's ** footnote: by a human and by automation tools
+                boxtext = (
+                    f"Records excluded (by a human, {n.get('records_excluded_human', 0)}; "
+                    f"by automation tools, {n['records_excluded_automation']})"
+                )
         else:
             value = "0"
         table.append((data, node, box, description, boxtext, tooltips, url, value))

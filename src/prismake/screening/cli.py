@@ -17,6 +17,7 @@ import pandas as pd
 from prismake.config import load_config
 from prismake.errors import Problem, SheetError
 from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
+from prismake.screening.prioritise import stage_progress
 from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
 from prismake.screening.status import status_table
 from prismake.screening.sync import fill_sources, plan_sheets
@@ -53,6 +54,7 @@ class StageStatus:
     not_in_sheets: int  # candidates the next run appends to a sheet
     conflicts: int  # unresolved disagreements
     orphans: int  # typed decisions that count for no current study
+    prioritised: str = ""  # progress and stopping rule of a prioritised stage
 
 
 def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> list[StageStatus]:
@@ -82,7 +84,17 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
         reviewers = stage_reviewers(screening, stage)
         table = status_table(stage, result.decisions, result.reviewer_decisions, reviewers)
         conflicts = int((result.decisions["decision"] == CONFLICT).sum())
-        out.append(StageStatus(stage, table, len(waiting), conflicts, len(result.orphans)))
+        progress = stage_progress(stage, candidates, plan.reading, screening)
+        out.append(
+            StageStatus(
+                stage,
+                table,
+                len(waiting),
+                conflicts,
+                len(result.orphans),
+                progress.sentence() if progress else "",
+            )
+        )
         previous = result.decisions
     if problems:
         raise SheetError("The screening sheets have mistakes (status not shown)", problems)
@@ -108,6 +120,8 @@ def render(status: StageStatus, mode: str) -> str:
         if i == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     folder = f"data/screening/{status.stage}"
+    if status.prioritised:
+        lines.append(f"  {status.prioritised[0].upper()}{status.prioritised[1:]}")
     if status.not_in_sheets:
         text = _count(status.not_in_sheets, "study is", "studies are")
         lines.append(f"  {text} not in the sheets yet: run snakemake to add them")

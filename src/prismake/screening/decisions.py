@@ -16,6 +16,8 @@ STAGES: tuple[str, ...] = ("title_abstract", "full_text")
 INCLUDE, EXCLUDE, MAYBE, NOT_RETRIEVED = "include", "exclude", "maybe", "not_retrieved"
 CONFLICT, PENDING = "conflict", "pending"
 REMOVED_AUTOMATION, REMOVED_OTHER = "removed_automation", "removed_other"
+# Never screened because the team stopped prioritised screening (screening/prioritise.py)
+EXCLUDED_AUTOMATION = "excluded_automation"
 
 # What a reviewer may decide at each stage (final decisions add conflict, pending, removed_*).
 TYPED_DECISIONS: dict[str, tuple[str, ...]] = {

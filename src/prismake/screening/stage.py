@@ -36,6 +36,7 @@ from prismake.screening.decisions import (
     Vocabulary,
     squeeze,
 )
+from prismake.screening.prioritise import mark_automation_excluded
 from prismake.screening.sheets import Sheet, is_sheet_file, read_sheet
 
 log = logging.getLogger("prismake")
@@ -794,6 +795,7 @@ def evaluate_stage(
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
     result = decide(stage, candidates, reading, screening, index, extra_listed=added)
+    mark_automation_excluded(result.decisions, stage, candidates, reading, screening)
     _say_orphans(result.orphans, stage)
     return result
 

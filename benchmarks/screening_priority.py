@@ -1,0 +1,226 @@
+"""Prioritised screening against ASReview on the labelled SYNERGY sets, and retrain time.
+
+    flock /tmp/prismake-heavy.lock python benchmarks/screening_priority.py
+    python benchmarks/screening_priority.py --seeds 1 --batches 1,25    # a quick look
+
+For every set in ../shared/bench/screening, every seed (the priors ASReview was started
+from, from priors.csv) and every batch size, it replays a team screening with prismake's
+model (``prismake.screening.priority.simulate``), scores the order with that folder's
+``score_ranking.py`` (ASReview Insights' conventions, priors left out) and prints the means
+beside ASReview 3.0.8's figures from the folder's README. ``wss95`` is the Insights
+convention (the one of the published ASReview figures); ``wss95_plain`` the textbook one.
+
+The stopping rule (``prismake.screening.stopping``) is checked after every batch, as a team
+would see it after each run; the table gives the recall reached where it first says "stop",
+the share of runs reaching the target, and the records it would have saved.
+
+Finally the time of one retrain (fit + rank) on generated records, 10,000 and 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import random
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from prismake.screening.priority import ScreeningPool, next_batch_size, simulate
+from prismake.screening.stopping import p_recall_below_target
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "bench" / "screening"
+METRICS = ("recall_at_10pct", "wss95_insights", "wss95", "last_relevant", "loss")
+SHOWN = ("recall@10%", "WSS@95", "WSS@95 plain", "to last rel.", "loss")
+
+
+def load_scorer(data: Path):
+    spec = importlib.util.spec_from_file_location("score_ranking", data / "score_ranking.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def asreview_figures(data: Path) -> dict[str, tuple[float, ...]]:
+    """The README table: set -> (recall@10%, WSS@95, records to last relevant, loss)."""
+    figures = {}
+    for line in (data / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and (data / f"{cells[0]}.csv").is_file():
+            figures[cells[0]] = tuple(float(c) for c in cells[3:])
+    return figures
+
+
+def stop_point(labels: list[int], n_priors: int, batch: int, target: float, confidence: float):
+    """Records screened when the rule first says stop, checked at the end of every batch.
+
+    The batch ends are those of the simulation (``next_batch_size``: short batches first).
+    """
+    n = len(labels)
+    screened = n_priors
+    while screened < n:
+        known = dict(enumerate(labels[:screened]))
+        screened = min(n, screened + next_batch_size(batch, known))
+        if p_recall_below_target(labels[:screened], n, target) < 1 - confidence:
+            return screened
+    return n
+
+
+def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
+    frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
+    truth = dict(zip(frame.record_id, frame.label_included.astype(int), strict=True))
+    ids, labels = list(frame.record_id), [truth[r] for r in frame.record_id]
+    pool = ScreeningPool(frame.record_id, frame.title, frame.abstract)
+    total = sum(labels)
+    rows = []
+    for batch in batches:
+        started = time.perf_counter()
+        for seed in seeds:
+            prior_ids = priors[(priors.dataset == name) & (priors.seed == seed)].record_id
+            prior_ids = list(prior_ids)
+            order = simulate(pool, truth, prior_ids, batch, seed, shortcut_after_last_relevant=True)
+            score, _, _ = scorer.score(ids, labels, order, prior_ids)
+            screened_labels = [truth[r] for r in order]
+            stop = stop_point(screened_labels, len(prior_ids), batch, target, confidence)
+            recall = sum(screened_labels[:stop]) / total
+            rows.append(
+                {
+                    "set": name,
+                    "batch": batch,
+                    "seed": seed,
+                    **{m: score[m] for m in METRICS},
+                    "stop_at": stop,
+                    "stop_recall": recall,
+                    "saved": len(order) - stop,
+                    "seconds": 0.0,
+                }
+            )
+        per_run = (time.perf_counter() - started) / len(seeds)
+        for row in rows[-len(seeds) :]:
+            row["seconds"] = per_run
+    return pd.DataFrame(rows), len(frame), total
+
+
+def print_set(name, runs, n, total, asreview, batches):
+    print(f"\n{name}: {n} records, {total} relevant")
+    header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
+    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'s/run':>7}")
+    ours_b1 = None
+    for batch in batches:
+        part = runs[runs.batch == batch]
+        means = [part[m].mean() for m in METRICS]
+        if batch == 1:
+            ours_b1 = means
+        cells = "".join(
+            f"{v:>14.0f}" if m == "last_relevant" else f"{v:>14.3f}"
+            for m, v in zip(METRICS, means, strict=True)
+        )
+        met = f"{(part.stop_recall >= TARGET).sum()}/{len(part)}"
+        print(
+            f"{'prismake b=' + str(batch):<16}{cells}{part.stop_recall.mean():>13.3f}"
+            f"{met:>7}{part.saved.mean():>8.0f}{part.seconds.mean():>7.1f}"
+        )
+    if name in asreview:
+        r10, wss, last, loss = asreview[name]
+        print(f"{'ASReview 3.0.8':<16}{r10:>14.3f}{wss:>14.3f}{'':>14}{last:>14.0f}{loss:>14.3f}")
+        if ours_b1 is not None:
+            verdict = "beats" if ours_b1[0] >= r10 and ours_b1[1] >= wss else "BELOW"
+            print(f"{'':<16}batch 1 {verdict} ASReview on recall@10% and WSS@95")
+
+
+def generated_pool(n: int, seed: int = 0):
+    """Records of Zipf-distributed words, about as long as real titles and abstracts."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(30_000)]
+    weights = [1 / (i + 1) for i in range(len(vocabulary))]
+    ids, titles, abstracts = [], [], []
+    for i in range(n):
+        words = rng.choices(vocabulary, weights, k=180)
+        ids.append(f"G{i:07d}")
+        titles.append(" ".join(words[:12]))
+        abstracts.append(" ".join(words[12:]))
+    return ids, titles, abstracts
+
+
+def time_retrain(sizes):
+    print("\nTime per retrain on generated records (fit on the labelled, rank the rest)")
+    print(f"{'records':>9}{'features':>10}{'build s':>9}{'labelled':>10}{'retrain s':>11}")
+    for n in sizes:
+        ids, titles, abstracts = generated_pool(n)
+        started = time.perf_counter()
+        pool = ScreeningPool(ids, titles, abstracts)
+        build = time.perf_counter() - started
+        rng = random.Random(1)
+        for n_labelled in (min(500, n // 2), min(5_000, n // 2)):
+            labelled = rng.sample(ids, n_labelled)
+            labels = {rid: int(i % 20 == 0) for i, rid in enumerate(labelled)}
+            started = time.perf_counter()
+            pool.rank(labels, seed=1)
+            retrain = time.perf_counter() - started
+            print(
+                f"{n:>9}{pool.features.shape[1]:>10}{build:>9.1f}{n_labelled:>10}{retrain:>11.2f}"
+            )
+
+
+TARGET = 0.95
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--seeds", default="1,2,3,4,535")
+    parser.add_argument("--batches", default="1,10,25,100")
+    parser.add_argument("--sets", default="", help="comma-separated names; default every set")
+    parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
+    args = parser.parse_args(argv)
+    if not (args.data / "priors.csv").is_file():
+        print(f"no benchmark sets in {args.data}: nothing to measure", file=sys.stderr)
+        return 1
+    seeds = [int(s) for s in args.seeds.split(",")]
+    batches = [int(b) for b in args.batches.split(",")]
+    scorer = load_scorer(args.data)
+    asreview = asreview_figures(args.data)
+    priors = pd.read_csv(args.data / "priors.csv", dtype={"record_id": str})
+    names = args.sets.split(",") if args.sets else sorted(asreview, key=lambda s: s)
+    started = time.perf_counter()
+    all_runs = []
+    print(
+        f"seeds {seeds}, batches {batches}; stopping rule: recall >= {TARGET:.0%} with "
+        f"{args.confidence:.0%} confidence, checked after every batch"
+    )
+    for name in names:
+        runs, n, total = run_set(
+            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence
+        )
+        print_set(name, runs, n, total, asreview, batches)
+        all_runs.append(runs)
+    runs = pd.concat(all_runs)
+    met = (runs.stop_recall >= TARGET).mean()
+    print(
+        f"\nStopping rule over all {len(runs)} runs: recall >= {TARGET:.0%} in {met:.1%} "
+        f"(needs >= {args.confidence:.0%}); lowest recall at stop {runs.stop_recall.min():.3f}; "
+        f"records saved: mean {runs.saved.mean():.0f}, "
+        f"{runs.saved.sum() / runs.groupby(['set', 'batch', 'seed']).ngroups:.0f} per run"
+    )
+    print("Batch cost (mean over sets, batch b minus batch 1):")
+    by = runs.groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]].mean()
+    for batch in batches:
+        diff = (by.loc[batch] - by.loc[batches[0]]).agg(["mean", "min"])
+        print(
+            f"  b={batch:<4} recall@10% mean {diff.loc['mean', 'recall_at_10pct']:+.3f} "
+            f"worst {diff.loc['min', 'recall_at_10pct']:+.3f}; WSS@95 mean "
+            f"{diff.loc['mean', 'wss95_insights']:+.3f} worst "
+            f"{diff.loc['min', 'wss95_insights']:+.3f}"
+        )
+    print(f"simulation time {time.perf_counter() - started:.0f} s")
+    if args.timing:
+        time_retrain([int(n) for n in args.timing.split(",")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""When a team may stop screening: the hypergeometric test of Callaghan & Müller-Hansen (2020).
+
+Callaghan MW, Müller-Hansen F. Statistical stopping criteria for automated screening in
+systematic reviews. Systematic Reviews 2020;9:273. It is the test of the ``buscar``
+package (``calculate_h0``), written here with scipy so prismake needs no new dependency.
+
+Null hypothesis: recall is still below the target. For each tail of the screening order
+(the last n records screened, n = 1 .. all) treat those n records as a sample drawn from
+themselves plus every unscreened record. If recall were below target, at least
+``floor(found / target) + 1`` relevant records would exist, so at least that many minus
+those found before the tail would be in that population; the hypergeometric gives the
+chance of finding as few as the tail holds. The smallest p over all tails is compared with
+``1 - confidence``. Records ranked by a model are more likely relevant than a random draw,
+so the test is conservative for a prioritised order.
+
+It reports; it never stops anything. A team chooses to stop in config.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from scipy.stats import hypergeom
+
+__all__ = ["StoppingCheck", "check_stopping", "p_recall_below_target"]
+
+
+def p_recall_below_target(screened: Sequence[int], n_records: int, target: float = 0.95) -> float:
+    """The p-value of "recall < target", given labels (1/0) in the order screened.
+
+    ``n_records`` counts every record of the stage, screened or not.
+    """
+    labels = np.asarray(screened, dtype=np.int64)
+    n_seen = labels.size
+    if n_seen > n_records:
+        raise ValueError(f"{n_seen} records screened out of only {n_records}")
+    if not 0 < target < 1:
+        raise ValueError("target recall must be between 0 and 1")
+    if n_seen == 0:
+        return 1.0
+    found = int(labels.sum())
+    # For a fixed number of relevant records in the tail, the longest such tail gives the
+    # smallest p (a bigger population with the same unscreened part), so only the tails
+    # that end just after a relevant record, and the whole order, need testing: one test
+    # per relevant record found instead of one per record screened.
+    from_end = n_seen - np.flatnonzero(labels)[::-1]  # 1-based position from the end
+    tail_sizes = np.append(from_end - 1, n_seen)
+    found_in_tail = np.arange(found + 1)
+    found_before_tail = found - found_in_tail
+    # Fewest relevant records in tail + unscreened if recall were below target; exact
+    # arithmetic, as 19 / 0.95 is 19.999... in floating point.
+    least_total = math.floor(Fraction(found) / Fraction(str(target))) + 1
+    least_relevant = least_total - found_before_tail
+    population = n_records - n_seen + tail_sizes
+    p = hypergeom.cdf(found_in_tail, population, least_relevant, tail_sizes)
+    # More relevant records than the population holds: the null hypothesis is impossible.
+    p = np.where(least_relevant > population, 0.0, p)
+    return float(np.min(p))
+
+
+@dataclass(frozen=True)
+class StoppingCheck:
+    """The stopping rule's verdict at one point of the screening."""
+
+    screened: int
+    relevant_found: int
+    n_records: int
+    target_recall: float
+    confidence: float
+    p_value: float
+    more_to_screen: int  # records to screen with none relevant before the rule is met
+
+    @property
+    def met(self) -> bool:
+        return self.p_value < 1 - self.confidence
+
+    def sentence(self) -> str:
+        """What status and the run log print."""
+        head = (
+            f"stopping rule (recall >= {self.target_recall:.0%} with "
+            f"{self.confidence:.0%} confidence, Callaghan & Müller-Hansen 2020): "
+        )
+        if self.met:
+            return head + f"met (p = {self.p_value:.3f})"
+        return head + (
+            f"not met (p = {self.p_value:.3f}); at least {self.more_to_screen} more records "
+            "to screen, none of them relevant"
+        )
+
+
+def check_stopping(
+    screened: Sequence[int],
+    n_records: int,
+    target: float = 0.95,
+    confidence: float = 0.95,
+) -> StoppingCheck:
+    """The rule's verdict, and how many more irrelevant records would meet it."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    labels = list(screened)
+    p = p_recall_below_target(labels, n_records, target)
+    return StoppingCheck(
+        screened=len(labels),
+        relevant_found=int(sum(labels)),
+        n_records=n_records,
+        target_recall=target,
+        confidence=confidence,
+        p_value=p,
+        more_to_screen=_more_to_screen(labels, n_records, target, confidence),
+    )
+
+
+def _more_to_screen(labels: list[int], n_records: int, target: float, confidence: float) -> int:
+    """Fewest further records, all irrelevant, after which the rule is met (bisection).
+
+    Each irrelevant record screened lowers p, so the answer is monotone in the count.
+    """
+
+    def met_after(extra: int) -> bool:
+        return p_recall_below_target(labels + [0] * extra, n_records, target) < 1 - confidence
+
+    low, high = 0, n_records - len(labels)
+    if met_after(low):
+        return 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if met_after(middle):
+            high = middle
+        else:
+            low = middle
+    return high

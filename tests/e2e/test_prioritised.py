@@ -1,0 +1,199 @@
+"""A prioritised review from `prismake init` to a diagram with records excluded by automation.
+
+Generated records (a fictional review of co-production, 30 relevant among 240), two
+reviewers in dual mode, `prioritise: {batch: 30, target_recall: 0.8}`. Each run appends the
+next batch to both sheets, most likely relevant first; the reviewers type their decisions and
+save as Excel does; reruns continue until `prismake status` says the stopping rule is met;
+the team sets `stop: true`; the diagram, counts.csv, PRISMA.csv and the methods paragraph
+then show the records never screened as excluded by automation tools, with the same numbers.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from test_new_review import boxes, plain_snakemake, prismake, read_sheet, save_as_excel
+
+pytestmark = pytest.mark.e2e
+
+REVIEWERS = {"ana": "Ana Lima", "ben": "Ben Osei"}
+N_RECORDS, N_RELEVANT, BATCH = 240, 30, 30
+RELEVANT = [
+    "co-production",
+    "policymakers",
+    "practitioners",
+    "service",
+    "users",
+    "partnership",
+    "trust",
+    "participation",
+    "community",
+    "engagement",
+    "power",
+    "sharing",
+    "deliberation",
+]
+OTHER = [
+    "randomised",
+    "trial",
+    "placebo",
+    "dosage",
+    "pharmacokinetics",
+    "tumour",
+    "mice",
+    "receptor",
+    "antibody",
+    "cohort",
+    "mortality",
+    "surgery",
+    "imaging",
+    "biomarker",
+    "genome",
+]
+
+
+def export(path: Path) -> None:
+    """A Scopus-like RIS export; relevant records say RELEVANT-TOPIC nowhere, only words."""
+    rng = random.Random(3)
+    entries = []
+    for i in range(N_RECORDS):
+        topic = RELEVANT if i < N_RELEVANT else OTHER
+        words = rng.choices(topic, k=25) + rng.choices(RELEVANT + OTHER, k=5)
+        marker = "coproduction study" if i < N_RELEVANT else "clinical study"
+        entries.append(
+            "\n".join(
+                [
+                    "TY  - JOUR",
+                    f"AU  - Author{i}, A.",
+                    f"TI  - {' '.join(words[:8]).capitalize()} {marker} {i}",
+                    f"PY  - {2000 + i % 20}",
+                    "T2  - Journal of Generated Records",
+                    f"DO  - 10.5555/gen.{i:04d}",
+                    f"AB  - {' '.join(words[8:])}.",
+                    "DB  - Scopus",
+                    "ER  - ",
+                ]
+            )
+        )
+    rng.shuffle(entries)
+    path.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+
+
+def fill_sheets(review: Path) -> int:
+    """Both reviewers decide every undecided row (from the title); the rows they decided."""
+    decided = 0
+    for reviewer in REVIEWERS:
+        path = review / "data" / "screening" / "title_abstract" / f"{reviewer}.csv"
+        rows = read_sheet(path)
+        header = rows[0]
+        for row in rows[1:]:
+            if not row[header.index("decision")].strip():
+                relevant = "coproduction study" in row[header.index("title")]
+                row[header.index("decision")] = "include" if relevant else "exclude"
+                decided += 1
+        save_as_excel(path, rows)
+    return decided
+
+
+def sheet_ids(review: Path, reviewer: str) -> list[str]:
+    rows = read_sheet(review / "data" / "screening" / "title_abstract" / f"{reviewer}.csv")
+    return [row[rows[0].index("study_id")] for row in rows[1:]]
+
+
+@pytest.fixture(scope="module")
+def prioritised_review(tmp_path_factory) -> dict:
+    review = tmp_path_factory.mktemp("team") / "coproduction-review"
+    made = prismake("init", str(review), cwd=review.parent)
+    assert made.returncode == 0, made.stderr
+    export(review / "data" / "raw" / "scopus.ris")
+    config_path = review / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["review"]["title"] = "Co-production (generated records, prioritised)"
+    example = config["searches"][0]
+    config["searches"] = [
+        {**example, "name": "scopus", "database": "Scopus", "file": "data/raw/scopus.ris"}
+    ]
+    config["reviewers"] = [{"id": r, "name": name} for r, name in REVIEWERS.items()]
+    for stage in config["screening"]["stages"].values():
+        stage.update(mode="dual", reviewers=list(REVIEWERS))
+    # a lower target than the default, so that 240 records leave some never screened
+    config["screening"]["stages"]["title_abstract"]["prioritise"] = {
+        "batch": BATCH,
+        "target_recall": 0.8,
+    }
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+    batches, statuses = [], []
+    plain_snakemake(review)
+    for _ in range(N_RECORDS // BATCH):
+        batches.append(sheet_ids(review, "ana"))
+        fill_sheets(review)
+        plain_snakemake(review)
+        status = prismake("status", cwd=review)
+        statuses.append(status.stdout + status.stderr)
+        if "stopping rule" in statuses[-1] and ": met" in statuses[-1]:
+            break
+    screened = sheet_ids(review, "ana")
+    # the run after the last decisions appended one more batch; the team screens it too
+    fill_sheets(review)
+    config["screening"]["stages"]["title_abstract"]["prioritise"]["stop"] = True
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    stopped = plain_snakemake(review)
+    return {
+        "review": review,
+        "batches": batches,
+        "statuses": statuses,
+        "screened": screened,
+        "stopped": stopped,
+    }
+
+
+def test_each_run_adds_the_next_batch_to_both_sheets_most_relevant_first(prioritised_review):
+    review, batches = prioritised_review["review"], prioritised_review["batches"]
+    assert [len(b) for b in batches[:3]] == [BATCH, 2 * BATCH, 3 * BATCH]
+    assert sheet_ids(review, "ana") == sheet_ids(review, "ben")  # dual: the same batch
+    titles = read_sheet(review / "data" / "screening" / "title_abstract" / "ana.csv")
+    header = titles[0]
+    relevant = [("coproduction study" in r[header.index("title")]) for r in titles[1:]]
+    # the model found the relevant records early: most of them in the first two batches
+    assert sum(relevant[: 2 * BATCH]) >= 0.8 * N_RELEVANT
+    assert sum(relevant) == N_RELEVANT  # and all of them before the team stopped
+
+
+def test_status_reports_progress_and_the_stopping_rule(prioritised_review):
+    statuses = prioritised_review["statuses"]
+    assert "relevant found" in statuses[0]
+    assert "not met" in statuses[0]
+    assert ": met" in statuses[-1]
+
+
+def test_stopping_turns_never_screened_records_into_automation_exclusions(prioritised_review):
+    review = prioritised_review["review"]
+    in_sheets = set(sheet_ids(review, "ana"))
+    never = N_RECORDS - len(in_sheets)
+    assert never > 0
+    counts = pd.read_csv(review / "results" / "prisma" / "counts.csv").set_index("key")["n"]
+    assert counts["records_screened"] == N_RECORDS
+    assert counts["records_excluded_automation"] == never
+    assert counts["records_excluded_human"] == len(in_sheets) - N_RELEVANT
+    assert counts["records_excluded"] == never + len(in_sheets) - N_RELEVANT
+    shown = boxes(next((review / "results").rglob("prisma*.svg")))
+    assert shown["by automation tools"] == never
+    assert shown["by a human"] == len(in_sheets) - N_RELEVANT
+    prisma = pd.read_csv(review / "results" / "prisma" / "PRISMA.csv")
+    row = prisma[prisma["data"] == "records_excluded"].iloc[0]
+    assert f"by automation tools, {never}" in row["boxtext"]
+    methods = (review / "results" / "report" / "methods.md").read_text(encoding="utf-8")
+    assert "Callaghan and Müller-Hansen" in methods
+    assert "batches of 30 records" in methods
+    assert f"the {never:,} records not screened were counted as excluded by automation" in methods
+    assert "stopping rule met" in methods
+
+
+def test_stopping_adds_nothing_to_the_sheets(prioritised_review):
+    review = prioritised_review["review"]
+    assert len(sheet_ids(review, "ana")) == len(prioritised_review["screened"])
