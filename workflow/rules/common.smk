@@ -58,10 +58,6 @@ def code_version(*parts):
     return digest.hexdigest()[:12]
 
 
-def stage_reviewers(stage):
-    return config["screening"]["stages"][stage]["reviewers"]
-
-
 def existing(paths):
     """Human sheets that exist now (a missing optional sheet is not an error)."""
     return [p for p in paths if Path(p).exists()]
@@ -89,13 +85,6 @@ def stage_candidates(wc):
     inputs = {"studies": "data/processed/studies.csv"}
     if wc.stage == "title_abstract":
         inputs["removed"] = existing(["data/screening/removed_before_screening.csv"])
-        if "prioritise" in config["screening"]["stages"].get(wc.stage, {}):
-            # the next batch follows the decisions typed so far: rerun when a sheet changes
-            reviewers = stage_reviewers(wc.stage)
-            inputs["typed"] = existing(
-                [f"data/screening/{wc.stage}/{r}.csv" for r in reviewers]
-                + [f"data/screening/{wc.stage}/resolutions.csv"]
-            )
     if wc.stage == "full_text":
         inputs["previous"] = "results/screening/title_abstract/decisions.csv"
     return inputs
