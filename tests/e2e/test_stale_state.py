@@ -328,7 +328,7 @@ def test_a_deleted_sheet_is_written_again_and_the_run_names_its_backup(review):
     backup = re.search(r"last backup, (\S+), holds", said[0]).group(1)
     assert (review / backup).read_bytes() == typed
 
-    shutil.copy(review / backup, ben)  # what the message says to do
+    shutil.copy2(review / backup, ben)  # as the message says; cp -p: the backup's old time
     ok(review)
     again = plain_snakemake(review)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

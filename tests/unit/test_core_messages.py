@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+
+import pytest
+
 from prismake import cli
-from prismake.runner import error_lines, failure_summary
+from prismake.runner import error_lines, failure_summary, run_step
 
 SHEET_ERROR = (
     "INFO reading 2 sheets\n"
@@ -53,3 +57,53 @@ def test_prismake_import_names_missing_files_in_command_line_words(tmp_path, mon
     assert "2 files not found: scopus.ris, pubmed.nbib" in err
     assert str(tmp_path) in err
     assert "search" not in err, "the command line has files, not searches"
+
+
+class _Job:
+    """What run_step reads of Snakemake's `snakemake` object."""
+
+    def __init__(self, log: str) -> None:
+        self.log = [log]
+        self.rule = "dedupe"
+        self.wildcards: dict[str, str] = {}
+        self.input: list[str] = []
+        self.output: list[str] = []
+        self.params: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(
+    "error, said",
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "results/x.csv"), "the disk is full"),
+        (PermissionError(errno.EACCES, "Permission denied", "data/processed/records.csv"),
+         "you may not write"),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory", "results/x/y.csv"),
+         "a file stands where a folder is expected"),
+        (OSError(errno.EROFS, "Read-only file system", "results/x.csv"), "read-only"),
+    ],
+    ids=["full disk", "permission", "file in the way", "read-only file system"],
+)  # fmt: skip
+def test_a_step_that_cannot_write_its_files_ends_with_a_message_not_a_traceback(
+    tmp_path, monkeypatch, error, said
+):
+    monkeypatch.chdir(tmp_path)
+    log = tmp_path / "step.log"
+
+    def step() -> None:
+        raise error
+
+    with pytest.raises(SystemExit) as stop:
+        run_step(_Job(str(log)), step)
+    assert stop.value.code == 1
+    text = log.read_text()
+    assert text.startswith("ERROR ") and said in text and error.filename in text
+    assert "Traceback" not in text
+    assert error_lines(log), "the run's closing summary finds the message"
+
+
+def test_an_os_error_prismake_cannot_explain_keeps_its_traceback(tmp_path):
+    def step() -> None:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    with pytest.raises(OSError):
+        run_step(_Job(str(tmp_path / "step.log")), step)

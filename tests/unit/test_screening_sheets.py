@@ -11,7 +11,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from prismake.csvio import neutralise_formula
-from prismake.screening.sheets import append_rows, is_sheet_file, new_sheet_bytes, read_sheet
+from prismake.screening.sheets import (
+    append_rows,
+    is_sheet_file,
+    new_sheet_bytes,
+    read_sheet,
+    typed_digest,
+)
 
 COLUMNS = ("study_id", "title", "decision", "reason", "note")
 
@@ -154,3 +160,22 @@ def test_appended_rows_read_back_exactly_in_any_dialect(
     # blank rows are skipped by design: a row whose every cell is empty is not a row
     kept = [(n.strip(), i) for n, i in expected]
     assert list(zip(notes, ids, strict=True)) == kept
+
+
+def test_the_typed_digest_ignores_appended_rows_and_sees_every_typed_change(tmp_path):
+    path = tmp_path / "alice.csv"
+    header = "study_id,title,decision,reason,note\n"
+    path.write_text(header + "S-aaaaaaaaaa,First,include,,\nS-bbbbbbbbbb,Second,,,\n")
+    before = typed_digest([path])
+    data, _ = append_rows(read_sheet(path), [{"study_id": "S-cccccccccc", "title": "New"}])
+    path.write_bytes(data)
+    assert typed_digest([path]) == before, "prismake's own append changes nothing typed"
+    path.write_text(header + "S-aaaaaaaaaa,First (edited title),include,,\n")
+    assert typed_digest([path]) == before, "a title is prismake's, not a decision"
+    for changed in (
+        "S-aaaaaaaaaa,First,exclude,,\n",  # another decision
+        "S-aaaaaaaaaa,First,include,,see p. 3\n",  # a note
+        "S-bbbbbbbbbb,Second,,,\nS-aaaaaaaaaa,First,include,,\n",  # the decision moved row
+    ):
+        path.write_text(header + changed)
+        assert typed_digest([path]) != before, changed

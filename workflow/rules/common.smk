@@ -13,7 +13,7 @@ import prismake
 from prismake.config import check_config
 from prismake.errors import PrismakeError
 from prismake.runner import failure_summary
-from prismake.screening.sheets import is_sheet_file
+from prismake.screening.sheets import is_sheet_file, typed_digest
 
 try:
     config.update(check_config(config))

@@ -10,8 +10,10 @@ Output: results/screening/{stage}/decisions.csv (final decision per study),
 The rule `screen` first brings every reviewer's sheet of the stage up to date (a missing
 sheet is written anew, studies new to the stage or removed from a sheet are added at the
 bottom: append-only, atomic, after a backup; DESIGN.md invariant 1), then reads them.
-Its inputs are every sheet in the stage's folder (stray copies too), so a sheet edited,
-deleted, moved or added reruns it on the next plain `snakemake`; `rule all` asks for
+Its inputs are every sheet in the stage's folder (stray copies too), and a parameter is a
+digest of what people typed in them (prismake's own appends leave it unchanged), so a
+sheet edited, deleted, moved, added or copied back with an old time reruns it on the next
+plain `snakemake`; `rule all` asks for
 every file any rule writes, so a step that failed once is never left behind.
 """
 
@@ -44,6 +46,7 @@ rule screen:
         runtime=10,
     params:
         sheet_dir="data/screening/{stage}",
+        typed=lambda wc: typed_digest(stage_sheets(wc)),
         backup_dir="data/processed/backups/{stage}",
         screening=config["screening"],
         searches=config["searches"],

@@ -327,8 +327,8 @@ def derive_counts(
     )
     if problems:
         raise CountMismatchError("PRISMA counts do not add up", problems)
-    if records_awaiting_ids:
-        log.warning(
+    if records_awaiting_ids:  # work in progress, shown in the diagram: not a problem
+        log.info(
             "%d records await a title/abstract decision (pending or conflict): %s",
             len(records_awaiting_ids),
             _ids(records_awaiting_ids),
@@ -451,8 +451,8 @@ def _flow(
         problems.append(
             Problem(path, f"{where}: reports assessed - excluded - awaiting != studies included")
         )
-    if awaiting:
-        log.warning(
+    if awaiting:  # work in progress, shown in the diagram: not a problem
+        log.info(
             "%d reports (%s) await a full-text decision: %s", len(awaiting), where, _ids(awaiting)
         )
     return column

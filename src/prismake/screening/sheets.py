@@ -10,6 +10,7 @@ every existing byte stays as it was (DESIGN.md invariant 1).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -246,6 +247,39 @@ def read_sheet(
             continue
         sheet.rows.append((number, cells + [""] * (width - len(cells))))
     return sheet
+
+
+# Columns prismake fills when it writes a sheet: what a person types is everything else.
+WRITTEN_COLUMNS = frozenset(
+    {"study_id", "title", "authors", "year", "journal", "doi_link", "abstract"}
+)
+
+
+def typed_digest(paths: Iterable[str | Path]) -> str:
+    """A digest of what people typed in these sheets (with each typed row's number).
+
+    Rows prismake appends hold nothing typed, so its own appends leave this unchanged;
+    any typed change does change it, even one whose file keeps an old time (a backup
+    copied back with ``cp -p``). The `screen` rule has it as a parameter.
+    """
+    digest = hashlib.sha1()
+    for path in paths:
+        digest.update(f"\0{Path(path).name}\0".encode())
+        try:
+            sheet = read_sheet(path, required=("study_id",))
+        except OSError:
+            digest.update(b"unreadable")
+            continue
+        if sheet.problems:  # not read as a sheet: any change of its bytes counts
+            digest.update(hashlib.sha1(sheet.raw).digest())
+            continue
+        typed = sorted(key for key in sheet.columns if key not in WRITTEN_COLUMNS)
+        for row, cells in sheet.rows:
+            values = [sheet.cell(cells, key) for key in typed]
+            if any(values):
+                text = "\t".join([str(row), sheet.cell(cells, "study_id"), *typed, *values])
+                digest.update(text.encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()[:16]
 
 
 def _field(value: str, delimiter: str) -> str:
