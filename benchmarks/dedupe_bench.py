@@ -42,6 +42,7 @@ LABELLED = [
     "stroke",
     "digital_work",
     "special_cases",
+    "neuroimaging",
 ]
 FLAGGED = ["iebh_copper", "iebh_tafenoquine"]  # EndNote users' duplicate flags, no groups
 TARGET_RECALL = {
@@ -51,6 +52,7 @@ TARGET_RECALL = {
     "stroke": 0.996,
     "digital_work": 0.998,
     "special_cases": 1.0,
+    "neuroimaging": 0.994,
 }
 
 

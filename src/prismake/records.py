@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from prismake.doi import normalise_doi as normalise_doi  # re-exported: DOIs live in prismake.doi
+
 RECORD_COLUMNS: tuple[str, ...] = (
     "record_id",
     "search",
@@ -38,31 +40,6 @@ RECORD_COLUMNS: tuple[str, ...] = (
 )
 
 MULTI_SEPARATOR = "; "
-
-_DOI_PREFIX = re.compile(
-    r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.[a-z]+/|doi\s*:\s*|doi\s+)", re.IGNORECASE
-)
-_DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
-
-
-def normalise_doi(value: object) -> str:
-    """A bare, lower-case DOI (``10.1000/xyz``) from a DOI, doi: or URL form; else ``""``.
-
-    Takes the first DOI when several are given; drops trailing punctuation that exports
-    glue on (``.``, ``,``, ``;``).
-    """
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if not text or text.lower() == "nan":
-        return ""
-    text = _DOI_PREFIX.sub("", text)
-    match = _DOI_SHAPE.search(text)
-    if not match:
-        return ""
-    doi = match.group(0).lower()
-    doi = re.sub(r"%2f", "/", doi)
-    return doi.rstrip(".,;)]}>\"'")
 
 
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos"}

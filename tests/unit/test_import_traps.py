@@ -18,7 +18,8 @@ from prismake.importers.normalise import (
     strip_html,
     year_of,
 )
-from prismake.records import normalise_author, normalise_doi
+from prismake.doi import normalise_doi
+from prismake.records import normalise_author
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from prismake.records import normalise_doi
+from prismake.doi import normalise_doi
 
 _TAG = re.compile(r"<[^>]{0,40}>")
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\s*(?=\{)|\\[a-zA-Z]+|\\.")
