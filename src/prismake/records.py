@@ -79,7 +79,10 @@ def normalise_author(name: str) -> str:
         parts = name.split(" ")
         # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
         if len(parts) > 1 and _SHORT_INITIALS.fullmatch(parts[-1].replace(".", "")):
-            surname, given = " ".join(parts[:-1]), parts[-1]
+            cut = len(parts) - 1  # "Surname A. B." (Embase): every trailing initial
+            while cut > 1 and _SHORT_INITIALS.fullmatch(parts[cut - 1].replace(".", "")):
+                cut -= 1
+            surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
             initials = _NOT_CAPITAL.sub("", given)
             return f"{surname.strip()} {initials}".strip()
         # "Anna B. Surname" / "A. B. van Surname"
@@ -103,12 +106,19 @@ def normalise_author(name: str) -> str:
     return f"{surname} {initials}".strip() if surname else ""
 
 
+_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
+# "Wang G. Y.Wu S.Pei J. M.": some exports join authors with nothing; an initial's full
+# stop followed at once by a capitalised word is the start of the next author
+_GLUED_AUTHOR = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Z\u00c0-\u00de][^\sA-Z.,;])")
+
+
 def split_authors(text: str) -> list[str]:
-    """Authors joined by "; " (prismake), " and " (BibTeX) or newlines, as a list."""
+    """Authors joined by "; " (prismake), " and " (BibTeX), newlines, or nothing at all
+    after an initial's full stop (some EndNote exports), as a list."""
     if not text:
         return []
-    parts = re.split(r"\s*;\s*|\s+and\s+|\n", str(text))
-    return [p.strip() for p in parts if p and p.strip()]
+    parts = (p.strip() for p in _AUTHOR_SEPARATOR.split(str(text)))
+    return [q.strip() for p in parts if p for q in _GLUED_AUTHOR.split(p) if q.strip()]
 
 
 def normalise_authors(text: str) -> str:

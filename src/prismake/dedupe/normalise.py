@@ -17,7 +17,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from prismake.dedupe.venues import is_meeting_abstract, volume_parts
 from prismake.doi import normalise_doi
+from prismake.records import split_authors
 
 _TAG = re.compile(r"<[^>]{0,40}>")
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\s*(?=\{)|\\[a-zA-Z]+|\\.")
@@ -217,8 +219,13 @@ def surname_key(name: str) -> str:
         surname = name.split(",", 1)[0]
     else:
         parts = name.split()
-        if len(parts) > 1 and _MEDLINE_INITIALS.fullmatch(parts[-1].replace(".", "")):
-            surname = " ".join(parts[:-1])  # MEDLINE "Surname AB"
+        initials = 0  # MEDLINE "Surname AB", Embase "Surname A. B."
+        while len(parts) - initials > 1 and _MEDLINE_INITIALS.fullmatch(
+            parts[-1 - initials].replace(".", "")
+        ):
+            initials += 1
+        if initials:
+            surname = " ".join(parts[:-initials])
         elif len(parts) > 1:
             surname = parts[-1]  # "Anna B. Surname"
         else:
@@ -284,37 +291,6 @@ def journal_words(journal: object) -> str:
     return " ".join(w for w in words if w not in _JOURNAL_STOP)
 
 
-def abbreviates(short: str, full: str) -> bool:
-    """True when the words of ``short`` abbreviate those of ``full`` in order.
-
-    "dtsch med wochenschr" abbreviates "deutsche medizinische wochenschrift": each short
-    word starts like a full word and its letters appear in that word in order.
-    """
-    a, b = short.split(), full.split()
-    if not a or not b or len(a) > len(b):
-        return False
-    k = 0
-    for word in a:
-        while k < len(b) and not _is_abbreviation(word, b[k]):
-            k += 1
-        if k == len(b):
-            return False
-        k += 1
-    return True
-
-
-def _is_abbreviation(word: str, full: str) -> bool:
-    if word[0] != full[0]:
-        return False
-    pos = 0
-    for ch in word:
-        pos = full.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
-
-
 def page_range(pages: object) -> tuple[str, str]:
     """(first, last) page; "73-6" gives ("73", "76"); letters and leading zeros kept out."""
     text = str(pages or "").strip()
@@ -330,6 +306,22 @@ def page_range(pages: object) -> tuple[str, str]:
     if first and last and len(last) < len(first):  # "1200-05" is 1200-1205
         last = first[: len(first) - len(last)] + last
     return first, last.lstrip("0")
+
+
+_PAGE_TOKEN = re.compile(r"[A-Za-z]*\d+[A-Za-z]?")
+
+
+def page_label(pages: object) -> str:
+    """The first page as written, lower case ("S354" -> "s354", "56A" -> "56a"), else ""."""
+    match = _PAGE_TOKEN.search(str(pages or "").translate(_DASHES))
+    return match.group(0).lower().lstrip("0") if match else ""
+
+
+def issue_key(value: object) -> str:
+    """Issue number as digits; a supplement as "s" + its number ("Suppl. 2" -> "s2")."""
+    text = str(value or "")
+    digits = number_key(text)
+    return f"s{digits}" if "supp" in text.lower() or re.match(r"\s*[Ss]\s?\d", text) else digits
 
 
 def number_key(value: object) -> str:
@@ -392,16 +384,6 @@ def title_numbers(key: str) -> str:
     return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
 
 
-_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
-
-
-def split_authors(text: str) -> list[str]:
-    """Authors joined by "; ", " and " or newlines (as prismake.records.split_authors)."""
-    if not text:
-        return []
-    return [p.strip() for p in _AUTHOR_SEPARATOR.split(text) if p and p.strip()]
-
-
 _REGISTRY = re.compile(
     r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-A-Za-z0-9]{6,20}|DRKS\d{8}|"
     r"EUCTR\d{4}-\d{6}-\d{2}|IRCT\d{6,20}N?\d*|CTRI/\d{4}/\d+/\d+|JPRN-[A-Za-z]+\d+)"
@@ -459,6 +441,8 @@ class MatchTable:
     series: np.ndarray
     notice: np.ndarray
     venue: np.ndarray
+    meeting_abstract: np.ndarray  # bool: carries a meeting abstract's signals (venues.py)
+    page_label: np.ndarray  # first page as written, folded ("s354", "56a", "e0192222")
     numbers: np.ndarray
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
@@ -466,7 +450,7 @@ class MatchTable:
     surnames: np.ndarray  # "smith jones lee" (space-joined surname keys); lazy
     author_words: np.ndarray  # lazy
     corporate: np.ndarray  # lazy
-    journal_words: np.ndarray  # lazy
+    journal_words: np.ndarray
     abstract: np.ndarray  # lazy
     prepared: np.ndarray  # bool: lazy keys computed
 
@@ -484,7 +468,6 @@ class MatchTable:
         self.surnames[todo] = [" ".join(x) for x in surnames]
         self.author_words[todo] = _cached(author_words, authors)
         self.corporate[todo] = _cached(is_corporate, authors)
-        self.journal_words[todo] = _cached(journal_words, [str(v) for v in self.venue_name[todo]])
         self.abstract[todo] = [
             _NON_ALNUM.sub(" ", ascii_fold(a[:400])).strip() if a else ""
             for a in self.raw_abstract[todo]
@@ -518,6 +501,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     booktitles = _column(records, "booktitle")
     venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
+    labels = _cached(page_label, _column(records, "pages"))
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
@@ -526,9 +510,22 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     last = np.where(last < 0, first, last)
     lo, hi = np.minimum(first, last), np.maximum(first, last)
     years = _cached(year_of, _column(records, "year"))
-    volumes = _cached(number_key, _column(records, "volume"))
+    raw_volumes, raw_issues = _column(records, "volume"), _column(records, "issue")
+    raw_pages = _column(records, "pages")
+    # "13 (2)" is volume 13, issue 2; "1)" is junk (venues.volume_parts)
+    volume_split = _cached(volume_parts, raw_volumes)
+    volumes = [v for v, _, _ in volume_split]
     # a year typed into the volume field ("2016") is no volume number
     volumes = ["" if v and v == str(y) else v for v, y in zip(volumes, years, strict=True)]
+    issues = _cached(
+        issue_key, [i or inner for i, (_, inner, _) in zip(raw_issues, volume_split, strict=True)]
+    )
+    meeting = [
+        is_meeting_abstract(t, j or b, v, i, p)
+        for t, j, b, v, i, p in zip(
+            types, journals, booktitles, raw_volumes, raw_issues, raw_pages, strict=True
+        )
+    ]
     n = len(titles)
     obj = np.array
     return MatchTable(
@@ -549,7 +546,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),
         volume=obj(volumes, dtype=object),
-        issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
+        issue=obj(issues, dtype=object),
         page_first=obj([p[0] for p in pages], dtype=object),
         page_last=obj([p[1] for p in pages], dtype=object),
         page_lo=lo,
@@ -560,6 +557,8 @@ def match_table(records: pd.DataFrame) -> MatchTable:
             [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
             dtype=object,
         ),
+        meeting_abstract=np.array(meeting, dtype=bool),
+        page_label=obj(labels, dtype=object),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),
@@ -567,7 +566,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         surnames=np.full(n, "", dtype=object),
         author_words=np.full(n, "", dtype=object),
         corporate=np.zeros(n, dtype=bool),
-        journal_words=np.full(n, "", dtype=object),
+        journal_words=obj(_cached(journal_words, venue_names), dtype=object),
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
     )

@@ -15,7 +15,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from prismake.dedupe.normalise import MatchTable, abbreviates
+from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.venues import abbreviates
 from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"

@@ -72,7 +72,9 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     # a DOI or PubMed id names one article: differing pages or issues are typos then
     same_doi = ((doi_i != "") & (doi_i == doi_j)) | ((pmid_i != "") & (pmid_i == pmid_j))
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
-    iss_i, iss_j = table.issue[i], table.issue[j]
+    # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
+    iss_i = np.array([x.lstrip("s") for x in table.issue[i]], dtype=object)
+    iss_j = np.array([x.lstrip("s") for x in table.issue[j]], dtype=object)
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     same_pages &= table.page_hi[i] == table.page_hi[j]  # then the issue is the typo
     mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi & ~same_pages)
