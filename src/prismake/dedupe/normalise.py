@@ -16,9 +16,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
-from prismake.dedupe.venues import is_meeting_abstract, volume_parts
-from prismake.doi import normalise_doi
+from prismake.dedupe.venues import meeting_signal, page_span, volume_parts
+from prismake.doi import doi_is_wellformed, normalise_doi
 from prismake.records import split_authors
 
 _TAG = re.compile(r"<[^>]{0,40}>")
@@ -308,13 +310,16 @@ def page_range(pages: object) -> tuple[str, str]:
     return first, last.lstrip("0")
 
 
-_PAGE_TOKEN = re.compile(r"[A-Za-z]*\d+[A-Za-z]?")
+_PAGE_TOKEN = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\b")
 
 
 def page_label(pages: object) -> str:
-    """The first page as written, lower case ("S354" -> "s354", "56A" -> "56a"), else ""."""
-    match = _PAGE_TOKEN.search(str(pages or "").translate(_DASHES))
-    return match.group(0).lower().lstrip("0") if match else ""
+    """The first page as written, lower case ("S354" -> "s354", "56A" -> "56a"), else "".
+
+    "" too when a word stands where the first page should ("Suppl-29": the page is lost).
+    """
+    match = _PAGE_TOKEN.match(str(pages or ""))
+    return match.group(1).lower().lstrip("0") if match else ""
 
 
 def issue_key(value: object) -> str:
@@ -442,6 +447,8 @@ class MatchTable:
     notice: np.ndarray
     venue: np.ndarray
     meeting_abstract: np.ndarray  # bool: carries a meeting abstract's signals (venues.py)
+    supplement: np.ndarray  # bool: a meeting abstract or another item of a supplement
+    page_span: np.ndarray  # pages a range covers (1 for one page or none)
     page_label: np.ndarray  # first page as written, folded ("s354", "56a", "e0192222")
     numbers: np.ndarray
     raw_authors: np.ndarray
@@ -521,7 +528,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         issue_key, [i or inner for i, (_, inner, _) in zip(raw_issues, volume_split, strict=True)]
     )
     meeting = [
-        is_meeting_abstract(t, j or b, v, i, p)
+        meeting_signal(t, j or b, v, i, p)
         for t, j, b, v, i, p in zip(
             types, journals, booktitles, raw_volumes, raw_issues, raw_pages, strict=True
         )
@@ -533,7 +540,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         search=obj(_column(records, "search"), dtype=object),
         title=obj(titles, dtype=object),
         title_len=np.array([len(t) for t in titles], dtype=np.int32),
-        doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
+        doi=obj(_cached(_usable_doi, _column(records, "doi")), dtype=object),
         pmid=obj(_cached(pmid_key, _column(records, "pmid")), dtype=object),
         registry=obj(
             [
@@ -557,7 +564,9 @@ def match_table(records: pd.DataFrame) -> MatchTable:
             [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
             dtype=object,
         ),
-        meeting_abstract=np.array(meeting, dtype=bool),
+        meeting_abstract=np.array([m == "abstract" for m in meeting], dtype=bool),
+        supplement=np.array([m != "" for m in meeting], dtype=bool),
+        page_span=np.array(_cached(page_span, raw_pages), dtype=np.int32),
         page_label=obj(labels, dtype=object),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
         raw_authors=obj(authors, dtype=object),
@@ -570,6 +579,46 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
     )
+
+
+def _usable_doi(value: str) -> str:
+    """The DOI of a record as evidence: "" when it is too short or broken to name anything."""
+    doi = normalise_doi(value)
+    return doi if doi_is_wellformed(doi) else ""
+
+
+CONTAINER_TITLE = 0.8  # records sharing a DOI with titles less alike than this ...
+
+
+def drop_container_dois(table: MatchTable) -> int:
+    """Forget DOIs that name a container, not a record; return how many records had one.
+
+    A conference supplement or a book has one DOI that exports copy onto every
+    abstract or chapter in it. Records that share a DOI yet differ in title and in first
+    page are such items: their DOI says nothing about whether they are one report.
+    """
+    doi = table.doi
+    has = np.flatnonzero(doi != "")
+    if len(has) < 2:
+        return 0
+    order = has[np.argsort(doi[has], kind="stable")]
+    keys = doi[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    group_first = np.repeat(order[starts], sizes)
+    shared = np.repeat(sizes > 1, sizes) & (group_first != order)
+    a, b = group_first[shared], order[shared]
+    if len(a) == 0:
+        return 0
+    sim = cpdist(list(table.title[a]), list(table.title[b]), scorer=fuzz.ratio, workers=1) / 100.0
+    pa, pb = table.page_label[a], table.page_label[b]
+    apart = (sim < CONTAINER_TITLE) & (pa != "") & (pb != "") & (pa != pb)
+    containers = set(doi[a[apart]])
+    if not containers:
+        return 0
+    hit = np.fromiter((d in containers for d in doi), dtype=bool, count=len(doi))
+    table.doi[hit] = ""
+    return int(hit.sum())
 
 
 def concat_tables(tables: list[MatchTable]) -> MatchTable:

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["abbreviates", "is_meeting_abstract", "same_journal", "volume_parts"]
+__all__ = [
+    "abbreviates",
+    "is_meeting_abstract",
+    "meeting_signal",
+    "page_span",
+    "same_journal",
+    "volume_parts",
+]
 
 _SUPPLEMENT = re.compile(r"supp|\bs\s?\d+\b", re.I)
 _LETTER_PAGE = re.compile(r"^\s*(?:[SA]\s?\d+|\d+\s?A)\b")  # S354, A111, 56A (not e0192222)
@@ -41,18 +48,45 @@ def volume_parts(volume: str) -> tuple[str, str, bool]:
     return match.group(1).lstrip("0"), (match.group(2) or ""), False
 
 
+def meeting_signal(record_type: str, venue: str, volume: str, issue: str, pages: str) -> str:
+    """ "abstract" for a meeting abstract, "supplement" for another item of a supplement
+    (an article on pages "S417-S429"), "" for neither (see the module doc)."""
+    if record_type and _MEETING_TYPE.search(record_type):
+        return "abstract"
+    if venue and _MEETING_VENUE.search(venue):
+        return "abstract"
+    number, inner, junk = volume_parts(volume)
+    supplement = (
+        junk
+        or (bool(volume) and not number and "supp" in volume.lower())
+        or bool(_SUPPLEMENT.search(inner))
+        or bool(issue and _SUPPLEMENT.search(issue))
+        or bool(pages and (_LETTER_PAGE.match(pages) or "supp" in pages.lower()))
+    )
+    if not supplement:
+        return ""
+    # a meeting abstract fills a page or two; an article in a supplement spans more
+    return "abstract" if page_span(pages) <= ABSTRACT_PAGES else "supplement"
+
+
 def is_meeting_abstract(record_type: str, venue: str, volume: str, issue: str, pages: str) -> bool:
     """True when a record carries the signals of a meeting abstract (see the module doc)."""
-    if record_type and _MEETING_TYPE.search(record_type):
-        return True
-    if venue and _MEETING_VENUE.search(venue):
-        return True
-    number, inner, junk = volume_parts(volume)
-    if junk or (volume and not number and "supp" in volume.lower()):
-        return True
-    if _SUPPLEMENT.search(inner) or (issue and _SUPPLEMENT.search(issue)):
-        return True
-    return bool(pages and _LETTER_PAGE.match(pages))
+    return meeting_signal(record_type, venue, volume, issue, pages) == "abstract"
+
+
+ABSTRACT_PAGES = 2
+_PAGE_NUMBER = re.compile(r"\d+")
+
+
+def page_span(pages: str) -> int:
+    """How many pages a range covers ("S417-S429" -> 13, "123-9" -> 7); 1 for one page."""
+    numbers = _PAGE_NUMBER.findall(pages or "")
+    if len(numbers) < 2:
+        return 1
+    first, last = numbers[0], numbers[1]
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return abs(int(last) - int(first)) + 1
 
 
 def same_journal(words_a: str, words_b: str) -> bool:

@@ -8,8 +8,13 @@ similarity score, and the clustering applies them to every pair of a would-be gr
 from __future__ import annotations
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.venues import ABSTRACT_PAGES
+
+CITATION_TITLE = 0.95  # titles this alike, in one citation, outweigh two different DOIs
 
 # reason shown in merges/to_check and used in tests, by veto
 VETO_REASONS = {
@@ -22,6 +27,8 @@ VETO_REASONS = {
     "pages": "different page ranges in the same journal volume",
     "issue": "different issues of the same journal volume",
     "venue": "a conference abstract or paper vs a journal article",
+    "abstract": "a meeting abstract (supplement, S/A pages, meeting venue) vs an article elsewhere",
+    "meeting": "two meeting abstracts on different pages (two meetings, or two abstracts)",
     "year": "years more than one apart",
 }
 
@@ -49,7 +56,9 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         reason[(reason == "") & hit] = name
 
     doi_i, doi_j = table.doi[i], table.doi[j]
-    mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j))
+    # two DOIs name two articles, unless everything else says one: a mistyped DOI
+    # ("jaha.e000457" for "jaha.113.000457") or one pasted from the next record
+    mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j) & ~same_citation(table, i, j))
     pmid_i, pmid_j = table.pmid[i], table.pmid[j]
     mark("pmid", _both(pmid_i, pmid_j) & (pmid_i != pmid_j))
     reg_i, reg_j = table.registry[i], table.registry[j]
@@ -64,13 +73,37 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     mark("venue", _both(venue_i, venue_j) & (venue_i != venue_j) & other_journal)
     vol_i, vol_j = table.volume[i], table.volume[j]
     pg_i, pg_j = table.page_first[i], table.page_first[j]
+    same_doi = ((doi_i != "") & (doi_i == doi_j)) | (
+        (table.pmid[i] != "") & (table.pmid[i] == table.pmid[j])
+    )
+    # a meeting abstract and an article (or two abstracts) are two reports, unless they
+    # sit on the same page of one journal (one abstract, exported twice)
+    abs_i, abs_j = table.meeting_abstract[i], table.meeting_abstract[j]
+    # ... an article: in a journal, no supplement, more pages than an abstract fills
+    article_i = (
+        ~table.supplement[i] & (table.venue_name[i] != "") & (table.venue[i] != "conference")
+    )
+    article_j = (
+        ~table.supplement[j] & (table.venue_name[j] != "") & (table.venue[j] != "conference")
+    )
+    article_i &= table.page_span[i] > ABSTRACT_PAGES
+    article_j &= table.page_span[j] > ABSTRACT_PAGES
+    num_i, num_j = _page_number(table.page_label[i]), _page_number(table.page_label[j])
+    has_num = (num_i >= 0) & (num_j >= 0)
+    same_journal = (table.journal[i] != "") & (table.journal[i] == table.journal[j])
+    one_place = same_journal & np.where(
+        has_num,
+        num_i == num_j,
+        _both(vol_i, vol_j) & (vol_i == vol_j) & (table.year[i] == table.year[j]),
+    )
+    mark("abstract", ((abs_i & article_j) | (abs_j & article_i)) & ~one_place & ~same_doi)
+    mark("meeting", abs_i & abs_j & has_num & (num_i != num_j) & ~same_doi)
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
     # a DOI or PubMed id names one article: differing pages or issues are typos then
-    same_doi = ((doi_i != "") & (doi_i == doi_j)) | ((pmid_i != "") & (pmid_i == pmid_j))
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
     # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
     iss_i = np.array([x.lstrip("s") for x in table.issue[i]], dtype=object)
@@ -88,3 +121,40 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
+
+
+def _page_number(labels: np.ndarray) -> np.ndarray:
+    """The number of a first page as written ("s354" -> 354, "56a" -> 56); -1 when none."""
+    out = np.full(len(labels), -1, dtype=np.int64)
+    for k, label in enumerate(labels):
+        digits = "".join(c for c in label if c.isdigit())[:9]
+        if digits:
+            out[k] = int(digits)
+    return out
+
+
+def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """One citation: same journal, year, volume, issue, first page, first author and title.
+
+    Weighs two different DOIs against everything else a pair agrees on; a missing
+    author (an anonymous item) does not count against it.
+    """
+    out = np.zeros(len(i), dtype=bool)
+    place = (
+        (table.journal[i] != "")
+        & (table.journal[i] == table.journal[j])
+        & (table.volume[i] != "")
+        & (table.volume[i] == table.volume[j])
+        & (table.page_label[i] != "")
+        & (table.page_label[i] == table.page_label[j])
+        & (table.year[i] == table.year[j])
+        & ((table.issue[i] == table.issue[j]) | (table.issue[i] == "") | (table.issue[j] == ""))
+    )
+    fa_i, fa_j = table.first_author[i], table.first_author[j]
+    place &= (fa_i == fa_j) | (fa_i == "") | (fa_j == "")
+    idx = np.flatnonzero(place & (table.title[i] != ""))
+    if len(idx):
+        ta, tb = list(table.title[i[idx]]), list(table.title[j[idx]])
+        sim = cpdist(ta, tb, scorer=fuzz.ratio, workers=1) / 100.0
+        out[idx] = sim >= CITATION_TITLE
+    return out
