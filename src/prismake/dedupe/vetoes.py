@@ -50,6 +50,7 @@ def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarra
 
 def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     reason = np.full(len(i), "", dtype=object)
 
     def mark(name: str, hit: np.ndarray) -> None:
@@ -134,27 +135,29 @@ def _page_number(labels: np.ndarray) -> np.ndarray:
 
 
 def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """One citation: same journal, year, volume, issue, first page, first author and title.
+    """Everything but the DOI says one report: the evidence that outweighs two DOIs.
 
-    Weighs two different DOIs against everything else a pair agrees on; a missing
-    author (an anonymous item) does not count against it.
+    The same title (near enough), first author and year; no field of the citation that
+    both carry disagrees (journal, volume, issue, first page); and either the same first
+    page, or one DOI is the other cut short. Journal and volume alone are not enough:
+    the next article of an issue has the next DOI. A missing author (an anonymous item)
+    does not count against it.
     """
     out = np.zeros(len(i), dtype=bool)
-    place = (
-        (table.journal[i] != "")
-        & (table.journal[i] == table.journal[j])
-        & (table.volume[i] != "")
-        & (table.volume[i] == table.volume[j])
-        & (table.page_label[i] != "")
-        & (table.page_label[i] == table.page_label[j])
-        & (table.year[i] == table.year[j])
-        & ((table.issue[i] == table.issue[j]) | (table.issue[i] == "") | (table.issue[j] == ""))
-    )
+    conflict = np.zeros(len(i), dtype=bool)
+    for column in (table.journal, table.volume, table.issue, table.page_label):
+        x, y = column[i], column[j]
+        conflict |= (x != "") & (y != "") & (x != y)
+    first_page = (table.page_label[i] != "") & (table.page_label[i] == table.page_label[j])
     fa_i, fa_j = table.first_author[i], table.first_author[j]
-    place &= (fa_i == fa_j) | (fa_i == "") | (fa_j == "")
-    idx = np.flatnonzero(place & (table.title[i] != ""))
-    if len(idx):
-        ta, tb = list(table.title[i[idx]]), list(table.title[j[idx]])
-        sim = cpdist(ta, tb, scorer=fuzz.ratio, workers=1) / 100.0
-        out[idx] = sim >= CITATION_TITLE
+    candidate = ~conflict & (table.year[i] == table.year[j]) & (table.title[i] != "")
+    candidate &= (fa_i == fa_j) | (fa_i == "") | (fa_j == "")
+    idx = np.flatnonzero(candidate)
+    if len(idx) == 0:
+        return out
+    ta, tb = list(table.title[i[idx]]), list(table.title[j[idx]])
+    title_same = cpdist(ta, tb, scorer=fuzz.ratio, workers=1) / 100.0 >= CITATION_TITLE
+    da, db = table.doi[i[idx]], table.doi[j[idx]]
+    cut = np.array([x.startswith(y) or y.startswith(x) for x, y in zip(da, db, strict=True)])
+    out[idx] = title_same & (first_page[idx] | cut)
     return out
