@@ -62,9 +62,11 @@ def _doi_missing(r: Record) -> Record:
 
 
 def abbreviate_journal(name: str) -> str:
-    """ "Annals of Thoracic Surgery" -> "Ann Thor Surg": words cut, small words dropped."""
+    """Journal of Clinical Oncology -> J Clini Oncol: as ISO 4 does, words cut after a
+    few letters, Journal to J, small words dropped."""
     words = [w for w in re.split(r"[\s:.,]+", name) if w and w.lower() not in _STOP]
-    return " ".join(w[:4] if len(w) > 5 else w for w in words)
+    cut = ["J" if w.lower() == "journal" else w[:5] if len(w) > 6 else w for w in words]
+    return " ".join(cut)
 
 
 def _journal_abbreviated(r: Record) -> Record:
@@ -96,7 +98,8 @@ def _title_upper(r: Record) -> Record:
 
 
 def _title_punctuation(r: Record) -> Record:
-    return {**r, "title": re.sub(r"[^\w\s]", "", r["title"]).strip() + "."}
+    """Punctuation as another database writes it: spaces for marks, a full stop added."""
+    return {**r, "title": re.sub(r"[^\w\s]", " ", r["title"]).strip() + "."}
 
 
 def _title_html(r: Record) -> Record:
@@ -182,6 +185,18 @@ def apart_cases(a: Record, b: Record) -> dict[str, tuple[Record, Record]]:
     return cases
 
 
+def _meeting(r: Record) -> bool:
+    """A meeting abstract or supplement item by the engine's signals (venues.py)."""
+    from prismake.dedupe.normalise import venue_kind
+    from prismake.dedupe.venues import meeting_signal
+
+    kind = r.get("type", "") or r.get("entrytype", "")
+    venue = r["journal"] or r.get("booktitle", "")
+    if venue_kind(kind, r["journal"], r.get("booktitle", "")) == "conference":
+        return True
+    return meeting_signal(kind, venue, r["volume"], r["issue"], r["pages"]) != ""
+
+
 def _pairs_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
     from itertools import combinations
 
@@ -238,7 +253,11 @@ def run_set(name: str, limit: int) -> list[tuple[str, str, int, int]]:
 
     # an article: in a journal, on more pages than a meeting abstract fills
     articles = [
-        k for k in singles if rec[k]["journal"] and page_span(rec[k]["pages"]) > ABSTRACT_PAGES
+        k
+        for k in singles
+        if rec[k]["journal"]
+        and page_span(rec[k]["pages"]) > ABSTRACT_PAGES
+        and not _meeting(rec[k])
     ][:limit]
     for case in ("two articles, one container DOI",):
         rows = [apart_cases(rec[a], rec[b])[case] for a, b in couples]

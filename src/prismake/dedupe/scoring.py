@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
-from prismake.dedupe.venues import abbreviates
+from prismake.dedupe.venues import same_journal
 from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
@@ -199,7 +199,7 @@ def score_pairs(
     same_place &= (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     for k in np.flatnonzero(has_journal & ~journal_agree & ((title >= 0.75) | same_place)):
         a, b = table.journal_words[i[k]], table.journal_words[j[k]]
-        journal_agree[k] = abbreviates(a, b) or abbreviates(b, a)
+        journal_agree[k] = same_journal(a, b)
     conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
     journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.6) & ~conference
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)

@@ -23,7 +23,8 @@ __all__ = [
 ]
 
 _SUPPLEMENT = re.compile(r"supp|\bs\s?\d+\b", re.I)
-_LETTER_PAGE = re.compile(r"^\s*(?:[SA]\s?\d+|\d+\s?A)\b")  # S354, A111, 56A (not e0192222)
+# S354, A111, 56A, "339a, Abstract 1351" (not e0192222, nor BMJ's article number a1754)
+_LETTER_PAGE = re.compile(r"^\s*(?:[SA]\s?\d+|\d+\s?A)\b|\b[Aa]bstract\b")
 _MEETING_TYPE = re.compile(r"abstract|meeting|congress|poster|conference", re.I)
 _MEETING_VENUE = re.compile(
     r"\b(?:abstracts?|meeting|congress|conference|symposium|colloquium|supplement)\b", re.I
@@ -93,7 +94,20 @@ def same_journal(words_a: str, words_b: str) -> bool:
     """Two journal names (prismake.dedupe.normalise.journal_words) name one journal."""
     if not words_a or not words_b:
         return False
-    return words_a == words_b or abbreviates(words_a, words_b) or abbreviates(words_b, words_a)
+    return (
+        words_a == words_b
+        or abbreviates(words_a, words_b)
+        or abbreviates(words_b, words_a)
+        or cut_alike(words_a, words_b)
+    )
+
+
+def cut_alike(a: str, b: str) -> bool:
+    """Two abbreviations of one name, word by word ("ann fr anesth" and "annal franc anest")."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) > 0 and all(
+        x.startswith(y) or y.startswith(x) for x, y in zip(wa, wb, strict=True)
+    )
 
 
 def abbreviates(short: str, full: str) -> bool:

@@ -59,7 +59,17 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     doi_i, doi_j = table.doi[i], table.doi[j]
     # two DOIs name two articles, unless everything else says one: a mistyped DOI
     # ("jaha.e000457" for "jaha.113.000457") or one pasted from the next record
-    mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j) & ~same_citation(table, i, j))
+    differ = np.flatnonzero(_both(doi_i, doi_j) & (doi_i != doi_j))
+    if len(differ):  # a DOI cut short is the same DOI, partly copied
+        cut = [
+            a.startswith(b) or b.startswith(a)
+            for a, b in zip(doi_i[differ], doi_j[differ], strict=True)
+        ]
+        differ = differ[~np.array(cut, dtype=bool)]
+    if len(differ):
+        hit = np.zeros(len(i), dtype=bool)
+        hit[differ[~same_citation(table, i[differ], j[differ])]] = True
+        mark("doi", hit)
     pmid_i, pmid_j = table.pmid[i], table.pmid[j]
     mark("pmid", _both(pmid_i, pmid_j) & (pmid_i != pmid_j))
     reg_i, reg_j = table.registry[i], table.registry[j]
@@ -138,8 +148,8 @@ def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray
     """Everything but the DOI says one report: the evidence that outweighs two DOIs.
 
     The same title (near enough), first author and year; no field of the citation that
-    both carry disagrees (journal, volume, issue, first page); and either the same first
-    page, or one DOI is the other cut short. Journal and volume alone are not enough:
+    both carry disagrees (journal, volume, issue, first page); and the same first
+    page. Journal and volume alone are not enough:
     the next article of an issue has the next DOI. A missing author (an anonymous item)
     does not count against it.
     """
@@ -157,7 +167,5 @@ def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray
         return out
     ta, tb = list(table.title[i[idx]]), list(table.title[j[idx]])
     title_same = cpdist(ta, tb, scorer=fuzz.ratio, workers=1) / 100.0 >= CITATION_TITLE
-    da, db = table.doi[i[idx]], table.doi[j[idx]]
-    cut = np.array([x.startswith(y) or y.startswith(x) for x, y in zip(da, db, strict=True)])
-    out[idx] = title_same & (first_page[idx] | cut)
+    out[idx] = title_same & first_page[idx]
     return out
