@@ -112,12 +112,18 @@ _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
 _GLUED_AUTHOR = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Z\u00c0-\u00de][^\sA-Z.,;])")
 
 
+_GLUE_HINT = re.compile(r"\.[A-Z\u00c0-\u00de]")  # quick test before the costly pattern
+
+
 def split_authors(text: str) -> list[str]:
     """Authors joined by "; " (prismake), " and " (BibTeX), newlines, or nothing at all
     after an initial's full stop (some EndNote exports), as a list."""
     if not text:
         return []
-    parts = (p.strip() for p in _AUTHOR_SEPARATOR.split(str(text)))
+    text = str(text)
+    parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(text)]
+    if not _GLUE_HINT.search(text):  # the common case: separators only
+        return [p for p in parts if p]
     return [q.strip() for p in parts if p for q in _GLUED_AUTHOR.split(p) if q.strip()]
 
 

@@ -12,6 +12,7 @@ names a meeting or abstracts. Journal names are compared word by word, so
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "abbreviates",
@@ -52,10 +53,14 @@ def volume_parts(volume: str) -> tuple[str, str, bool]:
 def meeting_signal(record_type: str, venue: str, volume: str, issue: str, pages: str) -> str:
     """ "abstract" for a meeting abstract, "supplement" for another item of a supplement
     (an article on pages "S417-S429"), "" for neither (see the module doc)."""
-    if record_type and _MEETING_TYPE.search(record_type):
+    if _names_a_meeting(record_type, venue):
         return "abstract"
-    if venue and _MEETING_VENUE.search(venue):
-        return "abstract"
+    if (
+        (not volume or volume.isdigit())
+        and (not issue or issue.isdigit())
+        and not (pages and _LETTER.search(pages))
+    ):
+        return ""  # plain numbers: the common case, decided without the patterns below
     number, inner, junk = volume_parts(volume)
     supplement = (
         junk
@@ -70,12 +75,22 @@ def meeting_signal(record_type: str, venue: str, volume: str, issue: str, pages:
     return "abstract" if page_span(pages) <= ABSTRACT_PAGES else "supplement"
 
 
+@lru_cache(maxsize=65536)
+def _names_a_meeting(record_type: str, venue: str) -> bool:
+    """The type or venue says meeting, congress or abstract (types and venues repeat)."""
+    return bool(
+        (record_type and _MEETING_TYPE.search(record_type))
+        or (venue and _MEETING_VENUE.search(venue))
+    )
+
+
 def is_meeting_abstract(record_type: str, venue: str, volume: str, issue: str, pages: str) -> bool:
     """True when a record carries the signals of a meeting abstract (see the module doc)."""
     return meeting_signal(record_type, venue, volume, issue, pages) == "abstract"
 
 
 ABSTRACT_PAGES = 2
+_LETTER = re.compile(r"[A-Za-z]")
 _PAGE_NUMBER = re.compile(r"\d+")
 
 
