@@ -189,3 +189,15 @@ def test_a_record_with_glued_authors_matches_its_other_export():
         {**article, "authors": "Wang, Guo-Ying; Wu, Sheng; Pei, Jian-Min", "journal": "Sleep Med"},
     )
     assert a == b
+
+
+def test_a_proceedings_paper_paginated_differently_by_two_databases_is_one_study():
+    paper = {
+        "title": "Trust in online marketplaces: a field experiment with small sellers",
+        "authors": "Kim, Hyun; Gupta, Anil; Berger, Lena",
+        "year": "2014",
+        "booktitle": "Proceedings of the 47th Hawaii International Conference on System Sciences",
+        "type": "Conference Paper",
+    }
+    a, b = studies({**paper, "pages": "3012-3021"}, {**paper, "pages": "1-10"})
+    assert a == b

@@ -108,7 +108,10 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         _both(vol_i, vol_j) & (vol_i == vol_j) & (table.year[i] == table.year[j]),
     )
     mark("abstract", ((abs_i & article_j) | (abs_j & article_i)) & ~one_place & ~same_doi)
-    mark("meeting", abs_i & abs_j & has_num & (num_i != num_j) & ~same_doi)
+    # two abstracts (a page or two each) on different pages are two abstracts; a paper of
+    # proceedings that databases paginate differently spans more and is not vetoed here
+    one_page = (table.page_span[i] <= ABSTRACT_PAGES) & (table.page_span[j] <= ABSTRACT_PAGES)
+    mark("meeting", abs_i & abs_j & one_page & has_num & (num_i != num_j) & ~same_doi)
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
