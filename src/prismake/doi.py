@@ -45,7 +45,7 @@ def normalise_doi(value: object) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if _BARE.fullmatch(text) and not _SUFFIX.search(text):
+    if _BARE.fullmatch(text) and not _SUFFIX.search(text) and not _NEXT_DOI.search(text):
         return text  # the common case at import: nothing to do
     text = text.strip()
     if not text or text.lower() == "nan":
