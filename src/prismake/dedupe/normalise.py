@@ -19,7 +19,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from prismake.dedupe.venues import meeting_signal, page_span, volume_parts
+from prismake.dedupe.venues import ABSTRACT_PAGES, meeting_signal, page_span, volume_parts
 from prismake.doi import doi_is_wellformed, normalise_doi
 from prismake.records import split_authors
 
@@ -322,6 +322,11 @@ def page_label(pages: object) -> str:
     return match.group(1).lower().lstrip("0") if match else ""
 
 
+def _label_number(label: str) -> int:
+    digits = "".join(c for c in label if c.isdigit())[:9]
+    return int(digits) if digits else -1
+
+
 def issue_key(value: object) -> str:
     """Issue number as digits; a supplement as "s" + its number ("Suppl. 2" -> "s2")."""
     text = str(value or "")
@@ -448,7 +453,11 @@ class MatchTable:
     venue: np.ndarray
     meeting_abstract: np.ndarray  # bool: carries a meeting abstract's signals (venues.py)
     supplement: np.ndarray  # bool: a meeting abstract or another item of a supplement
+    article: np.ndarray  # bool: in a journal, no supplement, more pages than an abstract
+    one_page: np.ndarray  # bool: a page or two at most (or no pages)
     page_span: np.ndarray  # pages a range covers (1 for one page or none)
+    page_number: np.ndarray  # int: the number in page_label ("s354" -> 354), -1 when none
+    issue_number: np.ndarray  # issue digits without a supplement's "s" ("s1" -> "1")
     page_label: np.ndarray  # first page as written, folded ("s354", "56a", "e0192222")
     numbers: np.ndarray
     raw_authors: np.ndarray
@@ -535,6 +544,13 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     ]
     n = len(titles)
     obj = np.array
+    spans = np.array(_cached(page_span, raw_pages), dtype=np.int32)
+    kinds = [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)]
+    supplement = np.array([m != "" for m in meeting], dtype=bool)
+    article = ~supplement & (spans > ABSTRACT_PAGES)
+    article &= np.array([bool(v) for v in venue_names], dtype=bool) & (
+        np.array(kinds, dtype=object) != "conference"
+    )
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
         search=obj(_column(records, "search"), dtype=object),
@@ -560,14 +576,15 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         page_hi=hi,
         series=obj([series_number(t) for t in titles], dtype=object),
         notice=obj([p[1] for p in parts], dtype=object),
-        venue=obj(
-            [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
-            dtype=object,
-        ),
+        venue=obj(kinds, dtype=object),
         meeting_abstract=np.array([m == "abstract" for m in meeting], dtype=bool),
-        supplement=np.array([m != "" for m in meeting], dtype=bool),
-        page_span=np.array(_cached(page_span, raw_pages), dtype=np.int32),
+        supplement=supplement,
+        article=article,
+        one_page=spans <= ABSTRACT_PAGES,
+        page_span=spans,
         page_label=obj(labels, dtype=object),
+        page_number=np.array(_cached(_label_number, labels), dtype=np.int64),
+        issue_number=obj([x.lstrip("s") for x in issues], dtype=object),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),

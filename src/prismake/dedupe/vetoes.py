@@ -12,7 +12,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
-from prismake.dedupe.venues import ABSTRACT_PAGES
 
 CITATION_TITLE = 0.95  # titles this alike, in one citation, outweigh two different DOIs
 
@@ -52,9 +51,12 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     reason = np.full(len(i), "", dtype=object)
+    free = np.ones(len(i), dtype=bool)
 
     def mark(name: str, hit: np.ndarray) -> None:
-        reason[(reason == "") & hit] = name
+        chosen = free & hit
+        reason[chosen] = name
+        free[chosen] = False
 
     doi_i, doi_j = table.doi[i], table.doi[j]
     # two DOIs name two articles, unless everything else says one: a mistyped DOI
@@ -88,30 +90,33 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         (table.pmid[i] != "") & (table.pmid[i] == table.pmid[j])
     )
     # a meeting abstract and an article (or two abstracts) are two reports, unless they
-    # sit on the same page of one journal (one abstract, exported twice)
+    # sit on the same page of one journal (one abstract, exported twice); checked only
+    # where a meeting abstract is involved (few pairs)
     abs_i, abs_j = table.meeting_abstract[i], table.meeting_abstract[j]
-    # ... an article: in a journal, no supplement, more pages than an abstract fills
-    article_i = (
-        ~table.supplement[i] & (table.venue_name[i] != "") & (table.venue[i] != "conference")
-    )
-    article_j = (
-        ~table.supplement[j] & (table.venue_name[j] != "") & (table.venue[j] != "conference")
-    )
-    article_i &= table.page_span[i] > ABSTRACT_PAGES
-    article_j &= table.page_span[j] > ABSTRACT_PAGES
-    num_i, num_j = _page_number(table.page_label[i]), _page_number(table.page_label[j])
-    has_num = (num_i >= 0) & (num_j >= 0)
-    same_journal = (table.journal[i] != "") & (table.journal[i] == table.journal[j])
-    one_place = same_journal & np.where(
-        has_num,
-        num_i == num_j,
-        _both(vol_i, vol_j) & (vol_i == vol_j) & (table.year[i] == table.year[j]),
-    )
-    mark("abstract", ((abs_i & article_j) | (abs_j & article_i)) & ~one_place & ~same_doi)
-    # two abstracts (a page or two each) on different pages are two abstracts; a paper of
-    # proceedings that databases paginate differently spans more and is not vetoed here
-    one_page = (table.page_span[i] <= ABSTRACT_PAGES) & (table.page_span[j] <= ABSTRACT_PAGES)
-    mark("meeting", abs_i & abs_j & one_page & has_num & (num_i != num_j) & ~same_doi)
+    involved = np.flatnonzero(abs_i | abs_j)
+    if len(involved):
+        a, b = i[involved], j[involved]
+        num_a, num_b = table.page_number[a], table.page_number[b]
+        has_num = (num_a >= 0) & (num_b >= 0)
+        same_journal = (table.journal[a] != "") & (table.journal[a] == table.journal[b])
+        vol_a, vol_b = table.volume[a], table.volume[b]
+        one_place = same_journal & np.where(
+            has_num,
+            num_a == num_b,
+            _both(vol_a, vol_b) & (vol_a == vol_b) & (table.year[a] == table.year[b]),
+        )
+        abs_a, abs_b = table.meeting_abstract[a], table.meeting_abstract[b]
+        apart = ((abs_a & table.article[b]) | (abs_b & table.article[a])) & ~one_place
+        hit = np.zeros(len(i), dtype=bool)
+        hit[involved] = apart & ~same_doi[involved]
+        mark("abstract", hit)
+        # two abstracts (a page or two each) on different pages are two abstracts; a
+        # proceedings paper that databases paginate differently spans more: not here
+        one_page = table.one_page[a] & table.one_page[b]
+        two = abs_a & abs_b & one_page & has_num & (num_a != num_b)
+        hit = np.zeros(len(i), dtype=bool)
+        hit[involved] = two & ~same_doi[involved]
+        mark("meeting", hit)
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
@@ -120,8 +125,7 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     # a DOI or PubMed id names one article: differing pages or issues are typos then
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
     # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
-    iss_i = np.array([x.lstrip("s") for x in table.issue[i]], dtype=object)
-    iss_j = np.array([x.lstrip("s") for x in table.issue[j]], dtype=object)
+    iss_i, iss_j = table.issue_number[i], table.issue_number[j]
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     same_pages &= table.page_hi[i] == table.page_hi[j]  # then the issue is the typo
     mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi & ~same_pages)
@@ -135,16 +139,6 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
-
-
-def _page_number(labels: np.ndarray) -> np.ndarray:
-    """The number of a first page as written ("s354" -> 354, "56a" -> 56); -1 when none."""
-    out = np.full(len(labels), -1, dtype=np.int64)
-    for k, label in enumerate(labels):
-        digits = "".join(c for c in label if c.isdigit())[:9]
-        if digits:
-            out[k] = int(digits)
-    return out
 
 
 def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
