@@ -466,7 +466,7 @@ class MatchTable:
     surnames: np.ndarray  # "smith jones lee" (space-joined surname keys); lazy
     author_words: np.ndarray  # lazy
     corporate: np.ndarray  # lazy
-    journal_words: np.ndarray
+    journal_words: np.ndarray  # lazy
     abstract: np.ndarray  # lazy
     prepared: np.ndarray  # bool: lazy keys computed
 
@@ -484,6 +484,7 @@ class MatchTable:
         self.surnames[todo] = [" ".join(x) for x in surnames]
         self.author_words[todo] = _cached(author_words, authors)
         self.corporate[todo] = _cached(is_corporate, authors)
+        self.journal_words[todo] = _cached(journal_words, [str(v) for v in self.venue_name[todo]])
         self.abstract[todo] = [
             _NON_ALNUM.sub(" ", ascii_fold(a[:400])).strip() if a else ""
             for a in self.raw_abstract[todo]
@@ -592,7 +593,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         surnames=np.full(n, "", dtype=object),
         author_words=np.full(n, "", dtype=object),
         corporate=np.zeros(n, dtype=bool),
-        journal_words=obj(_cached(journal_words, venue_names), dtype=object),
+        journal_words=np.full(n, "", dtype=object),
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
     )
