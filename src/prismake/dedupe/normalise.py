@@ -310,7 +310,7 @@ def page_range(pages: object) -> tuple[str, str]:
     return first, last.lstrip("0")
 
 
-_PAGE_TOKEN = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\b")
+_PAGE_TOKEN = re.compile(r"^\s*([A-Za-z]{0,3}\d+[A-Za-z]?)\b")
 
 
 def page_label(pages: object) -> str:
