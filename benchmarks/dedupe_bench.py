@@ -42,6 +42,7 @@ LABELLED = [
     "stroke",
     "digital_work",
     "special_cases",
+    "neuroimaging",
 ]
 FLAGGED = ["iebh_copper", "iebh_tafenoquine"]  # EndNote users' duplicate flags, no groups
 TARGET_RECALL = {
@@ -51,11 +52,25 @@ TARGET_RECALL = {
     "stroke": 0.996,
     "digital_work": 0.998,
     "special_cases": 1.0,
+    "neuroimaging": 0.994,
 }
+
+
+# held out of tuning (issue 13): measured last, reported apart, marked "*"
+HELD_OUT = {"neuroimaging", "stroke"}
+# the best open tool on these sets (../shared/bench/dedup/README.md): precision 1.0,
+# this recall, F1 from both (0.997 published for neuroimaging), 0-2 false merges a set
+REFERENCE_F1 = {"neuroimaging": 0.997}
+
+
+def reference_f1(name: str) -> float:
+    recall = TARGET_RECALL[name]
+    return REFERENCE_F1.get(name, round(2 * recall / (1 + recall), 3))
 
 
 LABEL_ERRORS = ROOT / "benchmarks" / "dedupe_label_errors.csv"
 PROVEN_BY = {"doi", "pmid", "registry"}  # vetoes that read an identifier off the records
+TWO_VENUES = "one abstract in two journals"  # checked against the records, not a veto
 
 
 def label_errors(name: str) -> list[dict[str, str]]:
@@ -102,7 +117,14 @@ def measure_set(name: str, show_errors: bool) -> dict:
     for row in label_errors(name):
         a, b = sorted((position[row["record_id_a"]], position[row["record_id_b"]]))
         veto = pair_vetoes(result.table, [a], [b])[0]
-        if (a, b) not in truth or veto not in PROVEN_BY:
+        table = result.table
+        two_venues = (  # one abstract printed by two journals: two reports (issue 13)
+            row["why"] == TWO_VENUES
+            and table.journal[a] != table.journal[b]
+            and table.page_label[a] != table.page_label[b]
+            and (table.meeting_abstract[a] or table.meeting_abstract[b])
+        )
+        if (a, b) not in truth or (veto not in PROVEN_BY and not two_venues):
             raise SystemExit(
                 f"{LABEL_ERRORS.name}: {row['record_id_a']} {row['record_id_b']} is not a "
                 f"labelled pair whose records carry different identifiers (veto: {veto!r})"
@@ -284,6 +306,7 @@ def main() -> int:
             print(json.dumps(measure_set(name, True)))
         return 0
     sets = LABELLED if args.sets is None else args.sets
+    sets = [s for s in sets if s not in HELD_OUT] + [s for s in sets if s in HELD_OUT]
     scale = [100_000] if args.scale is None else args.scale
     if args.sets is not None and args.scale is None:
         scale = []
@@ -294,18 +317,23 @@ def main() -> int:
     header = (
         f"{'set':<20}{'records':>9}{'prec':>8}{'recall':>8}{'target':>8}{'F1':>8}{'false':>7}"
         f"{'missed':>8}{'block':>8}{'cands':>10}{'wall s':>9}{'cpu s':>8}{'peak MB':>9}"
+        f"   | best open tool: {'recall':>7}{'F1':>7}{'false':>7}"
     )
     print(header)
     results = []
     for name in sets:
         r = _child(["--child-set", name])
         results.append(r)
+        label = r["set"] + (" *" if name in HELD_OUT else "")
         print(
-            f"{r['set']:<20}{r['records']:>9,}{r['precision']:>8.4f}{r['recall']:>8.4f}"
+            f"{label:<20}{r['records']:>9,}{r['precision']:>8.4f}{r['recall']:>8.4f}"
             f"{r['target_recall']:>8.3f}{r['f1']:>8.4f}{r['false_merges']:>7}{r['missed_pairs']:>8}"
-            f"{r['blocking_recall']:>8.4f}{r['candidates']:>10,}{r['wall_s']:>9.2f}{r['cpu_s']:>8.2f}{r['peak_mb']:>9.1f}",
+            f"{r['blocking_recall']:>8.4f}{r['candidates']:>10,}{r['wall_s']:>9.2f}{r['cpu_s']:>8.2f}{r['peak_mb']:>9.1f}"
+            f"   | {'':>16}{r['target_recall']:>7.3f}{reference_f1(name):>7.3f}{'0-2':>7}",
             flush=True,
         )
+    if any(name in HELD_OUT for name in sets):
+        print("* held out of tuning (issue 13): measured last, reported apart")
     if results:
         print(
             f"\n{'set':<20}{'pairs':>7}{'found':>7}{'ref':>6}{'recall':>8}{'label err':>10}"

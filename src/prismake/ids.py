@@ -19,6 +19,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from prismake.doi import normalise_doi
+
 _SEARCH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
 _NATIVE_ID_FIELDS = ("pmid", "wos_id", "scopus_eid", "accession_number", "database_id")
 _CONTENT_FIELDS = ("doi", "title", "year", "authors", "journal", "volume", "issue", "pages")
@@ -59,7 +61,7 @@ def record_key(record: Mapping[str, object], doi_ties: bool = True) -> str:
         if value:
             return f"{name}:{value}"
     if doi_ties:
-        doi = _squash(record.get("doi"))
+        doi = _squash(normalise_doi(record.get("doi")))
         if doi:
             return f"doi:{doi}"
     return "|".join(_squash(record.get(name)) for name in _CONTENT_FIELDS)
@@ -122,7 +124,7 @@ def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[li
         if key.startswith("doi:"):
             if shared is None:
                 shared = _shared_dois(records)
-            if record.get("doi") in shared:  # a container DOI ties no record
+            if normalise_doi(record.get("doi")) in shared:  # a container DOI ties no record
                 key = previous_record_key(record)
             else:
                 if former_bases is None:
@@ -143,7 +145,7 @@ def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[li
 
 def _shared_dois(records: list) -> set[object]:
     """DOIs that more than one record of the file carries (container DOIs)."""
-    counts = Counter(doi for doi in (r.get("doi") for r in records) if doi)
+    counts = Counter(doi for doi in (normalise_doi(r.get("doi")) for r in records) if doi)
     return {doi for doi, n in counts.items() if n > 1}
 
 

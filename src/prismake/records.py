@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from prismake.doi import normalise_doi as normalise_doi  # re-exported: DOIs live in prismake.doi
+
 RECORD_COLUMNS: tuple[str, ...] = (
     "record_id",
     "search",
@@ -38,31 +40,6 @@ RECORD_COLUMNS: tuple[str, ...] = (
 )
 
 MULTI_SEPARATOR = "; "
-
-_DOI_PREFIX = re.compile(
-    r"^(?:https?://(?:dx\.)?doi\.org/|https?://doi\.[a-z]+/|doi\s*:\s*|doi\s+)", re.IGNORECASE
-)
-_DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
-
-
-def normalise_doi(value: object) -> str:
-    """A bare, lower-case DOI (``10.1000/xyz``) from a DOI, doi: or URL form; else ``""``.
-
-    Takes the first DOI when several are given; drops trailing punctuation that exports
-    glue on (``.``, ``,``, ``;``).
-    """
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if not text or text.lower() == "nan":
-        return ""
-    text = _DOI_PREFIX.sub("", text)
-    match = _DOI_SHAPE.search(text)
-    if not match:
-        return ""
-    doi = match.group(0).lower()
-    doi = re.sub(r"%2f", "/", doi)
-    return doi.rstrip(".,;)]}>\"'")
 
 
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos"}
@@ -102,7 +79,10 @@ def normalise_author(name: str) -> str:
         parts = name.split(" ")
         # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
         if len(parts) > 1 and _SHORT_INITIALS.fullmatch(parts[-1].replace(".", "")):
-            surname, given = " ".join(parts[:-1]), parts[-1]
+            cut = len(parts) - 1  # "Surname A. B." (Embase): every trailing initial
+            while cut > 1 and _SHORT_INITIALS.fullmatch(parts[cut - 1].replace(".", "")):
+                cut -= 1
+            surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
             initials = _NOT_CAPITAL.sub("", given)
             return f"{surname.strip()} {initials}".strip()
         # "Anna B. Surname" / "A. B. van Surname"
@@ -126,12 +106,25 @@ def normalise_author(name: str) -> str:
     return f"{surname} {initials}".strip() if surname else ""
 
 
+_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
+# "Wang G. Y.Wu S.Pei J. M.": some exports join authors with nothing; an initial's full
+# stop followed at once by a capitalised word is the start of the next author
+_GLUED_AUTHOR = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Z\u00c0-\u00de][^\sA-Z.,;])")
+
+
+_GLUE_HINT = re.compile(r"\.[A-Z\u00c0-\u00de]")  # quick test before the costly pattern
+
+
 def split_authors(text: str) -> list[str]:
-    """Authors joined by "; " (prismake), " and " (BibTeX) or newlines, as a list."""
+    """Authors joined by "; " (prismake), " and " (BibTeX), newlines, or nothing at all
+    after an initial's full stop (some EndNote exports), as a list."""
     if not text:
         return []
-    parts = re.split(r"\s*;\s*|\s+and\s+|\n", str(text))
-    return [p.strip() for p in parts if p and p.strip()]
+    text = str(text)
+    parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(text)]
+    if not _GLUE_HINT.search(text):  # the common case: separators only
+        return [p for p in parts if p]
+    return [q.strip() for p in parts if p for q in _GLUED_AUTHOR.split(p) if q.strip()]
 
 
 def normalise_authors(text: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from prismake.csvio import atomic_write_bytes, backup, read_table, write_sheet, write_table
-from prismake.records import normalise_author, normalise_authors, normalise_doi
+from prismake.doi import normalise_doi
+from prismake.records import normalise_author, normalise_authors
 
 
 def test_cells_that_excel_would_run_as_formulas_are_neutralised(tmp_path):

@@ -152,3 +152,12 @@ def test_the_demo_sheets_typed_under_the_previous_rule_still_find_every_study(tm
     sheet.write_text(f"record_id_a,record_id_b,verdict,note\n{old},{other},different,\n")
     lookup = record_id_lookup(records["record_id"], records["former_ids"])
     assert read_verdicts(sheet, lookup).different == [(new, other, 2)]
+
+
+def test_a_re_export_writing_the_doi_as_a_url_keeps_the_record_id():
+    first = {"title": "Aortic valve replacement", "doi": "10.1016/s0003-4975(00)02148-2"}
+    re_export = {
+        "title": "Aortic valve replacement in octogenarians",
+        "doi": "http://dx.doi.org/10.1016/S0003-4975%2800%2902148-2",
+    }
+    assert assign_record_ids("embase", [first]) == assign_record_ids("embase", [re_export])

@@ -51,9 +51,9 @@ def test_real_records_chained_by_a_doi_less_copy_stay_two_studies():
     }
     frame = pd.DataFrame(
         [
-            {**base, "record_id": "a-1", "search": "a", "doi": "10.1000/one"},
+            {**base, "record_id": "a-1", "search": "a", "doi": "10.1093/ageing/afy001"},
             {**base, "record_id": "b-1", "search": "b", "doi": ""},
-            {**base, "record_id": "c-1", "search": "c", "doi": "10.1000/two"},
+            {**base, "record_id": "c-1", "search": "c", "doi": "10.1093/ageing/afy137"},
         ]
     )
     studies = find_studies(frame, {"a": 0, "b": 1, "c": 2}).study_ids

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from prismake.dedupe.normalise import (
-    abbreviates,
     author_surnames,
     first_surname,
     journal_key,
@@ -13,6 +12,7 @@ from prismake.dedupe.normalise import (
     title_key,
     title_parts,
 )
+from prismake.dedupe.venues import abbreviates
 
 
 def test_title_case_accents_and_trailing_period_do_not_matter():

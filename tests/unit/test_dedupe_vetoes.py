@@ -37,9 +37,31 @@ def test_two_exports_of_one_article_are_one_study():
     assert a == b
 
 
-def test_different_dois_keep_records_apart():
-    a, b = studies_of({}, {"doi": "10.1000/jsr.2019.999"})
+def test_different_dois_keep_two_articles_of_one_issue_apart():
+    a, b = studies_of({}, {"doi": "10.1000/jsr.2019.111", "pages": "111-119"})
     assert a != b
+
+
+def test_different_dois_keep_an_anonymous_column_of_two_issues_apart():
+    column = {"title": "Editorial introduction", "authors": "", "pages": "1-3", "abstract": ""}
+    a, b = studies_of(
+        {**column, "issue": "2", "doi": "10.1080/07421222.2015.1063266"},
+        {**column, "issue": "4", "doi": "10.1080/07421222.2015.1138361"},
+    )
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    "wrong_doi",
+    [
+        "10.1000/jsr.e000101",  # the volume part dropped by the export
+        "10.1097/spc.0000000000000365",  # another article's DOI pasted in
+        "10.1000/jsr",  # cut short: not a DOI at all
+    ],
+)
+def test_a_wrong_doi_on_one_record_of_an_otherwise_identical_pair_does_not_split_it(wrong_doi):
+    a, b = studies_of({}, {"doi": wrong_doi, "authors": "Smith JA; Garcia M; Lee K"})
+    assert a == b
 
 
 def test_part_1_and_part_2_of_a_series_stay_apart():

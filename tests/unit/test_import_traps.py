@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from prismake.doi import normalise_doi
 from prismake.importers import read_file
 from prismake.importers.latex import latex_to_text
 from prismake.importers.normalise import (
@@ -18,7 +19,7 @@ from prismake.importers.normalise import (
     strip_html,
     year_of,
 )
-from prismake.records import normalise_author, normalise_doi
+from prismake.records import normalise_author
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 

@@ -16,7 +16,12 @@ import pandas as pd
 
 from prismake.dedupe.blocking import candidate_pairs
 from prismake.dedupe.clusters import Grouping, VerdictConflict, group_records
-from prismake.dedupe.normalise import MatchTable, concat_tables, match_table
+from prismake.dedupe.normalise import (
+    MatchTable,
+    concat_tables,
+    drop_container_dois,
+    match_table,
+)
 from prismake.dedupe.scoring import DUPLICATE, ScoredPairs, score_pairs
 from prismake.dedupe.verdicts import Verdicts
 from prismake.dedupe.vetoes import pair_vetoes
@@ -60,6 +65,12 @@ def find_studies(
             chunks.append(match_table(records.iloc[start : start + CHUNK]))
             progress.update(min(CHUNK, n - start))
         table = concat_tables(chunks) if len(chunks) > 1 else chunks[0]
+    containers = drop_container_dois(table)
+    if containers:
+        log.info(
+            "dedupe: %s carry a DOI shared by different items (ignored)",
+            _count(containers, "record"),
+        )
     pairs = candidate_pairs(table)
     log.info("dedupe: %s candidate pairs from %s records", f"{len(pairs):,}", f"{n:,}")
     with Progress("dedupe: scoring", total=len(pairs), unit="pairs") if big else _Quiet() as p:

@@ -16,8 +16,12 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
-from prismake.records import normalise_doi
+from prismake.dedupe.venues import ABSTRACT_PAGES, meeting_signal, page_span, volume_parts
+from prismake.doi import doi_is_wellformed, normalise_doi
+from prismake.records import split_authors
 
 _TAG = re.compile(r"<[^>]{0,40}>")
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\s*(?=\{)|\\[a-zA-Z]+|\\.")
@@ -217,8 +221,13 @@ def surname_key(name: str) -> str:
         surname = name.split(",", 1)[0]
     else:
         parts = name.split()
-        if len(parts) > 1 and _MEDLINE_INITIALS.fullmatch(parts[-1].replace(".", "")):
-            surname = " ".join(parts[:-1])  # MEDLINE "Surname AB"
+        initials = 0  # MEDLINE "Surname AB", Embase "Surname A. B."
+        while len(parts) - initials > 1 and _MEDLINE_INITIALS.fullmatch(
+            parts[-1 - initials].replace(".", "")
+        ):
+            initials += 1
+        if initials:
+            surname = " ".join(parts[:-initials])
         elif len(parts) > 1:
             surname = parts[-1]  # "Anna B. Surname"
         else:
@@ -284,37 +293,6 @@ def journal_words(journal: object) -> str:
     return " ".join(w for w in words if w not in _JOURNAL_STOP)
 
 
-def abbreviates(short: str, full: str) -> bool:
-    """True when the words of ``short`` abbreviate those of ``full`` in order.
-
-    "dtsch med wochenschr" abbreviates "deutsche medizinische wochenschrift": each short
-    word starts like a full word and its letters appear in that word in order.
-    """
-    a, b = short.split(), full.split()
-    if not a or not b or len(a) > len(b):
-        return False
-    k = 0
-    for word in a:
-        while k < len(b) and not _is_abbreviation(word, b[k]):
-            k += 1
-        if k == len(b):
-            return False
-        k += 1
-    return True
-
-
-def _is_abbreviation(word: str, full: str) -> bool:
-    if word[0] != full[0]:
-        return False
-    pos = 0
-    for ch in word:
-        pos = full.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
-
-
 def page_range(pages: object) -> tuple[str, str]:
     """(first, last) page; "73-6" gives ("73", "76"); letters and leading zeros kept out."""
     text = str(pages or "").strip()
@@ -330,6 +308,30 @@ def page_range(pages: object) -> tuple[str, str]:
     if first and last and len(last) < len(first):  # "1200-05" is 1200-1205
         last = first[: len(first) - len(last)] + last
     return first, last.lstrip("0")
+
+
+_PAGE_TOKEN = re.compile(r"^\s*([A-Za-z]{0,3}\d+[A-Za-z]?)\b")
+
+
+def page_label(pages: object) -> str:
+    """The first page as written, lower case ("S354" -> "s354", "56A" -> "56a"), else "".
+
+    "" too when a word stands where the first page should ("Suppl-29": the page is lost).
+    """
+    match = _PAGE_TOKEN.match(str(pages or ""))
+    return match.group(1).lower().lstrip("0") if match else ""
+
+
+def _label_number(label: str) -> int:
+    digits = "".join(c for c in label if c.isdigit())[:9]
+    return int(digits) if digits else -1
+
+
+def issue_key(value: object) -> str:
+    """Issue number as digits; a supplement as "s" + its number ("Suppl. 2" -> "s2")."""
+    text = str(value or "")
+    digits = number_key(text)
+    return f"s{digits}" if "supp" in text.lower() or re.match(r"\s*[Ss]\s?\d", text) else digits
 
 
 def number_key(value: object) -> str:
@@ -392,16 +394,6 @@ def title_numbers(key: str) -> str:
     return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
 
 
-_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
-
-
-def split_authors(text: str) -> list[str]:
-    """Authors joined by "; ", " and " or newlines (as prismake.records.split_authors)."""
-    if not text:
-        return []
-    return [p.strip() for p in _AUTHOR_SEPARATOR.split(text) if p and p.strip()]
-
-
 _REGISTRY = re.compile(
     r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|ChiCTR[-A-Za-z0-9]{6,20}|DRKS\d{8}|"
     r"EUCTR\d{4}-\d{6}-\d{2}|IRCT\d{6,20}N?\d*|CTRI/\d{4}/\d+/\d+|JPRN-[A-Za-z]+\d+)"
@@ -459,6 +451,14 @@ class MatchTable:
     series: np.ndarray
     notice: np.ndarray
     venue: np.ndarray
+    meeting_abstract: np.ndarray  # bool: carries a meeting abstract's signals (venues.py)
+    supplement: np.ndarray  # bool: a meeting abstract or another item of a supplement
+    article: np.ndarray  # bool: in a journal, no supplement, more pages than an abstract
+    one_page: np.ndarray  # bool: a page or two at most (or no pages)
+    page_span: np.ndarray  # pages a range covers (1 for one page or none)
+    page_number: np.ndarray  # int: the number in page_label ("s354" -> 354), -1 when none
+    issue_number: np.ndarray  # issue digits without a supplement's "s" ("s1" -> "1")
+    page_label: np.ndarray  # first page as written, folded ("s354", "56a", "e0192222")
     numbers: np.ndarray
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
@@ -518,6 +518,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     booktitles = _column(records, "booktitle")
     venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
+    labels = _cached(page_label, _column(records, "pages"))
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
@@ -526,17 +527,37 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     last = np.where(last < 0, first, last)
     lo, hi = np.minimum(first, last), np.maximum(first, last)
     years = _cached(year_of, _column(records, "year"))
-    volumes = _cached(number_key, _column(records, "volume"))
+    raw_volumes, raw_issues = _column(records, "volume"), _column(records, "issue")
+    raw_pages = _column(records, "pages")
+    # "13 (2)" is volume 13, issue 2; "1)" is junk (venues.volume_parts)
+    volume_split = _cached(volume_parts, raw_volumes)
+    volumes = [v for v, _, _ in volume_split]
     # a year typed into the volume field ("2016") is no volume number
     volumes = ["" if v and v == str(y) else v for v, y in zip(volumes, years, strict=True)]
+    issues = _cached(
+        issue_key, [i or inner for i, (_, inner, _) in zip(raw_issues, volume_split, strict=True)]
+    )
+    meeting = [
+        meeting_signal(t, j or b, v, i, p)
+        for t, j, b, v, i, p in zip(
+            types, journals, booktitles, raw_volumes, raw_issues, raw_pages, strict=True
+        )
+    ]
     n = len(titles)
     obj = np.array
+    spans = np.array(_cached(page_span, raw_pages), dtype=np.int32)
+    kinds = [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)]
+    supplement = np.array([m != "" for m in meeting], dtype=bool)
+    article = ~supplement & (spans > ABSTRACT_PAGES)
+    article &= np.array([bool(v) for v in venue_names], dtype=bool) & (
+        np.array(kinds, dtype=object) != "conference"
+    )
     return MatchTable(
         record_id=obj(_column(records, "record_id"), dtype=object),
         search=obj(_column(records, "search"), dtype=object),
         title=obj(titles, dtype=object),
         title_len=np.array([len(t) for t in titles], dtype=np.int32),
-        doi=obj(_cached(normalise_doi, _column(records, "doi")), dtype=object),
+        doi=obj(_cached(_usable_doi, _column(records, "doi")), dtype=object),
         pmid=obj(_cached(pmid_key, _column(records, "pmid")), dtype=object),
         registry=obj(
             [
@@ -549,17 +570,22 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),
         volume=obj(volumes, dtype=object),
-        issue=obj(_cached(number_key, _column(records, "issue")), dtype=object),
+        issue=obj(issues, dtype=object),
         page_first=obj([p[0] for p in pages], dtype=object),
         page_last=obj([p[1] for p in pages], dtype=object),
         page_lo=lo,
         page_hi=hi,
         series=obj([series_number(t) for t in titles], dtype=object),
         notice=obj([p[1] for p in parts], dtype=object),
-        venue=obj(
-            [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)],
-            dtype=object,
-        ),
+        venue=obj(kinds, dtype=object),
+        meeting_abstract=np.array([m == "abstract" for m in meeting], dtype=bool),
+        supplement=supplement,
+        article=article,
+        one_page=spans <= ABSTRACT_PAGES,
+        page_span=spans,
+        page_label=obj(labels, dtype=object),
+        page_number=np.array(_cached(_label_number, labels), dtype=np.int64),
+        issue_number=obj([x.lstrip("s") for x in issues], dtype=object),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),
@@ -571,6 +597,46 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
     )
+
+
+def _usable_doi(value: str) -> str:
+    """The DOI of a record as evidence: "" when it is too short or broken to name anything."""
+    doi = normalise_doi(value)
+    return doi if doi_is_wellformed(doi) else ""
+
+
+CONTAINER_TITLE = 0.8  # records sharing a DOI with titles less alike than this ...
+
+
+def drop_container_dois(table: MatchTable) -> int:
+    """Forget DOIs that name a container, not a record; return how many records had one.
+
+    A conference supplement or a book has one DOI that exports copy onto every
+    abstract or chapter in it. Records that share a DOI yet differ in title and in first
+    page are such items: their DOI says nothing about whether they are one report.
+    """
+    doi = table.doi
+    has = np.flatnonzero(doi != "")
+    if len(has) < 2:
+        return 0
+    order = has[np.argsort(doi[has], kind="stable")]
+    keys = doi[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    group_first = np.repeat(order[starts], sizes)
+    shared = np.repeat(sizes > 1, sizes) & (group_first != order)
+    a, b = group_first[shared], order[shared]
+    if len(a) == 0:
+        return 0
+    sim = cpdist(list(table.title[a]), list(table.title[b]), scorer=fuzz.ratio, workers=1) / 100.0
+    pa, pb = table.page_label[a], table.page_label[b]
+    apart = (sim < CONTAINER_TITLE) & (pa != "") & (pb != "") & (pa != pb)
+    containers = set(doi[a[apart]])
+    if not containers:
+        return 0
+    hit = np.fromiter((d in containers for d in doi), dtype=bool, count=len(doi))
+    table.doi[hit] = ""
+    return int(hit.sum())
 
 
 def concat_tables(tables: list[MatchTable]) -> MatchTable:

@@ -15,7 +15,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from prismake.dedupe.normalise import MatchTable, abbreviates
+from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.venues import same_journal
 from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
@@ -89,6 +90,18 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
         short_b = any(len(w) <= 2 or (any(c.isdigit() for c in w) and len(w) <= 6) for w in only_b)
         out[k] = short_a and short_b
     return out
+
+
+LAST_WORD_TITLE_WORDS = 8
+
+
+def _only_last_word_differs(a: str, b: str) -> bool:
+    """Two short title keys equal but for a last word that is not a variant of the other."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) > LAST_WORD_TITLE_WORDS or wa[:-1] != wb[:-1]:
+        return False
+    x, y = wa[-1], wb[-1]
+    return not (x.startswith(y) or y.startswith(x))
 
 
 def plausible_pairs(
@@ -186,7 +199,7 @@ def score_pairs(
     same_place &= (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     for k in np.flatnonzero(has_journal & ~journal_agree & ((title >= 0.75) | same_place)):
         a, b = table.journal_words[i[k]], table.journal_words[j[k]]
-        journal_agree[k] = abbreviates(a, b) or abbreviates(b, a)
+        journal_agree[k] = same_journal(a, b)
     conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
     journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.6) & ~conference
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
@@ -262,6 +275,23 @@ def score_pairs(
     weak = short_title & ~corroborated
     score = score - np.where(weak, 0.2, 0.0)
     note(weak, "short title without authors and pages to confirm")
+
+    # short titles that differ only in their last word ("... construct pGL3-Luc" vs
+    # "... construct pGL3-Ren") name two things; one author and no venue cannot tell
+    one_author = np.fromiter(
+        (
+            min(a.count(" "), b.count(" ")) == 0
+            for a, b in zip(table.surnames[i], table.surnames[j], strict=True)
+        ),
+        dtype=bool,
+        count=n,
+    )
+    place_support = journal_agree | volume_equal | pages_agree | doi_equal | abstracts_agree
+    last_word = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(~place_support & (title < 1.0) & (title >= 0.75) & one_author):
+        last_word[k] = _only_last_word_differs(table.title[i[k]], table.title[j[k]])
+    score = np.where(last_word, np.minimum(score, duplicate_threshold - 0.01), score)
+    note(last_word, "short titles differ in their last word; one author, no venue")
 
     # different journal or volume: two publications (abstract and article, journal club)
     cap = np.zeros(n, dtype=bool)

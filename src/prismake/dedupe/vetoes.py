@@ -8,8 +8,12 @@ similarity score, and the clustering applies them to every pair of a would-be gr
 from __future__ import annotations
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
+
+CITATION_TITLE = 0.95  # titles this alike, in one citation, outweigh two different DOIs
 
 # reason shown in merges/to_check and used in tests, by veto
 VETO_REASONS = {
@@ -22,6 +26,8 @@ VETO_REASONS = {
     "pages": "different page ranges in the same journal volume",
     "issue": "different issues of the same journal volume",
     "venue": "a conference abstract or paper vs a journal article",
+    "abstract": "a meeting abstract (supplement, S/A pages, meeting venue) vs an article elsewhere",
+    "meeting": "two meeting abstracts on different pages (two meetings, or two abstracts)",
     "year": "years more than one apart",
 }
 
@@ -43,13 +49,29 @@ def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarra
 
 def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     reason = np.full(len(i), "", dtype=object)
+    free = np.ones(len(i), dtype=bool)
 
     def mark(name: str, hit: np.ndarray) -> None:
-        reason[(reason == "") & hit] = name
+        chosen = free & hit
+        reason[chosen] = name
+        free[chosen] = False
 
     doi_i, doi_j = table.doi[i], table.doi[j]
-    mark("doi", _both(doi_i, doi_j) & (doi_i != doi_j))
+    # two DOIs name two articles, unless everything else says one: a mistyped DOI
+    # ("jaha.e000457" for "jaha.113.000457") or one pasted from the next record
+    differ = np.flatnonzero(_both(doi_i, doi_j) & (doi_i != doi_j))
+    if len(differ):  # a DOI cut short is the same DOI, partly copied
+        cut = [
+            a.startswith(b) or b.startswith(a)
+            for a, b in zip(doi_i[differ], doi_j[differ], strict=True)
+        ]
+        differ = differ[~np.array(cut, dtype=bool)]
+    if len(differ):
+        hit = np.zeros(len(i), dtype=bool)
+        hit[differ[~same_citation(table, i[differ], j[differ])]] = True
+        mark("doi", hit)
     pmid_i, pmid_j = table.pmid[i], table.pmid[j]
     mark("pmid", _both(pmid_i, pmid_j) & (pmid_i != pmid_j))
     reg_i, reg_j = table.registry[i], table.registry[j]
@@ -64,15 +86,46 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     mark("venue", _both(venue_i, venue_j) & (venue_i != venue_j) & other_journal)
     vol_i, vol_j = table.volume[i], table.volume[j]
     pg_i, pg_j = table.page_first[i], table.page_first[j]
+    same_doi = ((doi_i != "") & (doi_i == doi_j)) | (
+        (table.pmid[i] != "") & (table.pmid[i] == table.pmid[j])
+    )
+    # a meeting abstract and an article (or two abstracts) are two reports, unless they
+    # sit on the same page of one journal (one abstract, exported twice); checked only
+    # where a meeting abstract is involved (few pairs)
+    abs_i, abs_j = table.meeting_abstract[i], table.meeting_abstract[j]
+    involved = np.flatnonzero(abs_i | abs_j)
+    if len(involved):
+        a, b = i[involved], j[involved]
+        num_a, num_b = table.page_number[a], table.page_number[b]
+        has_num = (num_a >= 0) & (num_b >= 0)
+        same_journal = (table.journal[a] != "") & (table.journal[a] == table.journal[b])
+        vol_a, vol_b = table.volume[a], table.volume[b]
+        one_place = same_journal & np.where(
+            has_num,
+            num_a == num_b,
+            _both(vol_a, vol_b) & (vol_a == vol_b) & (table.year[a] == table.year[b]),
+        )
+        abs_a, abs_b = table.meeting_abstract[a], table.meeting_abstract[b]
+        apart = ((abs_a & table.article[b]) | (abs_b & table.article[a])) & ~one_place
+        hit = np.zeros(len(i), dtype=bool)
+        hit[involved] = apart & ~same_doi[involved]
+        mark("abstract", hit)
+        # two abstracts (a page or two each) on different pages are two abstracts; a
+        # proceedings paper that databases paginate differently spans more: not here
+        one_page = table.one_page[a] & table.one_page[b]
+        two = abs_a & abs_b & one_page & has_num & (num_a != num_b)
+        hit = np.zeros(len(i), dtype=bool)
+        hit[involved] = two & ~same_doi[involved]
+        mark("meeting", hit)
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
     # a DOI or PubMed id names one article: differing pages or issues are typos then
-    same_doi = ((doi_i != "") & (doi_i == doi_j)) | ((pmid_i != "") & (pmid_i == pmid_j))
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
-    iss_i, iss_j = table.issue[i], table.issue[j]
+    # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
+    iss_i, iss_j = table.issue_number[i], table.issue_number[j]
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     same_pages &= table.page_hi[i] == table.page_hi[j]  # then the issue is the typo
     mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi & ~same_pages)
@@ -86,3 +139,30 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
+
+
+def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Everything but the DOI says one report: the evidence that outweighs two DOIs.
+
+    The same title (near enough), first author and year; no field of the citation that
+    both carry disagrees (journal, volume, issue, first page); and the same first
+    page. Journal and volume alone are not enough:
+    the next article of an issue has the next DOI. A missing author (an anonymous item)
+    does not count against it.
+    """
+    out = np.zeros(len(i), dtype=bool)
+    conflict = np.zeros(len(i), dtype=bool)
+    for column in (table.journal, table.volume, table.issue, table.page_label):
+        x, y = column[i], column[j]
+        conflict |= (x != "") & (y != "") & (x != y)
+    first_page = (table.page_label[i] != "") & (table.page_label[i] == table.page_label[j])
+    fa_i, fa_j = table.first_author[i], table.first_author[j]
+    candidate = ~conflict & (table.year[i] == table.year[j]) & (table.title[i] != "")
+    candidate &= (fa_i == fa_j) | (fa_i == "") | (fa_j == "")
+    idx = np.flatnonzero(candidate)
+    if len(idx) == 0:
+        return out
+    ta, tb = list(table.title[i[idx]]), list(table.title[j[idx]])
+    title_same = cpdist(ta, tb, scorer=fuzz.ratio, workers=1) / 100.0 >= CITATION_TITLE
+    out[idx] = title_same & first_page[idx]
+    return out

@@ -11,8 +11,9 @@ import html
 import re
 from collections.abc import Iterable
 
+from prismake.doi import normalise_doi
 from prismake.importers.result import Record
-from prismake.records import MULTI_SEPARATOR, normalise_author, normalise_doi
+from prismake.records import MULTI_SEPARATOR, normalise_author
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
@@ -20,9 +21,6 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$")
 _N = ("n", "N")
 
-# a DOI normalise_doi would return unchanged: bare, printable ASCII without capitals,
-# spaces or %-escapes, ending in a letter or digit (normalise_doi strips punctuation)
-_BARE_DOI = re.compile(r"10\.\d{4,9}/[!-$&-@\[-~]*[a-z0-9]$")
 _NOT_DIGIT = re.compile(r"\D")
 _ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
 
@@ -88,9 +86,7 @@ def first_doi(candidates: Iterable[object]) -> str:
     """The first candidate that holds a DOI, as a bare lower-case DOI."""
     for value in candidates:
         if value:
-            if type(value) is str and _BARE_DOI.match(value):
-                return value  # already bare and lower case: the common case
-            doi = normalise_doi(value)
+            doi = normalise_doi(value)  # fast for a DOI already bare and lower case
             if doi:
                 return doi
     return ""
@@ -291,7 +287,7 @@ def make_record(
         "volume": volume,
         "issue": issue,
         "pages": pages,
-        "doi": doi if not doi or _BARE_DOI.match(doi) else normalise_doi(doi),
+        "doi": normalise_doi(doi) if doi else "",
         "abstract": abstract,
         # repeats (two identical UR lines, a keyword under DE and ID) kept once, in order
         "keywords": MULTI_SEPARATOR.join(dict.fromkeys(keywords)) if keywords else "",

@@ -1,0 +1,156 @@
+"""Venues: where a record appeared, and whether it is a meeting abstract rather than an article.
+
+A conference abstract and the journal article that follows it are two reports, and so are
+one abstract presented at two meetings. Exports rarely say so in the type field (Embase
+and Web of Science call abstracts "Article" or "Journal Article"); the signals they do
+carry are a supplement volume or issue ("36 (SUPPL.2)", "Suppl. 1"), page numbers with an
+S or A ("S354", "A111", "56A"), a volume cut in two by the export ("1)"), and a venue that
+names a meeting or abstracts. Journal names are compared word by word, so
+"Ann Thorac Surg" is "Annals of Thoracic Surgery" (each short word starts its long word).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = [
+    "abbreviates",
+    "is_meeting_abstract",
+    "meeting_signal",
+    "page_span",
+    "same_journal",
+    "volume_parts",
+]
+
+_SUPPLEMENT = re.compile(r"supp|\bs\s?\d+\b", re.I)
+# S354, A111, 56A, "339a, Abstract 1351" (not e0192222, nor BMJ's article number a1754)
+_LETTER_PAGE = re.compile(r"^\s*(?:[SA]\s?\d+|\d+\s?A)\b|\b[Aa]bstract\b")
+_MEETING_TYPE = re.compile(r"abstract|meeting|congress|poster|conference", re.I)
+_MEETING_VENUE = re.compile(
+    r"\b(?:abstracts?|meeting|congress|conference|symposium|colloquium|supplement)\b", re.I
+)
+_VOLUME = re.compile(r"^\s*(?:vol(?:ume)?\.?\s*)?(\d+)\s*(?:\(\s*([^()]*?)\s*\))?")
+
+
+def volume_parts(volume: str) -> tuple[str, str, bool]:
+    """(volume number, issue written inside it, junk) of an exported volume field.
+
+    "13 (2) (no pagination)" is volume 13, issue 2; "36 (SUPPL.2)" is volume 36, issue
+    "SUPPL.2"; "1)" is what is left of "(Suppl 1)" when an export cut the field: junk.
+    """
+    text = str(volume or "").strip()
+    if not text:
+        return "", "", False
+    if text.count(")") > text.count("("):
+        return "", "", True
+    match = _VOLUME.match(text)
+    if not match:
+        return "", "", False
+    return match.group(1).lstrip("0"), (match.group(2) or ""), False
+
+
+def meeting_signal(record_type: str, venue: str, volume: str, issue: str, pages: str) -> str:
+    """ "abstract" for a meeting abstract, "supplement" for another item of a supplement
+    (an article on pages "S417-S429"), "" for neither (see the module doc)."""
+    if _names_a_meeting(record_type, venue):
+        return "abstract"
+    if (
+        (not volume or volume.isdigit())
+        and (not issue or issue.isdigit())
+        and not (pages and _LETTER.search(pages))
+    ):
+        return ""  # plain numbers: the common case, decided without the patterns below
+    number, inner, junk = volume_parts(volume)
+    supplement = (
+        junk
+        or (bool(volume) and not number and "supp" in volume.lower())
+        or bool(_SUPPLEMENT.search(inner))
+        or bool(issue and _SUPPLEMENT.search(issue))
+        or bool(pages and (_LETTER_PAGE.match(pages) or "supp" in pages.lower()))
+    )
+    if not supplement:
+        return ""
+    # a meeting abstract fills a page or two; an article in a supplement spans more
+    return "abstract" if page_span(pages) <= ABSTRACT_PAGES else "supplement"
+
+
+@lru_cache(maxsize=65536)
+def _names_a_meeting(record_type: str, venue: str) -> bool:
+    """The type or venue says meeting, congress or abstract (types and venues repeat)."""
+    return bool(
+        (record_type and _MEETING_TYPE.search(record_type))
+        or (venue and _MEETING_VENUE.search(venue))
+    )
+
+
+def is_meeting_abstract(record_type: str, venue: str, volume: str, issue: str, pages: str) -> bool:
+    """True when a record carries the signals of a meeting abstract (see the module doc)."""
+    return meeting_signal(record_type, venue, volume, issue, pages) == "abstract"
+
+
+ABSTRACT_PAGES = 2
+_LETTER = re.compile(r"[A-Za-z]")
+_PAGE_NUMBER = re.compile(r"\d+")
+
+
+def page_span(pages: str) -> int:
+    """How many pages a range covers ("S417-S429" -> 13, "123-9" -> 7); 1 for one page."""
+    numbers = _PAGE_NUMBER.findall(pages or "")
+    if len(numbers) < 2:
+        return 1
+    first, last = numbers[0], numbers[1]
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return abs(int(last) - int(first)) + 1
+
+
+def same_journal(words_a: str, words_b: str) -> bool:
+    """Two journal names (prismake.dedupe.normalise.journal_words) name one journal."""
+    if not words_a or not words_b:
+        return False
+    return (
+        words_a == words_b
+        or abbreviates(words_a, words_b)
+        or abbreviates(words_b, words_a)
+        or cut_alike(words_a, words_b)
+    )
+
+
+def cut_alike(a: str, b: str) -> bool:
+    """Two abbreviations of one name, word by word ("ann fr anesth" and "annal franc anest")."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) > 0 and all(
+        x.startswith(y) or y.startswith(x) for x, y in zip(wa, wb, strict=True)
+    )
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """True when the words of ``short`` abbreviate those of ``full`` in order.
+
+    "dtsch med wochenschr" abbreviates "deutsche medizinische wochenschrift": each short
+    word starts like a full word and its letters appear in that word in order.
+    """
+    a, b = short.split(), full.split()
+    if not a or not b or len(a) > len(b):
+        return False
+    k = 0
+    for word in a:
+        while k < len(b) and not _is_abbreviation(word, b[k]):
+            k += 1
+        if k == len(b):
+            return False
+        k += 1
+    return True
+
+
+def _is_abbreviation(word: str, full: str) -> bool:
+    if word[0] != full[0]:
+        return False
+    pos = 0
+    for ch in word:
+        pos = full.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True

@@ -1,0 +1,203 @@
+"""What counts as evidence (issue 13): each class of error seen on unseen review data,
+built from records written here the way real exports write them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from prismake.dedupe import find_studies
+from prismake.dedupe.normalise import author_surnames
+from prismake.records import normalise_authors
+
+
+def studies(*records: dict[str, str]) -> list[str]:
+    rows = [
+        {"record_id": f"db{k}-r{k}", "search": f"db{k}", **record}
+        for k, record in enumerate(records)
+    ]
+    frame = pd.DataFrame(rows).fillna("")
+    return list(find_studies(frame, {f"db{k}": k for k in range(len(rows))}).study_ids)
+
+
+VALVE = {
+    "title": "Aortic valve replacement in octogenarians: early and late results",
+    "authors": "Kolh, P.; Kerzmann, A.; Lahaye, L.; Gerard, P.; Limet, R.",
+    "year": "2001",
+    "journal": "Annals of Thoracic Surgery",
+    "volume": "71",
+    "issue": "5",
+    "pages": "1520-1525",
+    "type": "Journal Article",
+}
+
+
+def test_a_percent_encoded_doi_url_matches_the_bare_doi():
+    a, b = studies(
+        {**VALVE, "doi": "10.1016/s0003-4975(00)02148-2"},
+        {
+            **VALVE,
+            "journal": "Ann Thorac Surg",
+            "pages": "1520-5",
+            "doi": "http://dx.doi.org/10.1016/S0003-4975%2800%2902148-2",
+        },
+    )
+    assert a == b
+
+
+def test_a_malformed_doi_on_one_record_of_one_citation_is_weak_evidence():
+    article = {
+        "title": "Sex differences in the association of waist circumference with mortality",
+        "authors": "Cerhan, J. R.; Moore, S. C.; Jacobs, E. J.",
+        "year": "2014",
+        "journal": "Journal of the American Heart Association",
+        "volume": "3",
+        "issue": "2",
+        "pages": "e000457",
+    }
+    a, b = studies(
+        {**article, "doi": "10.1161/JAHA.113.000457"},
+        {**article, "doi": "10.1161/JAHA.e000457", "journal": "J Am Heart Assoc"},
+    )
+    assert a == b
+
+
+SUPPLEMENT = {
+    "authors": "Meyer, K.; Tanaka, H.",
+    "year": "2016",
+    "journal": "European Heart Journal",
+    "volume": "37",
+    "issue": "Suppl 1",
+    "doi": "10.1093/eurheartj/ehw433",  # the supplement's DOI, on every abstract in it
+    "type": "Conference Abstract",
+}
+
+
+def test_abstracts_sharing_a_supplement_doi_stay_apart():
+    ids = studies(
+        {**SUPPLEMENT, "title": "Left atrial strain predicts atrial fibrillation", "pages": "P512"},
+        {**SUPPLEMENT, "title": "Left atrial strain predicts stroke in AF", "pages": "P988"},
+        {**SUPPLEMENT, "title": "Statin loading before PCI in diabetes", "pages": "1202"},
+    )
+    assert len(set(ids)) == 3
+
+
+def test_a_conference_abstract_and_the_later_article_stay_apart():
+    work = {
+        "title": "Dapagliflozin lowers glycated haemoglobin in adolescents with type 2 diabetes",
+        "authors": "Laffel, L.; Tamborlane, W. V.; Yver, A.",
+    }
+    a, b = studies(
+        {
+            **work,
+            "year": "2017",
+            "journal": "Diabetologia",
+            "volume": "1)",  # what an export left of "60 (Suppl 1)"
+            "pages": "S88",
+            "type": "Journal Article",  # Embase calls abstracts articles
+        },
+        {
+            **work,
+            "year": "2017",
+            "journal": "Diabetologia",
+            "volume": "60",
+            "issue": "9",
+            "pages": "1781-1790",
+            "type": "Journal Article",
+        },
+    )
+    assert a != b
+
+
+def test_an_abstract_in_a_supplement_issue_and_the_article_in_that_volume_stay_apart():
+    work = {
+        "title": "Dapagliflozin lowers glycated haemoglobin in adolescents with type 2 diabetes",
+        "authors": "Laffel, L.; Tamborlane, W. V.; Yver, A.",
+        "year": "2017",
+        "journal": "Diabetologia",
+        "volume": "60",
+    }
+    a, b = studies(
+        {**work, "issue": "Suppl 1", "pages": "S88"},
+        {**work, "issue": "9", "pages": "1781-90"},
+    )
+    assert a != b
+
+
+def test_one_abstract_exported_twice_is_still_one_study():
+    abstract = {
+        "title": "Dapagliflozin lowers glycated haemoglobin in adolescents with type 2 diabetes",
+        "authors": "Laffel, L.; Tamborlane, W. V.; Yver, A.",
+        "year": "2017",
+        "journal": "Diabetologia",
+        "volume": "60",
+        "issue": "Suppl 1",
+        "pages": "S88",
+    }
+    a, b = studies(abstract, {**abstract, "issue": "1 Supplement 1", "pages": "S88-S89"})
+    assert a == b
+
+
+def test_an_article_printed_in_a_supplement_matches_its_other_export():
+    article = {
+        "title": "Validation of high-risk HPV tests for primary cervical screening",
+        "authors": "Meijer, C. J.; Berkhof, H.; Heideman, D. A.",
+        "year": "2009",
+        "journal": "Journal of Clinical Virology",
+        "volume": "46",
+    }
+    a, b = studies({**article, "pages": "S1-S4"}, {**article, "pages": "Suppl-4"})
+    assert a == b
+
+
+def test_one_study_presented_at_two_meetings_is_two_reports():
+    work = {
+        "title": "Insulin degludec versus glargine in type 1 diabetes: the SWITCH 1 trial",
+        "authors": "Lane, W.; Bailey, T. S.; Gerety, G.",
+        "year": "2016",
+    }
+    a, b = studies(
+        {**work, "journal": "Diabetologia", "volume": "59", "issue": "Suppl 1", "pages": "S354"},
+        {**work, "journal": "Diabetes", "volume": "65", "issue": "Suppl 1", "pages": "A111"},
+    )
+    assert a != b
+
+
+def test_short_titles_that_differ_in_their_last_word_with_one_author_stay_apart():
+    a, b = studies(
+        {"title": "Plasmid construct pGL3-hTERT-Luc", "authors": "Okamoto, R.", "year": "2010"},
+        {"title": "Plasmid construct pGL3-hTERT-Ren", "authors": "Okamoto, R.", "year": "2010"},
+    )
+    assert a != b
+
+
+def test_authors_written_without_separators_are_split_into_people():
+    glued = "Wang G. Y.Wu S.Pei J. M.Van Der Berg A."
+    assert author_surnames(glued) == ["wang", "wu", "pei", "vanderberg"]
+    assert normalise_authors(glued) == "Wang GY; Wu S; Pei JM; Van Der Berg A"
+
+
+def test_a_record_with_glued_authors_matches_its_other_export():
+    article = {
+        "title": "Resting-state connectivity of the default mode network in insomnia",
+        "year": "2015",
+        "journal": "Sleep Medicine",
+        "volume": "16",
+        "pages": "71-78",
+    }
+    a, b = studies(
+        {**article, "authors": "Wang G. Y.Wu S.Pei J. M."},
+        {**article, "authors": "Wang, Guo-Ying; Wu, Sheng; Pei, Jian-Min", "journal": "Sleep Med"},
+    )
+    assert a == b
+
+
+def test_a_proceedings_paper_paginated_differently_by_two_databases_is_one_study():
+    paper = {
+        "title": "Trust in online marketplaces: a field experiment with small sellers",
+        "authors": "Kim, Hyun; Gupta, Anil; Berger, Lena",
+        "year": "2014",
+        "booktitle": "Proceedings of the 47th Hawaii International Conference on System Sciences",
+        "type": "Conference Paper",
+    }
+    a, b = studies({**paper, "pages": "3012-3021"}, {**paper, "pages": "1-10"})
+    assert a == b
