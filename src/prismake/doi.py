@@ -14,7 +14,7 @@ import html
 import re
 from urllib.parse import unquote
 
-__all__ = ["doi_is_wellformed", "doi_prefix", "normalise_doi"]
+__all__ = ["doi_as_before", "doi_is_wellformed", "doi_prefix", "normalise_doi"]
 
 # already canonical: bare, lower case, no %-escape, entity, space or trailing punctuation
 _BARE = re.compile(r"10\.\d{4,9}/[!-$'-@\[-~]*[a-z0-9]")
@@ -93,3 +93,24 @@ def doi_is_wellformed(doi: str) -> bool:
 def doi_prefix(doi: str) -> str:
     """The registrant part (``10.1161``): two DOIs of one publisher share it."""
     return doi.split("/", 1)[0] if doi else ""
+
+
+_BEFORE_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_BEFORE_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def doi_as_before(value: object) -> str:
+    """The DOI as prismake read it before this module (no %-decoding, suffixes kept).
+
+    Only for ids: a record whose DOI now reads differently keeps, among its former ids,
+    the id derived from the DOI as it was read then (DESIGN.md invariant 2).
+    """
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text or text.lower() == "nan":
+        return ""
+    match = _BEFORE_SHAPE.search(_BEFORE_PREFIX.sub("", text))
+    if not match:
+        return ""
+    return match.group(0).lower().replace("%2f", "/").rstrip(".,;)]}>\"'")

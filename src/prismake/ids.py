@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prismake.doi import normalise_doi
 
@@ -47,7 +47,9 @@ def _squash(text: object) -> str:
     return _NOT_ALNUM.sub("", s)
 
 
-def record_key(record: Mapping[str, object], doi_ties: bool = True) -> str:
+def record_key(
+    record: Mapping[str, object], doi_ties: bool = True, read_doi: Callable = normalise_doi
+) -> str:
     """The content a record id is derived from: what ties the record to itself.
 
     A native database id (PMID, WoS UT, Scopus EID, accession number) first, else its
@@ -61,7 +63,7 @@ def record_key(record: Mapping[str, object], doi_ties: bool = True) -> str:
         if value:
             return f"{name}:{value}"
     if doi_ties:
-        doi = _squash(normalise_doi(record.get("doi")))
+        doi = _squash(read_doi(record.get("doi")))
         if doi:
             return f"doi:{doi}"
     return "|".join(_squash(record.get(name)) for name in _CONTENT_FIELDS)
@@ -109,38 +111,45 @@ def assign_record_ids(search: str, records: Iterable[Mapping[str, object]]) -> l
 def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[list[str], list[str]]:
     """``(ids, former ids)`` of the records of one search, in file order.
 
-    A former id is the id the record had under the previous rule (``""`` where it is
-    the same id): records carry it so that decisions and verdicts typed against it
+    A record's former ids are the ids it had under earlier rules, where different
+    (``"; "``-joined, ``""`` where none differs): before DOIs tied ids (the citation key),
+    and before DOIs were read as they are now (``doi_before``: %-escapes and landing-page
+    suffixes kept). Records carry them so that decisions and verdicts typed against them
     still find their record and study (DESIGN.md invariant 2).
     """
     if not is_valid_search_name(search):
         raise ValueError(f"search name {search!r} must use only letters, digits and _")
     records = records if isinstance(records, list) else list(records)
-    shared: set[object] | None = None  # found when the first record keyed by a DOI needs it
-    bases: list[str] = []
-    former_bases: list[str] | None = None  # only when some id differs from the old rule's
-    for record in records:
-        key = record_key(record)
-        if key.startswith("doi:"):
-            if shared is None:
-                shared = _shared_dois(records)
-            if normalise_doi(record.get("doi")) in shared:  # a container DOI ties no record
-                key = previous_record_key(record)
-            else:
-                if former_bases is None:
-                    former_bases = bases.copy()
-                bases.append(f"{search}-{_digest(key, 10)}")
-                former_bases.append(f"{search}-{_digest(previous_record_key(record), 10)}")
-                continue
-        base = f"{search}-{_digest(key, 10)}"
-        bases.append(base)
-        if former_bases is not None:
-            former_bases.append(base)  # the same key under both rules
-    ids = _numbered(bases)
-    if former_bases is None:
-        return ids, [""] * len(ids)
-    former = _numbered(former_bases)
-    return ids, [old if old != new else "" for old, new in zip(former, ids, strict=True)]
+    keys = _keys(records)
+    ids = _numbered([f"{search}-{_digest(key, 10)}" for key in keys])
+    earlier: list[list[str]] = []  # each earlier rule's keys, record by record
+    if any(key.startswith("doi:") for key in keys):
+        earlier.append([previous_record_key(r) for r in records])
+    if any(r.get("doi_before") for r in records):
+        as_before = [{**r, "doi": r["doi_before"]} if r.get("doi_before") else r for r in records]
+        earlier += [_keys(as_before, read_doi=str), [previous_record_key(r) for r in as_before]]
+    former_lists = [_numbered([f"{search}-{_digest(k, 10)}" for k in rule]) for rule in earlier]
+    former = []
+    for i, record_id in enumerate(ids):
+        olds = dict.fromkeys(f[i] for f in former_lists if f[i] != record_id)
+        former.append("; ".join(olds))
+    return ids, former
+
+
+def _keys(records: list, read_doi: Callable = normalise_doi) -> list[str]:
+    """Each record's key under the current rule (a DOI several records share ties none).
+
+    ``read_doi=str`` keys on the DOI as the record holds it (an earlier reading)."""
+    keys = [record_key(r, read_doi=read_doi) for r in records]
+    if any(key.startswith("doi:") for key in keys):
+        shared = _shared_dois(records)
+        keys = [
+            previous_record_key(r)
+            if key.startswith("doi:") and normalise_doi(r.get("doi")) in shared
+            else key
+            for r, key in zip(records, keys, strict=True)
+        ]
+    return keys
 
 
 def _shared_dois(records: list) -> set[object]:

@@ -161,3 +161,33 @@ def test_a_re_export_writing_the_doi_as_a_url_keeps_the_record_id():
         "doi": "http://dx.doi.org/10.1016/S0003-4975%2800%2902148-2",
     }
     assert assign_record_ids("embase", [first]) == assign_record_ids("embase", [re_export])
+
+
+@pytest.mark.parametrize(
+    ("written", "read_before"),
+    [
+        (
+            "http://dx.doi.org/10.1016/S0003-4975%2800%2902148-2",
+            "10.1016/s0003-4975%2800%2902148-2",
+        ),
+        ("10.1177/0956797614557867.short", "10.1177/0956797614557867.short"),
+    ],
+)
+def test_a_doi_read_differently_now_keeps_the_ids_the_earlier_readings_gave(written, read_before):
+    """Upgrading prismake must not orphan decisions typed against the old ids (invariant 2)."""
+    from prismake.importers import parse_text
+
+    ris = f"TY  - JOUR\nTI  - Outcomes after surgery\nPY  - 2001\nDO  - {written}\nER  - \n"
+    [record] = parse_text(ris, "export.ris", "ris").records
+    assert record["doi"] != read_before  # read differently now
+    ids, former = record_ids("embase", [record])
+    earlier_citation_id = _previous_rule_id("embase", {**record, "doi": read_before})
+    import base64
+    import hashlib
+
+    # the DOI rule's key: "doi:" and the DOI squashed to letters and digits
+    squashed = "".join(c for c in read_before if c.isalnum())
+    digest = hashlib.sha1(f"doi:{squashed}".encode())
+    earlier_doi_id = f"embase-{base64.b32encode(digest.digest()).decode().lower()[:10]}"
+    assert set(former[0].split("; ")) >= {earlier_citation_id, earlier_doi_id}
+    assert ids[0] not in former[0]

@@ -137,8 +137,10 @@ def test_a_mostly_utf8_file_with_a_stray_byte_keeps_its_accents_and_says_so():
     )
     | st.text(max_size=30)
 )
-def test_the_fast_doi_path_agrees_with_normalise_doi(value):
-    assert first_doi([value]) == normalise_doi(value)
+def test_the_doi_a_record_gets_is_normalise_doi_of_the_value_first_doi_picks(value):
+    picked = first_doi([value])
+    assert normalise_doi(picked) == normalise_doi(value)
+    assert (picked == "") == (normalise_doi(value) == "")
 
 
 def _reference_record(**fields) -> dict:

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from prismake.doi import normalise_doi
+from prismake.doi import doi_as_before, normalise_doi
 from prismake.importers.result import Record
 from prismake.records import MULTI_SEPARATOR, normalise_author
 
@@ -83,12 +83,11 @@ def join_pages(start: str, end: str = "") -> str:
 
 
 def first_doi(candidates: Iterable[object]) -> str:
-    """The first candidate that holds a DOI, as a bare lower-case DOI."""
+    """The first candidate that holds a DOI, as written (``make_record`` normalises it
+    and keeps the earlier reading where it differs, for record ids)."""
     for value in candidates:
-        if value:
-            doi = normalise_doi(value)  # fast for a DOI already bare and lower case
-            if doi:
-                return doi
+        if value and normalise_doi(value):  # fast for a DOI already bare and lower case
+            return value if isinstance(value, str) else str(value)
     return ""
 
 
@@ -304,6 +303,10 @@ def make_record(
         "address": "",
         "article_number": "",
     }
+    if doi and record["doi"] != doi:  # read differently now: keep the earlier reading,
+        before = doi_as_before(doi)  # which earlier record ids were derived from
+        if before != record["doi"]:
+            record["doi_before"] = before
     for name, value in native_ids.items():
         if value:
             record[name] = clean(value)
