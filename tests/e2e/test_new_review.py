@@ -60,10 +60,11 @@ def prismake(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def plain_snakemake(review: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """`snakemake` with no options at all, as the README says to run it."""
+def plain_snakemake(review: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess:
+    """`snakemake` with no options at all, as the README says to run it (``targets``: only
+    the files a test looks at between runs)."""
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake"],
+        [sys.executable, "-m", "snakemake", *targets],
         cwd=review,
         capture_output=True,
         text=True,
