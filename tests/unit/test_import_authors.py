@@ -22,7 +22,11 @@ def reference_normalise_author(name: str) -> str:
     else:
         parts = name.split(" ")
         if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}\.?", parts[-1].replace(".", "")):
-            surname, given = " ".join(parts[:-1]), parts[-1]
+            # "Surname A. B." (Embase): every trailing initial belongs to the given names
+            cut = len(parts) - 1
+            while cut > 1 and re.fullmatch(r"[A-Z]{1,3}", parts[cut - 1].replace(".", "")):
+                cut -= 1
+            surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
             initials = re.sub(r"[^A-Z]", "", given)
             return f"{surname.strip()} {initials}".strip()
         idx = len(parts) - 1
