@@ -118,14 +118,29 @@ def remove_stale_temps(folder: str | os.PathLike) -> list[Path]:
     return stale
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike, data: bytes, temp_dir: str | os.PathLike | None = None
+) -> None:
     """Replace ``path`` with ``data`` in one rename: a crash leaves old or new, never half.
 
-    A rewritten file keeps its mode; a new one gets the mode the user's umask gives.
+    The new bytes are written first to a temporary file in ``temp_dir`` (default: beside
+    ``path``): a pipeline folder keeps a killed run's leftovers out of the folders
+    reviewers open. When ``temp_dir`` is on another file system, where a rename cannot be
+    atomic, the temporary file goes beside ``path`` after all. A rewritten file keeps its
+    mode; a new one gets the mode the user's umask gives.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = -1, ""
+    if temp_dir is not None:
+        try:
+            Path(temp_dir).mkdir(parents=True, exist_ok=True)
+            if os.stat(temp_dir).st_dev == os.stat(path.parent).st_dev:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=temp_dir)
+        except OSError:
+            pass  # an unusable temp folder: write beside the file, as without one
+    if not tmp:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -8,7 +8,9 @@ anew and the run says where its last backup is; a killed run's temporary files g
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -158,6 +160,34 @@ def test_temporary_files_of_a_killed_run_are_removed(tmp_path):
         "ben.csv",
         "resolutions.csv",
     ]
+
+
+def _killed_at_rename(root: Path) -> None:
+    os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)
+    _sync(root)
+
+
+def test_a_run_killed_while_writing_a_sheet_leaves_nothing_in_the_reviewers_folder(tmp_path):
+    """SIGKILL between writing the new bytes and the rename: the half-done file is in a
+    pipeline folder, the sheet keeps its old bytes, and the next run tidies up."""
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    before = _sheet(tmp_path).read_bytes()
+    studies = base_studies()
+    studies.append({**studies[0], "study_id": "S9", "title": "An update search finds this"})
+    write_studies(tmp_path / "studies.csv", studies)
+    child = multiprocessing.get_context("fork").Process(target=_killed_at_rename, args=(tmp_path,))
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    folder = _sheet(tmp_path).parent
+    assert sorted(p.name for p in folder.iterdir()) == ["alice.csv", "ben.csv", "resolutions.csv"]
+    assert _sheet(tmp_path).read_bytes() == before
+    left = list((tmp_path / "backups/title_abstract/tmp").iterdir())
+    assert [p.name.startswith(".alice.csv.") for p in left] == [True]
+    _sync(tmp_path)
+    assert not list((tmp_path / "backups/title_abstract/tmp").iterdir())
+    assert b"An update search finds this" in _sheet(tmp_path).read_bytes()
 
 
 def test_a_huge_abstract_is_cut_to_fit_a_spreadsheet_cell_with_a_visible_mark(tmp_path):
