@@ -303,6 +303,27 @@ def test_a_full_disk_stops_the_run_with_a_message_then_the_next_run_appends(revi
     assert_typed_bytes_kept(before, review)
 
 
+def test_a_sheet_open_in_excel_stops_the_run_then_closing_it_appends(review):
+    alice = review / TA / "alice.csv"
+    lock = alice.with_name("~$alice.csv")
+    lock.write_bytes(b"\x00Excel lock")
+    _add_update_search(review)
+    before = _bytes(review)
+    locked = {
+        "PYTHONPATH": f"{FAULTS}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "PRISMAKE_TEST_LOCKED": str(alice),
+    }
+    message = fails(review, **locked)
+    assert "alice.csv" in message and "spreadsheet" in message
+    assert "Traceback" not in message
+    assert_typed_bytes_kept(before, review)
+
+    lock.unlink()  # Excel closed
+    ok(review)
+    assert_typed_bytes_kept(before, review)
+    assert _rows(review, "alice") == _rows(review, "ben") > 0
+
+
 def test_rows_removed_by_saving_over_an_older_copy_are_added_back(review):
     alice = review / TA / "alice.csv"
     sheet = read_sheet(alice)  # saved over with an older copy: the last five rows gone

@@ -1,9 +1,10 @@
-"""Test-only fault injection: a full disk for files written under one folder.
+"""Test-only fault injection: a full disk, or a file locked as Windows locks it.
 
 tests/e2e/test_stale_state.py puts this folder on PYTHONPATH and sets
 PRISMAKE_TEST_FULL_DISK=<folder>; every Python process of the run (Snakemake's jobs
-too) then fails to write files there with ENOSPC, as on a full disk. Without the
-variable it does nothing.
+too) then fails to write files there with ENOSPC, as on a full disk. With
+PRISMAKE_TEST_LOCKED=<file>, replacing that file fails with EACCES, as it does on
+Windows while Excel has the file open. Without the variables it does nothing.
 """
 
 import errno
@@ -24,3 +25,16 @@ if _FOLDER:
         return _replace(src, dst, *args, **kwargs)
 
     os.replace = replace
+
+
+_LOCKED = os.environ.get("PRISMAKE_TEST_LOCKED")
+
+if _LOCKED:
+    _replace_unlocked = os.replace
+
+    def replace_locked(src, dst, *args, **kwargs):
+        if os.path.abspath(str(dst)) == os.path.abspath(_LOCKED):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dst))
+        return _replace_unlocked(src, dst, *args, **kwargs)
+
+    os.replace = replace_locked
