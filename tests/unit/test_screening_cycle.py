@@ -96,7 +96,8 @@ def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
         assert path.read_bytes().startswith(old)  # no existing row rewritten
         listed = [r["study_id"] for r in rows_of(path)]
         assert sorted(listed) == sorted(ids[:8] + [s["study_id"] for s in new])  # once each
-    backups = sorted(p.name for p in (tmp_path / "data/processed/backups/title_abstract").iterdir())
+    folder = tmp_path / "data/processed/backups/title_abstract"
+    backups = sorted(p.name for p in folder.iterdir() if p.is_file())
     # every sheet as first written; each reviewer's sheet again as saved with decisions
     assert [name.split(".")[0] for name in backups] == ["alice"] * 2 + ["ben"] * 2 + ["resolutions"]
     final = dict(zip(third["decisions"]["study_id"], third["decisions"]["decision"], strict=True))

@@ -191,7 +191,7 @@ def test_a_sheet_open_in_a_spreadsheet_is_named_as_the_likely_cause(tmp_path, mo
     folder.mkdir(parents=True)
     (folder / "~$alice.csv").write_bytes(b"lock")
 
-    def locked(path, data):
+    def locked(path, data, *_):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", locked)
@@ -203,7 +203,7 @@ def test_a_sheet_open_in_a_spreadsheet_is_named_as_the_likely_cause(tmp_path, mo
 def test_a_permission_error_without_a_lock_file_does_not_blame_a_spreadsheet(tmp_path, monkeypatch):
     write_studies(tmp_path / "studies.csv", base_studies())
 
-    def denied(path, data):
+    def denied(path, data, *_):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", denied)
