@@ -119,7 +119,7 @@ def test_update_search_appends_new_studies_once_at_the_bottom_after_a_backup(tmp
         f';{new["study_id"]};A brand new study;"Example, Ann; Sample, Bo";2021;'
         "Journal of Examples;;An abstract about a brand new study.;;\r\n"
     )
-    backups = list((tmp_path / "backups" / "title_abstract").iterdir())
+    backups = list((tmp_path / "backups" / "title_abstract").glob("*.bak"))
     assert any(b.read_bytes() == before for b in backups)
     assert _sync(tmp_path, screening_config()) == []  # and only once
 
