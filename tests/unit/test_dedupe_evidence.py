@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from prismake.dedupe import find_studies
-from prismake.dedupe.normalise import author_surnames
+from prismake.dedupe.normalise import author_surnames, venue_kind
 from prismake.records import normalise_authors
 
 
@@ -201,3 +201,68 @@ def test_a_proceedings_paper_paginated_differently_by_two_databases_is_one_study
     }
     a, b = studies({**paper, "pages": "3012-3021"}, {**paper, "pages": "1-10"})
     assert a == b
+
+
+PNAS = {
+    "title": "Gain-of-function mutations in complement factor B cause atypical haemolytic uraemia",
+    "authors": "Goicoechea de Jorge, E.; Harris, C. L.; Esparza-Gordillo, J.",
+    "year": "2007",
+    "volume": "104",
+    "issue": "1",
+    "pages": "240-245",
+    "type": "Journal Article",
+}
+
+
+def test_a_journal_named_proceedings_is_not_a_meeting():
+    """PNAS written out and abbreviated are one journal, not a meeting vs a journal."""
+    a, b = studies(
+        {
+            **PNAS,
+            "journal": "Proceedings of the National Academy of Sciences of the United States of America",
+        },
+        {**PNAS, "journal": "Proc Natl Acad Sci USA", "pages": "240-5"},
+    )
+    assert a == b
+    assert venue_kind("Journal Article", "Proceedings of the Royal Society B", "") == "journal"
+    assert venue_kind("Journal Article", "Transplantation Proceedings", "") == "journal"
+
+
+def test_numbered_proceedings_are_still_a_meeting():
+    for name in (
+        "Proceedings of the 21st ACM Conference on Economics and Computation",
+        "Proceedings of the Twelfth Workshop on Web Search",
+        "ICIS 2005 Proceedings",
+        "Proceedings of the Annual Hawaii International Conference on System Sciences",
+    ):
+        assert venue_kind("Journal Article", name, "") == "conference", name
+
+
+def test_an_abstract_in_a_proceedings_named_journal_still_stays_apart_from_the_article():
+    work = {
+        "title": "Gefitinib versus carboplatin-paclitaxel in EGFR-mutant pulmonary adenocarcinoma",
+        "authors": "Mok, T.; Wu, Y. L.; Thongprasert, S.",
+    }
+    a, b = studies(
+        {**work, "year": "2009", "journal": "Journal of Clinical Oncology", "volume": "27",
+         "issue": "15 Suppl", "pages": "8006"},
+        {**work, "year": "2009", "journal": "New England Journal of Medicine", "volume": "361",
+         "issue": "10", "pages": "947-957"},
+    )  # fmt: skip
+    assert a != b
+
+
+def test_a_doi_on_one_record_only_is_neither_for_nor_against():
+    """A DOI that one export lacks neither merges nor splits: the other fields decide."""
+    same = studies({**VALVE, "doi": "10.1016/s0003-4975(00)02148-2"}, {**VALVE, "doi": ""})
+    assert same[0] == same[1]
+    other = {
+        **VALVE,
+        "title": "Mitral valve repair in octogenarians: early and late results",
+        "pages": "1526-1531",
+    }
+    apart = studies({**VALVE, "doi": "10.1016/s0003-4975(00)02148-2"}, other)
+    assert apart[0] != apart[1]
+    # and the same pair without any DOI is decided the same way
+    assert len(set(studies(VALVE, {**VALVE}))) == 1
+    assert len(set(studies(VALVE, other))) == 2

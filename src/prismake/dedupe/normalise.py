@@ -118,8 +118,16 @@ _NOTICE_ANY = re.compile(
 )
 _CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
 _CONFERENCE_VENUE = re.compile(
-    r"\b(?:conference|proceedings|symposium|congress|meeting|workshop|colloquium|annual "
+    r"\b(?:conference|symposium|congress|meeting|workshop|colloquium|annual "
     r"hawaii|amcis|icis|ecis|pacis|hicss)\b",
+    re.I,
+)
+# "Proceedings" names a meeting's book only with a number, a year or "annual" beside it
+# ("Proceedings of the 21st ...", "ICIS 2005 Proceedings"); alone it is a journal's name
+# ("Proceedings of the National Academy of Sciences", "Transplantation Proceedings")
+_PROCEEDINGS_OF_MEETING = re.compile(
+    r"\bproceedings\b.*(?:\d|\bannual\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth)\b)|\d.*\bproceedings\b",
     re.I,
 )
 _ARTICLE_TYPE = re.compile(
@@ -382,7 +390,8 @@ def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
         return "conference"
     if str(booktitle or "").strip():
         return "conference"
-    if _CONFERENCE_VENUE.search(str(journal or "")):
+    venue = str(journal or "")
+    if _CONFERENCE_VENUE.search(venue) or _PROCEEDINGS_OF_MEETING.search(venue):
         return "conference"
     if rtype and _ARTICLE_TYPE.match(rtype) and str(journal or "").strip():
         return "journal"
