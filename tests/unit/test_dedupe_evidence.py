@@ -219,7 +219,8 @@ def test_a_journal_named_proceedings_is_not_a_meeting():
     a, b = studies(
         {
             **PNAS,
-            "journal": "Proceedings of the National Academy of Sciences of the United States of America",
+            "journal": "Proceedings of the National Academy of Sciences "
+            "of the United States of America",
         },
         {**PNAS, "journal": "Proc Natl Acad Sci USA", "pages": "240-5"},
     )
