@@ -267,3 +267,61 @@ def test_a_doi_on_one_record_only_is_neither_for_nor_against():
     # and the same pair without any DOI is decided the same way
     assert len(set(studies(VALVE, {**VALVE}))) == 1
     assert len(set(studies(VALVE, other))) == 2
+
+
+CONGRESS = {
+    "title": "Eculizumab after a third kidney transplant in factor H-associated atypical HUS",
+    "authors": "Davin, J. C.; Groothoff, J. W.; Bemelman, F. J.; Bouts, A. H.",
+    "year": "2011",
+    "volume": "15",
+    "type": "Journal Article",
+}
+
+
+def test_one_meeting_abstract_numbered_differently_by_two_databases_is_one_study():
+    """Embase gives the abstract's page, Web of Science its number: one abstract."""
+    a, b = studies(
+        {
+            **CONGRESS,
+            "journal": "Pediatric Transplantation. Conference: 6th Congress of the IPTA",
+            "pages": "22",
+        },
+        {**CONGRESS, "journal": "Pediatric Transplantation", "pages": "52-52"},
+    )
+    assert a == b
+
+
+def test_one_meeting_abstract_with_fields_shifted_by_the_export_is_one_study():
+    """The export lost the volume: the volume sits in the issue, the issue in the pages."""
+    abstract = {
+        "title": "The treatment of atypical haemolytic uraemic syndrome in children",
+        "authors": "Loirat, C.",
+        "year": "2011",
+        "journal": "Pediatric Nephrology. Conference: 44th Annual Meeting of the ESPN",
+        "abstract": "Atypical HUS is a disorder of the regulation of the complement "
+        "alternative pathway; plasma therapy was the first-line treatment until",
+    }
+    a, b = studies(
+        {**abstract, "issue": "26", "pages": "9"},
+        {**abstract, "volume": "26", "issue": "9", "pages": "1746-1746"},
+    )
+    assert a == b
+
+
+def test_one_study_at_two_meetings_printed_in_one_journal_volume_is_two_reports():
+    """JCO prints the abstracts of ASCO's annual meeting and of its symposia in one volume."""
+    work = {**CONGRESS, "journal": "Journal of Clinical Oncology", "volume": "33"}
+    a, b = studies(
+        {**work, "issue": "15 Suppl", "pages": "4512"},
+        {**work, "issue": "7 Suppl", "pages": "288"},
+    )
+    assert a != b
+
+
+def test_two_abstracts_of_one_group_in_one_supplement_stay_apart():
+    work = {**CONGRESS, "journal": "Pediatric Transplantation", "issue": "Suppl 1"}
+    a, b = studies(
+        {**work, "pages": "22"},
+        {**work, "pages": "52", "title": CONGRESS["title"].replace("third", "second")},
+    )
+    assert a != b
