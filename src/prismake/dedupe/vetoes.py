@@ -181,7 +181,10 @@ def one_abstract_repaginated(table: MatchTable, i: np.ndarray, j: np.ndarray) ->
     names = cpdist(
         list(table.surnames[a]), list(table.surnames[b]), scorer=fuzz.token_sort_ratio, workers=1
     )
-    several = np.array([" " in s for s in table.surnames[a]], dtype=bool)
+    several = np.array(
+        [" " in x and " " in y for x, y in zip(table.surnames[a], table.surnames[b], strict=True)],
+        dtype=bool,
+    )
     texts = (table.abstract[a] != "") & (table.abstract[b] != "")
     agree = np.zeros(len(idx), dtype=bool)
     if texts.any():
