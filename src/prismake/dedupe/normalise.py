@@ -518,6 +518,17 @@ def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def
     return out
 
 
+def _cached_rows(function, *columns: list[str]) -> list:  # type: ignore[no-untyped-def]
+    """``function`` of each row of ``columns``, once per distinct row (venues repeat)."""
+    cache: dict[tuple[str, ...], object] = {}
+    out = []
+    for row in zip(*columns, strict=True):
+        if row not in cache:
+            cache[row] = function(*row)
+        out.append(cache[row])
+    return out
+
+
 def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
     parts = [title_parts(t) for t in _column(records, "title")]
@@ -555,7 +566,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     n = len(titles)
     obj = np.array
     spans = np.array(_cached(page_span, raw_pages), dtype=np.int32)
-    kinds = [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)]
+    kinds = _cached_rows(venue_kind, types, journals, booktitles)
     supplement = np.array([m != "" for m in meeting], dtype=bool)
     article = ~supplement & (spans > ABSTRACT_PAGES)
     article &= np.array([bool(v) for v in venue_names], dtype=bool) & (
