@@ -325,3 +325,26 @@ def test_two_abstracts_of_one_group_in_one_supplement_stay_apart():
         {**work, "pages": "52", "title": CONGRESS["title"].replace("third", "second")},
     )
     assert a != b
+
+
+def test_one_work_at_two_meetings_of_one_journal_volume_stays_apart_when_an_export_cut_the_volume():
+    """Two supplements of one volume (the volume of one cut to "1)"), two printed pages
+    and two first authors: two abstracts, although title and author set are the same."""
+    work = {
+        "title": "Prenatal alcohol exposure alters hippocampal gene methylation in mice",
+        "year": "2012",
+        "journal": "Alcoholism: Clinical and Experimental Research",
+        "type": "Journal Article",
+    }
+    team = ["Zhang C.", "Ahola N.", "Maga M.", "Cox T."]
+    a, b = studies(
+        {**work, "authors": "".join(team), "volume": "36 (SUPPL.2)", "pages": "56A"},
+        {**work, "authors": "".join(team[1:] + team[:1]), "volume": "1)", "pages": "333A"},
+    )
+    assert a != b
+    # the same with one first author: the two printed pages still say two abstracts
+    a, b = studies(
+        {**work, "authors": "".join(team), "volume": "36 (SUPPL.2)", "pages": "56A"},
+        {**work, "authors": "".join(team), "volume": "1)", "pages": "333A"},
+    )
+    assert a != b

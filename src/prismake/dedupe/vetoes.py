@@ -156,10 +156,11 @@ def one_abstract_repaginated(table: MatchTable, i: np.ndarray, j: np.ndarray) ->
     for a page, or fields shifted by an export that lost the volume).
 
     Both records a page at most, one a meeting abstract, in the same journal and year; the
-    same title and the same author list (two authors at least, or agreeing abstract texts);
-    no volume or issue that disagrees (an issue counts only beside a volume: an export that
-    lost the volume shifts it into the issue field). One study at two meetings of one
-    journal stays apart by its two supplement issues; two abstracts by their titles.
+    same title and the same author list in the same order (two authors at least, or
+    agreeing abstract texts); no volume or issue that disagrees (an issue counts only
+    beside a volume: an export that lost the volume shifts it into the issue field), and
+    not two different printed supplement pages ("56A" and "333A"). One study at two
+    meetings of one journal stays apart by its two supplement issues or printed pages.
     """
     out = np.zeros(len(i), dtype=bool)
     vol_i, vol_j = table.volume[i], table.volume[j]
@@ -172,6 +173,16 @@ def one_abstract_repaginated(table: MatchTable, i: np.ndarray, j: np.ndarray) ->
     candidate &= ~(_both(vol_i, vol_j) & (vol_i != vol_j))
     candidate &= ~(_both(vol_i, vol_j) & _both(iss_i, iss_j) & (iss_i != iss_j))
     candidate &= (table.title[i] != "") & (table.first_author[i] != "")
+    # one abstract keeps its author order; a different first author presented it elsewhere
+    candidate &= table.first_author[i] == table.first_author[j]
+    # a page with the supplement's letter ("56A", "S88") is where the abstract was printed:
+    # two such pages are two abstracts (only a bare number may be an abstract's number)
+    lab_i, lab_j = table.page_label[i], table.page_label[j]
+    printed = np.array(
+        [not x.isdigit() and not y.isdigit() for x, y in zip(lab_i, lab_j, strict=True)],
+        dtype=bool,
+    )
+    candidate &= ~(printed & _both(lab_i, lab_j) & (lab_i != lab_j))
     idx = np.flatnonzero(candidate)
     if len(idx) == 0:
         return out
