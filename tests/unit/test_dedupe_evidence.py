@@ -7,6 +7,7 @@ import pandas as pd
 
 from prismake.dedupe import find_studies
 from prismake.dedupe.normalise import author_surnames, venue_kind
+from prismake.dedupe.venues import page_span
 from prismake.records import normalise_authors
 
 
@@ -346,5 +347,32 @@ def test_one_work_at_two_meetings_of_one_journal_volume_stays_apart_when_an_expo
     a, b = studies(
         {**work, "authors": "".join(team), "volume": "36 (SUPPL.2)", "pages": "56A"},
         {**work, "authors": "".join(team), "volume": "1)", "pages": "333A"},
+    )
+    assert a != b
+
+
+def test_a_page_with_its_abstract_number_is_a_meeting_abstract_not_a_long_article():
+    """ "389, Abstract 1355" is page 389 and abstract 1355, not pages 389 to 1355."""
+    assert page_span("389, Abstract 1355") == 1
+    work = {
+        "title": "Randomized comparison of OK-432 and bleomycin in malignant pleural effusion",
+        "authors": "Yoshida, K.; Sugiura, T.; Takifuji, N.",
+    }
+    a, b = studies(
+        {
+            **work,
+            "year": "1994",
+            "journal": "Proceedings of the American Society of Clinical Oncology",
+            "volume": "13",
+            "pages": "450, Abstract 1555",
+        },
+        {
+            **work,
+            "year": "1995",
+            "journal": "Journal of Clinical Oncology",
+            "volume": "13",
+            "pages": "1520-1527",
+            "type": "Journal Article",
+        },
     )
     assert a != b
