@@ -10,7 +10,8 @@ that exports really differ (a DOI as a percent-encoded URL, a malformed DOI, an
 abbreviated journal, authors without separators, ...): each pair must still merge. It
 also builds pairs that must stay apart from the same records: two different articles
 given one container DOI, a record and its meeting-abstract version, and one abstract
-at two meetings. Prints, per variation, how many pairs merge.
+at two meetings (in two journals, or in two supplements of one journal volume). Prints,
+per variation, how many pairs merge.
 """
 
 from __future__ import annotations
@@ -181,6 +182,12 @@ def apart_cases(a: Record, b: Record) -> dict[str, tuple[Record, Record]]:
             as_abstract(a, a["journal"] or "Diabetologia", "S354"),
             as_abstract(a, "Annual Meeting Abstracts", "A111"),
         ),
+        # two meetings whose abstracts one journal prints in two supplements of a volume,
+        # the second volume cut by its export to "2)" (what is left of "(Suppl 2)")
+        "two meetings, one journal volume": (
+            as_abstract(a, a["journal"] or "Diabetologia", "S354"),
+            {**as_abstract(a, a["journal"] or "Diabetologia", "S1020"), "volume": "2)"},
+        ),
     }
     return cases
 
@@ -263,7 +270,11 @@ def run_set(name: str, limit: int) -> list[tuple[str, str, int, int]]:
         rows = [apart_cases(rec[a], rec[b])[case] for a, b in couples]
         if rows:
             out.append((name, f"apart: {case}", len(rows) - sum(_merged(rows)), len(rows)))
-    for case in ("abstract vs its article", "one abstract at two meetings"):
+    for case in (
+        "abstract vs its article",
+        "one abstract at two meetings",
+        "two meetings, one journal volume",
+    ):
         rows = [apart_cases(rec[a], rec[a])[case] for a in articles]
         if rows:
             out.append((name, f"apart: {case}", len(rows) - sum(_merged(rows)), len(rows)))

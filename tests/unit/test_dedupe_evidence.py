@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from prismake.dedupe import find_studies
-from prismake.dedupe.normalise import author_surnames
+from prismake.dedupe.normalise import author_surnames, venue_kind
+from prismake.dedupe.venues import page_span
 from prismake.records import normalise_authors
 
 
@@ -201,3 +202,177 @@ def test_a_proceedings_paper_paginated_differently_by_two_databases_is_one_study
     }
     a, b = studies({**paper, "pages": "3012-3021"}, {**paper, "pages": "1-10"})
     assert a == b
+
+
+PNAS = {
+    "title": "Gain-of-function mutations in complement factor B cause atypical haemolytic uraemia",
+    "authors": "Goicoechea de Jorge, E.; Harris, C. L.; Esparza-Gordillo, J.",
+    "year": "2007",
+    "volume": "104",
+    "issue": "1",
+    "pages": "240-245",
+    "type": "Journal Article",
+}
+
+
+def test_a_journal_named_proceedings_is_not_a_meeting():
+    """PNAS written out and abbreviated are one journal, not a meeting vs a journal."""
+    a, b = studies(
+        {
+            **PNAS,
+            "journal": "Proceedings of the National Academy of Sciences "
+            "of the United States of America",
+        },
+        {**PNAS, "journal": "Proc Natl Acad Sci USA", "pages": "240-5"},
+    )
+    assert a == b
+    assert venue_kind("Journal Article", "Proceedings of the Royal Society B", "") == "journal"
+    assert venue_kind("Journal Article", "Transplantation Proceedings", "") == "journal"
+
+
+def test_numbered_proceedings_are_still_a_meeting():
+    for name in (
+        "Proceedings of the 21st ACM Conference on Economics and Computation",
+        "Proceedings of the Twelfth Workshop on Web Search",
+        "ICIS 2005 Proceedings",
+        "Proceedings of the Annual Hawaii International Conference on System Sciences",
+    ):
+        assert venue_kind("Journal Article", name, "") == "conference", name
+
+
+def test_an_abstract_in_a_proceedings_named_journal_still_stays_apart_from_the_article():
+    work = {
+        "title": "Gefitinib versus carboplatin-paclitaxel in EGFR-mutant pulmonary adenocarcinoma",
+        "authors": "Mok, T.; Wu, Y. L.; Thongprasert, S.",
+    }
+    a, b = studies(
+        {**work, "year": "2009", "journal": "Journal of Clinical Oncology", "volume": "27",
+         "issue": "15 Suppl", "pages": "8006"},
+        {**work, "year": "2009", "journal": "New England Journal of Medicine", "volume": "361",
+         "issue": "10", "pages": "947-957"},
+    )  # fmt: skip
+    assert a != b
+
+
+def test_a_doi_on_one_record_only_is_neither_for_nor_against():
+    """A DOI that one export lacks neither merges nor splits: the other fields decide."""
+    same = studies({**VALVE, "doi": "10.1016/s0003-4975(00)02148-2"}, {**VALVE, "doi": ""})
+    assert same[0] == same[1]
+    other = {
+        **VALVE,
+        "title": "Mitral valve repair in octogenarians: early and late results",
+        "pages": "1526-1531",
+    }
+    apart = studies({**VALVE, "doi": "10.1016/s0003-4975(00)02148-2"}, other)
+    assert apart[0] != apart[1]
+    # and the same pair without any DOI is decided the same way
+    assert len(set(studies(VALVE, {**VALVE}))) == 1
+    assert len(set(studies(VALVE, other))) == 2
+
+
+CONGRESS = {
+    "title": "Eculizumab after a third kidney transplant in factor H-associated atypical HUS",
+    "authors": "Davin, J. C.; Groothoff, J. W.; Bemelman, F. J.; Bouts, A. H.",
+    "year": "2011",
+    "volume": "15",
+    "type": "Journal Article",
+}
+
+
+def test_one_meeting_abstract_numbered_differently_by_two_databases_is_one_study():
+    """Embase gives the abstract's page, Web of Science its number: one abstract."""
+    a, b = studies(
+        {
+            **CONGRESS,
+            "journal": "Pediatric Transplantation. Conference: 6th Congress of the IPTA",
+            "pages": "22",
+        },
+        {**CONGRESS, "journal": "Pediatric Transplantation", "pages": "52-52"},
+    )
+    assert a == b
+
+
+def test_one_meeting_abstract_with_fields_shifted_by_the_export_is_one_study():
+    """The export lost the volume: the volume sits in the issue, the issue in the pages."""
+    abstract = {
+        "title": "The treatment of atypical haemolytic uraemic syndrome in children",
+        "authors": "Loirat, C.",
+        "year": "2011",
+        "journal": "Pediatric Nephrology. Conference: 44th Annual Meeting of the ESPN",
+        "abstract": "Atypical HUS is a disorder of the regulation of the complement "
+        "alternative pathway; plasma therapy was the first-line treatment until",
+    }
+    a, b = studies(
+        {**abstract, "issue": "26", "pages": "9"},
+        {**abstract, "volume": "26", "issue": "9", "pages": "1746-1746"},
+    )
+    assert a == b
+
+
+def test_one_study_at_two_meetings_printed_in_one_journal_volume_is_two_reports():
+    """JCO prints the abstracts of ASCO's annual meeting and of its symposia in one volume."""
+    work = {**CONGRESS, "journal": "Journal of Clinical Oncology", "volume": "33"}
+    a, b = studies(
+        {**work, "issue": "15 Suppl", "pages": "4512"},
+        {**work, "issue": "7 Suppl", "pages": "288"},
+    )
+    assert a != b
+
+
+def test_two_abstracts_of_one_group_in_one_supplement_stay_apart():
+    work = {**CONGRESS, "journal": "Pediatric Transplantation", "issue": "Suppl 1"}
+    a, b = studies(
+        {**work, "pages": "22"},
+        {**work, "pages": "52", "title": CONGRESS["title"].replace("third", "second")},
+    )
+    assert a != b
+
+
+def test_one_work_at_two_meetings_of_one_journal_volume_stays_apart_when_an_export_cut_the_volume():
+    """Two supplements of one volume (the volume of one cut to "1)"), two printed pages
+    and two first authors: two abstracts, although title and author set are the same."""
+    work = {
+        "title": "Prenatal alcohol exposure alters hippocampal gene methylation in mice",
+        "year": "2012",
+        "journal": "Alcoholism: Clinical and Experimental Research",
+        "type": "Journal Article",
+    }
+    team = ["Zhang C.", "Ahola N.", "Maga M.", "Cox T."]
+    a, b = studies(
+        {**work, "authors": "".join(team), "volume": "36 (SUPPL.2)", "pages": "56A"},
+        {**work, "authors": "".join(team[1:] + team[:1]), "volume": "1)", "pages": "333A"},
+    )
+    assert a != b
+    # the same with one first author: the two printed pages still say two abstracts
+    a, b = studies(
+        {**work, "authors": "".join(team), "volume": "36 (SUPPL.2)", "pages": "56A"},
+        {**work, "authors": "".join(team), "volume": "1)", "pages": "333A"},
+    )
+    assert a != b
+
+
+def test_a_page_with_its_abstract_number_is_a_meeting_abstract_not_a_long_article():
+    """ "389, Abstract 1355" is page 389 and abstract 1355, not pages 389 to 1355."""
+    assert page_span("389, Abstract 1355") == 1
+    work = {
+        "title": "Randomized comparison of OK-432 and bleomycin in malignant pleural effusion",
+        "authors": "Yoshida, K.; Sugiura, T.; Takifuji, N.",
+    }
+    a, b = studies(
+        {
+            **work,
+            "year": "1994",
+            "journal": "Proceedings of the American Society of Clinical Oncology",
+            "volume": "13",
+            "pages": "450, Abstract 1555",
+        },
+        {
+            **work,
+            "year": "1995",
+            "journal": "Journal of Clinical Oncology",
+            "volume": "13",
+            "pages": "1520-1527",
+            "type": "Journal Article",
+        },
+    )
+    assert a != b

@@ -85,7 +85,12 @@ def test_the_variations_change_the_records_as_exports_do():
 
 @pytest.mark.parametrize(
     "case",
-    ["two articles, one container DOI", "abstract vs its article", "one abstract at two meetings"],
+    [
+        "two articles, one container DOI",
+        "abstract vs its article",
+        "one abstract at two meetings",
+        "two meetings, one journal volume",
+    ],
 )
 def test_different_reports_built_from_the_same_records_stay_apart(case):
     first, second, third = ARTICLES

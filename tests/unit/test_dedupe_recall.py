@@ -133,7 +133,9 @@ def test_the_same_pages_of_another_volume_are_another_article():
 # published recall stands for 907, 136, 489, 477 and 569 pairs
 FOUND_AT_LEAST = {
     "cytology_screening": 908,
-    "haematology": 130,  # one pair less: one abstract at two meetings (issue 13 class 5)
+    # below 136: the set groups errata, replies and meeting abstracts with their articles
+    # (benchmarks/dedupe_bench.py sorts the misses into classes)
+    "haematology": 132,
     "respiratory": 503,
     "stroke": 477,
     "digital_work": 567,

@@ -94,9 +94,7 @@ def find_studies(
     same = [(position[a], position[b]) for a, b, _ in verdicts.same]
     different = [(position[a], position[b]) for a, b, _ in verdicts.different]
     try:
-        grouping = group_records(
-            n, strongest, lambda a, b: pair_vetoes(table, a, b), same, different
-        )
+        grouping = group_records(n, strongest, _known_vetoes(table, scored), same, different)
     except VerdictConflict as clash:
         rows = {frozenset((a, b)): r for a, b, r in verdicts.same + verdicts.different}
         ids = table.record_id
@@ -125,6 +123,32 @@ def find_studies(
         time.perf_counter() - started,
     )
     return DedupeResult(table, scored, grouping, study_ids, len(pairs))
+
+
+def _known_vetoes(table: MatchTable, scored: ScoredPairs):  # type: ignore[no-untyped-def]
+    """The clustering's veto check, reusing the vetoes already found for scored pairs.
+
+    Merging two groups checks every pair across them, mostly pairs that were scored
+    (a study's records are candidates of each other); pair_vetoes is symmetric, so a
+    pair is looked up as (smaller, larger) position and only the others are computed.
+    """
+    n = max(len(table), 1)
+    codes = scored.i.astype(np.int64) * n + scored.j.astype(np.int64)
+    order = np.argsort(codes, kind="stable")
+    codes, known = codes[order], scored.veto[order]
+
+    def veto(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        wanted = lo * n + hi
+        at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+        found = (codes[at] == wanted) if len(codes) else np.zeros(len(wanted), dtype=bool)
+        out = np.empty(len(wanted), dtype=object)
+        out[found] = known[at[found]]
+        if not found.all():
+            out[~found] = pair_vetoes(table, lo[~found], hi[~found])
+        return out
+
+    return veto
 
 
 def _study_ids(

@@ -118,8 +118,16 @@ _NOTICE_ANY = re.compile(
 )
 _CONFERENCE_TYPE = re.compile(r"conf|proceed|meeting|abstract|congress|symposium|poster", re.I)
 _CONFERENCE_VENUE = re.compile(
-    r"\b(?:conference|proceedings|symposium|congress|meeting|workshop|colloquium|annual "
+    r"\b(?:conference|symposium|congress|meeting|workshop|colloquium|annual "
     r"hawaii|amcis|icis|ecis|pacis|hicss)\b",
+    re.I,
+)
+# "Proceedings" names a meeting's book only with a number, a year or "annual" beside it
+# ("Proceedings of the 21st ...", "ICIS 2005 Proceedings"); alone it is a journal's name
+# ("Proceedings of the National Academy of Sciences", "Transplantation Proceedings")
+_PROCEEDINGS_OF_MEETING = re.compile(
+    r"\bproceedings\b.*(?:\d|\bannual\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth)\b)|\d.*\bproceedings\b",
     re.I,
 )
 _ARTICLE_TYPE = re.compile(
@@ -382,16 +390,20 @@ def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
         return "conference"
     if str(booktitle or "").strip():
         return "conference"
-    if _CONFERENCE_VENUE.search(str(journal or "")):
+    venue = str(journal or "")
+    if _CONFERENCE_VENUE.search(venue) or _PROCEEDINGS_OF_MEETING.search(venue):
         return "conference"
     if rtype and _ARTICLE_TYPE.match(rtype) and str(journal or "").strip():
         return "journal"
     return ""
 
 
+_NUMBER = re.compile(r"\b\d+\b")
+
+
 def title_numbers(key: str) -> str:
     """The numbers written in a title, sorted ("2019", "19" ...), as one string."""
-    return " ".join(sorted(set(re.findall(r"\b\d+\b", key))))
+    return " ".join(sorted(set(_NUMBER.findall(key))))
 
 
 _REGISTRY = re.compile(
@@ -463,7 +475,7 @@ class MatchTable:
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
     venue_name: np.ndarray
-    surnames: np.ndarray  # "smith jones lee" (space-joined surname keys); lazy
+    surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
     author_words: np.ndarray  # lazy
     corporate: np.ndarray  # lazy
     journal_words: np.ndarray  # lazy
@@ -480,8 +492,6 @@ class MatchTable:
         if len(todo) == 0:
             return
         authors = [str(a) for a in self.raw_authors[todo]]
-        surnames = _cached(author_surnames, authors)
-        self.surnames[todo] = [" ".join(x) for x in surnames]
         self.author_words[todo] = _cached(author_words, authors)
         self.corporate[todo] = _cached(is_corporate, authors)
         self.journal_words[todo] = _cached(journal_words, [str(v) for v in self.venue_name[todo]])
@@ -500,12 +510,18 @@ def _column(frame: pd.DataFrame, name: str) -> list[str]:
 
 def _cached(function, values: list[str]) -> list:  # type: ignore[no-untyped-def]
     """Apply ``function`` once per distinct value (journals and years repeat a lot)."""
-    cache: dict[str, object] = {}
+    cache = {value: function(value) for value in dict.fromkeys(values)}
+    return [cache[value] for value in values]
+
+
+def _cached_rows(function, *columns: list[str]) -> list:  # type: ignore[no-untyped-def]
+    """``function`` of each row of ``columns``, once per distinct row (venues repeat)."""
+    cache: dict[tuple[str, ...], object] = {}
     out = []
-    for value in values:
-        if value not in cache:
-            cache[value] = function(value)
-        out.append(cache[value])
+    for row in zip(*columns, strict=True):
+        if row not in cache:
+            cache[row] = function(*row)
+        out.append(cache[row])
     return out
 
 
@@ -514,9 +530,11 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     parts = [title_parts(t) for t in _column(records, "title")]
     titles = [p[0] for p in parts]
     authors = _column(records, "authors")
+    # every surname once: the first one blocks, the list scores (first_surname's reading)
+    surnames = _cached(lambda a: " ".join(author_surnames(a)), authors)
     journals = _column(records, "journal")
     booktitles = _column(records, "booktitle")
-    venue_names = [journal_name(j) or b for j, b in zip(journals, booktitles, strict=True)]
+    venue_names = [j or b for j, b in zip(_cached(journal_name, journals), booktitles, strict=True)]
     pages = _cached(page_range, _column(records, "pages"))
     labels = _cached(page_label, _column(records, "pages"))
     types = [
@@ -546,7 +564,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     n = len(titles)
     obj = np.array
     spans = np.array(_cached(page_span, raw_pages), dtype=np.int32)
-    kinds = [venue_kind(t, j, b) for t, j, b in zip(types, journals, booktitles, strict=True)]
+    kinds = _cached_rows(venue_kind, types, journals, booktitles)
     supplement = np.array([m != "" for m in meeting], dtype=bool)
     article = ~supplement & (spans > ABSTRACT_PAGES)
     article &= np.array([bool(v) for v in venue_names], dtype=bool) & (
@@ -566,7 +584,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
             ],
             dtype=object,
         ),
-        first_author=obj(_cached(first_surname, authors), dtype=object),
+        first_author=obj([x.split(" ", 1)[0] for x in surnames], dtype=object),
         year=np.array(years, dtype=np.int32),
         journal=obj(_cached(journal_key, venue_names), dtype=object),
         volume=obj(volumes, dtype=object),
@@ -590,7 +608,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),
         venue_name=obj(venue_names, dtype=object),
-        surnames=np.full(n, "", dtype=object),
+        surnames=obj(surnames, dtype=object),
         author_words=np.full(n, "", dtype=object),
         corporate=np.zeros(n, dtype=bool),
         journal_words=np.full(n, "", dtype=object),

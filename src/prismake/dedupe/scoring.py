@@ -38,6 +38,7 @@ class ScoredPairs:
     outcome: np.ndarray
     rule: np.ndarray
     evidence: np.ndarray
+    veto: np.ndarray  # the veto name of each pair ("" = none), for the clustering to reuse
 
 
 def _ratio(a: np.ndarray, b: np.ndarray, scorer=fuzz.ratio) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -374,5 +375,11 @@ def score_pairs(
                 parts[slot].append(VETO_REASONS[veto[k]])
         evidence[shown] = ["; ".join(p) for p in parts]
     return ScoredPairs(
-        i=i, j=j, score=np.round(score, 3), outcome=outcome, rule=rule, evidence=evidence
+        i=i,
+        j=j,
+        score=np.round(score, 3),
+        outcome=outcome,
+        rule=rule,
+        evidence=evidence,
+        veto=veto,
     )

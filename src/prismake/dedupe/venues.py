@@ -26,6 +26,7 @@ __all__ = [
 _SUPPLEMENT = re.compile(r"supp|\bs\s?\d+\b", re.I)
 # S354, A111, 56A, "339a, Abstract 1351" (not e0192222, nor BMJ's article number a1754)
 _LETTER_PAGE = re.compile(r"^\s*(?:[SA]\s?\d+|\d+\s?A)\b|\b[Aa]bstract\b")
+_ABSTRACT_NO = re.compile(r"\babstract\b", re.I)  # "389, Abstract 1355": page, abstract number
 _MEETING_TYPE = re.compile(r"abstract|meeting|congress|poster|conference", re.I)
 _MEETING_VENUE = re.compile(
     r"\b(?:abstracts?|meeting|congress|conference|symposium|colloquium|supplement)\b", re.I
@@ -67,7 +68,10 @@ def meeting_signal(record_type: str, venue: str, volume: str, issue: str, pages:
         or (bool(volume) and not number and "supp" in volume.lower())
         or bool(_SUPPLEMENT.search(inner))
         or bool(issue and _SUPPLEMENT.search(issue))
-        or bool(pages and (_LETTER_PAGE.match(pages) or "supp" in pages.lower()))
+        or bool(
+            pages
+            and (_LETTER_PAGE.match(pages) or "supp" in pages.lower() or _ABSTRACT_NO.search(pages))
+        )
     )
     if not supplement:
         return ""
@@ -92,11 +96,15 @@ def is_meeting_abstract(record_type: str, venue: str, volume: str, issue: str, p
 ABSTRACT_PAGES = 2
 _LETTER = re.compile(r"[A-Za-z]")
 _PAGE_NUMBER = re.compile(r"\d+")
+_FIRST_PART = re.compile(r"[,;]")
 
 
 def page_span(pages: str) -> int:
-    """How many pages a range covers ("S417-S429" -> 13, "123-9" -> 7); 1 for one page."""
-    numbers = _PAGE_NUMBER.findall(pages or "")
+    """How many pages a range covers ("S417-S429" -> 13, "123-9" -> 7); 1 for one page.
+
+    Only the first part counts: "389, Abstract 1355" is page 389 (and an abstract number).
+    """
+    numbers = _PAGE_NUMBER.findall(_FIRST_PART.split(pages or "", maxsplit=1)[0])
     if len(numbers) < 2:
         return 1
     first, last = numbers[0], numbers[1]

@@ -106,6 +106,8 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
             _both(vol_a, vol_b) & (vol_a == vol_b) & (table.year[a] == table.year[b]),
         )
         abs_a, abs_b = table.meeting_abstract[a], table.meeting_abstract[b]
+        repaginated = np.zeros(len(i), dtype=bool)
+        repaginated[involved] = one_abstract_repaginated(table, a, b)
         apart = ((abs_a & table.article[b]) | (abs_b & table.article[a])) & ~one_place
         hit = np.zeros(len(i), dtype=bool)
         hit[involved] = apart & ~same_doi[involved]
@@ -115,20 +117,24 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         one_page = table.one_page[a] & table.one_page[b]
         two = abs_a & abs_b & one_page & has_num & (num_a != num_b)
         hit = np.zeros(len(i), dtype=bool)
-        hit[involved] = two & ~same_doi[involved]
+        hit[involved] = two & ~same_doi[involved] & ~repaginated[involved]
         mark("meeting", hit)
+    else:
+        repaginated = np.zeros(len(i), dtype=bool)
     same_issue = (
         _both(vol_i, vol_j)
         & (vol_i == vol_j)
         & ((table.journal[i] == table.journal[j]) | (table.year[i] == table.year[j]))
     )
     # a DOI or PubMed id names one article: differing pages or issues are typos then
-    mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & ~same_doi)
+    # ... and so is the page of one meeting abstract that two databases number differently
+    known = ~same_doi & ~repaginated
+    mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & known)
     # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
     iss_i, iss_j = table.issue_number[i], table.issue_number[j]
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
     same_pages &= table.page_hi[i] == table.page_hi[j]  # then the issue is the typo
-    mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & ~same_doi & ~same_pages)
+    mark("issue", same_issue & _both(iss_i, iss_j) & (iss_i != iss_j) & known & ~same_pages)
     num_i, num_j = table.numbers[i], table.numbers[j]
     differ = np.flatnonzero(_both(num_i, num_j) & (num_i != num_j))
     if len(differ):
@@ -139,6 +145,69 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
+
+
+REPAGINATED_TITLE = 0.98  # one abstract: the same title, as near as two exports write it
+SAME_AUTHOR_LIST = 0.95
+
+
+def one_abstract_repaginated(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """One meeting abstract whose page two databases give differently (an abstract number
+    for a page, or fields shifted by an export that lost the volume).
+
+    Both records a page at most, one a meeting abstract, in the same journal and year; the
+    same title and the same author list in the same order (two authors at least, or
+    agreeing abstract texts); no volume or issue that disagrees (an issue counts only
+    beside a volume: an export that lost the volume shifts it into the issue field), and
+    not two different printed supplement pages ("56A" and "333A"). One study at two
+    meetings of one journal stays apart by its two supplement issues or printed pages.
+    """
+    out = np.zeros(len(i), dtype=bool)
+    vol_i, vol_j = table.volume[i], table.volume[j]
+    iss_i, iss_j = table.issue_number[i], table.issue_number[j]
+    candidate = (table.meeting_abstract[i] | table.meeting_abstract[j]) & (
+        table.one_page[i] & table.one_page[j]
+    )
+    candidate &= (table.journal[i] != "") & (table.journal[i] == table.journal[j])
+    candidate &= (table.year[i] > 0) & (table.year[i] == table.year[j])
+    candidate &= ~(_both(vol_i, vol_j) & (vol_i != vol_j))
+    candidate &= ~(_both(vol_i, vol_j) & _both(iss_i, iss_j) & (iss_i != iss_j))
+    candidate &= (table.title[i] != "") & (table.first_author[i] != "")
+    # one abstract keeps its author order; a different first author presented it elsewhere
+    candidate &= table.first_author[i] == table.first_author[j]
+    # a page with the supplement's letter ("56A", "S88") is where the abstract was printed:
+    # two such pages are two abstracts (only a bare number may be an abstract's number)
+    lab_i, lab_j = table.page_label[i], table.page_label[j]
+    printed = np.array(
+        [not x.isdigit() and not y.isdigit() for x, y in zip(lab_i, lab_j, strict=True)],
+        dtype=bool,
+    )
+    candidate &= ~(printed & _both(lab_i, lab_j) & (lab_i != lab_j))
+    idx = np.flatnonzero(candidate)
+    if len(idx) == 0:
+        return out
+    a, b = i[idx], j[idx]
+    table.prepare(np.concatenate([a, b]))
+    title = cpdist(list(table.title[a]), list(table.title[b]), scorer=fuzz.ratio, workers=1)
+    names = cpdist(
+        list(table.surnames[a]), list(table.surnames[b]), scorer=fuzz.token_sort_ratio, workers=1
+    )
+    several = np.array(
+        [" " in x and " " in y for x, y in zip(table.surnames[a], table.surnames[b], strict=True)],
+        dtype=bool,
+    )
+    texts = (table.abstract[a] != "") & (table.abstract[b] != "")
+    agree = np.zeros(len(idx), dtype=bool)
+    if texts.any():
+        k = np.flatnonzero(texts)
+        agree[k] = cpdist(list(table.abstract[a[k]]), list(table.abstract[b[k]]), workers=1) >= 90
+    out[idx] = (
+        (title / 100.0 >= REPAGINATED_TITLE)
+        & (names / 100.0 >= SAME_AUTHOR_LIST)
+        & (several | agree)
+        & ~(texts & ~agree)
+    )
+    return out
 
 
 def same_citation(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
