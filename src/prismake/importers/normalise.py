@@ -219,6 +219,9 @@ def make_record(
     type: str = "",
     pmid: str = "",
     corporate: Iterable[str] = (),
+    publisher: str = "",
+    address: str = "",
+    article_number: str = "",
     **native_ids: str,
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
@@ -297,11 +300,11 @@ def make_record(
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "source_line": source,
-        # record columns a format may lack: present, so the records CSV writer takes
-        # every row on its fast path (a missing key sends a row down the slow one)
-        "publisher": "",
-        "address": "",
-        "article_number": "",
+        # present even where a format lacks them, so the records CSV writer takes every
+        # row on its fast path (a missing key sends a row down the slow one)
+        "publisher": clean(publisher) if publisher else "",
+        "address": clean(address) if address else "",
+        "article_number": clean(article_number) if article_number else "",
     }
     if doi and record["doi"] != doi:  # read differently now: keep the earlier reading,
         before = doi_as_before(doi)  # which earlier record ids were derived from
