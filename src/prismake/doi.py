@@ -14,7 +14,7 @@ import html
 import re
 from urllib.parse import unquote
 
-__all__ = ["doi_as_before", "doi_is_wellformed", "doi_prefix", "normalise_doi"]
+__all__ = ["doi_as_before", "doi_is_wellformed", "doi_prefix", "is_canonical", "normalise_doi"]
 
 # already canonical: bare, lower case, no %-escape, entity, space or trailing punctuation
 _BARE = re.compile(r"10\.\d{4,9}/[!-$'-@\[-~]*[a-z0-9]")
@@ -39,6 +39,9 @@ _CLEAN = re.compile(
     r"10\.\d{4,9}/[!-$'-+\--:<-@\[-~]*[a-z0-9]"
     + "".join(f"(?<!{re.escape(suffix)})" for suffix in _SUFFIXES)
 )
+# ``is_canonical(text)``: a match when ``normalise_doi(text)`` is ``text`` itself at a glance
+# (import runs it inline on every record's DOI; ``None`` says nothing either way)
+is_canonical = _CLEAN.fullmatch
 _TRAILING = ".,;:'\""
 _CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{"}
 _WELLFORMED = re.compile(r"10\.\d{4,9}/[^\s/][^\s]*")

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from prismake.doi import doi_as_before, normalise_doi
+from prismake.doi import doi_as_before, is_canonical, normalise_doi
 from prismake.importers.result import Record
 from prismake.records import MULTI_SEPARATOR, normalise_author
 
@@ -86,7 +86,7 @@ def first_doi(candidates: Iterable[object]) -> str:
     """The first candidate that holds a DOI, as written (``make_record`` normalises it
     and keeps the earlier reading where it differs, for record ids)."""
     for value in candidates:
-        if value and normalise_doi(value):  # fast for a DOI already bare and lower case
+        if value and ((type(value) is str and is_canonical(value)) or normalise_doi(value)):
             return value if isinstance(value, str) else str(value)
     return ""
 
@@ -280,6 +280,8 @@ def make_record(
         isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
     ):
         year = year_of(year)
+    # nearly every DOI is canonical as written: kept without a call
+    canonical = doi if isinstance(doi, str) and is_canonical(doi) else normalise_doi(doi)
     record: Record = {
         "title": title,
         "authors": MULTI_SEPARATOR.join(names),
@@ -289,7 +291,7 @@ def make_record(
         "volume": volume,
         "issue": issue,
         "pages": pages,
-        "doi": normalise_doi(doi) if doi else "",
+        "doi": canonical,
         "abstract": abstract,
         # repeats (two identical UR lines, a keyword under DE and ID) kept once, in order
         "keywords": MULTI_SEPARATOR.join(dict.fromkeys(keywords)) if keywords else "",
