@@ -14,7 +14,7 @@ import html
 import re
 from urllib.parse import unquote
 
-__all__ = ["doi_as_before", "doi_is_wellformed", "doi_prefix", "normalise_doi"]
+__all__ = ["doi_as_before", "doi_is_wellformed", "doi_prefix", "is_canonical", "normalise_doi"]
 
 # already canonical: bare, lower case, no %-escape, entity, space or trailing punctuation
 _BARE = re.compile(r"10\.\d{4,9}/[!-$'-@\[-~]*[a-z0-9]")
@@ -26,10 +26,22 @@ _PREFIX = re.compile(
 _SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 _NEXT_DOI = re.compile(r"[;,]\s*(?:doi:?\s*)?10\.\d{4,9}/")  # "10.1/a; 10.2/b": the first
 # landing-page suffixes that publishers' URLs add to a DOI (HighWire ".short", Wiley "/abstract")
-_SUFFIX = re.compile(
-    r"(?:\.short|\.long|\.full|\.abstract|\.pdf|\.html?|/(?:abstract|full|pdf|"
-    r"epdf|fulltext|summary|full-text|references|suppinfo|meta))$"
+_SUFFIXES = (
+    *(".short", ".long", ".full", ".abstract", ".pdf", ".htm", ".html"),
+    *("/abstract", "/full", "/pdf", "/epdf", "/fulltext", "/summary", "/full-text"),
+    *("/references", "/suppinfo", "/meta"),
 )
+_SUFFIX = re.compile(f"(?:{'|'.join(map(re.escape, _SUFFIXES))})$")
+# canonical and alone in one test: bare (as _BARE) without "," or ";" (which may start a
+# second DOI) and not ending in a landing-page suffix; a DOI failing it may still be
+# canonical, which the longer test below decides
+_CLEAN = re.compile(
+    r"10\.\d{4,9}/[!-$'-+\--:<-@\[-~]*[a-z0-9]"
+    + "".join(f"(?<!{re.escape(suffix)})" for suffix in _SUFFIXES)
+)
+# ``is_canonical(text)``: a match when ``normalise_doi(text)`` is ``text`` itself at a glance
+# (import runs it inline on every record's DOI; ``None`` says nothing either way)
+is_canonical = _CLEAN.fullmatch
 _TRAILING = ".,;:'\""
 _CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{"}
 _WELLFORMED = re.compile(r"10\.\d{4,9}/[^\s/][^\s]*")
@@ -45,8 +57,16 @@ def normalise_doi(value: object) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if _BARE.fullmatch(text) and not _SUFFIX.search(text) and not _NEXT_DOI.search(text):
-        return text  # the common case at import: nothing to do
+    if _CLEAN.fullmatch(text):  # the common case at import: nothing to do
+        return text
+    # (on a bare DOI ``endswith`` is what the suffix pattern finds, and a second DOI
+    # needs a "," or ";")
+    if (
+        _BARE.fullmatch(text)
+        and not text.endswith(_SUFFIXES)
+        and ((";" not in text and "," not in text) or not _NEXT_DOI.search(text))
+    ):
+        return text
     text = text.strip()
     if not text or text.lower() == "nan":
         return ""

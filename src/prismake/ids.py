@@ -128,6 +128,8 @@ def record_ids(search: str, records: Iterable[Mapping[str, object]]) -> tuple[li
     if any(r.get("doi_before") for r in records):
         as_before = [{**r, "doi": r["doi_before"]} if r.get("doi_before") else r for r in records]
         earlier += [_keys(as_before, read_doi=str), [previous_record_key(r) for r in as_before]]
+    if not earlier:  # no DOI ties a record and none reads differently: no former ids
+        return ids, [""] * len(ids)
     former_lists = [_numbered([f"{search}-{_digest(k, 10)}" for k in rule]) for rule in earlier]
     former = []
     for i, record_id in enumerate(ids):

@@ -80,7 +80,10 @@ def normalise_author(name: str) -> str:
         # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
         if len(parts) > 1 and _SHORT_INITIALS.fullmatch(parts[-1].replace(".", "")):
             cut = len(parts) - 1  # "Surname A. B." (Embase): every trailing initial
-            while cut > 1 and _SHORT_INITIALS.fullmatch(parts[cut - 1].replace(".", "")):
+            while cut > 1:  # (a surname is nearly always too long to be initials)
+                before = parts[cut - 1].replace(".", "")
+                if len(before) > 3 or not _SHORT_INITIALS.fullmatch(before):
+                    break
                 cut -= 1
             surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
             initials = _NOT_CAPITAL.sub("", given)

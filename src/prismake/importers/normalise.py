@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from prismake.doi import doi_as_before, normalise_doi
+from prismake.doi import doi_as_before, is_canonical, normalise_doi
 from prismake.importers.result import Record
 from prismake.records import MULTI_SEPARATOR, normalise_author
 
@@ -86,7 +86,7 @@ def first_doi(candidates: Iterable[object]) -> str:
     """The first candidate that holds a DOI, as written (``make_record`` normalises it
     and keeps the earlier reading where it differs, for record ids)."""
     for value in candidates:
-        if value and normalise_doi(value):  # fast for a DOI already bare and lower case
+        if value and ((type(value) is str and is_canonical(value)) or normalise_doi(value)):
             return value if isinstance(value, str) else str(value)
     return ""
 
@@ -219,6 +219,9 @@ def make_record(
     type: str = "",
     pmid: str = "",
     corporate: Iterable[str] = (),
+    publisher: str = "",
+    address: str = "",
+    article_number: str = "",
     **native_ids: str,
 ) -> Record:
     """One record in the columns of ``RECORD_COLUMNS`` (plus native ids for record keys).
@@ -277,6 +280,8 @@ def make_record(
         isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
     ):
         year = year_of(year)
+    # nearly every DOI is canonical as written: kept without a call
+    canonical = doi if isinstance(doi, str) and is_canonical(doi) else normalise_doi(doi)
     record: Record = {
         "title": title,
         "authors": MULTI_SEPARATOR.join(names),
@@ -286,7 +291,7 @@ def make_record(
         "volume": volume,
         "issue": issue,
         "pages": pages,
-        "doi": normalise_doi(doi) if doi else "",
+        "doi": canonical,
         "abstract": abstract,
         # repeats (two identical UR lines, a keyword under DE and ID) kept once, in order
         "keywords": MULTI_SEPARATOR.join(dict.fromkeys(keywords)) if keywords else "",
@@ -297,11 +302,11 @@ def make_record(
         "type": type,
         "pmid": (pmid if pmid.isdigit() else _NOT_DIGIT.sub("", pmid)) if pmid else "",
         "source_line": source,
-        # record columns a format may lack: present, so the records CSV writer takes
-        # every row on its fast path (a missing key sends a row down the slow one)
-        "publisher": "",
-        "address": "",
-        "article_number": "",
+        # present even where a format lacks them, so the records CSV writer takes every
+        # row on its fast path (a missing key sends a row down the slow one)
+        "publisher": clean(publisher) if publisher else "",
+        "address": clean(address) if address else "",
+        "article_number": clean(article_number) if article_number else "",
     }
     if doi and record["doi"] != doi:  # read differently now: keep the earlier reading,
         before = doi_as_before(doi)  # which earlier record ids were derived from

@@ -18,6 +18,7 @@ Record = dict[str, Any]
 # The Progress of the import running in this context, if any (set by import_search).
 current_progress: ContextVar[Progress | None] = ContextVar("current_progress", default=None)
 _STEP = 5_000
+_append = list.append
 
 
 class RecordList(list):  # type: ignore[type-arg]
@@ -28,7 +29,7 @@ class RecordList(list):  # type: ignore[type-arg]
         self._progress = current_progress.get()
 
     def append(self, record: Record) -> None:
-        super().append(record)
+        _append(self, record)  # (``super()`` would build an object per record)
         if self._progress is not None and len(self) % _STEP == 0:
             self._progress.update(_STEP)
 

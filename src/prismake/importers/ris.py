@@ -261,6 +261,7 @@ _T_YEAR = ("PY", "Y1", "DA", "Y2", "YR")  # YR: Ovid tagged
 _T_JOURNAL = ("T2", "JF", "JO", "JA", "J2", "J1", "T3", "JN")
 _T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP", "IP"), ("SP",), ("EP",)
 _T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA", "LG")
+_T_PB, _T_CY, _T_C7 = ("PB",), ("CY", "PP"), ("C7",)
 _ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]\b")
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
@@ -328,8 +329,9 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=first_value(fields, _T_LA),
         type=record_type(ty),
         pmid=pmid,
-        publisher=first_value(fields, ("PB",)),
-        address=first_value(fields, ("CY", "PP")),
-        article_number=first_value(fields, ("C7",)),
+        # tags most records lack: looked up only where present
+        publisher=first_value(fields, _T_PB) if "PB" in fields else "",
+        address=first_value(fields, _T_CY) if "CY" in fields or "PP" in fields else "",
+        article_number=first_value(fields, _T_C7) if "C7" in fields else "",
         **ids,
     )

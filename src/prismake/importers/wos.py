@@ -224,7 +224,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 _T_BP, _T_EP, _T_AR, _T_UT, _T_TI = ("BP",), ("EP",), ("AR",), ("UT",), ("TI",)
 _T_YEAR, _T_SO, _T_VL, _T_IS = ("PY", "EA", "PD"), ("SO", "SE"), ("VL",), ("IS",)
-_T_AB, _T_LA, _T_PM = ("AB",), ("LA",), ("PM",)
+_T_AB, _T_LA, _T_PM, _T_PU, _T_PI = ("AB",), ("LA",), ("PM",), ("PU",), ("PI", "PA")
 
 
 def to_record(fields: dict[str, list[str]], source: str) -> Record:
@@ -260,8 +260,9 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         language=first_value(fields, _T_LA),
         type=record_type(*types),
         pmid=first_value(fields, _T_PM),
-        publisher=first_value(fields, ("PU",)),
-        address=first_value(fields, ("PI", "PA")),
-        article_number=first_value(fields, ("AR",)),
+        # tags many records lack: looked up only where present
+        publisher=first_value(fields, _T_PU) if "PU" in fields else "",
+        address=first_value(fields, _T_PI) if "PI" in fields or "PA" in fields else "",
+        article_number=first_value(fields, _T_AR) if "AR" in fields else "",
         wos_id=ut,
     )
