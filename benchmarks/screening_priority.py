@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from prismake.screening.priority import ScreeningPool, next_batch_size, simulate
+from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size, simulate
 from prismake.screening.stopping import p_recall_below_target
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,11 +69,11 @@ def stop_point(labels: list[int], n_priors: int, batch: int, target: float, conf
     return n
 
 
-def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
+def run_set(name, data, scorer, priors, seeds, batches, target, confidence, model=None):
     frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
     truth = dict(zip(frame.record_id, frame.label_included.astype(int), strict=True))
     ids, labels = list(frame.record_id), [truth[r] for r in frame.record_id]
-    pool = ScreeningPool(frame.record_id, frame.title, frame.abstract)
+    pool = ScreeningPool(frame.record_id, frame.title, frame.abstract, model)
     total = sum(labels)
     rows = []
     for batch in batches:
@@ -168,6 +168,19 @@ def time_retrain(sizes):
 TARGET = 0.95
 
 
+def _model(text: str) -> PriorityModel:
+    """``PriorityModel`` with the settings given as 'name=value,...' (types from the defaults)."""
+    default = PriorityModel()
+    changes = {}
+    for item in filter(None, text.split(",")):
+        name, value = item.split("=", 1)
+        changes[name] = type(getattr(default, name))(value)
+    model = PriorityModel(**changes)
+    if changes:
+        print(f"model: {model}")
+    return model
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -176,6 +189,9 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", default="", help="comma-separated names; default every set")
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
+    parser.add_argument(
+        "--model", default="", help="try other settings, e.g. 'pseudo_weight=0.5,ensemble=nb'"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "priors.csv").is_file():
         print(f"no benchmark sets in {args.data}: nothing to measure", file=sys.stderr)
@@ -186,6 +202,7 @@ def main(argv=None) -> int:
     asreview = asreview_figures(args.data)
     priors = pd.read_csv(args.data / "priors.csv", dtype={"record_id": str})
     names = args.sets.split(",") if args.sets else sorted(asreview, key=lambda s: s)
+    model = _model(args.model)
     started = time.perf_counter()
     all_runs = []
     print(
@@ -194,7 +211,7 @@ def main(argv=None) -> int:
     )
     for name in names:
         runs, n, total = run_set(
-            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence
+            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence, model
         )
         print_set(name, runs, n, total, asreview, batches)
         all_runs.append(runs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -144,20 +145,41 @@ def _outstanding(reading) -> set[str]:
     return {e.study_id for e in reading.entries if not e.decision} - set(reading.resolutions)
 
 
-def _pool(pool_ids: Sequence[str], index) -> ScreeningPool:
+def feature_cache(sheet_dir: str | Path, stage: str) -> Path | None:
+    """Where a stage keeps its text features: data/processed/screening/<stage>/features.npz.
+
+    Found from the sheets' folder (data/screening/<stage>); None for any other layout,
+    so a caller with sheets elsewhere (a test, a script) writes nothing beside them.
+    """
+    folder = Path(sheet_dir).absolute()
+    if [folder.name, folder.parent.name, folder.parents[1].name] != [stage, "screening", "data"]:
+        return None
+    return folder.parents[1] / "processed" / "screening" / stage / "features.npz"
+
+
+def _pool(pool_ids: Sequence[str], index, cache: Path | None = None) -> ScreeningPool:
     rows = [index.rows[s] for s in pool_ids]
     return ScreeningPool(
         pool_ids,
         [r.get("title", "") for r in rows],
         [r.get("abstract", "") for r in rows],
         PriorityModel(),
+        cache,
     )
 
 
 def next_candidates(
-    stage: str, index, candidates: Sequence[str], reading, screening: Mapping[str, Any]
+    stage: str,
+    index,
+    candidates: Sequence[str],
+    reading,
+    screening: Mapping[str, Any],
+    cache: Path | None = None,
 ) -> list[str]:
-    """The candidates ``plan_sheets`` hands out: all of them when not prioritised."""
+    """The candidates ``plan_sheets`` hands out: all of them when not prioritised.
+
+    ``cache``: the file the text features are kept in between runs (``feature_cache``).
+    """
     chosen = settings(screening, stage)
     if chosen is None:
         return list(candidates)
@@ -189,7 +211,8 @@ def next_candidates(
     labels = {s: v for s, v in model_labels(reading).items() if s in set(pool_ids)}
     labels.update(dict.fromkeys(_seed_studies(chosen, index), 1))
     labels = {s: v for s, v in labels.items() if s in set(pool_ids)}
-    ranking = [s for s in _pool(pool_ids, index).rank(labels, MODEL_SEED) if s in set(unlisted)]
+    ranked = _pool(pool_ids, index, cache).rank(labels, MODEL_SEED)
+    ranking = [s for s in ranked if s in set(unlisted)]
     size = next_batch_size(chosen.batch, labels)
     batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
     log.info("next batch: %d studies, most likely relevant first", len(batch))

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
+
+from prismake.screening.features import features
 
 __all__ = ["PriorityModel", "ScreeningPool", "next_batch_size", "simulate"]
 
@@ -48,6 +50,9 @@ class PriorityModel:
     min_df: int = 2
     pseudo_negatives: int = 100
     pseudo_after: float = 0.0
+    pseudo_from: str = "random"  # "random" | "far": from the half least like the relevant
+    pseudo_weight: float = 1.0
+    ensemble: str = ""  # "" | "nb" | "lr": a second model, rank-averaged with the SVM
 
     def describe(self) -> str:
         """One phrase for the methods paragraph."""
@@ -76,6 +81,7 @@ class ScreeningPool:
         titles: Sequence[str],
         abstracts: Sequence[str],
         model: PriorityModel | None = None,
+        cache: str | Path | None = None,
     ) -> None:
         self.model = model or PriorityModel()
         ids = [str(r) for r in record_ids]
@@ -88,14 +94,8 @@ class ScreeningPool:
             " ".join([_text(titles[i])] * self.model.title_weight + [_text(abstracts[i])])
             for i in order
         ]
-        vectorizer = TfidfVectorizer(
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            max_df=0.95,
-            min_df=self.model.min_df,
-            dtype=np.float32,
-        )
-        self.features = vectorizer.fit_transform(texts).tocsr()
+        # ``cache``: a file to keep the features in between runs (see features.py).
+        self.features = features(texts, {"min_df": self.model.min_df}, cache)
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -138,15 +138,49 @@ class ScreeningPool:
         if self.model.pseudo_negatives and len(y) >= self.model.pseudo_after * len(self):
             # Presumed irrelevant: a fixed-seed sample of the unscreened records (see module).
             rng = np.random.default_rng([seed, len(y)])
-            size = min(self.model.pseudo_negatives, len(unlabelled))
-            presumed = np.sort(rng.choice(unlabelled, size, replace=False))
+            source = unlabelled
+            if self.model.pseudo_from == "far":
+                centroid = normalize(sparse.csr_matrix(self.features[rows[y == 1]].mean(axis=0)))
+                near = np.asarray((x_unlabelled @ centroid.T).todense()).ravel()
+                source = unlabelled[np.lexsort((unlabelled, near))][: max(1, len(unlabelled) // 2)]
+            size = min(self.model.pseudo_negatives, len(source))
+            presumed = np.sort(rng.choice(source, size, replace=False))
             train = sparse.vstack([train, self.features[presumed]]).tocsr()
             target = np.concatenate([y, np.zeros(size, dtype=y.dtype)])
         classifier = LinearSVC(
             C=self.model.c, class_weight="balanced", random_state=seed, max_iter=5000
         )
-        classifier.fit(train, target)
-        return classifier.decision_function(x_unlabelled)
+        weights = np.ones(len(target))
+        weights[len(y) :] = self.model.pseudo_weight
+        classifier.fit(train, target, sample_weight=weights)
+        scores = classifier.decision_function(x_unlabelled)
+        if not self.model.ensemble:
+            return scores
+        if self.model.ensemble == "nb":
+            from sklearn.naive_bayes import MultinomialNB
+
+            second = MultinomialNB(alpha=3.822)
+            second.fit(train, target, sample_weight=_balanced(target) * weights)
+            other = second.predict_log_proba(x_unlabelled)
+            other = other[:, 1] - other[:, 0]
+        else:
+            from sklearn.linear_model import LogisticRegression
+
+            second = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+            second.fit(train, target, sample_weight=weights)
+            other = second.decision_function(x_unlabelled)
+        return _ranks(scores) + _ranks(other)
+
+
+def _balanced(target: np.ndarray) -> np.ndarray:
+    counts = np.bincount(target, minlength=2).astype(float)
+    return (len(target) / (2 * counts))[target]
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    from scipy.stats import rankdata
+
+    return rankdata(scores) / len(scores)
 
 
 def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:

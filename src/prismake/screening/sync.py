@@ -30,7 +30,7 @@ from prismake.csvio import (
 from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
-from prismake.screening.prioritise import next_candidates
+from prismake.screening.prioritise import feature_cache, next_candidates
 from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
@@ -83,7 +83,8 @@ def plan_sheets(
 ) -> SheetPlan:
     """Read the stage's sheets and decide which candidates each reviewer still needs."""
     reading = read_stage(stage, sheet_dir, screening, index, removed_path)
-    candidates = next_candidates(stage, index, candidates, reading, screening)
+    cache = feature_cache(sheet_dir, stage)
+    candidates = next_candidates(stage, index, candidates, reading, screening, cache)
     plan = SheetPlan(stage=stage, reading=reading)
     stage_config = screening["stages"][stage]
     listed = reading.listed()
