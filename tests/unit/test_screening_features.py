@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from prismake.screening.features import features
-from prismake.screening.prioritise import feature_cache
+from prismake.screening.prioritise import processed_dir
 from prismake.screening.priority import ScreeningPool
+from prismake.screening.sheets import Sheet
+from prismake.screening.stage import Reading
 
 TEXTS = [
     "co-production with service users and policymakers",
@@ -87,8 +89,12 @@ def test_a_pool_from_the_cache_ranks_as_one_built_fresh(tmp_path):
 
 
 def test_the_cache_lives_in_data_processed_beside_the_sheets_layout(tmp_path):
+    def reading_of(folder):
+        return Reading(sheets={"ana": Sheet(path=folder / "ana.csv")})
+
     sheets = tmp_path / "review" / "data" / "screening" / "title_abstract"
     expected = tmp_path / "review" / "data" / "processed" / "screening" / "title_abstract"
-    assert feature_cache(sheets, "title_abstract") == expected / "features.npz"
-    # sheets anywhere else: no cache, nothing written beside them
-    assert feature_cache(tmp_path / "sheets", "title_abstract") is None
+    assert processed_dir("title_abstract", reading_of(sheets)) == expected
+    # sheets anywhere else, or none yet: no cache, nothing written beside them
+    assert processed_dir("title_abstract", reading_of(tmp_path / "sheets")) is None
+    assert processed_dir("title_abstract", Reading()) is None

@@ -30,7 +30,7 @@ from prismake.csvio import (
 from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
-from prismake.screening.prioritise import feature_cache, next_candidates
+from prismake.screening.prioritise import next_candidates
 from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
@@ -83,8 +83,7 @@ def plan_sheets(
 ) -> SheetPlan:
     """Read the stage's sheets and decide which candidates each reviewer still needs."""
     reading = read_stage(stage, sheet_dir, screening, index, removed_path)
-    cache = feature_cache(sheet_dir, stage)
-    candidates = next_candidates(stage, index, candidates, reading, screening, cache)
+    candidates = next_candidates(stage, index, candidates, reading, screening)
     plan = SheetPlan(stage=stage, reading=reading)
     stage_config = screening["stages"][stage]
     listed = reading.listed()
@@ -98,8 +97,8 @@ def plan_sheets(
     return plan
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write a sheet atomically; a plain message when it cannot be written."""
+def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
+    """Write a sheet atomically, by way of ``temp_dir``; a plain message when it cannot."""
     for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
             log.warning(
@@ -109,7 +108,7 @@ def _replace(path: Path, data: bytes) -> None:
                 lock.name,
             )
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, temp_dir)
     except OSError as error:
         _refuse_write(error, path, "A screening sheet cannot be updated")
 
@@ -228,7 +227,10 @@ def sync_sheets(
         raise ValueError(f"unknown screening stage {stage!r}")
     sheet_dir = Path(sheet_dir)
     backup_dir = Path(backup_dir)
-    for stale in remove_stale_temps(sheet_dir):
+    # sheets are written by way of a pipeline folder, so a killed run leaves nothing where
+    # reviewers look; leftovers there (and beside the sheets, from earlier versions) go now
+    temp_dir = backup_dir / "tmp"
+    for stale in remove_stale_temps(sheet_dir) + remove_stale_temps(temp_dir):
         log.info("%s: removed (a temporary file left by a run that was stopped)", stale)
     index = fill_sources(StudyIndex.from_path(studies_path), searches)
     candidates = stage_candidates(stage, index, previous_decisions_path)
@@ -277,7 +279,7 @@ def sync_sheets(
         records = [_sheet_record(index, s) for s in study_ids]
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
-            _replace(path, new_sheet_bytes(columns, records))
+            _replace(path, new_sheet_bytes(columns, records), temp_dir)
             log.info("%s: new sheet with %d studies", path, len(records))
             _missing_sheet_warning(path, backup_dir, len(records))
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
@@ -285,7 +287,7 @@ def sync_sheets(
             _keep_copy(path, sheet.raw, backup_dir, stamp)
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
-            _replace(path, data)
+            _replace(path, data, temp_dir)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
             )
@@ -302,7 +304,7 @@ def sync_sheets(
     if resolutions.exists():
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
     elif screening["stages"][stage]["mode"] != "single":
-        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
+        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir)
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
         _missing_sheet_warning(resolutions, backup_dir, 0)
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
