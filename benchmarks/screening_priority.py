@@ -56,7 +56,7 @@ def asreview_figures(data: Path) -> dict[str, tuple[float, ...]]:
     return figures
 
 
-def stop_point(labels: list[int], n_priors: int, batch: int, target: float, confidence: float):
+def stop_point(labels, n_priors, batch, target, confidence, growth=1.0):
     """Records screened when the rule first says stop, checked at the end of every batch.
 
     The batch ends are those of the simulation (``next_batch_size``: short batches first).
@@ -65,7 +65,7 @@ def stop_point(labels: list[int], n_priors: int, batch: int, target: float, conf
     screened = n_priors
     while screened < n:
         known = dict(enumerate(labels[:screened]))
-        screened = min(n, screened + next_batch_size(batch, known))
+        screened = min(n, screened + next_batch_size(batch, known, growth))
         if p_recall_below_target(labels[:screened], n, target) < 1 - confidence:
             return screened
     return n
@@ -86,7 +86,9 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
             order = simulate(pool, truth, prior_ids, batch, seed, shortcut_after_last_relevant=True)
             score, _, _ = scorer.score(ids, labels, order, prior_ids)
             screened_labels = [truth[r] for r in order]
-            stop = stop_point(screened_labels, len(prior_ids), batch, target, confidence)
+            stop = stop_point(
+                screened_labels, len(prior_ids), batch, target, confidence, pool.model.growth
+            )
             recall = sum(screened_labels[:stop]) / total
             rows.append(
                 {

@@ -315,7 +315,7 @@ def next_candidates(
     cache = folder / FEATURE_FILE if folder is not None else None
     ranked = _pool(pool_ids, index, cache).rank(labels, MODEL_SEED)
     ranking = [s for s in ranked if s in set(unlisted)]
-    size = next_batch_size(chosen.batch, labels)
+    size = next_batch_size(chosen.batch, labels, PriorityModel().growth)
     batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
     log.info("next batch: %d studies, most likely relevant first", len(batch))
     return in_sheets + batch

@@ -52,6 +52,7 @@ class PriorityModel:
     pseudo_after: float = 0.0
     pseudo_from: str = "random"  # "random" | "far": from the half least like the relevant
     pseudo_weight: float = 1.0
+    growth: float = 1.0  # batches start small: at most growth x the decisions so far
     ensemble: str = ""  # "" | "nb" | "lr": a second model, rank-averaged with the SVM
 
     def describe(self) -> str:
@@ -183,7 +184,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return rankdata(scores) / len(scores)
 
 
-def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:
+def next_batch_size(batch: int, labels: Mapping[str, int], growth: float = 1.0) -> int:
     """How many records the next batch holds: ``batch``, smaller while decisions are few.
 
     The model learns most from its first decisions, so once one relevant record is known a
@@ -193,7 +194,7 @@ def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:
     """
     if not any(int(v) for v in labels.values()):
         return batch
-    return max(1, min(batch, len(labels)))
+    return max(1, min(batch, int(growth * len(labels))))
 
 
 def _text(value: object) -> str:
@@ -230,7 +231,7 @@ def simulate(
         if shortcut_after_last_relevant and found == total_relevant:
             order += ranking
             break
-        for rid in ranking[: next_batch_size(batch, labels)]:
+        for rid in ranking[: next_batch_size(batch, labels, pool.model.growth)]:
             order.append(rid)
             labels[rid] = int(truth[rid])
             found += labels[rid]
