@@ -12,7 +12,9 @@ convention (the one of the published ASReview figures); ``wss95_plain`` the text
 
 The stopping rule (``prismake.screening.stopping``) is checked after every batch, as a team
 would see it after each run; the table gives the recall reached where it first says "stop",
-the share of runs reaching the target, and the records it would have saved.
+the share of runs reaching the target, and the records it would have saved. Then the
+random sample the rule asks for (``sample: true``) is drawn from the records left and
+screened until the rule is met on it: its size, and the recall reached with it.
 
 Finally, on generated records (10,000 and 100,000): the feature build, cold and from the
 cache a rerun reads, and the time of one retrain (fit + rank).
@@ -28,10 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size, simulate
-from prismake.screening.stopping import p_recall_below_target
+from prismake.screening.stopping import p_recall_below_target, sample_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "bench" / "screening"
@@ -71,6 +74,21 @@ def stop_point(labels, n_priors, batch, target, confidence, growth=1.0):
     return n
 
 
+def random_sample(labels, stop, seed, target, confidence):
+    """The sample a team screens after stopping the ranked phase at ``stop`` (sample: true).
+
+    The records left are drawn in a fixed-seed random order; the sample grows, as the
+    pipeline's does, until the rule is met on it. Returns (sample size, relevant found).
+    """
+    found, rest = sum(labels[:stop]), labels[stop:]
+    drawn = [rest[i] for i in np.random.default_rng(seed).permutation(len(rest))]
+    size, in_sample = 0, 0
+    while (needed := sample_size(found, in_sample, len(rest), target, confidence)) > size:
+        in_sample += sum(drawn[size:needed])
+        size = needed
+    return size, found + in_sample
+
+
 def run_set(name, data, scorer, priors, seeds, batches, target, confidence, model=None):
     frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
     truth = dict(zip(frame.record_id, frame.label_included.astype(int), strict=True))
@@ -90,6 +108,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
                 screened_labels, len(prior_ids), batch, target, confidence, pool.model.growth
             )
             recall = sum(screened_labels[:stop]) / total
+            sample, found = random_sample(screened_labels, stop, seed, target, confidence)
             rows.append(
                 {
                     "set": name,
@@ -99,6 +118,8 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
                     "stop_at": stop,
                     "stop_recall": recall,
                     "saved": len(order) - stop,
+                    "sample": sample,
+                    "sample_recall": found / total,
                     "seconds": 0.0,
                 }
             )
@@ -111,7 +132,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
 def print_set(name, runs, n, total, asreview, batches):
     print(f"\n{name}: {n} records, {total} relevant")
     header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
-    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'s/run':>7}")
+    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'sample':>8}{'s/run':>7}")
     ours_b1 = None
     for batch in batches:
         part = runs[runs.batch == batch]
@@ -125,7 +146,7 @@ def print_set(name, runs, n, total, asreview, batches):
         met = f"{(part.stop_recall >= TARGET).sum()}/{len(part)}"
         print(
             f"{'prismake b=' + str(batch):<16}{cells}{part.stop_recall.mean():>13.3f}"
-            f"{met:>7}{part.saved.mean():>8.0f}{part.seconds.mean():>7.1f}"
+            f"{met:>7}{part.saved.mean():>8.0f}{part['sample'].mean():>8.0f}{part.seconds.mean():>7.1f}"
         )
     if name in asreview:
         r10, wss, last, loss = asreview[name]
@@ -239,6 +260,13 @@ def main(argv=None) -> int:
         f"(needs >= {args.confidence:.0%}); lowest recall at stop {runs.stop_recall.min():.3f}; "
         f"records saved: mean {runs.saved.mean():.0f}, "
         f"{runs.saved.sum() / runs.groupby(['set', 'batch', 'seed']).ngroups:.0f} per run"
+    )
+    met = (runs.sample_recall >= TARGET).mean()
+    print(
+        f"Random sample after that stop (sample: true; drawn until the rule is met on it): "
+        f"recall >= {TARGET:.0%} in {met:.1%}; sample of {runs['sample'].mean():.0f} records "
+        f"on average (largest {runs['sample'].max()}); records saved after it: mean "
+        f"{(runs.saved - runs['sample']).mean():.0f}"
     )
     print("Batch cost (mean over sets, batch b minus batch 1):")
     by = runs.groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]].mean()
