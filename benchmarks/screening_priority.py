@@ -228,7 +228,9 @@ def main(argv=None) -> int:
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
     parser.add_argument(
-        "--model", default="", help="try other settings, e.g. 'pseudo_weight=0.5,ensemble=nb'"
+        "--model",
+        default="",
+        help="try other settings, e.g. 'pseudo_weight=0.5,warm_up_relevant=2'",
     )
     args = parser.parse_args(argv)
     if not (args.data / "priors.csv").is_file():

@@ -50,10 +50,10 @@ class PriorityModel:
     min_df: int = 2
     pseudo_negatives: int = 100
     pseudo_after: float = 0.0
+    # tried in the benchmark (--model), no better across the sets: see README, Benchmarks
     pseudo_from: str = "random"  # "random" | "far": from the half least like the relevant
-    pseudo_weight: float = 1.0
+    pseudo_weight: float = 1.0  # sample weight of the presumed irrelevant
     growth: float = 1.0  # batches start small: at most growth x the decisions so far
-    ensemble: str = ""  # "" | "nb" | "lr": a second model, rank-averaged with the SVM
 
     def describe(self) -> str:
         """One phrase for the methods paragraph."""
@@ -155,33 +155,7 @@ class ScreeningPool:
         weights[len(y) :] = self.model.pseudo_weight
         classifier.fit(train, target, sample_weight=weights)
         scores = classifier.decision_function(x_unlabelled)
-        if not self.model.ensemble:
-            return scores
-        if self.model.ensemble == "nb":
-            from sklearn.naive_bayes import MultinomialNB
-
-            second = MultinomialNB(alpha=3.822)
-            second.fit(train, target, sample_weight=_balanced(target) * weights)
-            other = second.predict_log_proba(x_unlabelled)
-            other = other[:, 1] - other[:, 0]
-        else:
-            from sklearn.linear_model import LogisticRegression
-
-            second = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-            second.fit(train, target, sample_weight=weights)
-            other = second.decision_function(x_unlabelled)
-        return _ranks(scores) + _ranks(other)
-
-
-def _balanced(target: np.ndarray) -> np.ndarray:
-    counts = np.bincount(target, minlength=2).astype(float)
-    return (len(target) / (2 * counts))[target]
-
-
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    return rankdata(scores) / len(scores)
+        return scores
 
 
 def next_batch_size(batch: int, labels: Mapping[str, int], growth: float = 1.0) -> int:
