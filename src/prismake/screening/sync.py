@@ -97,8 +97,8 @@ def plan_sheets(
     return plan
 
 
-def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
-    """Write a sheet atomically, by way of ``temp_dir``; a plain message when it cannot."""
+def _replace(path: Path, data: bytes) -> None:
+    """Write a sheet atomically; a plain message when it cannot be written."""
     for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
             log.warning(
@@ -108,7 +108,7 @@ def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
                 lock.name,
             )
     try:
-        atomic_write_bytes(path, data, temp_dir)
+        atomic_write_bytes(path, data)
     except OSError as error:
         _refuse_write(error, path, "A screening sheet cannot be updated")
 
@@ -227,10 +227,7 @@ def sync_sheets(
         raise ValueError(f"unknown screening stage {stage!r}")
     sheet_dir = Path(sheet_dir)
     backup_dir = Path(backup_dir)
-    # sheets are written by way of a pipeline folder, so a killed run leaves nothing where
-    # reviewers look; leftovers there (and beside the sheets, from earlier versions) go now
-    temp_dir = backup_dir / "tmp"
-    for stale in remove_stale_temps(sheet_dir) + remove_stale_temps(temp_dir):
+    for stale in remove_stale_temps(sheet_dir):
         log.info("%s: removed (a temporary file left by a run that was stopped)", stale)
     index = fill_sources(StudyIndex.from_path(studies_path), searches)
     candidates = stage_candidates(stage, index, previous_decisions_path)
@@ -279,7 +276,7 @@ def sync_sheets(
         records = [_sheet_record(index, s) for s in study_ids]
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
-            _replace(path, new_sheet_bytes(columns, records), temp_dir)
+            _replace(path, new_sheet_bytes(columns, records))
             log.info("%s: new sheet with %d studies", path, len(records))
             _missing_sheet_warning(path, backup_dir, len(records))
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
@@ -287,7 +284,7 @@ def sync_sheets(
             _keep_copy(path, sheet.raw, backup_dir, stamp)
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
-            _replace(path, data, temp_dir)
+            _replace(path, data)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
             )
@@ -304,7 +301,7 @@ def sync_sheets(
     if resolutions.exists():
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
     elif screening["stages"][stage]["mode"] != "single":
-        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir)
+        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []))
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
         _missing_sheet_warning(resolutions, backup_dir, 0)
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
