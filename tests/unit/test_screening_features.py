@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -34,6 +35,14 @@ def test_a_cached_run_gives_the_features_a_fresh_build_gives(tmp_path):
     assert cache.is_file()
     second = features(TEXTS, SETTINGS, cache)
     assert same(fresh, first) and same(fresh, second)
+
+
+def test_the_cache_is_readable_by_the_next_team_member_who_runs_the_pipeline(tmp_path):
+    cache = tmp_path / "features.npz"
+    features(TEXTS, SETTINGS, cache)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert cache.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_the_cache_is_read_not_rebuilt_when_nothing_changed(tmp_path, caplog):

@@ -223,7 +223,7 @@ def test_a_sample_with_nothing_relevant_meets_the_rule_and_the_stop_says_so(tmp_
     )
     mark_automation_excluded(decisions, STAGE, candidates, screened, stop)
     reasons = set(decisions.loc[decisions.basis == "automation", "reason"])
-    assert reasons == {f"stopping rule met on a random sample of {len(draws)} of 200, p = {p:.3f}"}
+    assert reasons == {f"stopping rule met on a random sample of {len(draws)} of 200, p = {p:.4f}"}
 
 
 def test_a_relevant_study_in_the_sample_makes_it_grow_in_the_same_order(tmp_path):

@@ -86,6 +86,10 @@ def _save(path: Path, digest: str, matrix: sparse.csr_matrix) -> None:
                 indices=matrix.indices,
                 indptr=matrix.indptr,
             )
+        # mkstemp makes the file private; a cache is read by whoever runs the pipeline next
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as error:
         log.warning("%s cannot be written (%s): features are built on every run", path, error)

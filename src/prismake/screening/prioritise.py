@@ -108,9 +108,9 @@ class RandomSample:
             f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
         )
         if self.met:
-            return head + f"the stopping rule is met on it (p = {self.p_value:.3f})"
+            return head + f"the stopping rule is met on it (p = {self.p_value:.4f})"
         return head + (
-            f"not met yet (p = {self.p_value:.3f}): the sample must reach {self.needed} "
+            f"not met yet (p = {self.p_value:.4f}): the sample must reach {self.needed} "
             f"studies ({self.needed - self.screened} more), all of them added to the sheets"
         )
 
@@ -140,7 +140,7 @@ class Progress:
         verdict = "met" if self.sample.met else "not met"
         return (
             f"stopping rule {verdict} on a random sample of {self.sample.screened} of "
-            f"{self.sample.frame}, p = {self.sample.p_value:.3f}"
+            f"{self.sample.frame}, p = {self.sample.p_value:.4f}"
         )
 
     def sentence(self) -> str:
