@@ -47,8 +47,10 @@ def test_the_cache_is_readable_by_the_next_team_member_who_runs_the_pipeline(tmp
 
 def test_the_cache_is_read_not_rebuilt_when_nothing_changed(tmp_path, caplog):
     cache = tmp_path / "features.npz"
-    features(TEXTS, SETTINGS, cache)
     caplog.set_level(logging.INFO, logger="prismake")
+    features(TEXTS, SETTINGS, cache)
+    assert "built and kept" in caplog.text
+    caplog.clear()
     features(TEXTS, SETTINGS, cache)
     assert "built" not in caplog.text
 
