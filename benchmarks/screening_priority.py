@@ -12,9 +12,12 @@ convention (the one of the published ASReview figures); ``wss95_plain`` the text
 
 The stopping rule (``prismake.screening.stopping``) is checked after every batch, as a team
 would see it after each run; the table gives the recall reached where it first says "stop",
-the share of runs reaching the target, and the records it would have saved.
+the share of runs reaching the target, and the records it would have saved. Then the
+random sample the rule asks for (``sample: true``) is drawn from the records left and
+screened until the rule is met on it: its size, and the recall reached with it.
 
-Finally the time of one retrain (fit + rank) on generated records, 10,000 and 100,000.
+Finally, on generated records (10,000 and 100,000): the feature build, cold and from the
+cache a rerun reads, and the time of one retrain (fit + rank).
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ import argparse
 import importlib.util
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from prismake.screening.priority import ScreeningPool, next_batch_size, simulate
-from prismake.screening.stopping import p_recall_below_target
+from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size, simulate
+from prismake.screening.stopping import p_recall_below_target, sample_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "bench" / "screening"
@@ -54,7 +59,7 @@ def asreview_figures(data: Path) -> dict[str, tuple[float, ...]]:
     return figures
 
 
-def stop_point(labels: list[int], n_priors: int, batch: int, target: float, confidence: float):
+def stop_point(labels, n_priors, batch, target, confidence, growth=1.0):
     """Records screened when the rule first says stop, checked at the end of every batch.
 
     The batch ends are those of the simulation (``next_batch_size``: short batches first).
@@ -63,17 +68,32 @@ def stop_point(labels: list[int], n_priors: int, batch: int, target: float, conf
     screened = n_priors
     while screened < n:
         known = dict(enumerate(labels[:screened]))
-        screened = min(n, screened + next_batch_size(batch, known))
+        screened = min(n, screened + next_batch_size(batch, known, growth))
         if p_recall_below_target(labels[:screened], n, target) < 1 - confidence:
             return screened
     return n
 
 
-def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
+def random_sample(labels, stop, seed, target, confidence):
+    """The sample a team screens after stopping the ranked phase at ``stop`` (sample: true).
+
+    The records left are drawn in a fixed-seed random order; the sample grows, as the
+    pipeline's does, until the rule is met on it. Returns (sample size, relevant found).
+    """
+    found, rest = sum(labels[:stop]), labels[stop:]
+    drawn = [rest[i] for i in np.random.default_rng(seed).permutation(len(rest))]
+    size, in_sample = 0, 0
+    while (needed := sample_size(found, in_sample, len(rest), target, confidence)) > size:
+        in_sample += sum(drawn[size:needed])
+        size = needed
+    return size, found + in_sample
+
+
+def run_set(name, data, scorer, priors, seeds, batches, target, confidence, model=None):
     frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
     truth = dict(zip(frame.record_id, frame.label_included.astype(int), strict=True))
     ids, labels = list(frame.record_id), [truth[r] for r in frame.record_id]
-    pool = ScreeningPool(frame.record_id, frame.title, frame.abstract)
+    pool = ScreeningPool(frame.record_id, frame.title, frame.abstract, model)
     total = sum(labels)
     rows = []
     for batch in batches:
@@ -84,8 +104,11 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
             order = simulate(pool, truth, prior_ids, batch, seed, shortcut_after_last_relevant=True)
             score, _, _ = scorer.score(ids, labels, order, prior_ids)
             screened_labels = [truth[r] for r in order]
-            stop = stop_point(screened_labels, len(prior_ids), batch, target, confidence)
+            stop = stop_point(
+                screened_labels, len(prior_ids), batch, target, confidence, pool.model.growth
+            )
             recall = sum(screened_labels[:stop]) / total
+            sample, found = random_sample(screened_labels, stop, seed, target, confidence)
             rows.append(
                 {
                     "set": name,
@@ -95,6 +118,8 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
                     "stop_at": stop,
                     "stop_recall": recall,
                     "saved": len(order) - stop,
+                    "sample": sample,
+                    "sample_recall": found / total,
                     "seconds": 0.0,
                 }
             )
@@ -107,7 +132,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence):
 def print_set(name, runs, n, total, asreview, batches):
     print(f"\n{name}: {n} records, {total} relevant")
     header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
-    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'s/run':>7}")
+    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'sample':>8}{'s/run':>7}")
     ours_b1 = None
     for batch in batches:
         part = runs[runs.batch == batch]
@@ -121,7 +146,7 @@ def print_set(name, runs, n, total, asreview, batches):
         met = f"{(part.stop_recall >= TARGET).sum()}/{len(part)}"
         print(
             f"{'prismake b=' + str(batch):<16}{cells}{part.stop_recall.mean():>13.3f}"
-            f"{met:>7}{part.saved.mean():>8.0f}{part.seconds.mean():>7.1f}"
+            f"{met:>7}{part.saved.mean():>8.0f}{part['sample'].mean():>8.0f}{part.seconds.mean():>7.1f}"
         )
     if name in asreview:
         r10, wss, last, loss = asreview[name]
@@ -146,13 +171,25 @@ def generated_pool(n: int, seed: int = 0):
 
 
 def time_retrain(sizes):
-    print("\nTime per retrain on generated records (fit on the labelled, rank the rest)")
-    print(f"{'records':>9}{'features':>10}{'build s':>9}{'labelled':>10}{'retrain s':>11}")
+    print(
+        "\nTime on generated records: feature build (cold: built and written to the cache; "
+        "cached: read back), one retrain (fit on the labelled, rank the rest)"
+    )
+    print(
+        f"{'records':>9}{'features':>10}{'cold s':>8}{'cached s':>10}{'cache MB':>10}"
+        f"{'labelled':>10}{'retrain s':>11}"
+    )
     for n in sizes:
         ids, titles, abstracts = generated_pool(n)
-        started = time.perf_counter()
-        pool = ScreeningPool(ids, titles, abstracts)
-        build = time.perf_counter() - started
+        with tempfile.TemporaryDirectory() as folder:
+            cache = Path(folder) / "features.npz"
+            started = time.perf_counter()
+            ScreeningPool(ids, titles, abstracts, cache=cache)
+            cold = time.perf_counter() - started
+            started = time.perf_counter()
+            pool = ScreeningPool(ids, titles, abstracts, cache=cache)
+            cached = time.perf_counter() - started
+            size = cache.stat().st_size / 1e6
         rng = random.Random(1)
         for n_labelled in (min(500, n // 2), min(5_000, n // 2)):
             labelled = rng.sample(ids, n_labelled)
@@ -161,11 +198,25 @@ def time_retrain(sizes):
             pool.rank(labels, seed=1)
             retrain = time.perf_counter() - started
             print(
-                f"{n:>9}{pool.features.shape[1]:>10}{build:>9.1f}{n_labelled:>10}{retrain:>11.2f}"
+                f"{n:>9}{pool.features.shape[1]:>10}{cold:>8.1f}{cached:>10.2f}{size:>10.0f}"
+                f"{n_labelled:>10}{retrain:>11.2f}"
             )
 
 
 TARGET = 0.95
+
+
+def _model(text: str) -> PriorityModel:
+    """``PriorityModel`` with the settings given as 'name=value,...' (types from the defaults)."""
+    default = PriorityModel()
+    changes = {}
+    for item in filter(None, text.split(",")):
+        name, value = item.split("=", 1)
+        changes[name] = type(getattr(default, name))(value)
+    model = PriorityModel(**changes)
+    if changes:
+        print(f"model: {model}")
+    return model
 
 
 def main(argv=None) -> int:
@@ -176,6 +227,11 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", default="", help="comma-separated names; default every set")
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
+    parser.add_argument(
+        "--model",
+        default="",
+        help="try other settings, e.g. 'pseudo_weight=0.5,warm_up_relevant=2'",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "priors.csv").is_file():
         print(f"no benchmark sets in {args.data}: nothing to measure", file=sys.stderr)
@@ -186,6 +242,7 @@ def main(argv=None) -> int:
     asreview = asreview_figures(args.data)
     priors = pd.read_csv(args.data / "priors.csv", dtype={"record_id": str})
     names = args.sets.split(",") if args.sets else sorted(asreview, key=lambda s: s)
+    model = _model(args.model)
     started = time.perf_counter()
     all_runs = []
     print(
@@ -194,7 +251,7 @@ def main(argv=None) -> int:
     )
     for name in names:
         runs, n, total = run_set(
-            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence
+            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence, model
         )
         print_set(name, runs, n, total, asreview, batches)
         all_runs.append(runs)
@@ -205,6 +262,13 @@ def main(argv=None) -> int:
         f"(needs >= {args.confidence:.0%}); lowest recall at stop {runs.stop_recall.min():.3f}; "
         f"records saved: mean {runs.saved.mean():.0f}, "
         f"{runs.saved.sum() / runs.groupby(['set', 'batch', 'seed']).ngroups:.0f} per run"
+    )
+    met = (runs.sample_recall >= TARGET).mean()
+    print(
+        f"Random sample after that stop (sample: true; drawn until the rule is met on it): "
+        f"recall >= {TARGET:.0%} in {met:.1%}; sample of {runs['sample'].mean():.0f} records "
+        f"on average (largest {runs['sample'].max()}); records saved after it: mean "
+        f"{(runs.saved - runs['sample']).mean():.0f}"
     )
     print("Batch cost (mean over sets, batch b minus batch 1):")
     by = runs.groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]].mean()

@@ -4,7 +4,8 @@ Generated records (a fictional review of co-production, 30 relevant among 240), 
 reviewers in dual mode, `prioritise: {batch: 30, target_recall: 0.8}`. Each run appends the
 next batch to both sheets, most likely relevant first; the reviewers type their decisions and
 save as Excel does; reruns continue until `prismake status` says the stopping rule is met;
-the team sets `stop: true`; the diagram, counts.csv, PRISMA.csv and the methods paragraph
+the team sets `sample: true` and screens the random sample the rule names (kept in
+data/processed), then `stop: true`; the diagram, counts.csv, PRISMA.csv and the methods paragraph
 then show the records never screened as excluded by automation tools, with the same numbers.
 """
 
@@ -140,9 +141,19 @@ def prioritised_review(tmp_path_factory) -> dict:
         statuses.append(status.stdout + status.stderr)
         if "stopping rule" in statuses[-1] and ": met" in statuses[-1]:
             break
-    screened = sheet_ids(review, "ana")
     # the run after the last decisions appended one more batch; the team screens it too
     fill_sheets(review)
+    ranked = sheet_ids(review, "ana")
+    # the ranked phase ends: the random sample the rule names goes to the sheets
+    before = prismake("status", cwd=review)
+    config["screening"]["stages"]["title_abstract"]["prioritise"]["sample"] = True
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    plain_snakemake(review, screening)
+    sample = sheet_ids(review, "ana")[len(ranked) :]
+    fill_sheets(review)
+    plain_snakemake(review, screening)
+    after_sample = prismake("status", cwd=review)
+    screened = sheet_ids(review, "ana")
     config["screening"]["stages"]["title_abstract"]["prioritise"]["stop"] = True
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     stopped = plain_snakemake(review)
@@ -151,6 +162,10 @@ def prioritised_review(tmp_path_factory) -> dict:
         "batches": batches,
         "statuses": statuses,
         "screened": screened,
+        "ranked": ranked,
+        "before_sample": before.stdout + before.stderr,
+        "sample": sample,
+        "after_sample": after_sample.stdout + after_sample.stderr,
         "stopped": stopped,
     }
 
@@ -194,7 +209,29 @@ def test_stopping_turns_never_screened_records_into_automation_exclusions(priori
     assert "Callaghan and Müller-Hansen" in methods
     assert "batches of 30 records" in methods
     assert f"the {never:,} records not screened were counted as excluded by automation" in methods
-    assert "stopping rule met" in methods
+    sample = len(prioritised_review["sample"])
+    assert f"stopping rule met on a random sample of {sample} of {never + sample}" in methods
+
+
+def test_the_random_sample_named_in_status_is_what_the_sheets_get(prioritised_review):
+    review, sample = prioritised_review["review"], prioritised_review["sample"]
+    left = N_RECORDS - len(prioritised_review["ranked"])
+    assert (
+        f"screen a random sample of {len(sample)} of the {left} not screened"
+        in (prioritised_review["before_sample"])
+    )
+    assert sheet_ids(review, "ben")[-len(sample) :] == sample  # dual: both get it
+    kept = review / "data" / "processed" / "screening" / "title_abstract"
+    frame = pd.read_csv(kept / "random_sample.csv", dtype=str)
+    assert list(frame["study_id"][: len(sample)]) == sample
+    assert len(frame) == left and not set(frame["study_id"]) & set(prioritised_review["ranked"])
+    assert (
+        f"random sample: {len(sample)} of the {left} studies left"
+        in (prioritised_review["after_sample"])
+    )
+    assert "the stopping rule is met on it" in prioritised_review["after_sample"]
+    # the text features were kept for the next run, not built on every one
+    assert (kept / "features.npz").is_file()
 
 
 def test_stopping_adds_nothing_to_the_sheets(prioritised_review):

@@ -7,13 +7,16 @@ import pytest
 
 from prismake.errors import ConfigError
 from prismake.screening.prioritise import (
+    SAMPLE_FILE,
     automation_excluded,
     mark_automation_excluded,
     model_labels,
     next_candidates,
     stage_progress,
 )
+from prismake.screening.sheets import Sheet
 from prismake.screening.stage import Entry, Reading, StudyIndex
+from prismake.screening.stopping import p_random_sample, sample_size
 
 STAGE = "title_abstract"
 RELEVANT = "co-production policymakers service users partnership trust engagement"
@@ -149,3 +152,100 @@ def test_prioritise_at_full_text_or_an_unknown_seed_is_a_config_error(index):
         next_candidates("full_text", index, candidates, Reading(), full_text)
     with pytest.raises(ConfigError, match="S-nosuchstudy"):
         next_candidates(STAGE, index, candidates, Reading(), screening(seed=["S-nosuchstudy"]))
+
+
+# --- the random sample the stopping rule needs ----------------------------------------------
+
+
+def sample_setup(tmp_path, n: int = 300):
+    """A review folder whose sheet holds a finished ranked phase: 8 relevant in 100."""
+    index = StudyIndex.from_frame(studies(n))
+    candidates = list(index.studies["study_id"])
+    decided = {f"S-{i:02d}": "include" for i in range(8)}
+    decided.update({s: "exclude" for s in candidates[8:100]})
+    folder = tmp_path / "data" / "screening" / STAGE
+    return index, candidates, decided, folder
+
+
+def sheet_of(folder, decided, undecided=()) -> Reading:
+    out = reading(decided, undecided)
+    out.sheets["ana"] = Sheet(path=folder / "ana.csv")
+    return out
+
+
+def test_status_names_the_size_of_the_random_sample_that_would_settle_it(tmp_path):
+    _index, candidates, decided, folder = sample_setup(tmp_path)
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), screening(batch=5))
+    needed = sample_size(8, 0, 200)
+    assert progress.sample_needed == needed
+    assert f"screen a random sample of {needed} of the 200 not screened" in progress.sentence()
+
+
+def test_sample_true_hands_out_the_whole_random_sample_and_keeps_its_order(tmp_path):
+    index, candidates, decided, folder = sample_setup(tmp_path)
+    config = screening(batch=5, sample=True)
+    handed = next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)
+    draws = handed[100:]
+    needed = sample_size(8, 0, 200)
+    assert len(draws) == needed
+    assert not set(draws) & set(decided)  # only studies nobody screened
+    kept = tmp_path / "data" / "processed" / "screening" / STAGE / "random_sample.csv"
+    frame = pd.read_csv(kept, dtype=str)
+    assert list(frame.columns) == ["draw", "study_id"]
+    assert set(frame.study_id) == set(candidates[100:])
+    assert list(frame.study_id[:needed]) == draws
+    assert draws != sorted(draws)  # drawn at random, not in id order
+    # the same decisions give the same sample on the next run, and in a fresh folder
+    again = next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)
+    assert again == handed
+    other = tmp_path / "copy" / "data" / "screening" / STAGE
+    assert next_candidates(STAGE, index, candidates, sheet_of(other, decided), config) == handed
+
+
+def test_a_sample_with_nothing_relevant_meets_the_rule_and_the_stop_says_so(tmp_path):
+    index, candidates, decided, folder = sample_setup(tmp_path)
+    config = screening(batch=5, sample=True)
+    handed = next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)
+    draws = handed[100:]
+    waiting = sheet_of(folder, decided, undecided=draws)
+    assert set(next_candidates(STAGE, index, candidates, waiting, config)) == set(handed)
+    progress = stage_progress(STAGE, candidates, waiting, config)
+    assert not progress.met and progress.sample.screened == 0
+    screened = sheet_of(folder, {**decided, **dict.fromkeys(draws, "exclude")})
+    progress = stage_progress(STAGE, candidates, screened, config)
+    p = p_random_sample(8, [0] * len(draws), 200)
+    assert progress.met and progress.sample.p_value == pytest.approx(p) and p < 0.05
+    assert f"{len(draws)} of the 200 studies left when ranking ended" in progress.sentence()
+    assert set(next_candidates(STAGE, index, candidates, screened, config)) == set(handed)
+    stop = screening(batch=5, sample=True, stop=True)
+    decisions = pd.DataFrame(
+        {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}
+    )
+    mark_automation_excluded(decisions, STAGE, candidates, screened, stop)
+    reasons = set(decisions.loc[decisions.basis == "automation", "reason"])
+    assert reasons == {f"stopping rule met on a random sample of {len(draws)} of 200, p = {p:.4f}"}
+
+
+def test_a_relevant_study_in_the_sample_makes_it_grow_in_the_same_order(tmp_path):
+    index, candidates, decided, folder = sample_setup(tmp_path, n=400)
+    config = screening(batch=5, sample=True)
+    draws = next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)[100:]
+    typed = {**decided, **dict.fromkeys(draws, "exclude"), draws[0]: "include"}
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, typed), config)
+    assert not progress.met and progress.sample.relevant == 1
+    assert progress.sample.needed == sample_size(8, 1, 300) > len(draws)
+    more = next_candidates(STAGE, index, candidates, sheet_of(folder, typed), config)
+    frame = pd.read_csv(folder.parents[1] / "processed" / "screening" / STAGE / SAMPLE_FILE)
+    # the first draws are in the sheets already; the next ones follow in the kept order
+    assert more[len(typed) :] == list(frame.study_id[len(draws) : progress.sample.needed])
+
+
+def test_the_sample_size_is_the_smallest_that_rejects_recall_below_target():
+    for found, in_sample, frame in [(8, 0, 200), (50, 0, 1000), (50, 2, 1000), (0, 0, 30)]:
+        n = sample_size(found, in_sample, frame)
+        labels = [1] * in_sample + [0] * (n - in_sample)
+        assert p_random_sample(found, labels, frame) < 0.05
+        assert p_random_sample(found, labels[:-1], frame) >= 0.05
+    # by hand: 8 found, recall < 95 % means at least 1 relevant among 200 left; a sample of
+    # n with none relevant has chance C(199, n) / C(200, n) = (200 - n) / 200 at most
+    assert p_random_sample(8, [0] * 150, 200) == pytest.approx(50 / 200)

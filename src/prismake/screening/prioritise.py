@@ -5,7 +5,8 @@ Two calls wire it in, so the sheet code stays as it is:
 
 * ``next_candidates`` (from ``sync.plan_sheets``): the studies already in a sheet, plus,
   once every one of them has its decisions, the next ``batch`` unscreened studies, most
-  likely relevant first (the ``seed`` studies before any other).
+  likely relevant first (the ``seed`` studies before any other); with ``sample: true``
+  instead, the random sample of the studies left that the stopping rule needs.
 * ``automation_excluded`` (from ``stage.evaluate_stage``): when the team sets ``stop: true``,
   the studies never added to a sheet, which PRISMA counts as excluded by automation tools.
 
@@ -13,6 +14,9 @@ What the model learns from: every study a reviewer has decided. A study is relev
 model when any reviewer (or the resolution, which wins) said include or maybe, so an
 unresolved conflict counts as relevant: a team would rather see more like it. The ``seed``
 studies count as relevant before anyone screens them.
+
+Pipeline-owned files in data/processed/screening/<stage>/: ``features.npz`` (the text
+features, rebuilt when the texts change) and ``random_sample.csv`` (the sample's frame).
 """
 
 from __future__ import annotations
@@ -20,19 +24,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from prismake.csvio import read_table, write_table
 from prismake.errors import ConfigError, Problem
 from prismake.screening.decisions import EXCLUDE, EXCLUDED_AUTOMATION, INCLUDE, MAYBE, PENDING
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size
-from prismake.screening.stopping import StoppingCheck, check_stopping
+from prismake.screening.stopping import (
+    StoppingCheck,
+    check_stopping,
+    p_random_sample,
+    sample_size,
+)
 
 log = logging.getLogger("prismake")
 
 STAGE = "title_abstract"
-MODEL_SEED = 0  # the fixed seed of the random start and of the SVM
+MODEL_SEED = 0  # the fixed seed of the random start, the SVM and the random sample
+FEATURE_FILE = "features.npz"  # in data/processed/screening/<stage>/ (features.py)
+SAMPLE_FILE = "random_sample.csv"  # the random sample's frame in draw order
+SAMPLE_COLUMNS = ("draw", "study_id")
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class Prioritise:
     batch: int = 50
     seed: tuple[str, ...] = ()
     stop: bool = False
+    sample: bool = False
     target_recall: float = 0.95
     confidence: float = 0.95
 
@@ -71,6 +87,35 @@ def settings(screening: Mapping[str, Any], stage: str) -> Prioritise | None:
 
 
 @dataclass(frozen=True)
+class RandomSample:
+    """The random sample of the records left when the ranked phase ended (``sample: true``)."""
+
+    frame: int  # studies unscreened when the ranked phase ended, drawn from in a fixed order
+    drawn: int  # of them added to the sheets so far
+    screened: int
+    relevant: int
+    needed: int  # sample size that meets the rule if no further relevant study is found
+    p_value: float
+    confidence: float
+
+    @property
+    def met(self) -> bool:
+        return self.p_value < 1 - self.confidence
+
+    def sentence(self) -> str:
+        head = (
+            f"random sample: {self.screened} of the {self.frame} studies left when ranking "
+            f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
+        )
+        if self.met:
+            return head + f"the stopping rule is met on it (p = {self.p_value:.4f})"
+        return head + (
+            f"not met yet (p = {self.p_value:.4f}): the sample must reach {self.needed} "
+            f"studies ({self.needed - self.screened} more), all of them added to the sheets"
+        )
+
+
+@dataclass(frozen=True)
 class Progress:
     """Where a prioritised stage stands: for the run log and ``prismake status``."""
 
@@ -79,13 +124,40 @@ class Progress:
     unscreened: int
     estimated_relevant_left: float
     stopping: StoppingCheck
+    sample_needed: int = 0  # random sample of the unscreened that would make it certain
+    sample: RandomSample | None = None
+
+    @property
+    def met(self) -> bool:
+        """The rule's verdict: on the random sample once there is one."""
+        return self.sample.met if self.sample is not None else self.stopping.met
+
+    def verdict(self) -> str:
+        """For the decisions' ``reason`` and the methods paragraph."""
+        if self.sample is None:
+            verdict = "met" if self.stopping.met else "not met"
+            return f"stopping rule {verdict}, p = {self.stopping.p_value:.3f}"
+        verdict = "met" if self.sample.met else "not met"
+        return (
+            f"stopping rule {verdict} on a random sample of {self.sample.screened} of "
+            f"{self.sample.frame}, p = {self.sample.p_value:.4f}"
+        )
 
     def sentence(self) -> str:
-        return (
+        text = (
             f"prioritised screening: {self.screened} screened, {self.relevant_found} relevant "
             f"found, about {self.estimated_relevant_left:.0f} relevant estimated among the "
             f"{self.unscreened} not screened yet; {self.stopping.sentence()}"
         )
+        if self.sample is not None:
+            return f"{text}; {self.sample.sentence()}"
+        if self.unscreened:
+            text += (
+                f"; to know it, screen a random sample of {self.sample_needed} of the "
+                f"{self.unscreened} not screened (set sample: true: the sheets get them, "
+                "drawn with a fixed seed)"
+            )
+        return text
 
 
 def _pool_ids(candidates: Sequence[str], reading) -> list[str]:
@@ -144,13 +216,61 @@ def _outstanding(reading) -> set[str]:
     return {e.study_id for e in reading.entries if not e.decision} - set(reading.resolutions)
 
 
-def _pool(pool_ids: Sequence[str], index) -> ScreeningPool:
+def processed_dir(stage: str, reading) -> Path | None:
+    """data/processed/screening/<stage>, found from the sheets' folder (data/screening/<stage>).
+
+    None before any sheet exists or for another layout (a test, a script), so nothing is
+    written beside sheets kept elsewhere.
+    """
+    for sheet in reading.sheets.values():
+        folder = Path(sheet.path).absolute().parent
+        if [folder.name, folder.parent.name, folder.parents[1].name] == [
+            stage,
+            "screening",
+            "data",
+        ]:
+            return folder.parents[1] / "processed" / "screening" / stage
+        return None
+    return None
+
+
+def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[str]:
+    """The random sample's frame, in draw order: the studies unscreened when ranking ended.
+
+    Kept in data/processed/screening/<stage>/random_sample.csv from the first run with
+    ``sample: true`` on, so later runs draw on from the same order. A kept frame whose
+    studies in the sheets are not its first draws (the team ranked more after turning
+    ``sample`` off) is drawn again from what is unscreened now: the studies screened
+    since count as ranked, which only makes the test stricter.
+    """
+    listed = set(reading.listed())
+    pool = set(pool_ids)
+    folder = processed_dir(stage, reading)
+    path = folder / SAMPLE_FILE if folder is not None else None
+    if path is not None and path.is_file():
+        kept = [s for s in read_table(path, SAMPLE_COLUMNS)["study_id"] if s in pool]
+        drawn = [s in listed for s in kept]
+        if drawn == sorted(drawn, reverse=True):
+            return kept
+        log.info("%s: studies were screened after it was drawn; drawn again", path)
+    unlisted = sorted(s for s in pool_ids if s not in listed)
+    order = np.random.default_rng(MODEL_SEED).permutation(len(unlisted))
+    frame = [unlisted[i] for i in order]
+    if create and path is not None:
+        table = pd.DataFrame({"draw": range(1, len(frame) + 1), "study_id": frame})
+        write_table(table, path, SAMPLE_COLUMNS)
+        log.info("%s: random sample of the %d studies left drawn", path, len(frame))
+    return frame
+
+
+def _pool(pool_ids: Sequence[str], index, cache: Path | None) -> ScreeningPool:
     rows = [index.rows[s] for s in pool_ids]
     return ScreeningPool(
         pool_ids,
         [r.get("title", "") for r in rows],
         [r.get("abstract", "") for r in rows],
         PriorityModel(),
+        cache,
     )
 
 
@@ -174,7 +294,7 @@ def next_candidates(
             "are counted as excluded by automation tools",
             len(unlisted),
         )
-        if progress is not None and not progress.stopping.met:
+        if progress is not None and not progress.met:
             log.warning(
                 "screening was stopped before the stopping rule was met: the stated recall "
                 "target is not supported by the test"
@@ -185,12 +305,17 @@ def next_candidates(
         if waiting:
             log.info("%d studies in the sheets still wait for a decision", len(waiting))
         return in_sheets
+    if chosen.sample:
+        return in_sheets + _next_draws(stage, reading, pool_ids, chosen)
     seeds = [s for s in _seed_studies(chosen, index) if s in set(unlisted)]
     labels = {s: v for s, v in model_labels(reading).items() if s in set(pool_ids)}
     labels.update(dict.fromkeys(_seed_studies(chosen, index), 1))
     labels = {s: v for s, v in labels.items() if s in set(pool_ids)}
-    ranking = [s for s in _pool(pool_ids, index).rank(labels, MODEL_SEED) if s in set(unlisted)]
-    size = next_batch_size(chosen.batch, labels)
+    folder = processed_dir(stage, reading)
+    cache = folder / FEATURE_FILE if folder is not None else None
+    ranked = _pool(pool_ids, index, cache).rank(labels, MODEL_SEED)
+    ranking = [s for s in ranked if s in set(unlisted)]
+    size = next_batch_size(chosen.batch, labels, PriorityModel().growth)
     batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
     log.info("next batch: %d studies, most likely relevant first", len(batch))
     return in_sheets + batch
@@ -213,15 +338,57 @@ def stage_progress(
     # relevant records, applied to all that is left, overestimates what is left.
     recent = screened[-chosen.batch :]
     rate = sum(recent) / len(recent) if recent else 0.0
+    found = sum(screened)
     return Progress(
         screened=len(screened),
-        relevant_found=sum(screened),
+        relevant_found=found,
         unscreened=unscreened,
         estimated_relevant_left=rate * unscreened,
         stopping=check_stopping(
             screened, max(len(pool_ids), 1), chosen.target_recall, chosen.confidence
         ),
+        sample_needed=sample_size(found, 0, unscreened, chosen.target_recall, chosen.confidence),
+        sample=_sample_state(stage, reading, pool_ids, labels, chosen) if chosen.sample else None,
     )
+
+
+def _sample_state(stage, reading, pool_ids, labels, chosen: Prioritise) -> RandomSample:
+    frame = _frame(stage, reading, pool_ids, create=False)
+    in_frame = set(frame)
+    listed = set(reading.listed())
+    found_ranked = sum(v for s, v in labels.items() if s in set(pool_ids) and s not in in_frame)
+    drawn = [s for s in frame if s in listed]
+    decided = [labels[s] for s in drawn if s in labels]
+    target, confidence = chosen.target_recall, chosen.confidence
+    return RandomSample(
+        frame=len(frame),
+        drawn=len(drawn),
+        screened=len(decided),
+        relevant=sum(decided),
+        needed=sample_size(found_ranked, sum(decided), len(frame), target, confidence),
+        p_value=p_random_sample(found_ranked, decided, max(len(frame), 1), target)
+        if frame
+        else 0.0,
+        confidence=confidence,
+    )
+
+
+def _next_draws(stage: str, reading, pool_ids: Sequence[str], chosen: Prioritise) -> list[str]:
+    """The studies of the random sample the sheets get now (all it needs, in draw order)."""
+    frame = _frame(stage, reading, pool_ids, create=True)
+    state = _sample_state(stage, reading, pool_ids, model_labels(reading), chosen)
+    listed = set(reading.listed())
+    undrawn = [s for s in frame if s not in listed]
+    draws = undrawn[: max(0, state.needed - state.drawn)]
+    if draws:
+        log.info(
+            "random sample: %d studies of the %d left when ranking ended added, in a "
+            "fixed-seed random order; the sample must reach %d",
+            len(draws),
+            state.frame,
+            state.needed,
+        )
+    return draws
 
 
 def automation_excluded(stage: str, candidates: Sequence[str], reading, screening) -> set[str]:
@@ -241,10 +408,8 @@ def mark_automation_excluded(
     if not excluded:
         return
     progress = stage_progress(stage, candidates, reading, screening)
-    check = progress.stopping
-    verdict = "met" if check.met else "not met"
     rows = decisions["study_id"].isin(excluded) & (decisions["decision"] == PENDING)
     decisions.loc[rows, "decision"] = EXCLUDED_AUTOMATION
-    decisions.loc[rows, "reason"] = f"stopping rule {verdict}, p = {check.p_value:.3f}"
+    decisions.loc[rows, "reason"] = progress.verdict()
     decisions.loc[rows, "basis"] = "automation"
     decisions.loc[rows, "note"] = "never screened: the team stopped prioritised screening"

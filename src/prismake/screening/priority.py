@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
+
+from prismake.screening.features import features
 
 __all__ = ["PriorityModel", "ScreeningPool", "next_batch_size", "simulate"]
 
@@ -48,6 +50,10 @@ class PriorityModel:
     min_df: int = 2
     pseudo_negatives: int = 100
     pseudo_after: float = 0.0
+    # tried in the benchmark (--model), no better across the sets: see README, Benchmarks
+    pseudo_from: str = "random"  # "random" | "far": from the half least like the relevant
+    pseudo_weight: float = 1.0  # sample weight of the presumed irrelevant
+    growth: float = 1.0  # batches start small: at most growth x the decisions so far
 
     def describe(self) -> str:
         """One phrase for the methods paragraph."""
@@ -76,6 +82,7 @@ class ScreeningPool:
         titles: Sequence[str],
         abstracts: Sequence[str],
         model: PriorityModel | None = None,
+        cache: str | Path | None = None,
     ) -> None:
         self.model = model or PriorityModel()
         ids = [str(r) for r in record_ids]
@@ -88,14 +95,8 @@ class ScreeningPool:
             " ".join([_text(titles[i])] * self.model.title_weight + [_text(abstracts[i])])
             for i in order
         ]
-        vectorizer = TfidfVectorizer(
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            max_df=0.95,
-            min_df=self.model.min_df,
-            dtype=np.float32,
-        )
-        self.features = vectorizer.fit_transform(texts).tocsr()
+        # ``cache``: a file to keep the features in between runs (see features.py).
+        self.features = features(texts, {"min_df": self.model.min_df}, cache)
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -138,18 +139,26 @@ class ScreeningPool:
         if self.model.pseudo_negatives and len(y) >= self.model.pseudo_after * len(self):
             # Presumed irrelevant: a fixed-seed sample of the unscreened records (see module).
             rng = np.random.default_rng([seed, len(y)])
-            size = min(self.model.pseudo_negatives, len(unlabelled))
-            presumed = np.sort(rng.choice(unlabelled, size, replace=False))
+            source = unlabelled
+            if self.model.pseudo_from == "far":
+                centroid = normalize(sparse.csr_matrix(self.features[rows[y == 1]].mean(axis=0)))
+                near = np.asarray((x_unlabelled @ centroid.T).todense()).ravel()
+                source = unlabelled[np.lexsort((unlabelled, near))][: max(1, len(unlabelled) // 2)]
+            size = min(self.model.pseudo_negatives, len(source))
+            presumed = np.sort(rng.choice(source, size, replace=False))
             train = sparse.vstack([train, self.features[presumed]]).tocsr()
             target = np.concatenate([y, np.zeros(size, dtype=y.dtype)])
         classifier = LinearSVC(
             C=self.model.c, class_weight="balanced", random_state=seed, max_iter=5000
         )
-        classifier.fit(train, target)
-        return classifier.decision_function(x_unlabelled)
+        weights = np.ones(len(target))
+        weights[len(y) :] = self.model.pseudo_weight
+        classifier.fit(train, target, sample_weight=weights)
+        scores = classifier.decision_function(x_unlabelled)
+        return scores
 
 
-def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:
+def next_batch_size(batch: int, labels: Mapping[str, int], growth: float = 1.0) -> int:
     """How many records the next batch holds: ``batch``, smaller while decisions are few.
 
     The model learns most from its first decisions, so once one relevant record is known a
@@ -159,7 +168,7 @@ def next_batch_size(batch: int, labels: Mapping[str, int]) -> int:
     """
     if not any(int(v) for v in labels.values()):
         return batch
-    return max(1, min(batch, len(labels)))
+    return max(1, min(batch, int(growth * len(labels))))
 
 
 def _text(value: object) -> str:
@@ -196,7 +205,7 @@ def simulate(
         if shortcut_after_last_relevant and found == total_relevant:
             order += ranking
             break
-        for rid in ranking[: next_batch_size(batch, labels)]:
+        for rid in ranking[: next_batch_size(batch, labels, pool.model.growth)]:
             order.append(rid)
             labels[rid] = int(truth[rid])
             found += labels[rid]

@@ -26,7 +26,13 @@ from fractions import Fraction
 import numpy as np
 from scipy.stats import hypergeom
 
-__all__ = ["StoppingCheck", "check_stopping", "p_recall_below_target"]
+__all__ = [
+    "StoppingCheck",
+    "check_stopping",
+    "p_random_sample",
+    "p_recall_below_target",
+    "sample_size",
+]
 
 
 def p_recall_below_target(screened: Sequence[int], n_records: int, target: float = 0.95) -> float:
@@ -129,6 +135,68 @@ def _more_to_screen(labels: list[int], n_records: int, target: float, confidence
     while high - low > 1:
         middle = (low + high) // 2
         if met_after(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+# --- the random sample that makes the guarantee --------------------------------------------
+# Callaghan & Müller-Hansen's rule proper: when the ranked phase ends, draw records at
+# random from those still unscreened (the "frame") and screen them. A random draw is what
+# the hypergeometric assumes, so here the test is exact rather than conservative.
+
+
+def _least_left(found_ranked: int, found_sample: int, target: float) -> int:
+    """Fewest relevant records in the frame if recall were below target."""
+    total = math.floor(Fraction(found_ranked + found_sample) / Fraction(str(target))) + 1
+    return total - found_ranked
+
+
+def p_random_sample(
+    found_ranked: int, sample: Sequence[int], frame: int, target: float = 0.95
+) -> float:
+    """p of "recall < target" after screening ``sample`` (labels, 1/0), drawn from ``frame``.
+
+    ``found_ranked``: relevant records found before the sample was drawn.
+    """
+    n, found = len(sample), int(sum(sample))
+    if n > frame:
+        raise ValueError(f"a sample of {n} from a frame of only {frame}")
+    least = _least_left(found_ranked, found, target)
+    if least > frame:
+        return 0.0
+    return float(hypergeom.cdf(found, frame, least, n))
+
+
+def sample_size(
+    found_ranked: int,
+    found_sample: int,
+    frame: int,
+    target: float = 0.95,
+    confidence: float = 0.95,
+) -> int:
+    """Records of the random sample to screen in all before the rule can be met.
+
+    The smallest n such that, if no relevant record is found beyond the ``found_sample``
+    already found in the sample, p < 1 - confidence. Screening the whole frame always
+    meets it (recall is then known exactly), so the answer is at most ``frame``.
+    """
+    least = _least_left(found_ranked, found_sample, target)
+    if least > frame:
+        return found_sample
+
+    def met(n: int) -> bool:
+        # a hair below the level: a p that is the level exactly (e.g. 10/200) does not meet
+        # it, whatever the floating point says
+        return hypergeom.cdf(found_sample, frame, least, n) < (1 - confidence) * (1 - 1e-9)
+
+    low, high = found_sample, frame
+    if met(low):
+        return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if met(middle):
             high = middle
         else:
             low = middle
