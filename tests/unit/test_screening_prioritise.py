@@ -240,6 +240,24 @@ def test_a_relevant_study_in_the_sample_makes_it_grow_in_the_same_order(tmp_path
     assert more[len(typed) :] == list(frame.study_id[len(draws) : progress.sample.needed])
 
 
+def test_studies_from_an_update_search_during_the_sample_can_be_drawn(tmp_path):
+    """The sample's guarantee covers every study nobody screened, new ones included."""
+    index, candidates, decided, folder = sample_setup(tmp_path)
+    config = screening(batch=5, sample=True)
+    draws = next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)[100:]
+    typed = {**decided, **dict.fromkeys(draws, "exclude")}
+    update = StudyIndex.from_frame(studies(400))  # the same 300 studies and 100 new ones
+    new = [s for s in update.studies["study_id"] if s not in set(candidates)]
+    everything = candidates + new
+    next_candidates(STAGE, update, everything, sheet_of(folder, typed), config)
+    frame = pd.read_csv(folder.parents[1] / "processed" / "screening" / STAGE / SAMPLE_FILE)
+    assert set(frame.study_id) == set(everything) - set(typed)  # new studies in the frame
+    progress = stage_progress(STAGE, everything, sheet_of(folder, typed), config)
+    assert progress.sample.frame == len(everything) - len(typed)
+    stop = screening(batch=5, sample=True, stop=True)
+    assert automation_excluded(STAGE, everything, sheet_of(folder, typed), stop) >= set(new)
+
+
 def test_the_sample_size_is_the_smallest_that_rejects_recall_below_target():
     for found, in_sample, frame in [(8, 0, 200), (50, 0, 1000), (50, 2, 1000), (0, 0, 30)]:
         n = sample_size(found, in_sample, frame)

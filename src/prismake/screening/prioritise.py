@@ -240,8 +240,10 @@ def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[s
     Kept in data/processed/screening/<stage>/random_sample.csv from the first run with
     ``sample: true`` on, so later runs draw on from the same order. A kept frame whose
     studies in the sheets are not its first draws (the team ranked more after turning
-    ``sample`` off) is drawn again from what is unscreened now: the studies screened
-    since count as ranked, which only makes the test stricter.
+    ``sample`` off), or that leaves out studies nobody has screened (an update search
+    added them), is drawn again from what is unscreened now: the studies screened since
+    count as ranked, which only makes the test stricter, and every unscreened study can
+    be drawn.
     """
     listed = set(reading.listed())
     pool = set(pool_ids)
@@ -250,9 +252,17 @@ def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[s
     if path is not None and path.is_file():
         kept = [s for s in read_table(path, SAMPLE_COLUMNS)["study_id"] if s in pool]
         drawn = [s in listed for s in kept]
-        if drawn == sorted(drawn, reverse=True):
+        new = pool - listed - set(kept)
+        if drawn == sorted(drawn, reverse=True) and not new:
             return kept
-        log.info("%s: studies were screened after it was drawn; drawn again", path)
+        if new:
+            log.info(
+                "%s: %d studies not screened are new since it was drawn; drawn again",
+                path,
+                len(new),
+            )
+        else:
+            log.info("%s: studies were screened after it was drawn; drawn again", path)
     unlisted = sorted(s for s in pool_ids if s not in listed)
     order = np.random.default_rng(MODEL_SEED).permutation(len(unlisted))
     frame = [unlisted[i] for i in order]
