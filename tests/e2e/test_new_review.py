@@ -185,11 +185,26 @@ def new_review(tmp_path_factory) -> dict:
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
     first = plain_snakemake(review)
+    # the sheets the first run wrote are not a change: a second run has nothing to do
+    again = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--dry-run"],
+        cwd=review,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     type_decisions(review, "title_abstract", TITLE_ABSTRACT, TITLE_ABSTRACT_RESOLUTIONS)
     second = plain_snakemake(review)
     type_decisions(review, "full_text", FULL_TEXT, FULL_TEXT_RESOLUTIONS)
     third = plain_snakemake(review)
-    return {"review": review, "init": made, "runs": [first, second, third]}
+    return {"review": review, "init": made, "runs": [first, second, third], "again": again}
+
+
+def test_a_second_run_after_the_first_has_nothing_to_do(new_review):
+    """The first run writes every reviewer's sheet; that alone reruns no step."""
+    again = new_review["again"]
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "Nothing to be done" in again.stdout + again.stderr, again.stdout[-3000:]
 
 
 def test_prismake_init_makes_a_review_that_inherits_nothing_of_the_demo(new_review):

@@ -13,7 +13,7 @@ import prismake
 from prismake.config import check_config
 from prismake.errors import PrismakeError
 from prismake.runner import failure_summary
-from prismake.screening.sheets import is_sheet_file, typed_digest
+from prismake.screening.sheets import sheet_files, sheets_as_seen
 
 try:
     config.update(check_config(config))
@@ -91,15 +91,34 @@ def stage_candidates(wc):
 
 
 def stage_sheets(wc):
-    """Every sheet in the stage's folder now: the reviewers', resolutions, stray copies.
+    """Every sheet in the stage's folder: the reviewers', resolutions, stray copies.
 
     Their listing and their times decide whether `screen` reruns: a sheet edited, deleted,
-    moved away or added (``alice (1).csv``) changes the set of inputs or their times.
+    moved away or added (``alice (1).csv``) changes the set of inputs or their times. The
+    sheets exactly as the last `screen` job left them count as what it saw (see
+    prismake.screening.sheets.sheets_as_seen): prismake's own writes rerun nothing.
     """
-    folder = Path(f"data/screening/{wc.stage}")
-    if not folder.is_dir():
-        return []
-    return sorted(str(p) for p in folder.iterdir() if is_sheet_file(p) and p.is_file())
+    return _sheets_as_seen(wc.stage)[0]
+
+
+def stage_typed(wc):
+    """A digest of what people typed in the stage's sheets (a `screen` parameter)."""
+    return _sheets_as_seen(wc.stage)[1]
+
+
+_SEEN = {}
+
+
+def _sheets_as_seen(stage):
+    folder = f"data/screening/{stage}"
+    stamp = tuple(
+        (name, Path(name).stat().st_mtime_ns, Path(name).stat().st_size)
+        for name in sheet_files(folder)
+    )
+    if _SEEN.get(stage, (None,))[0] != stamp:
+        settled = f"data/processed/screening/{stage}/sheets_settled.json"
+        _SEEN[stage] = (stamp, sheets_as_seen(folder, settled))
+    return _SEEN[stage][1]
 
 
 def coding_sheets(wc=None):

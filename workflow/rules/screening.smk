@@ -13,7 +13,8 @@ bottom: append-only, atomic, after a backup; DESIGN.md invariant 1), then reads 
 Its inputs are every sheet in the stage's folder (stray copies too), and a parameter is a
 digest of what people typed in them (prismake's own appends leave it unchanged), so a
 sheet edited, deleted, moved, added or copied back with an old time reruns it on the next
-plain `snakemake`; `rule all` asks for
+plain `snakemake`. The job records what it saw and the sheets as it left them
+(sheets_settled.json), so the sheets prismake itself wrote rerun nothing; `rule all` asks for
 every file any rule writes, so a step that failed once is never left behind.
 """
 
@@ -34,6 +35,7 @@ rule screen:
         ),
         orphans="results/screening/{stage}/orphans.csv",
         added="data/processed/screening/{stage}/sheet_additions.csv",
+        settled="data/processed/screening/{stage}/sheets_settled.json",
     log:
         "logs/screening/{stage}.log",
     wildcard_constraints:
@@ -46,7 +48,7 @@ rule screen:
         runtime=10,
     params:
         sheet_dir="data/screening/{stage}",
-        typed=lambda wc: typed_digest(stage_sheets(wc)),
+        typed=stage_typed,
         backup_dir="data/processed/backups/{stage}",
         screening=config["screening"],
         searches=config["searches"],

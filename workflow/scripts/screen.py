@@ -15,4 +15,5 @@ run_step(
     screening=snakemake.params.screening,
     searches=snakemake.params.searches,
     outputs=dict(snakemake.output.items()),
+    seen=(list(snakemake.input.sheets), snakemake.params.typed),
 )

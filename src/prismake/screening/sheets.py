@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -353,3 +354,46 @@ def append_rows(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> tuple[
     if encoding not in {"utf-8", "utf-16-le", "utf-16-be"}:
         lost = sum(1 for ch in text if ch.encode(encoding, errors="ignore") == b"")
     return sheet.raw + data, lost
+
+
+def sheet_files(folder: str | Path) -> list[str]:
+    """Every sheet in a stage's folder now (reviewers', resolutions, stray copies), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        str(folder / p.name) for p in folder.iterdir() if is_sheet_file(p) and p.is_file()
+    )
+
+
+def sheets_as_seen(folder: str | Path, settled: str | Path) -> tuple[list[str], str]:
+    """The sheets of a stage and their typed digest, as the `screen` rule should see them.
+
+    ``settled`` (written by the last `screen` job) holds what that job saw when it started
+    and what it left when it ended. When the folder is exactly as the job left it, what
+    it saw is returned: the sheets prismake itself wrote (a new review's first sheets, a
+    sheet written again) are not a change to rerun for. Anything else, the sheets now.
+    """
+    sheets = sheet_files(folder)
+    typed = typed_digest(sheets)
+    try:
+        state = json.loads(Path(settled).read_text(encoding="utf-8"))
+        before, after = state["before"], state["after"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return sheets, typed
+    if after == {"sheets": sheets, "typed": typed} and set(before["sheets"]) <= set(sheets):
+        return list(before["sheets"]), str(before["typed"])
+    return sheets, typed
+
+
+def write_settled(
+    settled: str | Path, folder: str | Path, sheets: Sequence[str], typed: str
+) -> None:
+    """Record what a `screen` job saw (``sheets``, ``typed``) and the sheets it left."""
+    now = sheet_files(folder)
+    state = {
+        "before": {"sheets": sorted(sheets), "typed": typed},
+        "after": {"sheets": now, "typed": typed_digest(now)},
+    }
+    Path(settled).parent.mkdir(parents=True, exist_ok=True)
+    Path(settled).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -31,7 +31,7 @@ from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
 from prismake.screening.prioritise import next_candidates
-from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
+from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet, write_settled
 from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
     RESOLUTION_FILE,
@@ -325,11 +325,15 @@ def screen_with_sheets(
     screening: Mapping[str, Any],
     searches: Sequence[Mapping[str, Any]],
     outputs: Mapping[str, str | Path],
+    seen: tuple[Sequence[str], str] | None = None,
 ) -> None:
     """Bring every sheet of ``stage`` up to date, then write its decisions (rule `screen`).
 
     One job does both, so no run can end with decisions read from sheets that lack a
     study of the stage, and no failure of the first half can leave the second stale.
+    ``seen``: the sheets and typed digest the job was started for; with an output
+    ``settled``, they are recorded beside the sheets as the job leaves them, so the
+    next run does not take prismake's own writes for a change.
     """
     common = dict(
         stage=stage,
@@ -347,3 +351,5 @@ def screen_with_sheets(
         for study_id in study_ids:
             added[study_id].add(reviewer)
     screen_stage(**common, outputs=outputs, read=(index, plan.reading, added))
+    if seen is not None and "settled" in outputs:
+        write_settled(outputs["settled"], sheet_dir, *seen)
