@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from prismake import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
@@ -51,3 +54,25 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
             f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
         )
     return result
+
+
+def add_update_search(review: Path) -> None:
+    """A PubMed update search (round 2): 12 new studies and 4 records already found."""
+    records = demo.build_update_search(demo.build_review())
+    (review / "data/raw/pubmed_update.nbib").write_text(
+        demo.format_pubmed_medline(records), encoding="utf-8", newline=""
+    )
+    config_path = review / "config/config.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["searches"].append(
+        {
+            "name": "pubmed_update",
+            "database": "PubMed",
+            "source": "database",
+            "file": "data/raw/pubmed_update.nbib",
+            "date_searched": "2025-09-01",
+            "query": "same as the first PubMed search, limited to 2025",
+            "round": 2,
+        }
+    )
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -24,9 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from review_copy import copy_review
+from review_copy import add_update_search, copy_review
 
-from prismake import demo
 from prismake.screening.sheets import is_sheet_file, read_sheet
 from prismake.screening.stage import StudyIndex
 
@@ -183,27 +182,6 @@ def _decided(review: Path, reviewer: str, stage: str = "title_abstract") -> dict
     }
 
 
-def _add_update_search(review: Path) -> None:
-    records = demo.build_update_search(demo.build_review())
-    (review / "data/raw/pubmed_update.nbib").write_text(
-        demo.format_pubmed_medline(records), encoding="utf-8", newline=""
-    )
-    path = review / "config/config.yaml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config["searches"].append(
-        {
-            "name": "pubmed_update",
-            "database": "PubMed",
-            "source": "database",
-            "file": "data/raw/pubmed_update.nbib",
-            "date_searched": "2025-09-01",
-            "query": "the first PubMed search, limited to 2025",
-            "round": 2,
-        }
-    )
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-
-
 def _rows(review: Path, reviewer: str, stage: str = "title_abstract") -> int:
     return len(read_sheet(review / "data/screening" / stage / f"{reviewer}.csv").rows)
 
@@ -215,7 +193,7 @@ def test_a_sheet_typo_with_an_update_search_fails_then_the_fix_appends_and_count
     alice = review / TA / "alice.csv"
     study_id = next(iter(_decided(review, "alice")))
     _set_cell(alice, study_id, "decision", "exlcude")
-    _add_update_search(review)
+    add_update_search(review)
     before = _bytes(review)
     rows_before = _rows(review, "alice")
 
@@ -258,7 +236,7 @@ def test_a_same_verdict_merging_rows_decided_differently_fails_then_the_fix_coun
 def test_a_read_only_sheet_is_refused_then_made_writable_it_gets_the_new_studies(review):
     alice = review / TA / "alice.csv"
     alice.chmod(0o444)
-    _add_update_search(review)
+    add_update_search(review)
     before = _bytes(review)
 
     message = fails(review)
@@ -276,7 +254,7 @@ def test_a_backup_folder_that_cannot_be_written_stops_the_run_then_the_fix_rerun
     backups = review / "data/processed/backups"
     shutil.rmtree(backups, ignore_errors=True)
     backups.write_text("not a folder")  # as root, permissions cannot stop a write
-    _add_update_search(review)
+    add_update_search(review)
     before = _bytes(review)
 
     message = fails(review)
@@ -289,7 +267,7 @@ def test_a_backup_folder_that_cannot_be_written_stops_the_run_then_the_fix_rerun
 
 
 def test_a_full_disk_stops_the_run_with_a_message_then_the_next_run_appends(review):
-    _add_update_search(review)
+    add_update_search(review)
     before = _bytes(review)
     full = {
         "PYTHONPATH": f"{FAULTS}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
@@ -307,7 +285,7 @@ def test_a_sheet_open_in_excel_stops_the_run_then_closing_it_appends(review):
     alice = review / TA / "alice.csv"
     lock = alice.with_name("~$alice.csv")
     lock.write_bytes(b"\x00Excel lock")
-    _add_update_search(review)
+    add_update_search(review)
     before = _bytes(review)
     locked = {
         "PYTHONPATH": f"{FAULTS}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
@@ -374,7 +352,7 @@ def test_a_stray_copy_is_named_as_ignored_and_deleting_it_leaves_no_orphans(revi
 
 
 def test_a_removed_search_leaves_no_records_report_or_stale_counts(review):
-    _add_update_search(review)
+    add_update_search(review)
     ok(review)
     assert (review / "results/import/pubmed_update.md").exists()
 

@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
-from review_copy import copy_review, snakemake
-
-from prismake import demo
+from review_copy import add_update_search, copy_review, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -24,28 +21,6 @@ STAGE = Path("data/screening/title_abstract")
 def _decisions(review: Path) -> pd.DataFrame:
     path = review / "results/screening/title_abstract/decisions.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("study_id")
-
-
-def _add_update_search(review: Path) -> None:
-    """A PubMed update search (round 2): 12 new studies and 4 records already found."""
-    records = demo.build_update_search(demo.build_review())
-    (review / "data/raw/pubmed_update.nbib").write_text(
-        demo.format_pubmed_medline(records), encoding="utf-8", newline=""
-    )
-    config_path = review / "config/config.yaml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    config["searches"].append(
-        {
-            "name": "pubmed_update",
-            "database": "PubMed",
-            "source": "database",
-            "file": "data/raw/pubmed_update.nbib",
-            "date_searched": "2025-09-01",
-            "query": "same as the first PubMed search, limited to 2025",
-            "round": 2,
-        }
-    )
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 def _save_as_excel(path: Path, decide: dict[str, str]) -> None:
@@ -77,7 +52,7 @@ def test_an_update_search_keeps_every_decision_and_appends_only_new_studies(tmp_
     sheets = {r: review / STAGE / f"{r}.csv" for r in ("alice", "ben")}
     old_bytes = {r: p.read_bytes() for r, p in sheets.items()}
 
-    _add_update_search(review)
+    add_update_search(review)
     snakemake(review, "--cores", "2")
     after = _decisions(review)
 

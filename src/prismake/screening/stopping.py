@@ -19,7 +19,7 @@ It reports; it never stops anything. A team chooses to stop in config.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -129,16 +129,7 @@ def _more_to_screen(labels: list[int], n_records: int, target: float, confidence
     def met_after(extra: int) -> bool:
         return p_recall_below_target(labels + [0] * extra, n_records, target) < 1 - confidence
 
-    low, high = 0, n_records - len(labels)
-    if met_after(low):
-        return 0
-    while high - low > 1:
-        middle = (low + high) // 2
-        if met_after(middle):
-            high = middle
-        else:
-            low = middle
-    return high
+    return _smallest(met_after, 0, n_records - len(labels))
 
 
 # --- the random sample that makes the guarantee --------------------------------------------
@@ -191,7 +182,12 @@ def sample_size(
         # it, whatever the floating point says
         return hypergeom.cdf(found_sample, frame, least, n) < (1 - confidence) * (1 - 1e-9)
 
-    low, high = found_sample, frame
+    return _smallest(met, found_sample, frame)
+
+
+def _smallest(met: Callable[[int], bool], low: int, high: int) -> int:
+    """The smallest n in [low, high] with met(n), for a met that stays true once true
+    (bisection); ``high`` when only it is left."""
     if met(low):
         return low
     while high - low > 1:
