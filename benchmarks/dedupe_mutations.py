@@ -126,6 +126,26 @@ def _pages_short(r: Record) -> Record:
     return {**r, "pages": short_pages(r["pages"])}
 
 
+def _next_year(value: str) -> str:
+    return str(int(value) + 1) if value.strip().isdigit() else value
+
+
+def _reprinted(r: Record) -> Record:
+    """The same text printed again a year later: new DOI, volume and pages."""
+    return {
+        **r,
+        "year": _next_year(r["year"]),
+        "volume": _next_year(r["volume"]),
+        "pages": "301-312",
+        "doi": (r["doi"] + ".reprint") if r["doi"] else "",
+    }
+
+
+def _long_text(a: Record, b: Record) -> bool:
+    """Both records carry an abstract and a title long enough to call a text the same."""
+    return all(len(r.get("abstract", "")) >= 200 and len(r["title"].split()) >= 6 for r in (a, b))
+
+
 # name -> (applies to this pair?, mutation of the second record)
 MERGE_MUTATIONS: dict[str, tuple[Callable[[Record, Record], bool], Callable[[Record], Record]]] = {
     "doi as percent-encoded URL": (lambda a, b: _same_doi(a, b), _doi_url),
@@ -140,6 +160,7 @@ MERGE_MUTATIONS: dict[str, tuple[Callable[[Record, Record], bool], Callable[[Rec
     "title punctuation": (lambda a, b: bool(b["title"]), _title_punctuation),
     "title HTML markup": (lambda a, b: bool(b["title"]), _title_html),
     "pages 123-9": (lambda a, b: short_pages(b["pages"]) != b["pages"], _pages_short),
+    "reprinted a year later (new DOI, volume, pages)": (_long_text, _reprinted),
 }
 
 
@@ -187,6 +208,11 @@ def apart_cases(a: Record, b: Record) -> dict[str, tuple[Record, Record]]:
         "two meetings, one journal volume": (
             as_abstract(a, a["journal"] or "Diabetologia", "S354"),
             {**as_abstract(a, a["journal"] or "Diabetologia", "S1020"), "volume": "2)"},
+        ),
+        # one team's next paper under the same title: only its text tells it apart
+        "sequel: same title and team, next year, other text": (
+            a,
+            {**_reprinted(a), "abstract": b.get("abstract", ""), "doi": b["doi"]},
         ),
     }
     return cases
@@ -266,8 +292,20 @@ def run_set(name: str, limit: int) -> list[tuple[str, str, int, int]]:
         and page_span(rec[k]["pages"]) > ABSTRACT_PAGES
         and not _meeting(rec[k])
     ][:limit]
-    for case in ("two articles, one container DOI",):
-        rows = [apart_cases(rec[a], rec[b])[case] for a, b in couples]
+    for case in (
+        "two articles, one container DOI",
+        "sequel: same title and team, next year, other text",
+    ):
+        pairs_ = couples
+        if case.startswith("sequel"):  # both with an abstract, and different ones
+            pairs_ = [
+                (a, b)
+                for a, b in couples
+                if _long_text(rec[a], rec[b])
+                and rec[a]["volume"].strip().isdigit()  # the next year's volume
+                and rec[a]["abstract"][:300] != rec[b]["abstract"][:300]
+            ]
+        rows = [apart_cases(rec[a], rec[b])[case] for a, b in pairs_]
         if rows:
             out.append((name, f"apart: {case}", len(rows) - sum(_merged(rows)), len(rows)))
     for case in (

@@ -376,3 +376,63 @@ def test_a_page_with_its_abstract_number_is_a_meeting_abstract_not_a_long_articl
         },
     )
     assert a != b
+
+
+SPONSOR = {
+    "title": "Vendor sponsorship and the management of outsourced software projects",
+    "authors": "Lindqvist, Maja and Oduya, Peter",
+    "journal": "Journal of Information Technology",
+    "type": "Journal Article",
+    "abstract": (
+        "Sponsorship is held to be critical to the success of information systems projects, "
+        "yet little is known about sponsorship on the vendor side. Drawing on twelve case "
+        "studies of outsourced development, we show how vendor sponsors shape the control "
+        "of scope, the escalation of risks and the resolution of conflicts with clients."
+    ),
+}
+
+
+def test_one_text_printed_twice_by_a_journal_is_one_report():
+    """A reprint gets a new DOI, volume and pages; its whole text says it is one report."""
+    first, reprint = studies(
+        {**SPONSOR, "year": "2009", "volume": "24", "issue": "1", "pages": "46-54",
+         "doi": "10.5555/jit.2009.2"},
+        {**SPONSOR, "year": "2010", "volume": "25", "issue": "1", "pages": "56-64",
+         "doi": "10.5555/jit.2008.23"},
+    )  # fmt: skip
+    assert first == reprint
+
+
+def test_two_papers_with_one_title_and_team_but_other_abstracts_stay_apart():
+    """Same title, authors and journal a year apart is also how a sequel looks: the text decides."""
+    follow_up = SPONSOR["abstract"].replace("twelve case studies", "a survey of 214 vendors")
+    follow_up = follow_up.replace("we show how", "we test whether")
+    first, second = studies(
+        {**SPONSOR, "year": "2009", "volume": "24", "pages": "46-54", "doi": "10.5555/a.1"},
+        {**SPONSOR, "year": "2010", "volume": "25", "pages": "56-64", "doi": "10.5555/a.2",
+         "abstract": follow_up},
+    )  # fmt: skip
+    assert first != second
+
+
+def test_one_abstract_in_two_journals_with_the_same_initials_is_two_reports():
+    """ "Brain Injury" and "Brain Impairment" share initials; a page each: two meetings."""
+    talk = {
+        "title": "Attention training after acquired brain injury: a meta-analysis of trials",
+        "authors": "Sato, F. M.; Cowan, B.; Wilde, K.",
+        "type": "Journal Article",
+        "abstract": SPONSOR["abstract"],
+    }
+    a, b = studies(
+        {**talk, "journal": "Brain Injury", "year": "2012", "volume": "26", "pages": "587"},
+        {**talk, "journal": "Brain Impairment", "year": "2011", "volume": "12", "pages": "51"},
+    )
+    assert a != b
+
+
+def test_an_erratum_that_repeats_the_abstract_is_not_a_reprint():
+    article = {**SPONSOR, "year": "2009", "volume": "24", "pages": "46-54", "doi": "10.5555/b.1"}
+    erratum = {**article, "title": "Erratum: " + SPONSOR["title"], "pages": "200-201",
+               "doi": "10.5555/b.9"}  # fmt: skip
+    a, b = studies(article, erratum)
+    assert a != b

@@ -17,7 +17,7 @@ from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
 from prismake.dedupe.venues import same_journal
-from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap
+from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap, same_text
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
@@ -333,11 +333,19 @@ def score_pairs(
     score = np.where(thin, np.minimum(score, duplicate_threshold - 0.01), score)
     note(thin, "little besides the title to compare")
 
+    # one text printed twice by one journal: a second DOI and place, not a second report
+    reprinted = same_text(table, i, j) & ~doi_equal
+    doi_differ = (doi_i != "") & (doi_j != "") & (doi_i != doi_j)
+    reprinted &= doi_differ | (has_volume & ~volume_equal) | pages_differ | (has_year & (dy != 0))
+    score = np.where(reprinted, np.maximum(score, duplicate_threshold), score)
+    note(reprinted, "the same title, authors and abstract: one text printed twice")
+
     score = np.clip(score, 0.0, 1.0)
     rule = np.full(n, "similarity", dtype=object)
     rule[(full_citation | same_pages_cited) & (score >= duplicate_threshold)] = "citation"
     rule[doi_same & (score >= duplicate_threshold)] = "doi"
     rule[pmid_same & ~doi_same & (score >= duplicate_threshold)] = "pmid"
+    rule[reprinted] = "same text"
     outcome = np.where(
         score >= duplicate_threshold, DUPLICATE, np.where(score >= maybe_threshold, MAYBE, DISTINCT)
     ).astype(object)

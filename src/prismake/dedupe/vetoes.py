@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.venues import same_journal
 
 CITATION_TITLE = 0.95  # titles this alike, in one citation, outweigh two different DOIs
 
@@ -52,9 +53,13 @@ def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     reason = np.full(len(i), "", dtype=object)
     free = np.ones(len(i), dtype=bool)
+    # one text printed twice gets a second DOI, PubMed id, pages and issue (same_text)
+    reprinted = same_text(table, i, j)
 
     def mark(name: str, hit: np.ndarray) -> None:
         chosen = free & hit
+        if name in ("doi", "pmid", "pages", "issue"):
+            chosen &= ~reprinted
         reason[chosen] = name
         free[chosen] = False
 
@@ -206,6 +211,66 @@ def one_abstract_repaginated(table: MatchTable, i: np.ndarray, j: np.ndarray) ->
         & (names / 100.0 >= SAME_AUTHOR_LIST)
         & (several | agree)
         & ~(texts & ~agree)
+    )
+    return out
+
+
+SAME_TEXT = 0.98  # titles and abstracts this alike are one text
+SAME_TEXT_TITLE_WORDS = 6
+SAME_TEXT_ABSTRACT_CHARS = 200
+
+
+def same_text(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """One text that a journal printed twice (a reprint, a republication after a
+    production error): the same long title, the same author list and the same abstract.
+
+    Two different studies do not share a whole abstract, so the text outweighs what a
+    second printing changes: its DOI, PubMed id, pages and issue. Only within one journal
+    and a year; not for notices (their own veto) nor for meeting abstracts (one abstract
+    at two meetings is two reports).
+    """
+    out = np.zeros(len(i), dtype=bool)
+    candidate = (table.journal[i] != "") & (table.journal[i] == table.journal[j])
+    y_i, y_j = table.year[i], table.year[j]
+    candidate &= (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) <= 1)
+    candidate &= (table.notice[i] == "") & (table.notice[j] == "")
+    candidate &= ~table.meeting_abstract[i] & ~table.meeting_abstract[j]
+    # an item of a page or two is an abstract: one at two meetings is two reports
+    candidate &= ~table.one_page[i] & ~table.one_page[j]
+    candidate &= (table.surnames[i] != "") & (table.surnames[j] != "")
+    idx = np.flatnonzero(candidate)
+    long_texts = [
+        len(x) >= SAME_TEXT_ABSTRACT_CHARS and len(y) >= SAME_TEXT_ABSTRACT_CHARS
+        for x, y in zip(table.raw_abstract[i[idx]], table.raw_abstract[j[idx]], strict=True)
+    ]
+    idx = idx[np.array(long_texts, dtype=bool)] if len(idx) else idx
+    if len(idx) == 0:
+        return out
+    a, b = i[idx], j[idx]
+    table.prepare(np.concatenate([a, b]))
+    words = np.fromiter((t.count(" ") + 1 for t in table.title[a]), np.int64, len(a))
+    title = cpdist(list(table.title[a]), list(table.title[b]), scorer=fuzz.ratio, workers=1)
+    names = cpdist(
+        list(table.surnames[a]), list(table.surnames[b]), scorer=fuzz.token_sort_ratio, workers=1
+    )
+    text = cpdist(list(table.abstract[a]), list(table.abstract[b]), scorer=fuzz.ratio, workers=1)
+    # the journal's initials are not enough ("Brain Injury", "Brain Impairment")
+    journal = np.fromiter(
+        (
+            x == y or same_journal(x, y)
+            for x, y in zip(table.journal_words[a], table.journal_words[b], strict=True)
+        ),
+        dtype=bool,
+        count=len(a),
+    )
+    out[idx] = (
+        journal
+        & (words >= SAME_TEXT_TITLE_WORDS)
+        & (title / 100.0 >= SAME_TEXT)
+        & (names / 100.0 >= SAME_AUTHOR_LIST)
+        & (text / 100.0 >= SAME_TEXT)
+        & ~table.corporate[a]
+        & ~table.corporate[b]
     )
     return out
 
