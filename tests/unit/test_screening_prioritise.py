@@ -267,3 +267,27 @@ def test_the_sample_size_is_the_smallest_that_rejects_recall_below_target():
     # by hand: 8 found, recall < 95 % means at least 1 relevant among 200 left; a sample of
     # n with none relevant has chance C(199, n) / C(200, n) = (200 - n) / 200 at most
     assert p_random_sample(8, [0] * 150, 200) == pytest.approx(50 / 200)
+
+
+def test_stop_refuses_to_exclude_an_update_search_nobody_has_seen():
+    """A stop set before an update search must not turn the new search into exclusions."""
+    frame = studies(60)
+    frame["round"] = ["1"] * 40 + ["2"] * 20
+    index = StudyIndex.from_frame(frame)
+    candidates = list(index.studies["study_id"])
+    decided = {f"S-{i:02d}": "include" for i in range(8)}
+    decided.update({f"S-{i:02d}": "exclude" for i in range(8, 30)})
+    config = screening(batch=5, stop=True, target_recall=0.8)
+    with pytest.raises(ConfigError) as error:
+        next_candidates(STAGE, index, candidates, reading(decided), config)
+    (problem,) = error.value.problems
+    assert "all 20 studies of search round 2" in problem.message
+    assert problem.column == "screening.stages.title_abstract.prioritise.stop"
+    assert "stop: false" in problem.hint
+    # once the team screened part of the new search, the stop covers the rest of it
+    decided.update({"S-45": "exclude", "S-46": "exclude"})
+    handed = next_candidates(STAGE, index, candidates, reading(decided), config)
+    assert automation_excluded(STAGE, candidates, reading(decided), config) == (
+        set(candidates) - set(handed)
+    )
+    assert "S-50" in set(candidates) - set(handed)

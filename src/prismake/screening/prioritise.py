@@ -299,6 +299,7 @@ def next_candidates(
     if progress is not None:
         log.info("%s", progress.sentence())
     if chosen.stop:
+        _check_stop_covers(stage, pool_ids, reading, index)
         log.info(
             "prioritised screening stopped by the team (stop: true): %d studies never screened "
             "are counted as excluded by automation tools",
@@ -399,6 +400,42 @@ def _next_draws(stage: str, reading, pool_ids: Sequence[str], chosen: Prioritise
             state.needed,
         )
     return draws
+
+
+def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index) -> None:
+    """Stop with an error when ``stop: true`` would exclude a search round nobody saw.
+
+    The stop stands on what the team ranked and screened (and on the random sample): a
+    round none of whose studies was ever in a sheet or in the sample, usually an update
+    search added after the stop, has no test behind it, and excluding all of it by
+    automation would hide it in the PRISMA counts.
+    """
+    reached = set(reading.listed()) | set(reading.removed)
+    folder = processed_dir(stage, reading)
+    path = folder / SAMPLE_FILE if folder is not None else None
+    if path is not None and path.is_file():
+        reached |= set(read_table(path, SAMPLE_COLUMNS)["study_id"])
+    by_round: dict[str, list[str]] = {}
+    for study_id in pool_ids:
+        value = str(index.rows.get(study_id, {}).get("round", "") or "1")
+        by_round.setdefault(value, []).append(study_id)
+    problems = [
+        Problem(
+            "config/config.yaml",
+            f"stop: true would count all {len(members)} studies of search round {value} as "
+            "excluded by automation tools, but none of them was ever ranked or screened",
+            column=f"screening.stages.{stage}.prioritise.stop",
+            column_label="setting",
+            value="true",
+            hint="Set stop: false and rerun: they are ranked with the studies left and come "
+            "in batches; set stop: true again when `prismake status` says the stopping rule "
+            "is met",
+        )
+        for value, members in sorted(by_round.items())
+        if not reached.intersection(members)
+    ]
+    if problems:
+        raise ConfigError("config/config.yaml cannot be used", problems)
 
 
 def automation_excluded(stage: str, candidates: Sequence[str], reading, screening) -> set[str]:
