@@ -291,3 +291,15 @@ def test_stop_refuses_to_exclude_an_update_search_nobody_has_seen():
         set(candidates) - set(handed)
     )
     assert "S-50" in set(candidates) - set(handed)
+
+
+def test_the_first_run_keeps_the_features_before_any_sheet_exists(tmp_path, index):
+    """A new review's first prioritised run writes the features the second run reads."""
+    candidates = list(index.studies["study_id"])
+    first = Reading(folder=tmp_path / "data" / "screening" / STAGE)  # no sheet yet
+    next_candidates(STAGE, index, candidates, first, screening(batch=10))
+    kept = tmp_path / "data" / "processed" / "screening" / STAGE / "features.npz"
+    assert kept.is_file()
+    elsewhere = Reading(folder=tmp_path / "sheets")  # another layout: nothing written
+    next_candidates(STAGE, index, candidates, elsewhere, screening(batch=10))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

@@ -219,18 +219,21 @@ def _outstanding(reading) -> set[str]:
 def processed_dir(stage: str, reading) -> Path | None:
     """data/processed/screening/<stage>, found from the sheets' folder (data/screening/<stage>).
 
-    None before any sheet exists or for another layout (a test, a script), so nothing is
-    written beside sheets kept elsewhere.
+    The folder is known before its first sheet exists (a new review's first run keeps the
+    features too). None for another layout (a test, a script), so nothing is written
+    beside sheets kept elsewhere.
     """
-    for sheet in reading.sheets.values():
-        folder = Path(sheet.path).absolute().parent
-        if [folder.name, folder.parent.name, folder.parents[1].name] == [
-            stage,
-            "screening",
-            "data",
-        ]:
+    folders = [Path(sheet.path).parent for sheet in reading.sheets.values()]
+    if reading.folder is not None:
+        folders.insert(0, Path(reading.folder))
+    for folder in folders[:1]:
+        folder = folder.absolute()
+        if len(folder.parents) > 1 and [
+            folder.name,
+            folder.parent.name,
+            folder.parents[1].name,
+        ] == [stage, "screening", "data"]:
             return folder.parents[1] / "processed" / "screening" / stage
-        return None
     return None
 
 

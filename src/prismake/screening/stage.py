@@ -225,6 +225,7 @@ class Reading:
     orphans: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)  # reviewer -> sheet as read
+    folder: Path | None = None  # the sheets' folder, whether or not a sheet exists yet
 
     def listed(self) -> dict[str, set[str]]:
         """Study -> reviewers whose sheet lists it (decided or not)."""
@@ -554,7 +555,7 @@ def read_stage(
     sheet_dir = Path(sheet_dir)
     vocab = Vocabulary.from_config(screening)
     reviewers = stage_reviewers(screening, stage)
-    reading = Reading()
+    reading = Reading(folder=sheet_dir)
     for reviewer in reviewers:
         _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading)
     _resolutions(stage, sheet_dir / RESOLUTION_FILE, vocab, index, reading)
