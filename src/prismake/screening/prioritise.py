@@ -223,18 +223,15 @@ def processed_dir(stage: str, reading) -> Path | None:
     features too). None for another layout (a test, a script), so nothing is written
     beside sheets kept elsewhere.
     """
-    folders = [Path(sheet.path).parent for sheet in reading.sheets.values()]
-    if reading.folder is not None:
-        folders.insert(0, Path(reading.folder))
-    for folder in folders[:1]:
-        folder = folder.absolute()
-        if len(folder.parents) > 1 and [
-            folder.name,
-            folder.parent.name,
-            folder.parents[1].name,
-        ] == [stage, "screening", "data"]:
-            return folder.parents[1] / "processed" / "screening" / stage
-    return None
+    folder = reading.folder
+    if folder is None and reading.sheets:
+        folder = Path(next(iter(reading.sheets.values())).path).parent
+    if folder is None:
+        return None
+    folder = Path(folder).absolute()
+    if [folder.name, folder.parent.name, folder.parent.parent.name] != [stage, "screening", "data"]:
+        return None
+    return folder.parent.parent / "processed" / "screening" / stage
 
 
 def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[str]:
