@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from prismake.ids import _digest, _squash, assign_record_ids
 from prismake.importers import medline, ris, wos
+from prismake.importers.bibtex import split_names
 from prismake.importers.normalise import clean, join_pages
 from prismake.importers.textio import blocks
 from prismake.importers.writers import WRITERS
@@ -206,6 +207,49 @@ def test_a_record_keeps_the_id_earlier_versions_gave_it():
     assert assign_record_ids("scopus", [{"title": "Café au lait", "year": "2020"}]) == [
         "scopus-supkz5ey5p"
     ]
+
+
+# --- BibTeX author lists -----------------------------------------------------------------
+
+
+def _reference_split_names(value: str) -> list[str]:
+    """Character by character, as prismake split BibTeX names before (depth of braces)."""
+    if " and " not in value and "\nand" not in value:
+        return [value] if value.strip() else []
+    names, depth, start, i = [], 0, 0, 0
+    lowered = value.replace("\n", " ")
+    while i < len(lowered):
+        if lowered[i] == "{":
+            depth += 1
+        elif lowered[i] == "}":
+            depth -= 1
+        elif depth == 0 and lowered.startswith(" and ", i):
+            names.append(value[start:i])
+            i += 5
+            start = i
+            continue
+        i += 1
+    names.append(value[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def test_bibtex_names_split_only_at_an_and_outside_braces():
+    assert split_names('M{\\"u}ller, Anna and {Barnes and Noble} and\nLee, K') == [
+        'M{\\"u}ller, Anna',
+        "{Barnes and Noble}",
+        "Lee, K",
+    ]
+    assert split_names("Smith, A\nand Lee, K and Ng, B") == ["Smith, A", "Lee, K", "Ng, B"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([" and ", "\nand ", "and", " ", "{", "}", "\n", "Ng, B"]), max_size=12
+    ).map("".join)
+)
+def test_bibtex_names_split_as_the_brace_by_brace_reading_did(value):
+    assert split_names(value) == _reference_split_names(value)
 
 
 # --- pages -----------------------------------------------------------------------------

@@ -96,6 +96,8 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
     issn: list[str] = []
     isbn: list[str] = []
     for value in values:
+        if not value:  # (BibTeX asks for eissn and isbn, mostly absent)
+            continue
         if _ISSN.match(value):  # the common case, already in shape
             if value not in issn:
                 issn.append(value)
