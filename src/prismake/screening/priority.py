@@ -28,11 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
 
-from prismake.screening.features import features
+# scipy and scikit-learn (about 1.3 s to import) are imported where a model is built:
+# every Snakemake job and the Snakefile itself import this module through the screening
+# package, and most never rank anything.
 
 __all__ = ["PriorityModel", "ScreeningPool", "next_batch_size", "simulate"]
 
@@ -95,6 +94,8 @@ class ScreeningPool:
             " ".join([_text(titles[i])] * self.model.title_weight + [_text(abstracts[i])])
             for i in order
         ]
+        from prismake.screening.features import features
+
         # ``cache``: a file to keep the features in between runs (see features.py).
         self.features = features(texts, {"min_df": self.model.min_df}, cache)
 
@@ -126,6 +127,10 @@ class ScreeningPool:
     def _scores(
         self, rows: np.ndarray, y: np.ndarray, unlabelled: np.ndarray, seed: int
     ) -> np.ndarray:
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+        from sklearn.svm import LinearSVC
+
         n_relevant = int(y.sum())
         if n_relevant == 0:
             # Nothing to learn from yet: a fixed-seed shuffle of the whole pool.

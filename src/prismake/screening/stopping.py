@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.stats import hypergeom
 
 __all__ = [
     "StoppingCheck",
@@ -33,6 +32,14 @@ __all__ = [
     "p_recall_below_target",
     "sample_size",
 ]
+
+
+def _hypergeom():  # type: ignore[no-untyped-def]
+    """scipy's hypergeometric distribution, imported when a test is computed: scipy.stats
+    takes about 1 s to import, and every job imports this module."""
+    from scipy.stats import hypergeom
+
+    return hypergeom
 
 
 def p_recall_below_target(screened: Sequence[int], n_records: int, target: float = 0.95) -> float:
@@ -62,7 +69,7 @@ def p_recall_below_target(screened: Sequence[int], n_records: int, target: float
     least_total = math.floor(Fraction(found) / Fraction(str(target))) + 1
     least_relevant = least_total - found_before_tail
     population = n_records - n_seen + tail_sizes
-    p = hypergeom.cdf(found_in_tail, population, least_relevant, tail_sizes)
+    p = _hypergeom().cdf(found_in_tail, population, least_relevant, tail_sizes)
     # More relevant records than the population holds: the null hypothesis is impossible.
     p = np.where(least_relevant > population, 0.0, p)
     return float(np.min(p))
@@ -157,7 +164,7 @@ def p_random_sample(
     least = _least_left(found_ranked, found, target)
     if least > frame:
         return 0.0
-    return float(hypergeom.cdf(found, frame, least, n))
+    return float(_hypergeom().cdf(found, frame, least, n))
 
 
 def sample_size(
@@ -180,7 +187,7 @@ def sample_size(
     def met(n: int) -> bool:
         # a hair below the level: a p that is the level exactly (e.g. 10/200) does not meet
         # it, whatever the floating point says
-        return hypergeom.cdf(found_sample, frame, least, n) < (1 - confidence) * (1 - 1e-9)
+        return _hypergeom().cdf(found_sample, frame, least, n) < (1 - confidence) * (1 - 1e-9)
 
     return _smallest(met, found_sample, frame)
 
