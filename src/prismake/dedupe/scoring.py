@@ -334,7 +334,8 @@ def score_pairs(
     note(thin, "little besides the title to compare")
 
     # one text printed twice by one journal: a second DOI and place, not a second report
-    reprinted = same_text(table, i, j) & ~doi_equal
+    same = same_text(table, i, j)
+    reprinted = same & ~doi_equal
     doi_differ = (doi_i != "") & (doi_j != "") & (doi_i != doi_j)
     reprinted &= doi_differ | (has_volume & ~volume_equal) | pages_differ | (has_year & (dy != 0))
     score = np.where(reprinted, np.maximum(score, duplicate_threshold), score)
@@ -365,7 +366,7 @@ def score_pairs(
     rule[demote] = "same search, not identical"
     note(same_search, "same search")
 
-    veto = pair_vetoes(table, i, j)
+    veto = pair_vetoes(table, i, j, same)
     vetoed = veto != ""
     outcome[vetoed] = DISTINCT
     rule[vetoed] = np.array([f"veto: {v}" for v in veto[vetoed]], dtype=object)

@@ -48,13 +48,19 @@ def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarra
     return (table.page_lo[i] <= table.page_hi[j]) & (table.page_lo[j] <= table.page_hi[i])
 
 
-def pair_vetoes(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none."""
+def pair_vetoes(
+    table: MatchTable, i: np.ndarray, j: np.ndarray, reprinted: np.ndarray | None = None
+) -> np.ndarray:
+    """The first veto that applies to each pair (i[k], j[k]), as a name; "" when none.
+
+    ``reprinted``: ``same_text`` of the pairs, when the caller has it already.
+    """
     i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     reason = np.full(len(i), "", dtype=object)
     free = np.ones(len(i), dtype=bool)
     # one text printed twice gets a second DOI, PubMed id, pages and issue (same_text)
-    reprinted = same_text(table, i, j)
+    if reprinted is None:
+        reprinted = same_text(table, i, j)
 
     def mark(name: str, hit: np.ndarray) -> None:
         chosen = free & hit
