@@ -26,12 +26,25 @@ def _cell(value: object) -> str:
     return text
 
 
-def csv_lines(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> Iterator[str]:
-    """The header line, then one CSV line per row (without line ends)."""
+def csv_lines(
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[str],
+    empty: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """The header line, then one CSV line per row (without line ends).
+
+    ``empty`` (column -> 0): counts, for those columns, the rows whose cell is empty or
+    missing. The import report lists them; counted here, while each row is at hand, they
+    spare a second pass over 100,000 records that costs ~0.1 s in memory traffic alone.
+    """
     yield ",".join(_cell(c) for c in columns)
+    tally = [(columns.index(c), c) for c in empty] if empty else []
     if len(columns) == 1:  # the csv module writes a lone empty cell as ""
         for r in rows:
-            yield _cell(r.get(columns[0], "")) or '""'
+            value = r.get(columns[0], "")
+            if tally and not value:
+                empty[columns[0]] += 1  # type: ignore[index]
+            yield _cell(value) or '""'
         return
     n_commas = len(columns) - 1
     pick = itemgetter(*columns)
@@ -40,6 +53,9 @@ def csv_lines(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> I
             cells = pick(r)
         except KeyError:
             cells = tuple(r.get(c, "") for c in columns)
+        for i, column in tally:
+            if not cells[i]:
+                empty[column] += 1  # type: ignore[index]
         try:
             line = ",".join(cells)
         except TypeError:  # a cell that is not text: the slow path converts it
@@ -68,9 +84,13 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
 
 
 def write_records(
-    rows: Iterable[Mapping[str, object]], path: str | os.PathLike, columns: Sequence[str]
+    rows: Iterable[Mapping[str, object]],
+    path: str | os.PathLike,
+    columns: Sequence[str],
+    empty: dict[str, int] | None = None,
 ) -> None:
-    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing).
+    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing);
+    ``empty`` counts empty cells as in ``csv_lines``.
 
     Lines go out in batches, so a 100,000-record table never sits in memory twice. Each
     line is encoded on its own: an ASCII line is then copied as it is, where a batch
@@ -80,7 +100,7 @@ def write_records(
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb") as handle:
         batch: list[str] = []
-        for line in csv_lines(rows, columns):
+        for line in csv_lines(rows, columns, empty):
             batch.append(line)
             if len(batch) == 2000:
                 batch.append("")
