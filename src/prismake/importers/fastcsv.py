@@ -86,20 +86,17 @@ def write_records(
     """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing);
     ``empty`` counts empty cells as in ``csv_lines``.
 
-    Lines go out in batches, so a 100,000-record table never sits in memory twice. Each
-    line is encoded on its own: an ASCII line is then copied as it is, where a batch
-    joined first would be encoded character by character for one accent anywhere in it.
+    Each line is encoded on its own and copied into a 1 MB write buffer: an ASCII line is
+    then copied as it is, where a batch joined first would be encoded character by
+    character for one accent anywhere in it, and no multi-megabyte batch is built and
+    freed again and again (the memory it takes back from the system costs a page fault
+    per 4 KB each time: ~0.2 s of system time for a 200 MB table). The table never sits
+    in memory twice.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        batch: list[str] = []
+    with open(target, "wb", buffering=1 << 20) as handle:
+        write = handle.write
         for line in csv_lines(rows, columns, empty):
-            batch.append(line)
-            if len(batch) == 2000:
-                batch.append("")
-                handle.write(b"\n".join(map(str.encode, batch)))
-                batch.clear()
-        if batch:
-            batch.append("")
-            handle.write(b"\n".join(map(str.encode, batch)))
+            write(line.encode())
+            write(b"\n")
