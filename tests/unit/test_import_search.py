@@ -68,6 +68,20 @@ def test_the_report_lists_counts_missing_fields_and_every_skipped_line(tmp_path)
     assert "preamble.ris:1-4`" in text and "preamble.ris:11-12`" in text
 
 
+def test_missing_fields_counted_while_writing_match_a_count_of_the_records(tmp_path):
+    from prismake.importers import read_file
+    from prismake.importers.report import missing_counts
+
+    for fixture in ("preamble.ris", "no_ty.ris", "html_title.ris", "pubmed.nbib", "wos_tab.txt"):
+        search = _search(tmp_path, "s", fixture)
+        out = tmp_path / "o.csv"
+        result = import_search(search=search, records_out=str(out), report_out=str(out) + ".md")
+        assert result.missing is not None  # taken while the records CSV was written
+        expected = missing_counts(read_file(search["file"]))  # counted from the records
+        assert missing_counts(result) == expected
+        assert sum(expected.values()) > 0 or fixture != "preamble.ris"
+
+
 def test_a_skipped_record_is_named_in_the_report_with_file_and_line(tmp_path):
     search = _search(tmp_path, "bib", "broken.bib")
     report = tmp_path / "bib.md"

@@ -21,7 +21,7 @@ from prismake.ids import record_ids
 from prismake.importers.count import RecordCount, count_records
 from prismake.importers.detect import FORMATS, detect, detect_format
 from prismake.importers.fastcsv import write_records
-from prismake.importers.report import render_report, summary_line
+from prismake.importers.report import CHECKED_COLUMNS, render_report, summary_line
 from prismake.importers.result import ImportResult, Record, Skipped, current_progress
 from prismake.importers.textio import MISSING_FILE_HINT, read_text
 from prismake.progress import Progress
@@ -227,9 +227,12 @@ def records_frame(search: str, database: str, records: list[Record]) -> pd.DataF
     return pd.DataFrame.from_records(records, columns=list(RECORD_COLUMNS))
 
 
-def write_records_csv(records: list[Record], path: str | Path) -> None:
-    """The records CSV: ``RECORD_COLUMNS``, bytes as ``csvio.write_table`` writes them."""
-    write_records(records, path, RECORD_COLUMNS)
+def write_records_csv(
+    records: list[Record], path: str | Path, empty: dict[str, int] | None = None
+) -> None:
+    """The records CSV: ``RECORD_COLUMNS``, bytes as ``csvio.write_table`` writes them;
+    ``empty`` (column -> 0) counts the records whose cell is empty, as they are written."""
+    write_records(records, path, RECORD_COLUMNS, empty)
 
 
 def import_search(*, search: dict[str, Any], records_out: str, report_out: str) -> ImportResult:
@@ -249,7 +252,9 @@ def import_search(*, search: dict[str, Any], records_out: str, report_out: str) 
         finally:
             current_progress.reset(token)
         assign_ids(name, search.get("database", name), result.records)
-        write_records_csv(result.records, records_out)
+        # the report's missing-field counts are taken on the way: no second pass
+        result.missing = dict.fromkeys(CHECKED_COLUMNS, 0)
+        write_records_csv(result.records, records_out, result.missing)
         progress.update(len(result.records) - progress.done)
     Path(report_out).parent.mkdir(parents=True, exist_ok=True)
     Path(report_out).write_text(render_report(result, search), encoding="utf-8", newline="\n")

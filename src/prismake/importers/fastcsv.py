@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from operator import itemgetter
+from itertools import islice
+from operator import itemgetter, not_
 from pathlib import Path
 
 
@@ -26,40 +27,49 @@ def _cell(value: object) -> str:
     return text
 
 
-def csv_lines(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> Iterator[str]:
-    """The header line, then one CSV line per row (without line ends)."""
+def csv_lines(
+    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[str],
+    empty: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """The header line, then one CSV line per row (without line ends).
+
+    ``empty`` (column -> 0): counts, for those columns, the rows whose cell is empty or
+    missing. The import report lists them; counted here, while the rows are at hand, they
+    spare a second pass over 100,000 records that costs ~0.1 s in memory traffic alone.
+    """
     yield ",".join(_cell(c) for c in columns)
     if len(columns) == 1:  # the csv module writes a lone empty cell as ""
         for r in rows:
-            yield _cell(r.get(columns[0], "")) or '""'
+            value = r.get(columns[0], "")
+            if empty and not value and columns[0] in empty:
+                empty[columns[0]] += 1
+            yield _cell(value) or '""'
         return
-    n_commas = len(columns) - 1
     pick = itemgetter(*columns)
-    for r in rows:
+    tally = [(columns.index(c), c) for c in empty] if empty else []
+    rows = iter(rows)
+    # Rows are taken 2,000 at a time and looked at column by column: one C-level test of
+    # a column's joined text finds that nearly every column needs no quoting, so only
+    # the few that do (authors "Surname, Given", abstracts) go cell by cell through
+    # ``_cell``, where a row-by-row test quoted a comma in any cell by looking at all 25.
+    while batch := list(islice(rows, 2000)):
         try:
-            cells = pick(r)
-        except KeyError:
-            cells = tuple(r.get(c, "") for c in columns)
-        try:
-            line = ",".join(cells)
-        except TypeError:  # a cell that is not text: the slow path converts it
-            line = ""
-        if line and '"' not in line and "\n" not in line and "\r" not in line:
-            # a comma in a cell shows as one comma too many, nearly always early on (authors
-            # "Surname, Given"): counting the head of the line first spares a full count
-            if line.count(",", 0, 200) > n_commas or line.count(",") != n_commas:
-                yield ",".join([f'"{v}"' if "," in v else v for v in cells])  # quote those
-            else:
-                yield line  # nothing to quote
-            continue
-        yield ",".join(
-            [
-                _cell(v)
-                if type(v) is not str or '"' in v or "," in v or "\n" in v or "\r" in v
-                else v
-                for v in cells
-            ]
-        )
+            cells = list(map(pick, batch))
+        except KeyError:  # a row without some column: written as an empty cell
+            cells = [tuple(r.get(c, "") for c in columns) for r in batch]
+        by_column: list[Sequence[object]] = list(zip(*cells, strict=True))
+        for i, column in tally:
+            empty[column] += sum(map(not_, by_column[i]))  # type: ignore[index]
+        for i, values in enumerate(by_column):
+            try:
+                text = "".join(values)  # type: ignore[arg-type]
+            except TypeError:  # a cell that is not text: _cell converts it
+                by_column[i] = list(map(_cell, values))
+                continue
+            if "," in text or '"' in text or "\n" in text or "\r" in text:
+                by_column[i] = list(map(_cell, values))  # (a cell without any stays as is)
+        yield from map(",".join, zip(*by_column, strict=True))  # type: ignore[arg-type]
 
 
 def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> str:
@@ -68,24 +78,25 @@ def csv_text(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> st
 
 
 def write_records(
-    rows: Iterable[Mapping[str, object]], path: str | os.PathLike, columns: Sequence[str]
+    rows: Iterable[Mapping[str, object]],
+    path: str | os.PathLike,
+    columns: Sequence[str],
+    empty: dict[str, int] | None = None,
 ) -> None:
-    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing).
+    """Write ``rows`` to ``path`` as ``csvio.write_table`` would (UTF-8, LF, "" missing);
+    ``empty`` counts empty cells as in ``csv_lines``.
 
-    Lines go out in batches, so a 100,000-record table never sits in memory twice. Each
-    line is encoded on its own: an ASCII line is then copied as it is, where a batch
-    joined first would be encoded character by character for one accent anywhere in it.
+    Each line is encoded on its own and copied into a 1 MB write buffer: an ASCII line is
+    then copied as it is, where a batch joined first would be encoded character by
+    character for one accent anywhere in it, and no multi-megabyte batch is built and
+    freed again and again (the memory it takes back from the system costs a page fault
+    per 4 KB each time: ~0.2 s of system time for a 200 MB table). The table never sits
+    in memory twice.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        batch: list[str] = []
-        for line in csv_lines(rows, columns):
-            batch.append(line)
-            if len(batch) == 2000:
-                batch.append("")
-                handle.write(b"\n".join(map(str.encode, batch)))
-                batch.clear()
-        if batch:
-            batch.append("")
-            handle.write(b"\n".join(map(str.encode, batch)))
+    with open(target, "wb", buffering=1 << 20) as handle:
+        write = handle.write
+        for line in csv_lines(rows, columns, empty):
+            write(line.encode())
+            write(b"\n")

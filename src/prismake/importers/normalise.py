@@ -240,8 +240,9 @@ def make_record(
         # one look at the short texts together decides for all of them: nearly always
         # only their ends need stripping, and ``clean`` of such a text is ``strip``.
         # The abstract is looked at apart: joining a long text to the others costs a copy.
-        short = title + journal + volume + issue + pages + issn + isbn + language
-        short += "".join(authors) + "".join(keywords) + "".join(urls)  # type: ignore[arg-type]
+        short = "".join(
+            [title, journal, volume, issue, pages, issn, isbn, language, *authors, *keywords, *urls]
+        )
         # (``type`` here is the record type argument, not the builtin)
         uneven = not isinstance(abstract, str) or _uneven(short) or _uneven(abstract)
     except TypeError:  # a value that is not text
@@ -257,9 +258,10 @@ def make_record(
         issn, isbn, language = clean(issn), clean(isbn), clean(language)
     else:
         strip = str.strip
-        names = [v for v in map(strip, authors) if v]  # type: ignore[arg-type]
-        keywords = [v for v in map(strip, keywords) if v]  # type: ignore[arg-type]
-        urls = [v for v in map(strip, urls) if v]  # type: ignore[arg-type]
+        # (``filter(None, ...)`` drops the empty ones in C, unlike a comprehension)
+        names = list(filter(None, map(strip, authors)))  # type: ignore[arg-type]
+        keywords = list(filter(None, map(strip, keywords)))  # type: ignore[arg-type]
+        urls = list(filter(None, map(strip, urls)))  # type: ignore[arg-type]
         title, journal, abstract = title.strip(), journal.strip(), abstract.strip()
         volume, issue, pages = volume.strip(), issue.strip(), pages.strip()
         issn, isbn, language = issn.strip(), isbn.strip(), language.strip()
@@ -277,7 +279,7 @@ def make_record(
         groups = {clean(c) for c in corporate}
         norm = [n for n in (a if a in groups else normalise_author(a) for a in names) if n]
     else:
-        norm = [n for n in map(normalise_author, names) if n]
+        norm = list(filter(None, map(normalise_author, names)))
     if not (
         isinstance(year, str) and len(year) == 4 and "1500" <= year <= "2099" and year.isdigit()
     ):

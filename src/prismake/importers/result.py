@@ -58,6 +58,9 @@ class ImportResult:
     detected_because: str = ""  # why this format (empty when the format was given)
     also_plausible: tuple[tuple[str, str], ...] = ()  # other formats the head could be
     cut_short: Skipped | None = None  # the record the file ends inside, if it looks cut
+    # records with an empty title, authors, year, DOI, as counted while writing the records
+    # CSV (import_search); ``None``: the report counts them itself
+    missing: dict[str, int] | None = None
 
     @property
     def skipped_records(self) -> list[Skipped]:

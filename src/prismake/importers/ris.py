@@ -11,9 +11,11 @@ EndNote keywords one per line), records without ``TY``, preambles and numbering 
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 
+from prismake.doi import is_canonical
 from prismake.importers.normalise import (
     first_doi,
     first_value,
@@ -263,20 +265,27 @@ _T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP", "IP"), ("SP",), (
 _T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA", "LG")
 _T_PB, _T_CY, _T_C7 = ("PB",), ("CY", "PP"), ("C7",)
 _ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]\b")
+_ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")  # (as in normalise.issn_isbn)
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 
 def to_record(fields: dict[str, list[str]], source: str) -> Record:
-    """Map RIS tags to record columns (first non-empty tag of each group wins)."""
-    ty = first_value(fields, _T_TY)
-    authors = fields.get("AU") or fields.get("A1") or []
+    """Map RIS tags to record columns (first non-empty tag of each group wins).
+
+    Each group's usual tag is looked at inline and ``first_value`` called only when that
+    tag is missing or empty: at 100,000 records the 13 calls per record cost ~0.2 s.
+    """
+    get = fields.get
+    v = get("TY")
+    ty = v[0] if v and v[0] else first_value(fields, _T_TY)
+    authors = get("AU") or get("A1") or []
     if not authors and ty in ("BOOK", "EDBOOK"):
-        authors = fields.get("A2") or []
-    urls = fields.get("UR") or fields.get("L2") or []
-    doi_candidates = _all(fields, _T_DOI)
+        authors = get("A2") or []
+    urls = get("UR") or get("L2") or []
+    doi_candidates = (get("DO") or []) if "DI" not in fields else _all(fields, _T_DOI)
     if not doi_candidates:
-        doi_candidates = [v for v in _all(fields, _T_DOI_ELSEWHERE) if "10." in v]
-    sn = fields.get("SN")
+        doi_candidates = [u for u in _all(fields, _T_DOI_ELSEWHERE) if "10." in u]
+    sn = get("SN")
     issue_tags = _T_ISSUE
     if (
         "IS" in fields
@@ -286,11 +295,15 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         # Ovid tagged writes the ISSN in IS (RIS's issue tag) and the issue in IP
         sn = (sn or []) + fields["IS"]
         issue_tags = ("CP", "IP")
-    issn, isbn = issn_isbn(sn) if sn else ("", "")
+    if sn and len(sn) == 1 and _ISSN.match(sn[0]):  # one ISSN as issn_isbn writes it
+        issn, isbn = sn[0], ""
+    else:
+        issn, isbn = issn_isbn(sn) if sn else ("", "")
     if not isbn and "BN" in fields:
         _, isbn = issn_isbn(fields["BN"])
     ids: dict[str, str] = {}
-    accession = first_value(fields, _T_AN)
+    v = get("AN")
+    accession = v[0] if v and v[0] else first_value(fields, _T_AN)
     if accession:
         if accession.upper().startswith("WOS:"):
             ids["wos_id"] = accession
@@ -305,29 +318,54 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
                 if match:
                     ids["scopus_eid"] = match.group(1)
                     break
-    pmid = first_value(fields, _T_PM)
+    pmid = first_value(fields, _T_PM) if "PM" in fields else ""
     if not pmid and accession.isdigit():
-        database = first_value(fields, _T_DB).lower()
+        v = get("DB")
+        database = (v[0] if v and v[0] else first_value(fields, _T_DB)).lower()
         if "pubmed" in database or "medline" in database:
             pmid = accession
+    v = get("TI")
+    title = v[0] if v and v[0] else first_value(fields, _TITLE_TAGS)
+    v = get("PY")
+    year = v[0] if v and v[0] else first_value(fields, _T_YEAR)
+    v = get("T2")
+    journal = v[0] if v and v[0] else first_value(fields, _T_JOURNAL)
+    v = get("VL")
+    volume = v[0] if v and v[0] else first_value(fields, _T_VOLUME)
+    v = get(issue_tags[0])
+    issue = v[0] if v and v[0] else first_value(fields, issue_tags)
+    v = get("SP")
+    start = v[0] if v and v[0] else ""
+    v = get("EP")
+    end = v[0] if v and v[0] else first_value(fields, _T_EP)
+    if start.isdigit() and end.isdigit():  # "89", "101": as join_pages would join them
+        pages = start if start == end else f"{start}-{end}"
+    else:
+        pages = join_pages(start or first_value(fields, _T_SP), end)
+    v = get("AB")
+    abstract = v[0] if v and v[0] else first_value(fields, _T_ABSTRACT)
+    doi = doi_candidates[0] if doi_candidates else ""
+    if not (doi and is_canonical(doi)):  # the usual DOI is kept as it is, without a call
+        doi = first_doi(doi_candidates)
+    v = get("LA")
+    language = v[0] if v and v[0] else first_value(fields, _T_LA)
     return make_record(
         source=source,
-        title=first_value(fields, _TITLE_TAGS),
+        title=title,
         authors=authors,
-        year=first_value(fields, _T_YEAR),
-        journal=first_value(fields, _T_JOURNAL) or first_value(fields, ("SO",)).split(". ")[0],
-        volume=first_value(fields, _T_VOLUME),
-        issue=first_value(fields, issue_tags),
-        pages=join_pages(first_value(fields, _T_SP), first_value(fields, _T_EP))
-        or first_value(fields, ("PG",)),
-        doi=first_doi(doi_candidates),
-        abstract=first_value(fields, _T_ABSTRACT),
-        keywords=fields.get("KW") or (),
+        year=year,
+        journal=journal or first_value(fields, ("SO",)).split(". ")[0],
+        volume=volume,
+        issue=issue,
+        pages=pages or first_value(fields, ("PG",)),
+        doi=doi,
+        abstract=abstract,
+        keywords=get("KW") or (),
         urls=urls,
         issn=issn,
         isbn=isbn,
-        language=first_value(fields, _T_LA),
-        type=record_type(ty),
+        language=language,
+        type=_record_type(ty),
         pmid=pmid,
         # tags most records lack: looked up only where present
         publisher=first_value(fields, _T_PB) if "PB" in fields else "",
@@ -335,3 +373,7 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         article_number=first_value(fields, _T_C7) if "C7" in fields else "",
         **ids,
     )
+
+
+# a file holds a few distinct TY values: each is put in the reviewer's words once
+_record_type = functools.lru_cache(maxsize=256)(record_type)
