@@ -22,7 +22,7 @@ _NO_PAGES = re.compile(r"(?i)^\s*no\s*-?\s*(pagination)?(\s*-?\s*specified)?\s*$
 _N = ("n", "N")
 
 _NOT_DIGIT = re.compile(r"\D")
-_ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")
+ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")  # an ISSN as issn_isbn writes it
 
 
 def clean(text: object) -> str:
@@ -98,7 +98,7 @@ def issn_isbn(values: Iterable[str]) -> tuple[str, str]:
     for value in values:
         if not value:  # (BibTeX asks for eissn and isbn, mostly absent)
             continue
-        if _ISSN.match(value):  # the common case, already in shape
+        if ISSN.match(value):  # the common case, already in shape
             if value not in issn:
                 issn.append(value)
             continue

@@ -17,6 +17,7 @@ import string
 
 from prismake.doi import is_canonical
 from prismake.importers.normalise import (
+    ISSN,
     first_doi,
     first_value,
     issn_isbn,
@@ -265,7 +266,6 @@ _T_VOLUME, _T_ISSUE, _T_SP, _T_EP = ("VL", "VO"), ("IS", "CP", "IP"), ("SP",), (
 _T_ABSTRACT, _T_KW, _T_LA = ("AB", "N2"), ("KW",), ("LA", "LG")
 _T_PB, _T_CY, _T_C7 = ("PB",), ("CY", "PP"), ("C7",)
 _ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]\b")
-_ISSN = re.compile(r"\d{4}-\d{3}[\dX]$")  # (as in normalise.issn_isbn)
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 
 
@@ -295,7 +295,7 @@ def to_record(fields: dict[str, list[str]], source: str) -> Record:
         # Ovid tagged writes the ISSN in IS (RIS's issue tag) and the issue in IP
         sn = (sn or []) + fields["IS"]
         issue_tags = ("CP", "IP")
-    if sn and len(sn) == 1 and _ISSN.match(sn[0]):  # one ISSN as issn_isbn writes it
+    if sn and len(sn) == 1 and ISSN.match(sn[0]):  # one ISSN as issn_isbn writes it
         issn, isbn = sn[0], ""
     else:
         issn, isbn = issn_isbn(sn) if sn else ("", "")
