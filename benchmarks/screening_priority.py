@@ -16,6 +16,11 @@ the share of runs reaching the target, and the records it would have saved. Then
 random sample the rule asks for (``sample: true``) is drawn from the records left and
 screened until the rule is met on it: its size, and the recall reached with it.
 
+``--draws K`` replays every start K times, each with another seed for the model's own
+randomness (the draw of presumed-irrelevant records, the SVM's), the priors unchanged:
+the means are then over 5 x K runs, and each set shows how far a 5-seed mean moves from
+one draw to the next, the noise a 5-seed figure carries. The first draw is the plain run.
+
 Finally, on generated records (10,000 and 100,000): the feature build, cold and from the
 cache a rerun reads, and the time of one retrain (fit + rank).
 """
@@ -89,7 +94,11 @@ def random_sample(labels, stop, seed, target, confidence):
     return size, found + in_sample
 
 
-def run_set(name, data, scorer, priors, seeds, batches, target, confidence, model=None):
+# A seed of the model's own per draw: far from the priors' seeds, so no two runs share one.
+DRAW_STEP = 10_007
+
+
+def run_set(name, data, scorer, priors, seeds, batches, target, confidence, model=None, draws=1):
     frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
     truth = dict(zip(frame.record_id, frame.label_included.astype(int), strict=True))
     ids, labels = list(frame.record_id), [truth[r] for r in frame.record_id]
@@ -98,22 +107,26 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
     rows = []
     for batch in batches:
         started = time.perf_counter()
-        for seed in seeds:
+        for seed, draw in ((s, d) for d in range(draws) for s in seeds):
             prior_ids = priors[(priors.dataset == name) & (priors.seed == seed)].record_id
             prior_ids = list(prior_ids)
-            order = simulate(pool, truth, prior_ids, batch, seed, shortcut_after_last_relevant=True)
+            model_seed = seed + DRAW_STEP * draw
+            order = simulate(
+                pool, truth, prior_ids, batch, model_seed, shortcut_after_last_relevant=True
+            )
             score, _, _ = scorer.score(ids, labels, order, prior_ids)
             screened_labels = [truth[r] for r in order]
             stop = stop_point(
                 screened_labels, len(prior_ids), batch, target, confidence, pool.model.growth
             )
             recall = sum(screened_labels[:stop]) / total
-            sample, found = random_sample(screened_labels, stop, seed, target, confidence)
+            sample, found = random_sample(screened_labels, stop, model_seed, target, confidence)
             rows.append(
                 {
                     "set": name,
                     "batch": batch,
                     "seed": seed,
+                    "draw": draw,
                     **{m: score[m] for m in METRICS},
                     "stop_at": stop,
                     "stop_recall": recall,
@@ -123,8 +136,8 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
                     "seconds": 0.0,
                 }
             )
-        per_run = (time.perf_counter() - started) / len(seeds)
-        for row in rows[-len(seeds) :]:
+        per_run = (time.perf_counter() - started) / (len(seeds) * draws)
+        for row in rows[-len(seeds) * draws :]:
             row["seconds"] = per_run
     return pd.DataFrame(rows), len(frame), total
 
@@ -148,12 +161,26 @@ def print_set(name, runs, n, total, asreview, batches):
             f"{'prismake b=' + str(batch):<16}{cells}{part.stop_recall.mean():>13.3f}"
             f"{met:>7}{part.saved.mean():>8.0f}{part['sample'].mean():>8.0f}{part.seconds.mean():>7.1f}"
         )
+    if runs.draw.nunique() > 1:
+        spread = runs.groupby(["batch", "draw"])[["recall_at_10pct", "wss95_insights"]].mean()
+        for batch in batches:
+            low, high = spread.loc[batch].min(), spread.loc[batch].max()
+            print(
+                f"{'':<16}b={batch}: the {len(seeds_of(runs))}-seed means of the "
+                f"{runs.draw.nunique()} draws: recall@10% "
+                f"{low.recall_at_10pct:.3f}-{high.recall_at_10pct:.3f}, WSS@95 "
+                f"{low.wss95_insights:.3f}-{high.wss95_insights:.3f}"
+            )
     if name in asreview:
         r10, wss, last, loss = asreview[name]
         print(f"{'ASReview 3.0.8':<16}{r10:>14.3f}{wss:>14.3f}{'':>14}{last:>14.0f}{loss:>14.3f}")
         if ours_b1 is not None:
             verdict = "beats" if ours_b1[0] >= r10 and ours_b1[1] >= wss else "BELOW"
             print(f"{'':<16}batch 1 {verdict} ASReview on recall@10% and WSS@95")
+
+
+def seeds_of(runs) -> list[int]:
+    return sorted(runs.seed.unique())
 
 
 def generated_pool(n: int, seed: int = 0):
@@ -226,6 +253,9 @@ def main(argv=None) -> int:
     parser.add_argument("--batches", default="1,10,25,100")
     parser.add_argument("--sets", default="", help="comma-separated names; default every set")
     parser.add_argument("--confidence", type=float, default=0.95)
+    parser.add_argument(
+        "--draws", type=int, default=1, help="runs per start, each with another model seed"
+    )
     parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
     parser.add_argument(
         "--model",
@@ -246,12 +276,21 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     all_runs = []
     print(
-        f"seeds {seeds}, batches {batches}; stopping rule: recall >= {TARGET:.0%} with "
-        f"{args.confidence:.0%} confidence, checked after every batch"
+        f"seeds {seeds} x {args.draws} draw(s), batches {batches}; stopping rule: recall >= "
+        f"{TARGET:.0%} with {args.confidence:.0%} confidence, checked after every batch"
     )
     for name in names:
         runs, n, total = run_set(
-            name, args.data, scorer, priors, seeds, batches, TARGET, args.confidence, model
+            name,
+            args.data,
+            scorer,
+            priors,
+            seeds,
+            batches,
+            TARGET,
+            args.confidence,
+            model,
+            args.draws,
         )
         print_set(name, runs, n, total, asreview, batches)
         all_runs.append(runs)
@@ -261,7 +300,7 @@ def main(argv=None) -> int:
         f"\nStopping rule over all {len(runs)} runs: recall >= {TARGET:.0%} in {met:.1%} "
         f"(needs >= {args.confidence:.0%}); lowest recall at stop {runs.stop_recall.min():.3f}; "
         f"records saved: mean {runs.saved.mean():.0f}, "
-        f"{runs.saved.sum() / runs.groupby(['set', 'batch', 'seed']).ngroups:.0f} per run"
+        f"{runs.saved.sum() / runs.groupby(['set', 'batch', 'seed', 'draw']).ngroups:.0f} per run"
     )
     met = (runs.sample_recall >= TARGET).mean()
     print(
