@@ -166,7 +166,7 @@ def print_set(name, runs, n, total, asreview, batches):
         for batch in batches:
             low, high = spread.loc[batch].min(), spread.loc[batch].max()
             print(
-                f"{'':<16}b={batch}: the {len(seeds_of(runs))}-seed means of the "
+                f"{'':<16}b={batch}: the {runs.seed.nunique()}-seed means of the "
                 f"{runs.draw.nunique()} draws: recall@10% "
                 f"{low.recall_at_10pct:.3f}-{high.recall_at_10pct:.3f}, WSS@95 "
                 f"{low.wss95_insights:.3f}-{high.wss95_insights:.3f}"
@@ -177,10 +177,6 @@ def print_set(name, runs, n, total, asreview, batches):
         if ours_b1 is not None:
             verdict = "beats" if ours_b1[0] >= r10 and ours_b1[1] >= wss else "BELOW"
             print(f"{'':<16}batch 1 {verdict} ASReview on recall@10% and WSS@95")
-
-
-def seeds_of(runs) -> list[int]:
-    return sorted(runs.seed.unique())
 
 
 def generated_pool(n: int, seed: int = 0):
