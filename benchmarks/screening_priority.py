@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size, simulate
-from prismake.screening.stopping import p_recall_below_target, sample_size
+from prismake.screening.stopping import most_relevant_left, p_recall_below_target, sample_size
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "bench" / "screening"
@@ -94,6 +94,26 @@ def random_sample(labels, stop, seed, target, confidence):
     return size, found + in_sample
 
 
+CHECKED_AT = (0.1, 0.2, 0.3, 0.5)  # shares of the records screened where status is checked
+
+
+def relevant_left(labels, confidence):
+    """At each of CHECKED_AT: (relevant truly left, at most at even odds, at most at
+    ``confidence``), as ``prismake status`` reports them from the decisions so far."""
+    n, total = len(labels), sum(labels)
+    out = []
+    for share in CHECKED_AT:
+        seen = labels[: int(n * share)]
+        out.append(
+            (
+                total - sum(seen),
+                most_relevant_left(seen, n, 0.5),
+                most_relevant_left(seen, n, confidence),
+            )
+        )
+    return out
+
+
 # A seed of the model's own per draw: far from the priors' seeds, so no two runs share one.
 DRAW_STEP = 10_007
 
@@ -121,6 +141,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
             )
             recall = sum(screened_labels[:stop]) / total
             sample, found = random_sample(screened_labels, stop, model_seed, target, confidence)
+            left = relevant_left(screened_labels, confidence)
             rows.append(
                 {
                     "set": name,
@@ -133,6 +154,11 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
                     "saved": len(order) - stop,
                     "sample": sample,
                     "sample_recall": found / total,
+                    **{
+                        f"{what}_{share}": value
+                        for share, figures in zip(CHECKED_AT, left, strict=True)
+                        for what, value in zip(("left", "even", "most"), figures, strict=True)
+                    },
                     "seconds": 0.0,
                 }
             )
@@ -171,6 +197,15 @@ def print_set(name, runs, n, total, asreview, batches):
                 f"{low.recall_at_10pct:.3f}-{high.recall_at_10pct:.3f}, WSS@95 "
                 f"{low.wss95_insights:.3f}-{high.wss95_insights:.3f}"
             )
+    cells = [
+        f"{share:.0%}: {runs[f'left_{share}'].mean():.1f} / {runs[f'even_{share}'].mean():.1f}"
+        f" / {runs[f'most_{share}'].mean():.1f}"
+        for share in CHECKED_AT
+    ]
+    print(
+        f"{'':<16}relevant left (true / at most, even odds / at most, 95%) after screening "
+        + ", ".join(cells)
+    )
     if name in asreview:
         r10, wss, last, loss = asreview[name]
         print(f"{'ASReview 3.0.8':<16}{r10:>14.3f}{wss:>14.3f}{'':>14}{last:>14.0f}{loss:>14.3f}")
@@ -304,6 +339,14 @@ def main(argv=None) -> int:
         f"recall >= {TARGET:.0%} in {met:.1%}; sample of {runs['sample'].mean():.0f} records "
         f"on average (largest {runs['sample'].max()}); records saved after it: mean "
         f"{(runs.saved - runs['sample']).mean():.0f}"
+    )
+    held = [(runs[f"left_{s}"] <= runs[f"most_{s}"]).mean() for s in CHECKED_AT]
+    even = [(runs[f"left_{s}"] <= runs[f"even_{s}"]).mean() for s in CHECKED_AT]
+    print(
+        f"Relevant left, as status reports it after {', '.join(f'{s:.0%}' for s in CHECKED_AT)} "
+        f"of the records: the true count is within the bound at {args.confidence:.0%} in "
+        f"{sum(held) / len(held):.1%} of checks (lowest {min(held):.1%}), within the even-odds "
+        f"figure in {sum(even) / len(even):.1%}"
     )
     print("Batch cost (mean over sets, batch b minus batch 1):")
     by = runs.groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]].mean()

@@ -16,7 +16,7 @@ from prismake.screening.prioritise import (
 )
 from prismake.screening.sheets import Sheet
 from prismake.screening.stage import Entry, Reading, StudyIndex
-from prismake.screening.stopping import p_random_sample, sample_size
+from prismake.screening.stopping import most_relevant_left, p_random_sample, sample_size
 
 STAGE = "title_abstract"
 RELEVANT = "co-production policymakers service users partnership trust engagement"
@@ -179,6 +179,24 @@ def test_status_names_the_size_of_the_random_sample_that_would_settle_it(tmp_pat
     needed = sample_size(8, 0, 200)
     assert progress.sample_needed == needed
     assert f"screen a random sample of {needed} of the 200 not screened" in progress.sentence()
+
+
+def test_status_says_how_many_relevant_studies_may_still_be_unscreened(tmp_path):
+    # 8 relevant, then 92 irrelevant, 200 not screened: the stopping test turned round
+    _index, candidates, decided, folder = sample_setup(tmp_path)
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), screening(batch=5))
+    most = most_relevant_left([1] * 8 + [0] * 92, 300, 0.95)
+    even = most_relevant_left([1] * 8 + [0] * 92, 300, 0.5)
+    assert 0 < even < most < 200
+    assert (progress.relevant_left_at_most, progress.relevant_left_even_odds) == (most, even)
+    assert (
+        f"of the 200 not screened yet, at most {most} relevant with 95% confidence (recall "
+        f"so far at least {8 / (8 + most):.0%}), at most {even} at even odds"
+    ) in progress.sentence()
+    # 100 more irrelevant decisions narrow it
+    more = {**decided, **dict.fromkeys(candidates[100:200], "exclude")}
+    later = stage_progress(STAGE, candidates, sheet_of(folder, more), screening(batch=5))
+    assert later.relevant_left_at_most < most
 
 
 def test_sample_true_hands_out_the_whole_random_sample_and_keeps_its_order(tmp_path):

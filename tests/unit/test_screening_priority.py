@@ -11,7 +11,12 @@ import pytest
 
 from prismake.cli import main
 from prismake.screening.priority import ScreeningPool, simulate
-from prismake.screening.stopping import check_stopping, p_recall_below_target
+from prismake.screening.stopping import (
+    check_stopping,
+    most_relevant_left,
+    p_recall_below_target,
+    p_relevant_left,
+)
 
 RELEVANT_WORDS = [
     "co-production",
@@ -282,3 +287,53 @@ def test_the_rule_keeps_its_promise_in_at_least_95_percent_of_simulated_reviews(
         met_target += sum(labels[:stop]) >= 0.95 * n_relevant
     assert met_target / runs >= 0.95
     assert sum(stops) / runs < 0.95 * n_records  # it does let a team stop early
+
+
+# --- how many relevant records may be left --------------------------------------------------
+
+
+def test_the_bound_on_relevant_left_is_the_stopping_test_turned_round():
+    # The rule is met exactly when the bound leaves recall at or above the target: "at
+    # least k left" is rejected for every k that would put recall below it.
+    rng = random.Random(3)
+    for _ in range(40):
+        n_records = rng.randrange(80, 400)
+        labels = [int(rng.random() < 0.3) for _ in range(rng.randrange(1, 60))]
+        labels += [int(rng.random() < 0.02) for _ in range(rng.randrange(0, n_records - 60))]
+        most = most_relevant_left(labels, n_records, 0.95)
+        assert 0 <= most <= n_records - len(labels)
+        assert p_relevant_left(labels, n_records, most) >= 0.05
+        if most < n_records - len(labels):
+            assert p_relevant_left(labels, n_records, most + 1) < 0.05
+        found = sum(labels)
+        least_left_below_target = int(found / 0.95) + 1 - found  # 19/0.95 exact cases aside
+        if found % 19:
+            assert check_stopping(labels, n_records).met == (most < least_left_below_target)
+        assert most_relevant_left(labels, n_records, 0.5) <= most
+
+
+def test_the_bound_narrows_as_irrelevant_records_are_screened_and_is_zero_at_the_end():
+    labels = [1] * 10 + [0] * 40
+    bounds = [most_relevant_left(labels + [0] * extra, 500, 0.95) for extra in (0, 100, 300)]
+    assert bounds[0] > bounds[1] > bounds[2] > 0
+    assert most_relevant_left([1] * 10 + [0] * 490, 500, 0.95) == 0
+    assert most_relevant_left([], 100, 0.95) == 100  # nothing known: anything is possible
+
+
+def test_the_bound_holds_with_its_confidence_in_simulated_reviews():
+    # Ranked orders as in the rule's own test: the true number left must be within the
+    # 95 % bound in at least 95 % of checks, and within the even-odds one in about half
+    # or more (the test is conservative for a ranked order).
+    rng = random.Random(8)
+    n_records, n_relevant = 400, 20
+    within_95, within_50, checks = 0, 0, 0
+    for _ in range(100):
+        labels = [1] * n_relevant + [0] * (n_records - n_relevant)
+        labels.sort(key=lambda v: -(rng.gauss(0, 1) + 2 * v))
+        for screened in (40, 100, 200):
+            left = n_relevant - sum(labels[:screened])
+            within_95 += left <= most_relevant_left(labels[:screened], n_records, 0.95)
+            within_50 += left <= most_relevant_left(labels[:screened], n_records, 0.5)
+            checks += 1
+    assert within_95 / checks >= 0.95
+    assert within_50 / checks >= 0.5

@@ -37,6 +37,7 @@ from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch
 from prismake.screening.stopping import (
     StoppingCheck,
     check_stopping,
+    most_relevant_left,
     p_random_sample,
     sample_size,
 )
@@ -122,7 +123,10 @@ class Progress:
     screened: int
     relevant_found: int
     unscreened: int
-    estimated_relevant_left: float
+    # relevant studies the stopping rule's test cannot rule out among the unscreened: at
+    # even odds, and at the rule's confidence (stopping.most_relevant_left)
+    relevant_left_even_odds: int
+    relevant_left_at_most: int
     stopping: StoppingCheck
     sample_needed: int = 0  # random sample of the unscreened that would make it certain
     sample: RandomSample | None = None
@@ -145,10 +149,17 @@ class Progress:
 
     def sentence(self) -> str:
         text = (
-            f"prioritised screening: {self.screened} screened, {self.relevant_found} relevant "
-            f"found, about {self.estimated_relevant_left:.0f} relevant estimated among the "
-            f"{self.unscreened} not screened yet; {self.stopping.sentence()}"
+            f"prioritised screening: {self.screened} screened, {self.relevant_found} relevant found"
         )
+        if self.unscreened:
+            found, most = self.relevant_found, self.relevant_left_at_most
+            recall = f"{found / (found + most):.0%}" if found + most else "100%"
+            text += (
+                f"; of the {self.unscreened} not screened yet, at most {most} relevant with "
+                f"{self.stopping.confidence:.0%} confidence (recall so far at least {recall}), "
+                f"at most {self.relevant_left_even_odds} at even odds"
+            )
+        text += f"; {self.stopping.sentence()}"
         if self.sample is not None:
             return f"{text}; {self.sample.sentence()}"
         if self.unscreened:
@@ -335,7 +346,7 @@ def next_candidates(
 def stage_progress(
     stage: str, candidates: Sequence[str], reading, screening: Mapping[str, Any]
 ) -> Progress | None:
-    """Screened, relevant found, the estimate of relevant left, and the stopping rule."""
+    """Screened, relevant found, how many relevant may be left, and the stopping rule."""
     chosen = settings(screening, stage)
     if chosen is None:
         return None
@@ -345,19 +356,15 @@ def stage_progress(
     order = [s for s in screening_order(reading) if s in labels and s in pool_set]
     screened = [labels[s] for s in order]
     unscreened = len(pool_ids) - len(screened)
-    # The last batch screened was what the model ranked highest at the time: its share of
-    # relevant records, applied to all that is left, overestimates what is left.
-    recent = screened[-chosen.batch :]
-    rate = sum(recent) / len(recent) if recent else 0.0
     found = sum(screened)
+    n_records = max(len(pool_ids), 1)
     return Progress(
         screened=len(screened),
         relevant_found=found,
         unscreened=unscreened,
-        estimated_relevant_left=rate * unscreened,
-        stopping=check_stopping(
-            screened, max(len(pool_ids), 1), chosen.target_recall, chosen.confidence
-        ),
+        relevant_left_even_odds=most_relevant_left(screened, n_records, 0.5),
+        relevant_left_at_most=most_relevant_left(screened, n_records, chosen.confidence),
+        stopping=check_stopping(screened, n_records, chosen.target_recall, chosen.confidence),
         sample_needed=sample_size(found, 0, unscreened, chosen.target_recall, chosen.confidence),
         sample=_sample_state(stage, reading, pool_ids, labels, chosen) if chosen.sample else None,
     )

@@ -28,8 +28,10 @@ import numpy as np
 __all__ = [
     "StoppingCheck",
     "check_stopping",
+    "most_relevant_left",
     "p_random_sample",
     "p_recall_below_target",
+    "p_relevant_left",
     "sample_size",
 ]
 
@@ -47,12 +49,51 @@ def p_recall_below_target(screened: Sequence[int], n_records: int, target: float
 
     ``n_records`` counts every record of the stage, screened or not.
     """
+    if not 0 < target < 1:
+        raise ValueError("target recall must be between 0 and 1")
+    found = int(np.sum(np.asarray(screened, dtype=np.int64)))
+    # Fewest relevant records in all if recall were below target; exact arithmetic, as
+    # 19 / 0.95 is 19.999... in floating point.
+    least_total = math.floor(Fraction(found) / Fraction(str(target))) + 1
+    return _p_total_at_least(screened, n_records, least_total)
+
+
+def p_relevant_left(screened: Sequence[int], n_records: int, at_least: int) -> float:
+    """The p-value of "at least ``at_least`` relevant records are still unscreened"."""
+    if at_least <= 0:
+        return 1.0
+    found = int(np.sum(np.asarray(screened, dtype=np.int64)))
+    return _p_total_at_least(screened, n_records, found + at_least)
+
+
+def most_relevant_left(screened: Sequence[int], n_records: int, confidence: float) -> int:
+    """The most relevant records that can still be unscreened, at ``confidence``.
+
+    The same test turned round: the largest number of relevant records left that it
+    cannot reject at ``1 - confidence``. At 0.95 it is an upper bound that holds with 95 %
+    confidence (conservative for a ranked order, as the rule is); at 0.5 it is a number
+    the true count is as likely as not to stay within, the closest the test comes to an
+    estimate. A ranked order gives no better estimate: the records left rank lower than
+    those screened, so the last batch's share of relevant overstates them, and a
+    classifier's scores are not probabilities.
+    """
+    left = n_records - len(screened)
+    if left <= 0:
+        return 0
+    labels = list(screened)
+
+    def rejected(k: int) -> bool:
+        return p_relevant_left(labels, n_records, k) < 1 - confidence
+
+    return _smallest(rejected, 1, left + 1) - 1
+
+
+def _p_total_at_least(screened: Sequence[int], n_records: int, least_total: int) -> float:
+    """The p-value of "the stage holds at least ``least_total`` relevant records"."""
     labels = np.asarray(screened, dtype=np.int64)
     n_seen = labels.size
     if n_seen > n_records:
         raise ValueError(f"{n_seen} records screened out of only {n_records}")
-    if not 0 < target < 1:
-        raise ValueError("target recall must be between 0 and 1")
     if n_seen == 0:
         return 1.0
     found = int(labels.sum())
@@ -64,9 +105,6 @@ def p_recall_below_target(screened: Sequence[int], n_records: int, target: float
     tail_sizes = np.append(from_end - 1, n_seen)
     found_in_tail = np.arange(found + 1)
     found_before_tail = found - found_in_tail
-    # Fewest relevant records in tail + unscreened if recall were below target; exact
-    # arithmetic, as 19 / 0.95 is 19.999... in floating point.
-    least_total = math.floor(Fraction(found) / Fraction(str(target))) + 1
     least_relevant = least_total - found_before_tail
     population = n_records - n_seen + tail_sizes
     p = _hypergeom().cdf(found_in_tail, population, least_relevant, tail_sizes)
