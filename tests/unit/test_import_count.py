@@ -246,3 +246,30 @@ def test_the_import_report_quotes_imported_text_as_inert_markdown(tmp_path):
     report = render_report(read_file(path))
     assert "used twice" in report
     assert "<b>" not in report and "x&lt;b&gt;y" in report
+
+
+def test_stray_lines_after_every_record_are_counted_not_listed_one_by_one(tmp_path):
+    # Ovid's RIS puts a journal line and a link line after each ER: 3,000 records would
+    # list 6,000 ignored lines. The report lists the first 20 per reason and counts the
+    # rest; every record is still read and the lines ignored are all counted.
+    records = "".join(
+        f"TY  - JOUR\nTI  - Study {i}\nPY  - 2020\nER  - \nNL  - J Stud\n\n"
+        f"Link to the Ovid Full Text or citation: https://ovid.example/{i}\n\n"
+        for i in range(300)
+    )
+    path = tmp_path / "ovid.ris"
+    path.write_text(records, encoding="utf-8")
+    result = read_file(path)
+    report = render_report(result)
+    assert len(result.records) == 300
+    listed = [line for line in report.splitlines() if line.startswith(f"- `{path}:")]
+    ignored = sum(s.n_lines for s in result.skipped_lines)
+    assert ignored >= 600 and f"| Lines ignored | {ignored:,} |" in report
+    by_reason = {s.reason for s in result.skipped_lines}
+    assert len(listed) == 20 * len(by_reason)
+    summaries = [line for line in report.splitlines() if line.startswith("- and ")]
+    assert len(summaries) == len(by_reason)
+    in_summaries = sum(int(line.split()[2].replace(",", "")) for line in summaries)
+    assert all(s.n_lines == 1 for s in result.skipped_lines)  # blank lines between them
+    assert in_summaries + len(listed) == ignored
+    assert f"(the last at `{path}:{result.skipped_lines[-1].line}`)" in "\n".join(summaries)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from operator import itemgetter, not_
 
-from prismake.importers.result import ImportResult
+from prismake.importers.result import ImportResult, Skipped
 
 _CHECKED = (("title", "title"), ("authors", "authors"), ("year", "year"), ("doi", "DOI"))
 CHECKED_COLUMNS = tuple(column for column, _ in _CHECKED)  # what missing_counts counts
@@ -95,11 +95,7 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
     out += [f"| {label} | {n:,} |" for label, n in missing_counts(result).items()]
     out += ["", "## Skipped records and ignored lines", ""]
     if result.skipped:
-        for s in result.skipped:
-            where = f"{result.file}:{s.line}"
-            if s.kind == "line" and s.n_lines > 1:
-                where += f"-{s.line + s.n_lines - 1}"
-            out.append(f"- `{where}`: {_cell(s.reason)}")
+        out += _skipped_list(result)
     elif result.cut_short is not None:
         out.append(
             f"None skipped, but the record at `{result.file}:{result.cut_short.line}` looks "
@@ -112,6 +108,37 @@ def render_report(result: ImportResult, search: dict | None = None) -> str:
         out += [f"- `{result.file}:{s.line}`: {_cell(s.reason)}" for s in result.notes]
     out.append("")
     return "\n".join(out)
+
+
+# Ignored lines listed one by one per reason; the rest are counted. Some exports repeat
+# the same stray lines after every record (Ovid's journal and link lines after each ER):
+# listed in full, a 5,000-record file would give a 15,000-line report. Skipped records
+# are always listed in full: each one is a record lost.
+LISTED_PER_REASON = 20
+
+
+def _skipped_list(result: ImportResult) -> list[str]:
+    out: list[str] = []
+    more: dict[str, list[Skipped]] = {}
+    shown: dict[str, int] = {}
+    for s in result.skipped:
+        if s.kind == "line":
+            shown[s.reason] = shown.get(s.reason, 0) + 1
+            if shown[s.reason] > LISTED_PER_REASON:
+                more.setdefault(s.reason, []).append(s)
+                continue
+        where = f"{result.file}:{s.line}"
+        if s.kind == "line" and s.n_lines > 1:
+            where += f"-{s.line + s.n_lines - 1}"
+        out.append(f"- `{where}`: {_cell(s.reason)}")
+    for reason, rest in more.items():
+        lines = sum(s.n_lines for s in rest)
+        last = rest[-1].line + rest[-1].n_lines - 1
+        out.append(
+            f"- and {lines:,} more line{'s' if lines != 1 else ''} for the same reason, not "
+            f"listed (the last at `{result.file}:{last}`): {_cell(reason)}"
+        )
+    return out
 
 
 def _cell(text: str) -> str:
