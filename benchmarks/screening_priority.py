@@ -12,9 +12,10 @@ convention (the one of the published ASReview figures); ``wss95_plain`` the text
 
 The stopping rule (``prismake.screening.stopping``) is checked after every batch, as a team
 would see it after each run; the table gives the recall reached where it first says "stop",
-the share of runs reaching the target, and the records it would have saved. Then the
-random sample the rule asks for (``sample: true``) is drawn from the records left and
-screened until the rule is met on it: its size, and the recall reached with it.
+the share of runs reaching the target, the records it would have saved and the batches (a
+team's pipeline runs) screened until then. Then the random sample the rule asks for
+(``sample: true``) is drawn from the records left and screened until the rule is met on
+it: its size, and the recall reached with it.
 
 ``--draws K`` replays every start K times, each with another seed for the model's own
 randomness (the draw of presumed-irrelevant records, the SVM's), the priors unchanged:
@@ -65,18 +66,20 @@ def asreview_figures(data: Path) -> dict[str, tuple[float, ...]]:
 
 
 def stop_point(labels, n_priors, batch, target, confidence, growth=1.0):
-    """Records screened when the rule first says stop, checked at the end of every batch.
+    """Records screened when the rule first says stop, checked at the end of every batch,
+    and the batches (pipeline runs of the team) it took to get there.
 
     The batch ends are those of the simulation (``next_batch_size``: short batches first).
     """
     n = len(labels)
-    screened = n_priors
+    screened, batches = n_priors, 0
     while screened < n:
         known = dict(enumerate(labels[:screened]))
         screened = min(n, screened + next_batch_size(batch, known, growth))
+        batches += 1
         if p_recall_below_target(labels[:screened], n, target) < 1 - confidence:
-            return screened
-    return n
+            return screened, batches
+    return n, batches
 
 
 def random_sample(labels, stop, seed, target, confidence):
@@ -136,7 +139,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
             )
             score, _, _ = scorer.score(ids, labels, order, prior_ids)
             screened_labels = [truth[r] for r in order]
-            stop = stop_point(
+            stop, batches_to_stop = stop_point(
                 screened_labels, len(prior_ids), batch, target, confidence, pool.model.growth
             )
             recall = sum(screened_labels[:stop]) / total
@@ -150,6 +153,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
                     "draw": draw,
                     **{m: score[m] for m in METRICS},
                     "stop_at": stop,
+                    "batches": batches_to_stop,
                     "stop_recall": recall,
                     "saved": len(order) - stop,
                     "sample": sample,
@@ -171,7 +175,9 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
 def print_set(name, runs, n, total, asreview, batches):
     print(f"\n{name}: {n} records, {total} relevant")
     header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
-    print(header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'sample':>8}{'s/run':>7}")
+    print(
+        header + f"{'stop recall':>13}{'met':>7}{'saved':>8}{'batches':>8}{'sample':>8}{'s/run':>7}"
+    )
     ours_b1 = None
     for batch in batches:
         part = runs[runs.batch == batch]
@@ -185,7 +191,8 @@ def print_set(name, runs, n, total, asreview, batches):
         met = f"{(part.stop_recall >= TARGET).sum()}/{len(part)}"
         print(
             f"{'prismake b=' + str(batch):<16}{cells}{part.stop_recall.mean():>13.3f}"
-            f"{met:>7}{part.saved.mean():>8.0f}{part['sample'].mean():>8.0f}{part.seconds.mean():>7.1f}"
+            f"{met:>7}{part.saved.mean():>8.0f}{part.batches.mean():>8.0f}"
+            f"{part['sample'].mean():>8.0f}{part.seconds.mean():>7.1f}"
         )
     if runs.draw.nunique() > 1:
         spread = runs.groupby(["batch", "draw"])[["recall_at_10pct", "wss95_insights"]].mean()
