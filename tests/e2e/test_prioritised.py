@@ -12,6 +12,7 @@ then show the records never screened as excluded by automation tools, with the s
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -187,6 +188,14 @@ def test_status_reports_progress_and_the_stopping_rule(prioritised_review):
     assert "relevant found" in statuses[0]
     assert "not met" in statuses[0]
     assert ": met" in statuses[-1]
+    # how many relevant may be left: stated every run, and narrower once the rule is met
+    at_most = [re.search(r"at most (\d+) relevant with 95% confidence", s) for s in statuses]
+    assert all(at_most), statuses
+    first, last = int(at_most[0].group(1)), int(at_most[-1].group(1))
+    assert last < first
+    # met at 80 % recall: the bound leaves recall so far at or above the target
+    found = int(re.search(r"(\d+) relevant found", statuses[-1]).group(1))
+    assert found / (found + last) >= 0.8
 
 
 def test_stopping_turns_never_screened_records_into_automation_exclusions(prioritised_review):
