@@ -40,7 +40,12 @@ import numpy as np
 import pandas as pd
 
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size, simulate
-from prismake.screening.stopping import most_relevant_left, p_recall_below_target, sample_size
+from prismake.screening.stopping import (
+    check_stopping,
+    most_relevant_left,
+    p_recall_below_target,
+    sample_size,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "bench" / "screening"
@@ -238,11 +243,12 @@ def generated_pool(n: int, seed: int = 0):
 def time_retrain(sizes):
     print(
         "\nTime on generated records: feature build (cold: built and written to the cache; "
-        "cached: read back), one retrain (fit on the labelled, rank the rest)"
+        "cached: read back), one retrain (fit on the labelled, rank the rest), and the "
+        "figures status gives (stopping rule and the two bounds on relevant left)"
     )
     print(
         f"{'records':>9}{'features':>10}{'cold s':>8}{'cached s':>10}{'cache MB':>10}"
-        f"{'labelled':>10}{'retrain s':>11}"
+        f"{'labelled':>10}{'retrain s':>11}{'status s':>10}"
     )
     for n in sizes:
         ids, titles, abstracts = generated_pool(n)
@@ -262,9 +268,15 @@ def time_retrain(sizes):
             started = time.perf_counter()
             pool.rank(labels, seed=1)
             retrain = time.perf_counter() - started
+            started = time.perf_counter()
+            screened = list(labels.values())
+            check_stopping(screened, n)
+            most_relevant_left(screened, n, 0.5)
+            most_relevant_left(screened, n, 0.95)
+            status = time.perf_counter() - started
             print(
                 f"{n:>9}{pool.features.shape[1]:>10}{cold:>8.1f}{cached:>10.2f}{size:>10.0f}"
-                f"{n_labelled:>10}{retrain:>11.2f}"
+                f"{n_labelled:>10}{retrain:>11.2f}{status:>10.2f}"
             )
 
 

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
@@ -51,19 +52,19 @@ def p_recall_below_target(screened: Sequence[int], n_records: int, target: float
     """
     if not 0 < target < 1:
         raise ValueError("target recall must be between 0 and 1")
-    found = int(np.sum(np.asarray(screened, dtype=np.int64)))
+    tails = _tails(screened, n_records)
+    found = int(tails.found[-1])
     # Fewest relevant records in all if recall were below target; exact arithmetic, as
     # 19 / 0.95 is 19.999... in floating point.
     least_total = math.floor(Fraction(found) / Fraction(str(target))) + 1
-    return _p_total_at_least(screened, n_records, least_total)
+    return float(_p_left(tails, least_total - found).min())
 
 
 def p_relevant_left(screened: Sequence[int], n_records: int, at_least: int) -> float:
     """The p-value of "at least ``at_least`` relevant records are still unscreened"."""
     if at_least <= 0:
         return 1.0
-    found = int(np.sum(np.asarray(screened, dtype=np.int64)))
-    return _p_total_at_least(screened, n_records, found + at_least)
+    return float(_p_left(_tails(screened, n_records), at_least).min())
 
 
 def most_relevant_left(screened: Sequence[int], n_records: int, confidence: float) -> int:
@@ -77,40 +78,63 @@ def most_relevant_left(screened: Sequence[int], n_records: int, confidence: floa
     those screened, so the last batch's share of relevant overstates them, and a
     classifier's scores are not probabilities.
     """
+    tails = _tails(screened, n_records)
     left = n_records - len(screened)
     if left <= 0:
         return 0
-    labels = list(screened)
+    level = 1 - confidence
+    # Bisect on a few tails, then check the answer on all of them: a subset's p is never
+    # below the whole test's, so its answer is never too small, and one that no tail
+    # rejects is the answer; otherwise the two tails with the smallest p join the few and
+    # the search runs again. Bisecting on every tail costs a full test per step (at
+    # 100,000 records and 5,000 decisions 1.5 s for both bounds, now 0.3 s).
+    subset = np.array([len(tails.found) - 1])  # the whole order
+    while True:
+        few = _Tails(*(column[subset] for column in tails))
 
-    def rejected(k: int) -> bool:
-        return p_relevant_left(labels, n_records, k) < 1 - confidence
+        def rejected(k: int, few: _Tails = few) -> bool:
+            return bool(_p_left(few, k).min() < level)
 
-    return _smallest(rejected, 1, left + 1) - 1
+        most = _smallest(rejected, 1, left + 1) - 1
+        if most == 0:
+            return 0
+        p_full = _p_left(tails, most)
+        rejecting = np.flatnonzero(p_full < level)
+        if rejecting.size == 0:
+            return most
+        subset = np.union1d(subset, rejecting[np.argsort(p_full[rejecting])[:2]])
 
 
-def _p_total_at_least(screened: Sequence[int], n_records: int, least_total: int) -> float:
-    """The p-value of "the stage holds at least ``least_total`` relevant records"."""
+class _Tails(NamedTuple):
+    """The tails of the screening order the test looks at, one entry each."""
+
+    found: np.ndarray  # relevant records in the tail
+    size: np.ndarray  # records in the tail
+    population: np.ndarray  # the tail plus every record not screened
+
+
+def _tails(screened: Sequence[int], n_records: int) -> _Tails:
+    """For a fixed number of relevant records in the tail, the longest such tail gives the
+    smallest p (a bigger population with the same unscreened part), so only the tails that
+    end just after a relevant record, and the whole order, need testing: one test per
+    relevant record found instead of one per record screened."""
     labels = np.asarray(screened, dtype=np.int64)
     n_seen = labels.size
     if n_seen > n_records:
         raise ValueError(f"{n_seen} records screened out of only {n_records}")
-    if n_seen == 0:
-        return 1.0
-    found = int(labels.sum())
-    # For a fixed number of relevant records in the tail, the longest such tail gives the
-    # smallest p (a bigger population with the same unscreened part), so only the tails
-    # that end just after a relevant record, and the whole order, need testing: one test
-    # per relevant record found instead of one per record screened.
     from_end = n_seen - np.flatnonzero(labels)[::-1]  # 1-based position from the end
-    tail_sizes = np.append(from_end - 1, n_seen)
-    found_in_tail = np.arange(found + 1)
-    found_before_tail = found - found_in_tail
-    least_relevant = least_total - found_before_tail
-    population = n_records - n_seen + tail_sizes
-    p = _hypergeom().cdf(found_in_tail, population, least_relevant, tail_sizes)
+    size = np.append(from_end - 1, n_seen)
+    return _Tails(np.arange(size.size), size, n_records - n_seen + size)
+
+
+def _p_left(tails: _Tails, at_least: int) -> np.ndarray:
+    """Per tail, the p of "at least ``at_least`` relevant records are still unscreened":
+    the tail is taken as a random draw from itself plus the unscreened records, which then
+    hold at least ``at_least`` more relevant records than the tail shows."""
+    relevant = tails.found + at_least
+    p = _hypergeom().cdf(tails.found, tails.population, relevant, tails.size)
     # More relevant records than the population holds: the null hypothesis is impossible.
-    p = np.where(least_relevant > population, 0.0, p)
-    return float(np.min(p))
+    return np.where(relevant > tails.population, 0.0, p)
 
 
 @dataclass(frozen=True)
