@@ -337,3 +337,25 @@ def test_the_bound_holds_with_its_confidence_in_simulated_reviews():
             checks += 1
     assert within_95 / checks >= 0.95
     assert within_50 / checks >= 0.5
+
+
+def test_the_searches_over_a_few_tails_give_the_exact_answers_of_the_whole_test():
+    # status's figures bisect on a few tails of the order and check on all of them; the
+    # answers must be those of the test on every tail: the fewest further irrelevant
+    # records that meet the rule (one fewer does not), and the largest number of relevant
+    # left that the test cannot reject (one more it does)
+    rng = random.Random(21)
+    for _ in range(30):
+        n_records = rng.randrange(100, 2000)
+        n_seen = rng.randrange(10, n_records // 2)
+        labels = [int(rng.random() < rng.choice([0.5, 0.2, 0.05])) for _ in range(n_seen)]
+        labels.sort(key=lambda v: -(rng.gauss(0, 1) + 2 * v))
+        more = check_stopping(labels, n_records).more_to_screen
+        if more < n_records - n_seen:
+            assert p_recall_below_target(labels + [0] * more, n_records) < 0.05
+        if more > 0:
+            assert p_recall_below_target(labels + [0] * (more - 1), n_records) >= 0.05
+        for confidence in (0.5, 0.95):
+            most = most_relevant_left(labels, n_records, confidence)
+            assert p_relevant_left(labels, n_records, most) >= 1 - confidence
+            assert p_relevant_left(labels, n_records, most + 1) < 1 - confidence

@@ -82,27 +82,7 @@ def most_relevant_left(screened: Sequence[int], n_records: int, confidence: floa
     left = n_records - len(screened)
     if left <= 0:
         return 0
-    level = 1 - confidence
-    # Bisect on a few tails, then check the answer on all of them: a subset's p is never
-    # below the whole test's, so its answer is never too small, and one that no tail
-    # rejects is the answer; otherwise the two tails with the smallest p join the few and
-    # the search runs again. Bisecting on every tail costs a full test per step (at
-    # 100,000 records and 5,000 decisions 1.5 s for both bounds, now 0.3 s).
-    subset = np.array([len(tails.found) - 1])  # the whole order
-    while True:
-        few = _Tails(*(column[subset] for column in tails))
-
-        def rejected(k: int, few: _Tails = few) -> bool:
-            return bool(_p_left(few, k).min() < level)
-
-        most = _smallest(rejected, 1, left + 1) - 1
-        if most == 0:
-            return 0
-        p_full = _p_left(tails, most)
-        rejecting = np.flatnonzero(p_full < level)
-        if rejecting.size == 0:
-            return most
-        subset = np.union1d(subset, rejecting[np.argsort(p_full[rejecting])[:2]])
+    return _first_rejected(tails, _p_left, 1 - confidence, 1, left + 1) - 1
 
 
 class _Tails(NamedTuple):
@@ -190,15 +170,49 @@ def check_stopping(
 
 
 def _more_to_screen(labels: list[int], n_records: int, target: float, confidence: float) -> int:
-    """Fewest further records, all irrelevant, after which the rule is met (bisection).
+    """Fewest further records, all irrelevant, after which the rule is met.
 
-    Each irrelevant record screened lowers p, so the answer is monotone in the count.
+    Each irrelevant record screened lowers p, so the answer is monotone in the count. It
+    makes every tail longer by one and leaves the populations as they are.
     """
+    tails = _tails(labels, n_records)
+    found = int(tails.found[-1])
+    least_left = math.floor(Fraction(found) / Fraction(str(target))) + 1 - found
 
-    def met_after(extra: int) -> bool:
-        return p_recall_below_target(labels + [0] * extra, n_records, target) < 1 - confidence
+    def p_after(few: _Tails, extra: int) -> np.ndarray:
+        return _p_left(few._replace(size=few.size + extra), least_left)
 
-    return _smallest(met_after, 0, n_records - len(labels))
+    return _first_rejected(tails, p_after, 1 - confidence, 0, n_records - len(labels))
+
+
+def _first_rejected(
+    tails: _Tails, p_at: Callable[[_Tails, int], np.ndarray], level: float, low: int, high: int
+) -> int:
+    """The smallest x in [low, high] at which some tail's p is below ``level``, for a p that
+    only falls as x grows; ``high`` when only it is left.
+
+    It bisects on a few tails, then checks the step before that answer on all of them. A
+    subset's p is never below the whole test's, so its answer is never too early, and it is
+    the answer unless some tail already rejects the step before; then the two tails with
+    the smallest p there join the few and the search runs again. Bisecting on every tail
+    costs a full test per step: at 100,000 records and 5,000 decisions, 2.2 s for what
+    status computes, against 1.0 s now.
+    """
+    subset = np.array([len(tails.found) - 1])  # the whole order
+    while True:
+        few = _Tails(*(column[subset] for column in tails))
+
+        def rejected(x: int, few: _Tails = few) -> bool:
+            return bool(p_at(few, x).min() < level)
+
+        first = _smallest(rejected, low, high)
+        if first == low:
+            return low
+        p = p_at(tails, first - 1)
+        below = np.flatnonzero(p < level)
+        if below.size == 0:
+            return first
+        subset = np.union1d(subset, below[np.argsort(p[below])[:2]])
 
 
 # --- the random sample that makes the guarantee --------------------------------------------
