@@ -321,3 +321,17 @@ def test_the_first_run_keeps_the_features_before_any_sheet_exists(tmp_path, inde
     elsewhere = Reading(folder=tmp_path / "sheets")  # another layout: nothing written
     next_candidates(STAGE, index, candidates, elsewhere, screening(batch=10))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_status_says_nothing_about_relevant_left_before_anything_is_screened(tmp_path):
+    _index, candidates, _decided, folder = sample_setup(tmp_path)
+    nothing = stage_progress(STAGE, candidates, sheet_of(folder, {}), screening(batch=5))
+    assert "relevant found; stopping rule" in nothing.sentence()
+    assert "at most" not in nothing.sentence()
+    # 50 screened, none relevant: the bound is stated, a recall of "at least 0%" is not
+    none = dict.fromkeys(candidates[:50], "exclude")
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, none), screening(batch=5))
+    assert f"at most {progress.relevant_left_at_most} relevant with 95% confidence," in (
+        progress.sentence()
+    )
+    assert "recall so far" not in progress.sentence()

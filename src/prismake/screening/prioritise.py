@@ -151,14 +151,15 @@ class Progress:
         text = (
             f"prioritised screening: {self.screened} screened, {self.relevant_found} relevant found"
         )
-        if self.unscreened:
+        if self.screened and self.unscreened:  # with nothing screened, nothing is known
             found, most = self.relevant_found, self.relevant_left_at_most
-            recall = f"{found / (found + most):.0%}" if found + most else "100%"
             text += (
                 f"; of the {self.unscreened} not screened yet, at most {most} relevant with "
-                f"{self.stopping.confidence:.0%} confidence (recall so far at least {recall}), "
-                f"at most {self.relevant_left_even_odds} at even odds"
+                f"{self.stopping.confidence:.0%} confidence"
             )
+            if found:
+                text += f" (recall so far at least {found / (found + most):.0%})"
+            text += f", at most {self.relevant_left_even_odds} at even odds"
         text += f"; {self.stopping.sentence()}"
         if self.sample is not None:
             return f"{text}; {self.sample.sentence()}"
@@ -339,7 +340,14 @@ def next_candidates(
     ranking = [s for s in ranked if s in set(unlisted)]
     size = next_batch_size(chosen.batch, labels, PriorityModel().growth)
     batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
-    log.info("next batch: %d studies, most likely relevant first", len(batch))
+    if any(labels.values()):
+        log.info("next batch: %d studies, most likely relevant first", len(batch))
+    else:
+        log.info(
+            "next batch: %d studies in a fixed-seed random order (no relevant study known "
+            "yet: give a seed, or include one)",
+            len(batch),
+        )
     return in_sheets + batch
 
 
