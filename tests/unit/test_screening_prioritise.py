@@ -335,3 +335,28 @@ def test_status_says_nothing_about_relevant_left_before_anything_is_screened(tmp
         progress.sentence()
     )
     assert "recall so far" not in progress.sentence()
+
+
+def test_when_too_few_studies_are_left_to_matter_no_sample_is_drawn_and_the_stop_says_why(
+    tmp_path,
+):
+    # 80 relevant found in 296 screened, 4 left: were all 4 relevant, recall would still be
+    # 80 / 84 = 95.2 %, so no sample can bring it below the 95 % target
+    index = StudyIndex.from_frame(studies(300))
+    candidates = list(index.studies["study_id"])
+    decided = {s: "include" for s in candidates[:80]}
+    decided.update({s: "exclude" for s in candidates[80:296]})
+    folder = tmp_path / "data" / "screening" / STAGE
+    config = screening(batch=5, sample=True, stop=True)
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
+    assert progress.sample.too_few_left and progress.met
+    assert "none needed, the 4 studies left when ranking ended are too few" in (
+        progress.sentence()
+    )
+    decisions = pd.DataFrame(
+        {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}
+    )
+    mark_automation_excluded(decisions, STAGE, candidates, sheet_of(folder, decided), config)
+    assert set(decisions.loc[decisions.basis == "automation", "reason"]) == {
+        "stopping rule met: the 4 records left are too few to bring recall below the target"
+    }

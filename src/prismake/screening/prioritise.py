@@ -103,7 +103,17 @@ class RandomSample:
     def met(self) -> bool:
         return self.p_value < 1 - self.confidence
 
+    @property
+    def too_few_left(self) -> bool:
+        """No sample needed: the studies left could not bring recall below the target."""
+        return self.needed == 0 and self.screened == 0
+
     def sentence(self) -> str:
+        if self.too_few_left:
+            return (
+                f"random sample: none needed, the {self.frame} studies left when ranking ended "
+                "are too few to bring recall below the target"
+            )
         head = (
             f"random sample: {self.screened} of the {self.frame} studies left when ranking "
             f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
@@ -141,6 +151,11 @@ class Progress:
         if self.sample is None:
             verdict = "met" if self.stopping.met else "not met"
             return f"stopping rule {verdict}, p = {self.stopping.p_value:.3f}"
+        if self.sample.too_few_left:
+            return (
+                f"stopping rule met: the {self.sample.frame} records left are too few to bring "
+                "recall below the target"
+            )
         verdict = "met" if self.sample.met else "not met"
         return (
             f"stopping rule {verdict} on a random sample of {self.sample.screened} of "
