@@ -350,9 +350,7 @@ def test_when_too_few_studies_are_left_to_matter_no_sample_is_drawn_and_the_stop
     config = screening(batch=5, sample=True, stop=True)
     progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
     assert progress.sample.too_few_left and progress.met
-    assert "none needed, the 4 studies left when ranking ended are too few" in (
-        progress.sentence()
-    )
+    assert "none needed, the 4 studies left when ranking ended are too few" in (progress.sentence())
     decisions = pd.DataFrame(
         {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}
     )
