@@ -358,3 +358,7 @@ def test_when_too_few_studies_are_left_to_matter_no_sample_is_drawn_and_the_stop
     assert set(decisions.loc[decisions.basis == "automation", "reason"]) == {
         "stopping rule met: the 4 records left are too few to bring recall below the target"
     }
+    # every study screened in the ranked phase: nothing left to sample
+    everything = {**decided, **dict.fromkeys(candidates[296:], "exclude")}
+    done = stage_progress(STAGE, candidates, sheet_of(folder, everything), config)
+    assert done.sample.sentence() == "random sample: none needed, every study was screened"

@@ -109,6 +109,8 @@ class RandomSample:
         return self.needed == 0 and self.screened == 0
 
     def sentence(self) -> str:
+        if not self.frame:
+            return "random sample: none needed, every study was screened"
         if self.too_few_left:
             return (
                 f"random sample: none needed, the {self.frame} studies left when ranking ended "
