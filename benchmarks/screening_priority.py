@@ -177,7 +177,7 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
     return pd.DataFrame(rows), len(frame), total
 
 
-def print_set(name, runs, n, total, asreview, batches):
+def print_set(name, runs, n, total, asreview, batches, confidence):
     print(f"\n{name}: {n} records, {total} relevant")
     header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
     print(
@@ -215,8 +215,8 @@ def print_set(name, runs, n, total, asreview, batches):
         for share in CHECKED_AT
     ]
     print(
-        f"{'':<16}relevant left (true / at most, even odds / at most, 95%) after screening "
-        + ", ".join(cells)
+        f"{'':<16}relevant left (true / at most, even odds / at most, {confidence:.0%}) after "
+        "screening " + ", ".join(cells)
     )
     if name in asreview:
         r10, wss, last, loss = asreview[name]
@@ -342,7 +342,7 @@ def main(argv=None) -> int:
             model,
             args.draws,
         )
-        print_set(name, runs, n, total, asreview, batches)
+        print_set(name, runs, n, total, asreview, batches, args.confidence)
         all_runs.append(runs)
     runs = pd.concat(all_runs)
     met = (runs.stop_recall >= TARGET).mean()
