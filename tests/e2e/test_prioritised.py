@@ -106,6 +106,13 @@ def sheet_ids(review: Path, reviewer: str) -> list[str]:
     return [row[rows[0].index("study_id")] for row in rows[1:]]
 
 
+def ranks(review: Path, reviewer: str) -> dict[str, int]:
+    """study_id -> the `rank` prismake wrote beside it: the order it was handed out in."""
+    rows = read_sheet(review / "data" / "screening" / "title_abstract" / f"{reviewer}.csv")
+    study_id, rank = rows[0].index("study_id"), rows[0].index("rank")
+    return {row[study_id]: int(row[rank]) for row in rows[1:]}
+
+
 @pytest.fixture(scope="module")
 def prioritised_review(tmp_path_factory) -> dict:
     review = tmp_path_factory.mktemp("team") / "coproduction-review"
@@ -145,8 +152,14 @@ def prioritised_review(tmp_path_factory) -> dict:
     # the run after the last decisions appended one more batch; the team screens it too
     fill_sheets(review)
     ranked = sheet_ids(review, "ana")
-    # the ranked phase ends: the random sample the rule names goes to the sheets
     before = prismake("status", cwd=review)
+    # ben sorts his sheet A to Z by decision in Excel: excludes on top
+    ben = review / "data" / "screening" / "title_abstract" / "ben.csv"
+    rows = read_sheet(ben)
+    decision = rows[0].index("decision")
+    save_as_excel(ben, [rows[0], *sorted(rows[1:], key=lambda r: r[decision])])
+    resorted = prismake("status", cwd=review)
+    # the ranked phase ends: the random sample the rule names goes to the sheets
     config["screening"]["stages"]["title_abstract"]["prioritise"]["sample"] = True
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     plain_snakemake(review, screening)
@@ -165,6 +178,7 @@ def prioritised_review(tmp_path_factory) -> dict:
         "screened": screened,
         "ranked": ranked,
         "before_sample": before.stdout + before.stderr,
+        "resorted": resorted.stdout + resorted.stderr,
         "sample": sample,
         "after_sample": after_sample.stdout + after_sample.stderr,
         "stopped": stopped,
@@ -174,7 +188,9 @@ def prioritised_review(tmp_path_factory) -> dict:
 def test_each_run_adds_the_next_batch_to_both_sheets_most_relevant_first(prioritised_review):
     review, batches = prioritised_review["review"], prioritised_review["batches"]
     assert [len(b) for b in batches[:3]] == [BATCH, 2 * BATCH, 3 * BATCH]
-    assert sheet_ids(review, "ana") == sheet_ids(review, "ben")  # dual: the same batch
+    # every row carries its rank: 1, 2, 3 ... in the order appended (ana never sorted)
+    assert list(ranks(review, "ana").values()) == list(range(1, len(sheet_ids(review, "ana")) + 1))
+    assert ranks(review, "ana") == ranks(review, "ben")  # dual: the same batch, same ranks
     titles = read_sheet(review / "data" / "screening" / "title_abstract" / "ana.csv")
     header = titles[0]
     relevant = [("coproduction study" in r[header.index("title")]) for r in titles[1:]]
@@ -220,6 +236,20 @@ def test_stopping_turns_never_screened_records_into_automation_exclusions(priori
     assert f"the {never:,} records not screened were counted as excluded by automation" in methods
     sample = len(prioritised_review["sample"])
     assert f"stopping rule met on a random sample of {sample} of {never + sample}" in methods
+
+
+def test_a_sheet_sorted_in_excel_leaves_status_as_it_was(prioritised_review):
+    # ben's sheet has every exclude on top: read by rows, the stopping rule would see the
+    # relevant studies late; the ranks keep the order they were handed out in
+    review = prioritised_review["review"]
+    rows = read_sheet(review / "data" / "screening" / "title_abstract" / "ben.csv")
+    decision = rows[0].index("decision")
+    in_rank_phase = rows[1 : len(prioritised_review["ranked"]) + 1]
+    assert [row[decision] for row in in_rank_phase] == sorted(
+        row[decision] for row in in_rank_phase
+    )
+    said = [line for line in prioritised_review["before_sample"].splitlines() if "found" in line]
+    assert said and all(line in prioritised_review["resorted"] for line in said)
 
 
 def test_the_random_sample_named_in_status_is_what_the_sheets_get(prioritised_review):

@@ -362,3 +362,30 @@ def test_when_too_few_studies_are_left_to_matter_no_sample_is_drawn_and_the_stop
     everything = {**decided, **dict.fromkeys(candidates[296:], "exclude")}
     done = stage_progress(STAGE, candidates, sheet_of(folder, everything), config)
     assert done.sample.sentence() == "random sample: none needed, every study was screened"
+
+
+def sorted_by_decision(decided: dict[str, str], ranked: bool) -> Reading:
+    """ana's sheet as Excel leaves it sorted Z to A by decision: includes on top; with
+    ``ranked`` each row keeps the `rank` prismake wrote (the order it was handed out in)."""
+    out = Reading()
+    handed = {study_id: rank for rank, study_id in enumerate(decided, 1)}
+    rows = sorted(decided.items(), key=lambda item: item[1], reverse=True)
+    for row, (study_id, decision) in enumerate(rows, 2):
+        rank = handed[study_id] if ranked else None
+        out.entries.append(Entry(study_id, study_id, "ana", decision, "", "", "ana.csv", row, rank))
+    return out
+
+
+def test_a_sheet_sorted_by_decision_leaves_the_stopping_rule_as_it_was():
+    # 60 relevant spread evenly over 300 screened of 400: the rule is not met; read from
+    # rows sorted with every include on top, it would be (all relevant first, then 240 none)
+    index = StudyIndex.from_frame(studies(400, relevant=0))
+    candidates = list(index.studies["study_id"])
+    decided = {s: "include" if i % 5 == 0 else "exclude" for i, s in enumerate(candidates[:300])}
+    config = screening(batch=5)
+    in_order = stage_progress(STAGE, candidates, reading(decided), config)
+    assert not in_order.met
+    sorted_ranked = stage_progress(STAGE, candidates, sorted_by_decision(decided, True), config)
+    assert sorted_ranked == in_order
+    # what the ranks prevent: the sorted rows alone say "met"
+    assert stage_progress(STAGE, candidates, sorted_by_decision(decided, False), config).met

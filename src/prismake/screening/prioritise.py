@@ -233,10 +233,27 @@ def model_labels(reading) -> dict[str, int]:
 
 
 def screening_order(reading) -> list[str]:
-    """Studies in the order they were added to the sheets (their lowest row)."""
+    """Studies in the order they were handed out: by their `rank` cells, which move with
+    their rows when a reviewer sorts a sheet (sorted by decision, the rows would tell the
+    stopping rule that every relevant study came first). By their lowest row where any
+    study has no rank: sheets made before the column existed, or a rank typed over.
+    """
     first_row: dict[str, int] = {}
+    rank: dict[str, int] = {}
     for entry in reading.entries:
         first_row[entry.study_id] = min(entry.row, first_row.get(entry.study_id, entry.row))
+        if entry.rank is not None:
+            rank[entry.study_id] = min(entry.rank, rank.get(entry.study_id, entry.rank))
+    if len(rank) == len(first_row):
+        return sorted(first_row, key=lambda s: (rank[s], s))
+    if rank:
+        log.warning(
+            "%d studies in the sheets have no rank (the column prismake fills with the order "
+            "it handed them out in): the stopping rule reads that order from the rows, which "
+            "is wrong if a sheet was sorted. If a rank was typed over, copy it back from the "
+            "newest backup in data/processed/backups",
+            len(first_row) - len(rank),
+        )
     return sorted(first_row, key=lambda s: (first_row[s], s))
 
 

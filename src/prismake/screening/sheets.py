@@ -252,7 +252,7 @@ def read_sheet(
 
 # Columns prismake fills when it writes a sheet: what a person types is everything else.
 WRITTEN_COLUMNS = frozenset(
-    {"study_id", "title", "authors", "year", "journal", "doi_link", "abstract"}
+    {"study_id", "title", "authors", "year", "journal", "doi_link", "abstract", "rank"}
 )
 
 

@@ -86,6 +86,9 @@ SHEET_COLUMNS = {
         "note",
     ),
 }
+# Sheets of a prioritised stage also get this column: the order prismake handed each study
+# out in (1 = first), which moves with its row when a reviewer sorts the sheet.
+RANK_COLUMN = "rank"
 RESOLUTION_FILE = "resolutions.csv"
 RESOLUTION_COLUMNS = ("study_id", "decision", "reason", "resolved_by", "note")
 REMOVED_BY = {"automation": REMOVED_AUTOMATION, "other": REMOVED_OTHER}
@@ -213,6 +216,7 @@ class Entry:
     note: str
     sheet: str
     row: int
+    rank: int | None = None  # the sheet's `rank` cell: the order prismake handed it out in
 
 
 @dataclass
@@ -354,6 +358,15 @@ def _check_row(
     return study_id, typed.strip(), decision or "", reason, note
 
 
+def _rank(cell: str) -> int | None:
+    """A `rank` cell as a number; anything else (empty, typed over) counts as unknown."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and value > 0 else None
+
+
 def _reviewer_sheet(
     stage: str,
     sheet_dir: Path,
@@ -389,7 +402,8 @@ def _reviewer_sheet(
                     )
                 )
             continue
-        entry = Entry(study_id, typed, reviewer, decision, reason, note, str(path), row)
+        rank = _rank(sheet.cell(cells, RANK_COLUMN))
+        entry = Entry(study_id, typed, reviewer, decision, reason, note, str(path), row, rank)
         earlier = mine.get(study_id)
         if earlier is None:
             mine[study_id] = entry

@@ -30,9 +30,10 @@ from prismake.csvio import (
 from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
-from prismake.screening.prioritise import next_candidates
+from prismake.screening.prioritise import next_candidates, settings
 from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet, write_settled
 from prismake.screening.stage import (
+    RANK_COLUMN,
     RESOLUTION_COLUMNS,
     RESOLUTION_FILE,
     SHEET_COLUMNS,
@@ -56,6 +57,8 @@ class SheetPlan:
     stage: str
     additions: dict[str, list[str]] = field(default_factory=dict)  # reviewer -> study ids
     reading: Reading = field(default_factory=Reading)
+    # study -> its `rank`, the order it was handed out in (see hand_out_ranks)
+    ranks: dict[str, int] = field(default_factory=dict)
 
 
 def fill_sources(index: StudyIndex, searches: Sequence[Mapping[str, Any]]) -> StudyIndex:
@@ -94,7 +97,25 @@ def plan_sheets(
             continue
         for reviewer in assign(study_id, stage_config, listed.get(study_id, set())):
             plan.additions[reviewer].append(study_id)
+    new = [s for s in candidates if s not in listed and s not in reading.removed]
+    plan.ranks = hand_out_ranks(new, reading)
     return plan
+
+
+def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
+    """Each study's `rank`: the one its rows have, and for studies handed out now the next
+    numbers, in the order handed out (a re-made sheet gets the ranks back too).
+
+    Prioritised screening's stopping rule needs the order in which studies were handed out;
+    a sheet's rows lose it when a reviewer sorts the sheet, its `rank` cells do not.
+    """
+    ranks: dict[str, int] = {}
+    for entry in reading.entries:
+        if entry.rank is not None:
+            ranks[entry.study_id] = min(entry.rank, ranks.get(entry.study_id, entry.rank))
+    start = max([len(reading.listed()), *ranks.values()])
+    ranks.update((study_id, start + i) for i, study_id in enumerate(new, 1))
+    return ranks
 
 
 def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
@@ -192,7 +213,7 @@ def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
         )
 
 
-def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
+def _sheet_record(index: StudyIndex, study_id: str, rank: int | None) -> dict[str, str]:
     study = index.rows[study_id]
     record = {name: str(study.get(name, "") or "") for name in ("title", "authors", "year")}
     record.update(
@@ -201,6 +222,8 @@ def _sheet_record(index: StudyIndex, study_id: str) -> dict[str, str]:
         abstract=str(study.get("abstract", "") or ""),
         doi_link=index.doi_link(study_id),
     )
+    # written where the sheet has the column (prioritised stages' sheets)
+    record[RANK_COLUMN] = "" if rank is None else str(rank)
     return record
 
 
@@ -256,6 +279,8 @@ def sync_sheets(
             "Fix them and run again"
         )
     columns = SHEET_COLUMNS[stage]
+    if settings(screening, stage) is not None:
+        columns += (RANK_COLUMN,)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     read_only = [
         Problem(
@@ -276,7 +301,7 @@ def sync_sheets(
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
-        records = [_sheet_record(index, s) for s in study_ids]
+        records = [_sheet_record(index, s, plan.ranks.get(s)) for s in study_ids]
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records), temp_dir)
