@@ -347,6 +347,12 @@ def test_when_too_few_studies_are_left_to_matter_no_sample_is_drawn_and_the_stop
     decided = {s: "include" for s in candidates[:80]}
     decided.update({s: "exclude" for s in candidates[80:296]})
     folder = tmp_path / "data" / "screening" / STAGE
+    ranked = stage_progress(STAGE, candidates, sheet_of(folder, decided), screening(batch=5))
+    assert ranked.sample_needed == 0
+    assert "screen a random sample" not in ranked.sentence()
+    assert "random sample: none needed, the 4 not screened are too few to bring recall" in (
+        ranked.sentence()
+    )
     config = screening(batch=5, sample=True, stop=True)
     progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
     assert progress.sample.too_few_left and progress.met

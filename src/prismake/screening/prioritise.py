@@ -180,7 +180,12 @@ class Progress:
         text += f"; {self.stopping.sentence()}"
         if self.sample is not None:
             return f"{text}; {self.sample.sentence()}"
-        if self.unscreened:
+        if self.unscreened and not self.sample_needed:
+            text += (
+                f"; random sample: none needed, the {self.unscreened} not screened are too few "
+                "to bring recall below the target"
+            )
+        elif self.unscreened:
             text += (
                 f"; to know it, screen a random sample of {self.sample_needed} of the "
                 f"{self.unscreened} not screened (set sample: true: the sheets get them, "
