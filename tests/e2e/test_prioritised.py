@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +23,23 @@ import yaml
 from test_new_review import boxes, plain_snakemake, prismake, read_sheet, save_as_excel
 
 pytestmark = pytest.mark.e2e
+
+# LibreOffice Calc sorts a sheet through its own Python bridge (tests/e2e/calc_sort.py)
+CALC_SORT = Path(__file__).with_name("calc_sort.py")
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+
+
+def _calc_available() -> bool:
+    if not shutil.which("soffice") or not SYSTEM_PYTHON:
+        return False
+    bridge = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
+    return bridge.returncode == 0
+
+
+needs_calc = pytest.mark.skipif(
+    not _calc_available(),
+    reason="LibreOffice Calc is not installed (Debian: libreoffice-calc-nogui python3-uno)",
+)
 
 REVIEWERS = {"ana": "Ana Lima", "ben": "Ben Osei"}
 N_RECORDS, N_RELEVANT, BATCH = 240, 30, 30
@@ -250,6 +269,31 @@ def test_a_sheet_sorted_in_excel_leaves_status_as_it_was(prioritised_review):
     )
     said = [line for line in prioritised_review["before_sample"].splitlines() if "found" in line]
     assert said and all(line in prioritised_review["resorted"] for line in said)
+
+
+@needs_calc
+def test_a_sheet_sorted_in_libreoffice_calc_reads_back_with_the_same_status(
+    prioritised_review, tmp_path
+):
+    # ana sorts her finished sheet Z to A by decision in Calc and saves it as CSV
+    copy = tmp_path / "review"
+    shutil.copytree(prioritised_review["review"], copy, ignore=shutil.ignore_patterns(".*"))
+    sheet = copy / "data" / "screening" / "title_abstract" / "ana.csv"
+    sort = [SYSTEM_PYTHON, str(CALC_SORT), str(sheet), str(sheet), "decision", "--descending"]
+    sorted_by_calc = subprocess.run(sort, capture_output=True, text=True, timeout=300)
+    assert sorted_by_calc.returncode == 0, sorted_by_calc.stderr
+    rows = read_sheet(sheet)
+    decisions = [row[rows[0].index("decision")] for row in rows[1:]]
+    assert decisions[:N_RELEVANT] == ["include"] * N_RELEVANT and decisions[-1] == "exclude"
+    assert sorted(ranks(copy, "ana").values()) == sorted(
+        ranks(prioritised_review["review"], "ana").values()
+    )
+    before = prismake("status", cwd=prioritised_review["review"])
+    after = prismake("status", cwd=copy)
+    assert after.returncode == 0, after.stderr
+    said = [line for line in before.stdout.splitlines() if line.strip()]
+    assert any("relevant found" in line for line in said)
+    assert after.stdout.splitlines() == before.stdout.splitlines()
 
 
 def test_the_random_sample_named_in_status_is_what_the_sheets_get(prioritised_review):
