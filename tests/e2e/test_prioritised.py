@@ -14,9 +14,9 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
+import calc
 import pandas as pd
 import pytest
 import yaml
@@ -24,22 +24,7 @@ from test_new_review import boxes, plain_snakemake, prismake, read_sheet, save_a
 
 pytestmark = pytest.mark.e2e
 
-# LibreOffice Calc sorts a sheet through its own Python bridge (tests/e2e/calc_sort.py)
-CALC_SORT = Path(__file__).with_name("calc_sort.py")
-SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin")
-
-
-def _calc_available() -> bool:
-    if not shutil.which("soffice") or not SYSTEM_PYTHON:
-        return False
-    bridge = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
-    return bridge.returncode == 0
-
-
-needs_calc = pytest.mark.skipif(
-    not _calc_available(),
-    reason="LibreOffice Calc is not installed (Debian: libreoffice-calc-nogui python3-uno)",
-)
+needs_calc = pytest.mark.skipif(not calc.available(), reason=calc.MISSING)
 
 REVIEWERS = {"ana": "Ana Lima", "ben": "Ben Osei"}
 N_RECORDS, N_RELEVANT, BATCH = 240, 30, 30
@@ -279,9 +264,7 @@ def test_a_sheet_sorted_in_libreoffice_calc_reads_back_with_the_same_status(
     copy = tmp_path / "review"
     shutil.copytree(prioritised_review["review"], copy, ignore=shutil.ignore_patterns(".*"))
     sheet = copy / "data" / "screening" / "title_abstract" / "ana.csv"
-    sort = [SYSTEM_PYTHON, str(CALC_SORT), str(sheet), str(sheet), "decision", "--descending"]
-    sorted_by_calc = subprocess.run(sort, capture_output=True, text=True, timeout=300)
-    assert sorted_by_calc.returncode == 0, sorted_by_calc.stderr
+    calc.run("sort", str(sheet), str(sheet), "decision", "--descending")
     rows = read_sheet(sheet)
     decisions = [row[rows[0].index("decision")] for row in rows[1:]]
     assert decisions[:N_RELEVANT] == ["include"] * N_RELEVANT and decisions[-1] == "exclude"

@@ -3,7 +3,8 @@
 pdflatex (tables: no error, no box sticking out by more than a point, long tables break
 across pages), bibtex with plain, unsrt and abbrv (no warning, initials, capitals, pages
 and publisher kept), rispy (every field back), an HTML parser (a page that declares
-UTF-8), and font metrics (the diagram's boxes hold their text in the fallback fonts).
+UTF-8), font metrics (the diagram's boxes hold their text in the fallback fonts) and
+LibreOffice Calc (no CSV a person opens, sheets included, holds a formula Calc would run).
 Tests needing a program that is not installed skip and say which Debian package has it.
 """
 
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import calc
 import matplotlib
 import pandas as pd
 import pytest
@@ -24,10 +26,12 @@ from defusedxml import ElementTree
 from extraction_review import CHARACTERISTICS
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
-from outputs_review import hostile_review, render_all
+from outputs_review import FORMULAS, hostile_review, render_all
 
 from prismake.csvio import write_table
 from prismake.references import write_included_references
+from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
+from prismake.screening.stage import SHEET_COLUMNS
 from prismake.tableformats import to_html, to_latex, write_formats
 
 PDFLATEX = shutil.which("pdflatex")
@@ -40,6 +44,7 @@ needs_bibtex = pytest.mark.skipif(
     PDFLATEX is None or BIBTEX is None,
     reason="pdflatex/bibtex are not installed (Debian: texlive-latex-base)",
 )
+needs_calc = pytest.mark.skipif(not calc.available(), reason=calc.MISSING)
 PREAMBLE = (
     "\\documentclass[a4paper]{article}\n\\usepackage[T1]{fontenc}\n"
     "\\usepackage{array,booktabs,longtable,graphicx}\n"
@@ -367,3 +372,31 @@ def test_the_included_studies_table_writes_page_ranges_out(tmp_path):
     write_table(studies, paths["studies"])
     included = read_table(run_extract(tmp_path, paths)["included"], neutralised=True)
     assert "705-714" in set(included["pages"])
+
+
+@pytest.mark.slow
+@needs_calc
+def test_libreoffice_calc_runs_no_formula_from_a_csv_a_person_opens(rendered, tmp_path):
+    # what Calc would run, opened with "Evaluate formulas" on: the payloads as imported
+    # (the control: the check can see a live formula), every CSV output of the hostile
+    # review, a new screening sheet and rows appended to one saved by Excel
+    raw = tmp_path / "as_imported.csv"
+    raw.write_text(
+        "title\n" + "".join(f'"{f.replace(chr(34), 2 * chr(34))}"\n' for f in FORMULAS),
+        encoding="utf-8",
+    )
+    records = [
+        {"study_id": f"S-{i:010d}", "title": payload, "authors": payload, "abstract": payload}
+        for i, payload in enumerate(FORMULAS)
+    ]
+    columns = SHEET_COLUMNS["title_abstract"]
+    new_sheet = tmp_path / "new_sheet.csv"
+    new_sheet.write_bytes(new_sheet_bytes(columns, records))
+    excel = tmp_path / "saved_by_excel.csv"
+    excel.write_bytes(b"\xef\xbb\xbf" + ";".join(columns).encode() + b"\r\n")
+    excel.write_bytes(append_rows(read_sheet(excel), records)[0])
+    outputs = sorted(rendered.rglob("*.csv"))
+    assert len(outputs) >= 5
+    live = calc.run("formulas", str(raw), str(new_sheet), str(excel), *map(str, outputs))
+    files = {line.split("\t")[0] for line in live.splitlines()}
+    assert files == {str(raw)}, live
