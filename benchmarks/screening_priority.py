@@ -22,6 +22,14 @@ randomness (the draw of presumed-irrelevant records, the SVM's), the priors unch
 the means are then over 5 x K runs, and each set shows how far a 5-seed mean moves from
 one draw to the next, the noise a 5-seed figure carries. The first draw is the plain run.
 
+``--asreview EXE`` runs ASReview LAB's own simulation (``asreview simulate``, its default
+model ELAS u4 with its settings written out so that ``n_query`` can be set) at the same
+batch sizes, from the same priors and seeds, scored the same way, and prints it beside
+prismake's. ASReview lives in its own environment:
+
+    python3 -m venv /tmp/asreview && /tmp/asreview/bin/pip install asreview==3.0.8
+    python benchmarks/screening_priority.py --asreview /tmp/asreview/bin/asreview
+
 Finally, on generated records (10,000 and 100,000): the feature build, cold and from the
 cache a rerun reads, and the time of one retrain (fit + rank).
 """
@@ -30,10 +38,15 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import random
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +190,59 @@ def run_set(name, data, scorer, priors, seeds, batches, target, confidence, mode
     return pd.DataFrame(rows), len(frame), total
 
 
-def print_set(name, runs, n, total, asreview, batches, confidence):
+# ASReview LAB 3.0.8's default model, ELAS u4 (asreview/models/models.py), as a config file
+# for `asreview simulate --config-file`, which is the way to give it a batch size (n_query)
+ELAS_U4 = {
+    "querier": "max",
+    "classifier": "svm",
+    "classifier_param": {"loss": "squared_hinge", "C": 0.11},
+    "balancer": "balanced",
+    "balancer_param": {"ratio": 9.8},
+    "feature_extractor": "tfidf",
+    "feature_extractor_param": {
+        "ngram_range": [1, 2],
+        "sublinear_tf": True,
+        "min_df": 1,
+        "max_df": 0.95,
+    },
+}
+
+
+def asreview_runs(exe, name, data, scorer, priors, seeds, batches):
+    """ASReview's own simulation of the set at each batch size, scored like prismake's."""
+    frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
+    ids, labels = list(frame.record_id), [int(v) for v in frame.label_included]
+    position = {record_id: i for i, record_id in enumerate(ids)}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # without a record_id column ASReview numbers the rows 0, 1, ... itself
+        dataset = folder / f"{name}.csv"
+        frame[["title", "abstract", "label_included"]].to_csv(dataset, index=False)
+        for batch in batches:
+            config = folder / f"elas_u4_{batch}.json"
+            config.write_text(json.dumps({**ELAS_U4, "n_query": batch}), encoding="utf-8")
+            for seed in seeds:
+                prior_ids = list(priors[(priors.dataset == name) & (priors.seed == seed)].record_id)
+                project = folder / f"{batch}_{seed}.asreview"
+                command = [exe, "simulate", str(dataset), "--seed", str(seed)]
+                command += ["--prior-idx", *(str(position[r]) for r in prior_ids)]
+                command += ["--config-file", str(config), "-o", str(project)]
+                subprocess.run(command, check=True, capture_output=True)
+                with zipfile.ZipFile(project) as archive:
+                    database = archive.extract("results.db", folder / f"{batch}_{seed}")
+                with closing(sqlite3.connect(database)) as results:
+                    query = "SELECT record_id FROM results ORDER BY rowid"
+                    order = [ids[row[0]] for row in results.execute(query)]
+                # ASReview stops at the last relevant record: the rest follows in any order
+                labelled = set(order)
+                order += [r for r in ids if r not in labelled]
+                score, _, _ = scorer.score(ids, labels, order, prior_ids)
+                rows.append({"batch": batch, "seed": seed, **{m: score[m] for m in METRICS}})
+    return pd.DataFrame(rows)
+
+
+def print_set(name, runs, n, total, asreview, batches, confidence, theirs=None):
     print(f"\n{name}: {n} records, {total} relevant")
     header = f"{'':<16}" + "".join(f"{s:>14}" for s in SHOWN)
     print(
@@ -218,6 +283,13 @@ def print_set(name, runs, n, total, asreview, batches, confidence):
         f"{'':<16}relevant left (true / at most, even odds / at most, {confidence:.0%}) after "
         "screening " + ", ".join(cells)
     )
+    if theirs is not None:
+        for batch in batches:
+            means = theirs[theirs.batch == batch][list(METRICS)].mean()
+            cells = "".join(
+                f"{v:>14.0f}" if m == "last_relevant" else f"{v:>14.3f}" for m, v in means.items()
+            )
+            print(f"{'ASReview b=' + str(batch):<16}{cells}   (asreview simulate, run here)")
     if name in asreview:
         r10, wss, last, loss = asreview[name]
         print(f"{'ASReview 3.0.8':<16}{r10:>14.3f}{wss:>14.3f}{'':>14}{last:>14.0f}{loss:>14.3f}")
@@ -308,6 +380,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--timing", default="10000,100000", help="generated sizes ('' = none)")
     parser.add_argument(
+        "--asreview",
+        default="",
+        help="an asreview executable (3.0.8): run its own simulation beside prismake's",
+    )
+    parser.add_argument(
         "--model",
         default="",
         help="try other settings, e.g. 'pseudo_weight=0.5,warm_up_relevant=2'",
@@ -324,7 +401,7 @@ def main(argv=None) -> int:
     names = args.sets.split(",") if args.sets else sorted(asreview, key=lambda s: s)
     model = _model(args.model)
     started = time.perf_counter()
-    all_runs = []
+    all_runs, all_theirs = [], []
     print(
         f"seeds {seeds} x {args.draws} draw(s), batches {batches}; stopping rule: recall >= "
         f"{TARGET:.0%} with {args.confidence:.0%} confidence, checked after every batch"
@@ -342,7 +419,11 @@ def main(argv=None) -> int:
             model,
             args.draws,
         )
-        print_set(name, runs, n, total, asreview, batches, args.confidence)
+        theirs = None
+        if args.asreview:
+            theirs = asreview_runs(args.asreview, name, args.data, scorer, priors, seeds, batches)
+            all_theirs.append(theirs.assign(set=name))
+        print_set(name, runs, n, total, asreview, batches, args.confidence, theirs)
         all_runs.append(runs)
     runs = pd.concat(all_runs)
     met = (runs.stop_recall >= TARGET).mean()
@@ -367,16 +448,20 @@ def main(argv=None) -> int:
         f"{sum(held) / len(held):.1%} of checks (lowest {min(held):.1%}), within the even-odds "
         f"figure in {sum(even) / len(even):.1%}"
     )
-    print("Batch cost (mean over sets, batch b minus batch 1):")
-    by = runs.groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]].mean()
-    for batch in batches:
-        diff = (by.loc[batch] - by.loc[batches[0]]).agg(["mean", "min"])
-        print(
-            f"  b={batch:<4} recall@10% mean {diff.loc['mean', 'recall_at_10pct']:+.3f} "
-            f"worst {diff.loc['min', 'recall_at_10pct']:+.3f}; WSS@95 mean "
-            f"{diff.loc['mean', 'wss95_insights']:+.3f} worst "
-            f"{diff.loc['min', 'wss95_insights']:+.3f}"
-        )
+    for who, table in (("prismake", [runs]), ("ASReview", all_theirs)):
+        if not table:
+            continue
+        print(f"Batch cost, {who} (mean over sets, batch b minus batch {batches[0]}):")
+        by = pd.concat(table).groupby(["batch", "set"])[["recall_at_10pct", "wss95_insights"]]
+        by = by.mean()
+        for batch in batches:
+            diff = (by.loc[batch] - by.loc[batches[0]]).agg(["mean", "min"])
+            print(
+                f"  b={batch:<4} recall@10% mean {diff.loc['mean', 'recall_at_10pct']:+.3f} "
+                f"worst {diff.loc['min', 'recall_at_10pct']:+.3f}; WSS@95 mean "
+                f"{diff.loc['mean', 'wss95_insights']:+.3f} worst "
+                f"{diff.loc['min', 'wss95_insights']:+.3f}"
+            )
     print(f"simulation time {time.perf_counter() - started:.0f} s")
     if args.timing:
         time_retrain([int(n) for n in args.timing.split(",")])
