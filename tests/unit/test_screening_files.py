@@ -202,3 +202,40 @@ def test_a_huge_abstract_is_cut_to_fit_a_spreadsheet_cell_with_a_visible_mark(tm
     longest = max(abstracts, key=len)
     assert len(longest) <= CELL_LIMIT
     assert longest.startswith("word word") and "cut by prismake" in longest
+
+
+def test_decisions_gone_since_the_last_run_are_named_with_the_backup_that_holds_them(
+    tmp_path, caplog
+):
+    # ben saves an older copy of alice's sheet over hers: her two decisions vanish
+    studies = base_studies()
+    write_studies(tmp_path / "studies.csv", studies)
+    _sync(tmp_path)
+    older = _sheet(tmp_path).read_bytes()
+    first, second = studies[0]["study_id"], studies[1]["study_id"]
+    type_decisions(_sheet(tmp_path), {first: "include", second: "exclude"})
+    _sync(tmp_path)  # the run reads (and backs up) her decisions
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)  # nothing changed: nothing to say
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    _sheet(tmp_path).write_bytes(older)
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "alice.csv: 2 decisions typed before are gone since the last run" in warnings[0]
+    assert f"{first} include" in warnings[0] and f"{second} exclude" in warnings[0]
+    named = Path(warnings[0].split("last backup, ")[1].split(", and run")[0])
+    assert b"include" in named.read_bytes()  # the backup named holds them
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)  # said once: the next run compares with the sheet as it is now
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # a decision changed (not cleared) is the reviewer's right: no warning
+    type_decisions(_sheet(tmp_path), {first: "include"})
+    _sync(tmp_path)
+    type_decisions(_sheet(tmp_path), {first: "exclude"})
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        _sync(tmp_path)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

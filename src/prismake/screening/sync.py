@@ -31,7 +31,13 @@ from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
 from prismake.screening.prioritise import next_candidates, settings
-from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet, write_settled
+from prismake.screening.sheets import (
+    Sheet,
+    append_rows,
+    new_sheet_bytes,
+    read_sheet,
+    write_settled,
+)
 from prismake.screening.stage import (
     RANK_COLUMN,
     RESOLUTION_COLUMNS,
@@ -181,6 +187,42 @@ def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
     )
 
 
+def _lost_decisions_warning(path: Path, sheet: Sheet, backup_dir: Path) -> None:
+    """Say loudly when decisions the last run read in a sheet are gone from it.
+
+    Two people saving the same file, or an older copy saved over it, erase decisions and
+    leave no trace in the sheet; its newest backup (the sheet as the last run read it)
+    still holds them. Clearing a decision on purpose gets the same warning, once.
+    """
+    copies = backups_of(path, backup_dir)
+    if not copies or copies[-1].read_bytes() == sheet.raw:
+        return
+    try:
+        before = read_sheet(copies[-1])
+    except OSError:
+        return
+    decided = {sheet.cell(c, "study_id") for _, c in sheet.rows if sheet.cell(c, "decision")}
+    gone = [
+        (row, before.cell(cells, "study_id"), before.cell(cells, "decision"))
+        for row, cells in before.rows
+        if before.cell(cells, "decision") and before.cell(cells, "study_id") not in decided
+    ]
+    if not gone:
+        return
+    shown = "; ".join(f"{study_id} {decision}" for _, study_id, decision in gone[:5])
+    log.warning(
+        "%s: %s typed before %s gone since the last run (%s%s). If that was not on purpose "
+        "(two people saved the same file, or an older copy was saved over it), copy them "
+        "back from its last backup, %s, and run snakemake again",
+        path,
+        _count(len(gone), "decision"),
+        "is" if len(gone) == 1 else "are",
+        shown,
+        ", ..." if len(gone) > 5 else "",
+        copies[-1],
+    )
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -309,6 +351,7 @@ def sync_sheets(
             _missing_sheet_warning(path, backup_dir, len(records))
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
         else:
+            _lost_decisions_warning(path, sheet, backup_dir)
             _keep_copy(path, sheet.raw, backup_dir, stamp)
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
@@ -327,6 +370,7 @@ def sync_sheets(
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
     resolutions = sheet_dir / RESOLUTION_FILE
     if resolutions.exists():
+        _lost_decisions_warning(resolutions, read_sheet(resolutions), backup_dir)
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
     elif screening["stages"][stage]["mode"] != "single":
         _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir)
