@@ -203,13 +203,13 @@ def _lost_decisions_warning(path: Path, sheet: Sheet, backup_dir: Path) -> None:
         return
     decided = {sheet.cell(c, "study_id") for _, c in sheet.rows if sheet.cell(c, "decision")}
     gone = [
-        (row, before.cell(cells, "study_id"), before.cell(cells, "decision"))
-        for row, cells in before.rows
+        f"{before.cell(cells, 'study_id')} {before.cell(cells, 'decision')}"
+        for _, cells in before.rows
         if before.cell(cells, "decision") and before.cell(cells, "study_id") not in decided
     ]
     if not gone:
         return
-    shown = "; ".join(f"{study_id} {decision}" for _, study_id, decision in gone[:5])
+    shown = "; ".join(gone[:5])
     log.warning(
         "%s: %s typed before %s gone since the last run (%s%s). If that was not on purpose "
         "(two people saved the same file, or an older copy was saved over it), copy them "
