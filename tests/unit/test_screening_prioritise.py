@@ -86,6 +86,17 @@ def test_seed_studies_come_first_and_pull_similar_ones_up(index):
     assert len(handed[4:]) == 4
 
 
+def test_a_seed_study_the_reviewers_exclude_stops_counting_as_relevant(index):
+    # the team's "known relevant" S-20 to S-22 turn out irrelevant when screened
+    candidates = list(index.studies["study_id"])
+    config = screening(batch=8, seed=["scopus-20", "scopus-21", "scopus-22"])
+    assert next_candidates(STAGE, index, candidates, Reading(), config) == ["S-20", "S-21", "S-22"]
+    sheets = reading({"S-20": "exclude", "S-21": "exclude", "S-22": "exclude", "S-00": "include"})
+    handed = next_candidates(STAGE, index, candidates, sheets, config)
+    assert len(handed[4:]) == 4
+    assert set(handed[4:]) <= {f"S-{i:02d}" for i in range(1, 8)}  # like S-00, not like them
+
+
 def test_no_new_batch_while_a_study_in_the_sheets_waits_for_a_decision(index):
     candidates = list(index.studies["study_id"])
     sheets = reading({"S-00": "include", "S-10": "exclude"}, undecided=["S-20"])

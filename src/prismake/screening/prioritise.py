@@ -13,7 +13,7 @@ Two calls wire it in, so the sheet code stays as it is:
 What the model learns from: every study a reviewer has decided. A study is relevant to the
 model when any reviewer (or the resolution, which wins) said include or maybe, so an
 unresolved conflict counts as relevant: a team would rather see more like it. The ``seed``
-studies count as relevant before anyone screens them.
+studies count as relevant until the reviewers decide them (then their decision counts).
 
 Pipeline-owned files in data/processed/screening/<stage>/: ``features.npz`` (the text
 features, rebuilt when the texts change) and ``random_sample.csv`` (the sample's frame).
@@ -371,7 +371,8 @@ def next_candidates(
         return in_sheets + _next_draws(stage, reading, pool_ids, chosen)
     seeds = [s for s in _seed_studies(chosen, index) if s in set(unlisted)]
     labels = {s: v for s, v in model_labels(reading).items() if s in set(pool_ids)}
-    labels.update(dict.fromkeys(_seed_studies(chosen, index), 1))
+    # a seed study counts as relevant until the reviewers decide it: their decision wins
+    labels.update({s: 1 for s in _seed_studies(chosen, index) if s not in labels})
     labels = {s: v for s, v in labels.items() if s in set(pool_ids)}
     folder = processed_dir(stage, reading)
     cache = folder / FEATURE_FILE if folder is not None else None
