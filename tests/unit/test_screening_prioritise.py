@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pytest
 
@@ -393,7 +395,7 @@ def sorted_by_decision(decided: dict[str, str], ranked: bool) -> Reading:
     return out
 
 
-def test_a_sheet_sorted_by_decision_leaves_the_stopping_rule_as_it_was():
+def test_a_sheet_sorted_by_decision_leaves_the_stopping_rule_as_it_was(caplog):
     # 60 relevant spread evenly over 300 screened of 400: the rule is not met; read from
     # rows sorted with every include on top, it would be (all relevant first, then 240 none)
     index = StudyIndex.from_frame(studies(400, relevant=0))
@@ -404,5 +406,7 @@ def test_a_sheet_sorted_by_decision_leaves_the_stopping_rule_as_it_was():
     assert not in_order.met
     sorted_ranked = stage_progress(STAGE, candidates, sorted_by_decision(decided, True), config)
     assert sorted_ranked == in_order
-    # what the ranks prevent: the sorted rows alone say "met"
-    assert stage_progress(STAGE, candidates, sorted_by_decision(decided, False), config).met
+    # what the ranks prevent: the sorted rows alone say "met"; the log says not to sort
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        assert stage_progress(STAGE, candidates, sorted_by_decision(decided, False), config).met
+    assert "the sheets have no rank column" in caplog.text and "do not sort" in caplog.text

@@ -259,6 +259,12 @@ def screening_order(reading) -> list[str]:
             "newest backup in data/processed/backups",
             len(first_row) - len(rank),
         )
+    elif first_row:
+        log.info(
+            "the sheets have no rank column (made before prismake wrote one, or deleted): the "
+            "stopping rule reads the order studies were handed out in from the rows, so do "
+            "not sort these sheets"
+        )
     return sorted(first_row, key=lambda s: (first_row[s], s))
 
 
