@@ -77,9 +77,12 @@ def plain_snakemake(review: Path, *targets: str, check: bool = True) -> subproce
 
 
 def read_sheet(path: Path) -> list[list[str]]:
+    """A sheet's rows as a spreadsheet reads them: the header's separator, quotes doubled
+    inside quoted cells (a dialect sniffed from the header alone misreads those)."""
     text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;")
-    return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def save_as_excel(path: Path, rows: list[list[str]]) -> None:
