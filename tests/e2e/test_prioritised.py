@@ -62,6 +62,10 @@ OTHER = [
 ]
 
 
+# as real abstracts do: quotes, and the separator of a sheet Excel saves in a ; locale
+QUOTED = ' Partners called it "co-design"; others did not.'
+
+
 def export(path: Path) -> None:
     """A Scopus-like RIS export; relevant records say RELEVANT-TOPIC nowhere, only words."""
     rng = random.Random(3)
@@ -79,7 +83,7 @@ def export(path: Path) -> None:
                     f"PY  - {2000 + i % 20}",
                     "T2  - Journal of Generated Records",
                     f"DO  - 10.5555/gen.{i:04d}",
-                    f"AB  - {' '.join(words[8:])}.",
+                    f"AB  - {' '.join(words[8:])}.{QUOTED if i % 7 == 0 else ''}",
                     "DB  - Scopus",
                     "ER  - ",
                 ]
