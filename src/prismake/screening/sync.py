@@ -8,7 +8,6 @@ listed under an older id (now an alias of it) counts as present and is never add
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -22,8 +21,8 @@ import pandas as pd
 
 from prismake.csvio import (
     atomic_write_bytes,
-    backup,
     backups_of,
+    keep_copy,
     remove_stale_temps,
     write_table,
 )
@@ -227,26 +226,11 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-KEPT_COPIES = 30  # per sheet: the newest copies; older ones are removed
-
-
 def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> None:
-    """Back up a sheet whose bytes differ from its newest backup (or that has none).
-
-    So every sheet a run has read has a backup as it was read: if it goes missing, the
-    next run names that copy and how many decisions it holds.
-    """
-    copies = backups_of(path, backup_dir)
-    if copies and copies[-1].read_bytes() == data:
-        return
-    _backup(path, backup_dir, f"{stamp}-{hashlib.sha1(data).hexdigest()[:8]}")
-    for old in backups_of(path, backup_dir)[:-KEPT_COPIES]:
-        old.unlink(missing_ok=True)
-
-
-def _backup(path: Path, backup_dir: Path, stamp: str) -> None:
+    """Back up a sheet as read (csvio.keep_copy): if it goes missing, the next run names
+    that copy and how many decisions it holds."""
     try:
-        backup(path, backup_dir, stamp)
+        keep_copy(path, data, backup_dir, stamp)
     except OSError as error:
         _refuse_write(
             error,
