@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from extraction_review import CHARACTERISTICS, STUDIES, make_review, run_extract
+from extraction_review import (
+    CHARACTERISTICS,
+    CODING,
+    CODING_HEADER,
+    STUDIES,
+    make_review,
+    run_extract,
+    write_csv,
+)
 
 from prismake.errors import SheetError
 
@@ -96,3 +105,39 @@ def test_with_no_coding_sheet_yet_every_included_study_is_to_code(tmp_path):
     assert len(to_code) == len([s for s in STUDIES if s[5] == "include"])
     assert read(outputs["coded"]).empty
     assert read(outputs["coder_agreement"]).empty
+
+
+def gone(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "are gone" in r.getMessage()]
+
+
+def test_coded_rows_gone_since_the_last_run_are_named_with_the_copy_that_holds_them(
+    tmp_path, caplog
+):
+    # a coder saves an older copy of coding.csv over it: its last two excerpts vanish
+    paths = make_review(tmp_path)
+    copies = tmp_path / "data" / "processed" / "backups" / "extraction"
+    coding = paths["coding"]
+    run_extract(tmp_path, paths, backup_dir=str(copies))
+    assert len(list(copies.glob("coding.csv.*.bak"))) == 1
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run_extract(tmp_path, paths, backup_dir=str(copies))  # nothing changed
+    assert not gone(caplog)
+    assert len(list(copies.glob("coding.csv.*.bak"))) == 1
+    lost = CODING[-2:]
+    write_csv(coding, CODING_HEADER, CODING[:-2])
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run_extract(tmp_path, paths, backup_dir=str(copies))
+    warnings = gone(caplog)
+    assert len(warnings) == 1 and "coding.csv: 2 rows from the last run are gone" in warnings[0]
+    assert all(row[0] in warnings[0] for row in lost)
+    named = Path(warnings[0].split("last copy, ")[1].split(", and run")[0])
+    assert all(row[3] in named.read_text(encoding="utf-8") for row in lost)
+    # a theme changed is the coder's right: no warning
+    changed = [row[:] for row in CODING[:-2]]
+    changed[0][1] = "language" if changed[0][1] != "language" else "culture"
+    write_csv(coding, CODING_HEADER, changed)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run_extract(tmp_path, paths, backup_dir=str(copies))
+    assert not gone(caplog)

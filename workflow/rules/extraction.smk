@@ -47,6 +47,7 @@ rule extract:
         runtime=5,
     params:
         extraction=config["extraction"],
+        backup_dir="data/processed/backups/extraction",
         code=code_version("extraction", "screening/sheets.py"),
     script:
         "../scripts/extract.py"

@@ -15,4 +15,5 @@ run_step(
     ),
     extraction=snakemake.params.extraction,
     outputs=dict(snakemake.output.items()),
+    backup_dir=snakemake.params.backup_dir,
 )

@@ -27,6 +27,7 @@ from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.extraction.coding import (
     CodedExcerpt,
     StudyIndex,
+    keep_sheet_copies,
     read_characteristics,
     read_coding,
 )
@@ -158,12 +159,17 @@ def extract(
     characteristics_path: str | None,
     extraction: dict,
     outputs: dict,
+    backup_dir: str | None = None,
 ) -> None:
     """Check the coding and characteristics sheets and write the extraction tables.
 
     outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements.
     Raises SheetError listing every problem in every sheet (nothing is written then).
+    ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies).
     """
+    if backup_dir is not None:
+        sheets = [*coding_paths, characteristics_path]
+        keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir)
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
     decisions = read_table(decisions_path, columns=["study_id", "decision"])

@@ -8,16 +8,21 @@ collected before anything is raised, so a reviewer fixes them all in one go.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prismake.csvio import backups_of, keep_copy
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
 from prismake.screening.sheets import column_key as column_name
 from prismake.screening.sheets import read_sheet as read_screening_sheet
+
+log = logging.getLogger("prismake.extraction")
 
 CODING_COLUMNS: tuple[str, ...] = (
     "study_id",
@@ -212,6 +217,55 @@ def read_coding(
     if problems:
         raise SheetError("The coding sheets have mistakes", problems)
     return excerpts
+
+
+def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.PathLike) -> None:
+    """Keep a copy of each extraction sheet as read, after naming the rows that the copy
+    of the last run has and the sheet lost.
+
+    prismake never writes these sheets, but two coders saving one file, or an older copy
+    saved over it, erase coded excerpts without a trace; the newest copy still has them.
+    A row counts as gone when its study and excerpt (or, in the characteristics sheet,
+    its study) are nowhere in the sheet now: a theme or kind changed is not a loss.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for path in paths:
+        data = Path(path).read_bytes()
+        copies = backups_of(path, backup_dir)
+        if copies and copies[-1].read_bytes() != data:
+            gone = sorted(_row_keys(copies[-1]) - _row_keys(path))
+            if gone:
+                shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
+                log.warning(
+                    "%s: %d rows from the last run are gone (%s%s). If that was not on "
+                    "purpose (two people saved the same file, or an older copy was saved "
+                    "over it), copy them back from its last copy, %s, and run snakemake again",
+                    path,
+                    len(gone),
+                    shown,
+                    ", ..." if len(gone) > 5 else "",
+                    copies[-1],
+                )
+        try:
+            keep_copy(path, data, backup_dir, stamp)
+        except OSError as error:
+            log.warning("%s: no copy kept in %s (%s)", path, backup_dir, error)
+
+
+def _row_keys(path: str | os.PathLike) -> set[tuple[str, ...]]:
+    """A sheet's rows as keep_sheet_copies compares them: (study, excerpt) or (study,)."""
+    sheet = read_sheet(path, ["study_id"])
+    if "excerpt" in sheet.columns:
+        return {
+            (cells.get("study_id", ""), _squash(cells["excerpt"]))
+            for _, cells in sheet.rows
+            if cells["excerpt"]
+        }
+    return {
+        (cells.get("study_id", ""),)
+        for _, cells in sheet.rows
+        if any(v for name, v in cells.items() if name != "study_id")
+    }
 
 
 def read_characteristics(
