@@ -116,18 +116,19 @@ def test_coded_rows_gone_since_the_last_run_are_named_with_the_copy_that_holds_t
 ):
     # a coder saves an older copy of coding.csv over it: its last two excerpts vanish
     paths = make_review(tmp_path)
-    copies = tmp_path / "data" / "processed" / "backups" / "extraction"
+    backups = tmp_path / "data" / "processed" / "backups" / "extraction"
+    copies = backups / "extraction"  # by the sheet's folder: data/extraction
     coding = paths["coding"]
-    run_extract(tmp_path, paths, backup_dir=str(copies))
+    run_extract(tmp_path, paths, backup_dir=str(backups))
     assert len(list(copies.glob("coding.csv.*.bak"))) == 1
     with caplog.at_level(logging.INFO, logger="prismake"):
-        run_extract(tmp_path, paths, backup_dir=str(copies))  # nothing changed
+        run_extract(tmp_path, paths, backup_dir=str(backups))  # nothing changed
     assert not gone(caplog)
     assert len(list(copies.glob("coding.csv.*.bak"))) == 1
     lost = CODING[-2:]
     write_csv(coding, CODING_HEADER, CODING[:-2])
     with caplog.at_level(logging.INFO, logger="prismake"):
-        run_extract(tmp_path, paths, backup_dir=str(copies))
+        run_extract(tmp_path, paths, backup_dir=str(backups))
     warnings = gone(caplog)
     assert len(warnings) == 1 and "coding.csv: 2 rows from the last run are gone" in warnings[0]
     assert all(row[0] in warnings[0] for row in lost)
@@ -139,5 +140,5 @@ def test_coded_rows_gone_since_the_last_run_are_named_with_the_copy_that_holds_t
     write_csv(coding, CODING_HEADER, changed)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="prismake"):
-        run_extract(tmp_path, paths, backup_dir=str(copies))
+        run_extract(tmp_path, paths, backup_dir=str(backups))
     assert not gone(caplog)

@@ -230,8 +230,10 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
     """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for path in paths:
+        # by folder: data/extraction/coding.csv and a coder's coding/coding.csv stay apart
+        folder = Path(backup_dir) / Path(path).parent.name
         data = Path(path).read_bytes()
-        copies = backups_of(path, backup_dir)
+        copies = backups_of(path, folder)
         if copies and copies[-1].read_bytes() != data:
             gone = sorted(_row_keys(copies[-1]) - _row_keys(path))
             if gone:
@@ -247,9 +249,9 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
                     copies[-1],
                 )
         try:
-            keep_copy(path, data, backup_dir, stamp)
+            keep_copy(path, data, folder, stamp)
         except OSError as error:
-            log.warning("%s: no copy kept in %s (%s)", path, backup_dir, error)
+            log.warning("%s: no copy kept in %s (%s)", path, folder, error)
 
 
 def _row_keys(path: str | os.PathLike) -> set[tuple[str, ...]]:
