@@ -244,11 +244,9 @@ def screening_order(reading) -> list[str]:
     study has no rank: sheets made before the column existed, or a rank typed over.
     """
     first_row: dict[str, int] = {}
-    rank: dict[str, int] = {}
     for entry in reading.entries:
         first_row[entry.study_id] = min(entry.row, first_row.get(entry.study_id, entry.row))
-        if entry.rank is not None:
-            rank[entry.study_id] = min(entry.rank, rank.get(entry.study_id, entry.rank))
+    rank = reading.ranks()
     if len(rank) == len(first_row):
         return sorted(first_row, key=lambda s: (rank[s], s))
     if rank:

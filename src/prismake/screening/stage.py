@@ -238,6 +238,15 @@ class Reading:
             out[entry.study_id].add(entry.reviewer)
         return out
 
+    def ranks(self) -> dict[str, int]:
+        """Study -> its `rank` (the order prismake handed it out in), the lowest any of
+        its rows has; studies without one are left out."""
+        out: dict[str, int] = {}
+        for entry in self.entries:
+            if entry.rank is not None:
+                out[entry.study_id] = min(entry.rank, out.get(entry.study_id, entry.rank))
+        return out
+
     def raise_problems(self, title: str) -> None:
         if self.problems:
             ordered = sorted(self.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))

@@ -114,10 +114,7 @@ def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
     Prioritised screening's stopping rule needs the order in which studies were handed out;
     a sheet's rows lose it when a reviewer sorts the sheet, its `rank` cells do not.
     """
-    ranks: dict[str, int] = {}
-    for entry in reading.entries:
-        if entry.rank is not None:
-            ranks[entry.study_id] = min(entry.rank, ranks.get(entry.study_id, entry.rank))
+    ranks = reading.ranks()
     start = max([len(reading.listed()), *ranks.values()])
     ranks.update((study_id, start + i) for i, study_id in enumerate(new, 1))
     return ranks
