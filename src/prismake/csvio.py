@@ -177,19 +177,21 @@ KEPT_COPIES = 30  # per sheet: the newest copies; older ones are removed
 
 def keep_copy(
     path: str | os.PathLike, data: bytes, backup_dir: str | os.PathLike, stamp: str
-) -> None:
+) -> Path | None:
     """Back up a sheet whose bytes (``data``, as read) differ from its newest backup.
 
-    So every sheet a run has read has a backup as it was read, and the newest one is
-    the sheet as the last run saw it. OSError (a folder that cannot be written) is the
-    caller's to report.
+    So every sheet a run has read has a backup as it was read. Returned: the copy the
+    last run read, when the sheet has changed since (None when it has not, or has no
+    copy yet), for the caller to say what was lost. OSError (a folder that cannot be
+    written) is the caller's to report.
     """
     copies = backups_of(path, backup_dir)
     if copies and copies[-1].read_bytes() == data:
-        return
+        return None
     backup(path, backup_dir, f"{stamp}-{hashlib.sha1(data).hexdigest()[:8]}")
     for old in backups_of(path, backup_dir)[:-KEPT_COPIES]:
         old.unlink(missing_ok=True)
+    return copies[-1] if copies else None
 
 
 def backups_of(path: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:

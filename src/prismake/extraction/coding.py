@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prismake.csvio import backups_of, keep_copy
+from prismake.csvio import keep_copy
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
 from prismake.screening.sheets import column_key as column_name
@@ -232,26 +232,24 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
     for path in paths:
         # by folder: data/extraction/coding.csv and a coder's coding/coding.csv stay apart
         folder = Path(backup_dir) / Path(path).parent.name
-        data = Path(path).read_bytes()
-        copies = backups_of(path, folder)
-        if copies and copies[-1].read_bytes() != data:
-            gone = sorted(_row_keys(copies[-1]) - _row_keys(path))
-            if gone:
-                shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
-                log.warning(
-                    "%s: %d rows from the last run are gone (%s%s). If that was not on "
-                    "purpose (two people saved the same file, or an older copy was saved "
-                    "over it), copy them back from its last copy, %s, and run snakemake again",
-                    path,
-                    len(gone),
-                    shown,
-                    ", ..." if len(gone) > 5 else "",
-                    copies[-1],
-                )
         try:
-            keep_copy(path, data, folder, stamp)
+            last_read = keep_copy(path, Path(path).read_bytes(), folder, stamp)
         except OSError as error:
             log.warning("%s: no copy kept in %s (%s)", path, folder, error)
+            continue
+        gone = sorted(_row_keys(last_read) - _row_keys(path)) if last_read else []
+        if gone:
+            shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
+            log.warning(
+                "%s: %d rows from the last run are gone (%s%s). If that was not on "
+                "purpose (two people saved the same file, or an older copy was saved "
+                "over it), copy them back from its last copy, %s, and run snakemake again",
+                path,
+                len(gone),
+                shown,
+                ", ..." if len(gone) > 5 else "",
+                last_read,
+            )
 
 
 def _row_keys(path: str | os.PathLike) -> set[tuple[str, ...]]:

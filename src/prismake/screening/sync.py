@@ -183,18 +183,16 @@ def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
     )
 
 
-def _lost_decisions_warning(path: Path, sheet: Sheet, backup_dir: Path) -> None:
-    """Say loudly when decisions the last run read in a sheet are gone from it.
+def _lost_decisions_warning(path: Path, sheet: Sheet, last_read: Path) -> None:
+    """Say loudly when decisions the last run read in a sheet (its copy ``last_read``)
+    are gone from it.
 
     Two people saving the same file, or an older copy saved over it, erase decisions and
-    leave no trace in the sheet; its newest backup (the sheet as the last run read it)
-    still holds them. Clearing a decision on purpose gets the same warning, once.
+    leave no trace in the sheet; the copy still holds them. Clearing a decision on
+    purpose gets the same warning, once.
     """
-    copies = backups_of(path, backup_dir)
-    if not copies or copies[-1].read_bytes() == sheet.raw:
-        return
     try:
-        before = read_sheet(copies[-1])
+        before = read_sheet(last_read)
     except OSError:
         return
     decided = {sheet.cell(c, "study_id") for _, c in sheet.rows if sheet.cell(c, "decision")}
@@ -215,7 +213,7 @@ def _lost_decisions_warning(path: Path, sheet: Sheet, backup_dir: Path) -> None:
         "is" if len(gone) == 1 else "are",
         shown,
         ", ..." if len(gone) > 5 else "",
-        copies[-1],
+        last_read,
     )
 
 
@@ -223,11 +221,12 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> None:
+def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> Path | None:
     """Back up a sheet as read (csvio.keep_copy): if it goes missing, the next run names
-    that copy and how many decisions it holds."""
+    that copy and how many decisions it holds. Returned: the copy the last run read, when
+    the sheet changed since."""
     try:
-        keep_copy(path, data, backup_dir, stamp)
+        return keep_copy(path, data, backup_dir, stamp)
     except OSError as error:
         _refuse_write(
             error,
@@ -332,8 +331,9 @@ def sync_sheets(
             _missing_sheet_warning(path, backup_dir, len(records))
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
         else:
-            _lost_decisions_warning(path, sheet, backup_dir)
-            _keep_copy(path, sheet.raw, backup_dir, stamp)
+            last_read = _keep_copy(path, sheet.raw, backup_dir, stamp)
+            if last_read is not None:
+                _lost_decisions_warning(path, sheet, last_read)
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
             _replace(path, data, temp_dir)
@@ -351,8 +351,9 @@ def sync_sheets(
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
     resolutions = sheet_dir / RESOLUTION_FILE
     if resolutions.exists():
-        _lost_decisions_warning(resolutions, read_sheet(resolutions), backup_dir)
-        _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
+        last_read = _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
+        if last_read is not None:
+            _lost_decisions_warning(resolutions, read_sheet(resolutions), last_read)
     elif screening["stages"][stage]["mode"] != "single":
         _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir)
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
