@@ -220,8 +220,8 @@ def read_coding(
 
 
 def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.PathLike) -> None:
-    """Keep a copy of each extraction sheet as read, after naming the rows that the copy
-    of the last run has and the sheet lost.
+    """Keep a copy of each extraction sheet as read, and name the rows that the copy the
+    last run read has and the sheet lost.
 
     prismake never writes these sheets, but two coders saving one file, or an older copy
     saved over it, erase coded excerpts without a trace; the newest copy still has them.
