@@ -352,6 +352,46 @@ def time_retrain(sizes):
             )
 
 
+def time_status_at_scale(n_records: int = 100_000) -> None:
+    """What status computes on a big review, where the test has a tail per relevant record
+    found: as prismake computes it (bounds, exact where they matter) and with every tail
+    exact (the bounds switched off), in the same run."""
+    from unittest import mock
+
+    from prismake.screening import stopping
+
+    print(
+        f"\nStatus on a big review ({n_records:,} records, a ranked order whose share of "
+        "relevant falls from a half to 2 %): seconds, bounded / every tail exact"
+    )
+    print(f"{'screened':>9}{'found':>7}{'bounded s':>11}{'exact s':>9}{'ratio':>7}  same")
+    rng = np.random.default_rng(1)
+    stopping._hypergeom()  # scipy's import is not the test's time
+
+    def everything_exact(k, *rest):
+        return np.zeros(np.shape(k)), np.ones(np.shape(k))
+
+    for n_screened in (5_000, 20_000, 40_000):
+        share = np.linspace(0.5, 0.02, n_screened)
+        screened = (rng.random(n_screened) < share).astype(int).tolist()
+        figures, seconds = [], []
+        for bounds in (stopping._cdf_bounds, everything_exact):
+            with mock.patch.object(stopping, "_cdf_bounds", bounds):
+                started = time.perf_counter()
+                figures.append(
+                    (
+                        check_stopping(screened, n_records),
+                        most_relevant_left(screened, n_records, 0.5),
+                        most_relevant_left(screened, n_records, 0.95),
+                    )
+                )
+                seconds.append(time.perf_counter() - started)
+        print(
+            f"{n_screened:>9}{sum(screened):>7}{seconds[0]:>11.2f}{seconds[1]:>9.2f}"
+            f"{seconds[1] / seconds[0]:>7.0f}  {figures[0] == figures[1]}"
+        )
+
+
 TARGET = 0.95
 
 
@@ -465,6 +505,7 @@ def main(argv=None) -> int:
     print(f"simulation time {time.perf_counter() - started:.0f} s")
     if args.timing:
         time_retrain([int(n) for n in args.timing.split(",")])
+        time_status_at_scale()
     return 0
 
 

@@ -359,3 +359,46 @@ def test_the_searches_over_a_few_tails_give_the_exact_answers_of_the_whole_test(
             most = most_relevant_left(labels, n_records, confidence)
             assert p_relevant_left(labels, n_records, most) >= 1 - confidence
             assert p_relevant_left(labels, n_records, most + 1) < 1 - confidence
+
+
+def test_at_the_scale_of_a_big_review_the_figures_are_those_of_every_tail_computed_exactly():
+    # With thousands of relevant records found, only the tails whose p can matter are
+    # computed exactly (the rest are bounded); the p, and the bound on relevant left, must
+    # still be the exact test's.
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    from prismake.screening.stopping import _p_left, _tails
+
+    rng = np.random.default_rng(4)
+    for n_records, n_seen, start, end in [(30_000, 6_000, 0.5, 0.01), (8_000, 3_000, 0.3, 0.05)]:
+        labels = (rng.random(n_seen) < np.linspace(start, end, n_seen)).astype(int).tolist()
+        tails = _tails(labels, n_records)
+        for at_least in (1, 40, 400):
+            relevant = tails.found + at_least
+            exact = hypergeom.cdf(tails.found, tails.population, relevant, tails.size)
+            exact = np.where(relevant > tails.population, 0.0, exact)
+            assert _p_left(tails, at_least).min() == exact.min()
+            p = _p_left(tails, at_least, below=0.05)
+            assert np.array_equal(p < 0.05, exact < 0.05)
+            assert (p[exact < 0.05] >= exact[exact < 0.05]).all()  # bounds on the right side
+        most = most_relevant_left(labels, n_records, 0.95)
+        assert p_relevant_left(labels, n_records, most) >= 0.05
+        assert p_relevant_left(labels, n_records, most + 1) < 0.05
+
+
+def test_the_bounds_that_spare_the_exact_hypergeometric_hold_everywhere():
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    from prismake.screening.stopping import _cdf_bounds
+
+    rng = np.random.default_rng(9)
+    total = rng.integers(2, 200_000, 20_000)
+    drawn = np.minimum((rng.random(total.size) * total).astype(int) + 1, total)
+    marked = np.minimum((rng.random(total.size) ** 3 * total).astype(int) + 1, total)
+    k = rng.integers(0, np.minimum(drawn, marked) + 1)
+    exact = hypergeom.cdf(k, total, marked, drawn)
+    low, high = _cdf_bounds(k, total, marked, drawn)
+    assert (low <= exact).all() and (exact <= high).all()
+    assert ((high - low) < 1e-6).mean() > 0.9  # tight enough to spare most exact ones

@@ -103,14 +103,93 @@ def _tails(screened: Sequence[int], n_records: int) -> _Tails:
     return _Tails(np.arange(size.size), size, n_records - n_seen + size)
 
 
-def _p_left(tails: _Tails, at_least: int) -> np.ndarray:
+def _p_left(tails: _Tails, at_least: int, below: float | None = None) -> np.ndarray:
     """Per tail, the p of "at least ``at_least`` relevant records are still unscreened":
     the tail is taken as a random draw from itself plus the unscreened records, which then
-    hold at least ``at_least`` more relevant records than the tail shows."""
+    hold at least ``at_least`` more relevant records than the tail shows.
+
+    Only the p that matter are computed exactly. A tail whose p is certainly under
+    ``below``, or certainly not, gets a bound of its p on the same side instead; by default
+    ``below`` is the smallest upper bound, so that the smallest p is exact. Every
+    comparison with ``below`` thus comes out as the exact test's. scipy's hypergeometric
+    takes about 40 µs a tail at 100,000 records, and the test has a tail per relevant
+    record found: with 5,000 found, what status computes took 10 s when every tail was
+    exact.
+    """
     relevant = tails.found + at_least
-    p = _hypergeom().cdf(tails.found, tails.population, relevant, tails.size)
     # More relevant records than the population holds: the null hypothesis is impossible.
-    return np.where(relevant > tails.population, 0.0, p)
+    possible = relevant <= tails.population
+    if possible.sum() > _BOUND_FROM:
+        low, high = _cdf_bounds(tails.found, tails.population, relevant, tails.size)
+    else:  # fewer tails than the bounds save time on: every one exact
+        low, high = np.zeros(relevant.shape), np.ones(relevant.shape)
+    if below is None:
+        below = float(high[possible].min(initial=1.0))
+    p = np.where(possible, np.where(high < below, high, low), 0.0)
+    exact = possible & (low < below) & (high >= below)
+    p[exact] = _hypergeom().cdf(
+        tails.found[exact], tails.population[exact], relevant[exact], tails.size[exact]
+    )
+    return p
+
+
+_BOUND_TERMS = 32  # terms of each tail's sum before the rest is bounded
+_BOUND_FROM = 300  # tails: with fewer, computing every p exactly is as fast
+
+
+def _cdf_bounds(
+    k: np.ndarray, total: np.ndarray, marked: np.ndarray, drawn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the hypergeometric P(X <= k), for many at once.
+
+    It sums the first terms on the side of k away from the mode (below k, or above it for
+    the complement), starting from the pmf at k, and bounds the rest by a geometric
+    series: the pmf is log-concave, so away from the mode the ratio of one term to the
+    last only falls. The bounds are widened by a margin far above the floating-point
+    error; where they are loose, ``_p_left`` computes the exact cdf instead.
+    """
+    from scipy.special import gammaln
+
+    k, total, marked, drawn = (np.asarray(a, dtype=np.float64) for a in (k, total, marked, drawn))
+    valid = (marked <= total) & (k >= np.maximum(0.0, drawn + marked - total))
+    marked = np.where(valid, marked, 0.0)
+    k = np.where(valid, k, 0.0)
+    others = total - marked
+
+    def log_choose(n: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return gammaln(n + 1) - gammaln(r + 1) - gammaln(n - r + 1)
+
+    term = np.exp(log_choose(marked, k) + log_choose(others, drawn - k) - log_choose(total, drawn))
+    term = np.where(valid, term, 0.0)
+    # k at or past the mode when the next term up is smaller: sum upwards, the complement
+    upwards = (marked - k) * (drawn - k) < (k + 1) * (others - drawn + k + 1)
+
+    def ratio(j: np.ndarray) -> np.ndarray:
+        """The next term over this one, in each sum's direction; 0 past the support."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(
+                upwards,
+                (marked - j) * (drawn - j) / ((j + 1) * (others - drawn + j + 1)),
+                j * (others - drawn + j) / ((marked - j + 1) * (drawn - j + 1)),
+            )
+        return np.clip(np.nan_to_num(r, nan=0.0, posinf=0.0), 0.0, None)
+
+    summed = np.where(upwards, 0.0, term)
+    j = k.copy()
+    step = np.where(upwards, 1.0, -1.0)
+    for _ in range(_BOUND_TERMS):
+        term = term * ratio(j)
+        summed += term
+        j += step
+    r = ratio(j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest = np.where(term == 0, 0.0, np.where(r < 1, term * r / (1 - r), np.inf))
+    low = np.where(upwards, 1 - summed - rest, summed)
+    high = np.where(upwards, 1 - summed, summed + rest)
+    margin = 1e-7
+    low = np.clip(low * (1 - margin) - 1e-300, 0.0, 1.0)
+    high = np.clip(high * (1 + margin) + 1e-300, 0.0, 1.0)
+    return np.where(valid, low, 0.0), np.where(valid, high, 1e-300)
 
 
 @dataclass(frozen=True)
@@ -174,14 +253,18 @@ def _more_to_screen(labels: list[int], n_records: int, target: float, confidence
     tails = _tails(labels, n_records)
     least_left = _least_left(int(tails.found[-1]), 0, target)
 
-    def p_after(few: _Tails, extra: int) -> np.ndarray:
-        return _p_left(few._replace(size=few.size + extra), least_left)
+    def p_after(few: _Tails, extra: int, below: float) -> np.ndarray:
+        return _p_left(few._replace(size=few.size + extra), least_left, below)
 
     return _first_rejected(tails, p_after, 1 - confidence, 0, n_records - len(labels))
 
 
 def _first_rejected(
-    tails: _Tails, p_at: Callable[[_Tails, int], np.ndarray], level: float, low: int, high: int
+    tails: _Tails,
+    p_at: Callable[[_Tails, int, float], np.ndarray],
+    level: float,
+    low: int,
+    high: int,
 ) -> int:
     """The smallest x in [low, high] at which some tail's p is below ``level``, for a p that
     only falls as x grows; ``high`` when only it is left.
@@ -191,19 +274,19 @@ def _first_rejected(
     the answer unless some tail already rejects the step before; then the two tails with
     the smallest p there join the few and the search runs again. Bisecting on every tail
     costs a full test per step: at 100,000 records and 5,000 decisions, 2.2 s for what
-    status computes, against 0.5 s now.
+    status computed (every tail exact), against 0.5 s this way.
     """
     subset = np.array([len(tails.found) - 1])  # the whole order
     while True:
         few = _Tails(*(column[subset] for column in tails))
 
         def rejected(x: int, few: _Tails = few) -> bool:
-            return bool(p_at(few, x).min() < level)
+            return bool(p_at(few, x, level).min() < level)
 
         first = _smallest(rejected, low, high)
         if first == low:
             return low
-        p = p_at(tails, first - 1)
+        p = p_at(tails, first - 1, level)
         below = np.flatnonzero(p < level)
         if below.size == 0:
             return first
