@@ -228,7 +228,8 @@ def asreview_runs(exe, name, data, scorer, priors, seeds, batches):
                 command = [exe, "simulate", str(dataset), "--seed", str(seed)]
                 command += ["--prior-idx", *(str(position[r]) for r in prior_ids)]
                 command += ["--config-file", str(config), "-o", str(project)]
-                subprocess.run(command, check=True, capture_output=True)
+                # run in the temporary folder: ASReview leaves a requests cache where it runs
+                subprocess.run(command, check=True, capture_output=True, cwd=folder)
                 with zipfile.ZipFile(project) as archive:
                     database = archive.extract("results.db", folder / f"{batch}_{seed}")
                 with closing(sqlite3.connect(database)) as results:
