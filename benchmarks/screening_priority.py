@@ -40,6 +40,7 @@ import argparse
 import importlib.util
 import json
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -210,6 +211,7 @@ ELAS_U4 = {
 
 def asreview_runs(exe, name, data, scorer, priors, seeds, batches):
     """ASReview's own simulation of the set at each batch size, scored like prismake's."""
+    exe = str(Path(shutil.which(exe) or exe).absolute())  # it runs in another folder
     frame = pd.read_csv(data / f"{name}.csv", dtype=str, keep_default_na=False)
     ids, labels = list(frame.record_id), [int(v) for v in frame.label_included]
     position = {record_id: i for i, record_id in enumerate(ids)}
