@@ -219,5 +219,11 @@ def random_review(
                 study.reason = rng.choice(reasons)
         if first != latest and study.ta not in (None, "include", "maybe"):
             study.ft = None
+        if first != latest:  # an earlier round is a finished previous version
+            if study.ta in ("pending", "conflict"):
+                study.ta, study.ft = "exclude", None
+            if study.ft == "pending":
+                study.ft = "exclude"
+                study.reason = rng.choice(reasons)
         studies.append(study)
     return searches, studies

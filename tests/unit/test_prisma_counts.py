@@ -231,3 +231,30 @@ def test_a_review_without_records_yet_counts_zero_everywhere(tmp_path):
     counts = run(tmp_path, searches, [])
     assert all(n == 0 for key, n in counts.items() if key != "latest_round")
     assert "database_specific:Scopus" in counts and "other_specific:Citation searching" in counts
+
+
+def test_an_update_round_while_earlier_studies_await_decisions_is_refused_with_what_to_do(
+    tmp_path,
+):
+    # A search that tops up a review in progress, given round 2: the updated-review diagram
+    # would put round 1's unfinished studies in no box.
+    searches = [search("scopus", "Scopus"), search("pubmed", "PubMed", round_=2)]
+    studies = [
+        Study("OLD1", ["scopus"], ta="pending"),
+        Study("OLD2", ["scopus"], ta="conflict"),
+        Study("OLD3", ["scopus"], ta="include", ft="pending"),
+        Study("OLD4", ["scopus"], ta="include", ft="include"),
+        Study("NEW1", ["pubmed"], ta="pending"),
+    ]
+    with pytest.raises(CountMismatchError) as caught:
+        run(tmp_path, searches, studies)
+    text = str(caught.value)
+    assert "2 studies of an earlier search round await a title/abstract decision" in text
+    assert "OLD1" in text and "OLD2" in text
+    assert "1 study of an earlier search round awaits a full-text decision" in text
+    assert "OLD3" in text and "NEW1" not in text
+    assert "give them the same round as the others" in text
+    # the same searches as one round: every study in a box
+    searches[1]["round"] = 1
+    c = run(tmp_path, searches, studies)
+    assert c["records_awaiting"] == 3 and c["dbr_awaiting"] == 1

@@ -272,6 +272,9 @@ def derive_counts(
             )
     if problems:
         raise CountMismatchError("PRISMA counts do not add up", problems)
+    _check_earlier_rounds_finished(per_study, latest, ta, ft, f_ta, f_ft, problems)
+    if problems:
+        raise CountMismatchError("PRISMA counts do not add up", problems)
 
     duplicates = len(dbr_records) - len(dbr_new)
     other_duplicates = len(other_records) - len(other_new)
@@ -377,6 +380,50 @@ def derive_counts(
         Box("latest_round", "Latest search round", latest),
     ]
     return rows
+
+
+def _check_earlier_rounds_finished(
+    per_study: pd.DataFrame,
+    latest: int,
+    ta: pd.DataFrame,
+    ft: pd.DataFrame,
+    f_ta: str,
+    f_ft: str,
+    problems: list[Problem],
+) -> None:
+    """Studies of an earlier search round still awaiting a decision are a problem.
+
+    An updated review's diagram counts the latest round's records and takes the earlier
+    rounds as a finished previous version (only their included studies appear), so such
+    studies would be in no box. It is usually a search that tops up a review in progress
+    given a new ``round``.
+    """
+    if latest == 1:
+        return
+    earlier = set(per_study.index[per_study["first_round"] < latest])
+    for frame, path, stage in ((ta, f_ta, "title/abstract"), (ft, f_ft, "full-text")):
+        waiting = frame[frame["study_id"].isin(earlier) & frame["decision"].isin(AWAITING)]
+        if len(waiting):
+            problems.append(
+                Problem(
+                    path,
+                    f"{_studies(len(waiting))} of an earlier search round "
+                    f"{'awaits' if len(waiting) == 1 else 'await'} a {stage} decision "
+                    f"(pending or conflict): {_ids(waiting['study_id'])}. The diagram "
+                    f"of an updated review counts only the records of round {latest} and "
+                    "takes earlier rounds as a finished previous version, so these would be "
+                    "in no box",
+                    column="study_id",
+                    hint="If the newer searches top up this review before it is finished, "
+                    "give them the same round as the others (delete their 'round:' in "
+                    "config/config.yaml); if they update a finished review, finish the "
+                    "earlier round's screening first",
+                )
+            )
+
+
+def _studies(n: int) -> str:
+    return f"{n} study" if n == 1 else f"{n} studies"
 
 
 def _per_database(
