@@ -22,6 +22,8 @@ import pytest
 import yaml
 from test_new_review import boxes, plain_snakemake, prismake, read_sheet, save_as_excel
 
+from prismake.csvio import read_table
+
 pytestmark = pytest.mark.e2e
 
 needs_calc = pytest.mark.skipif(not calc.available(), reason=calc.MISSING)
@@ -179,6 +181,7 @@ def prioritised_review(tmp_path_factory) -> dict:
     config["screening"]["stages"]["title_abstract"]["prioritise"]["stop"] = True
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     stopped = plain_snakemake(review)
+    after_stop = prismake("status", cwd=review)
     return {
         "review": review,
         "batches": batches,
@@ -190,6 +193,7 @@ def prioritised_review(tmp_path_factory) -> dict:
         "sample": sample,
         "after_sample": after_sample.stdout + after_sample.stderr,
         "stopped": stopped,
+        "after_stop": after_stop.stdout,
     }
 
 
@@ -244,6 +248,18 @@ def test_stopping_turns_never_screened_records_into_automation_exclusions(priori
     assert f"the {never:,} records not screened were counted as excluded by automation" in methods
     sample = len(prioritised_review["sample"])
     assert f"stopping rule met on a random sample of {sample} of {never + sample}" in methods
+
+
+def test_after_the_stop_status_has_nothing_left_to_screen_as_the_pipeline_says(
+    prioritised_review,
+):
+    # the never-screened studies are excluded by automation tools, not left to screen
+    review = prioritised_review["review"]
+    table = prioritised_review["after_stop"].split("Title/abstract screening")[1]
+    everyone = next(line.split() for line in table.splitlines() if line.split()[:1] == ["all"])
+    written = read_table(review / "results" / "screening" / "status.csv")
+    row = written[(written["stage"] == "title_abstract") & (written["reviewer"] == "all")]
+    assert everyone[-1] == row["left_to_screen"].iloc[0] == "0"
 
 
 def test_a_sheet_sorted_in_excel_leaves_status_as_it_was(prioritised_review):

@@ -17,7 +17,7 @@ import pandas as pd
 from prismake.config import load_config
 from prismake.errors import Problem, SheetError
 from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
-from prismake.screening.prioritise import stage_progress
+from prismake.screening.prioritise import mark_automation_excluded, stage_progress
 from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
 from prismake.screening.status import status_table
 from prismake.screening.sync import fill_sources, plan_sheets
@@ -81,6 +81,8 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
             for study_id in study_ids:
                 waiting[study_id].add(reviewer)
         result = decide(stage, candidates, plan.reading, screening, index, extra_listed=waiting)
+        # as the screening step does: after a stop, never-screened studies are excluded
+        mark_automation_excluded(result.decisions, stage, candidates, plan.reading, screening)
         reviewers = stage_reviewers(screening, stage)
         table = status_table(stage, result.decisions, result.reviewer_decisions, reviewers)
         conflicts = int((result.decisions["decision"] == CONFLICT).sum())
