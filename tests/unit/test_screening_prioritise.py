@@ -410,3 +410,28 @@ def test_a_sheet_sorted_by_decision_leaves_the_stopping_rule_as_it_was(caplog):
     with caplog.at_level(logging.INFO, logger="prismake"):
         assert stage_progress(STAGE, candidates, sorted_by_decision(decided, False), config).met
     assert "the sheets have no rank column" in caplog.text and "do not sort" in caplog.text
+
+
+def test_a_deleted_sheet_holds_back_the_next_batch_until_its_studies_are_decided_again(index):
+    # Dual screening: ben decided the whole batch, ana's sheet was deleted. The run writes
+    # her sheet again with the batch, in the order it was handed out; no new batch goes out
+    # until she has decided it (a model trained on ben's half would rank the next one).
+    candidates = list(index.studies["study_id"])
+    dual = {"mode": "dual", "reviewers": ["ana", "ben"], "prioritise": {"batch": 5}}
+    config = {"stages": {STAGE: dual}}
+    handed_out = [f"S-{i:02d}" for i in (9, 3, 0, 12, 1)]
+    sheets = Reading()
+    for row, study_id in enumerate(handed_out, 2):
+        decision = "include" if study_id in ("S-03", "S-00", "S-01") else "exclude"
+        sheets.entries.append(
+            Entry(study_id, study_id, "ben", decision, "", "", "ben.csv", row, rank=row - 1)
+        )
+    assert next_candidates(STAGE, index, candidates, sheets, config) == handed_out
+    for row, study_id in enumerate(handed_out, 2):  # ana's sheet back, decided the same
+        sheets.entries.append(
+            Entry(
+                study_id, study_id, "ana", sheets.entries[row - 2].decision, "", "", "ana.csv", row
+            )
+        )
+    more = next_candidates(STAGE, index, candidates, sheets, config)
+    assert more[:5] == handed_out and len(more) > 5

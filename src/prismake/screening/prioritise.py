@@ -32,6 +32,7 @@ import pandas as pd
 
 from prismake.csvio import read_table, write_table
 from prismake.errors import ConfigError, Problem
+from prismake.screening.assign import assign
 from prismake.screening.decisions import EXCLUDE, EXCLUDED_AUTOMATION, INCLUDE, MAYBE, PENDING
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size
 from prismake.screening.stopping import (
@@ -266,9 +267,14 @@ def screening_order(reading) -> list[str]:
     return sorted(first_row, key=lambda s: (first_row[s], s))
 
 
-def _outstanding(reading) -> set[str]:
-    """Studies in a sheet that still wait for a reviewer's decision."""
-    return {e.study_id for e in reading.entries if not e.decision} - set(reading.resolutions)
+def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
+    """Studies in the sheets that still wait for a reviewer's decision: an empty decision
+    cell, or a reviewer who must screen the study and whose sheet does not list it (the
+    sheet was deleted; this run writes it again with the study)."""
+    listed = reading.listed()
+    empty = {e.study_id for e in reading.entries if not e.decision}
+    missing = {s for s, present in listed.items() if assign(s, stage_config, present)}
+    return (empty | missing) - set(reading.resolutions) - set(reading.removed)
 
 
 def processed_dir(stage: str, reading) -> Path | None:
@@ -348,7 +354,12 @@ def next_candidates(
         return list(candidates)
     pool_ids = _pool_ids(candidates, reading)
     listed = set(reading.listed())
-    in_sheets = [s for s in candidates if s in listed or s in reading.removed]
+    # in the order handed out, so that a sheet written again lists its studies as before
+    ranks = reading.ranks()
+    in_sheets = sorted(
+        (s for s in candidates if s in listed or s in reading.removed),
+        key=lambda s: ranks.get(s, len(candidates) + 1),
+    )
     unlisted = [s for s in pool_ids if s not in listed]
     progress = stage_progress(stage, candidates, reading, screening)
     if progress is not None:
@@ -366,7 +377,7 @@ def next_candidates(
                 "target is not supported by the test"
             )
         return in_sheets
-    waiting = _outstanding(reading)
+    waiting = _outstanding(reading, screening["stages"][stage])
     if waiting or not unlisted:
         if waiting:
             log.info("%d studies in the sheets still wait for a decision", len(waiting))
