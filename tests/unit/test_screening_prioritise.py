@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 import pytest
 
+from prismake.csvio import read_table
 from prismake.errors import ConfigError
 from prismake.screening.prioritise import (
     SAMPLE_FILE,
@@ -18,7 +19,13 @@ from prismake.screening.prioritise import (
 )
 from prismake.screening.sheets import Sheet
 from prismake.screening.stage import Entry, Reading, StudyIndex
-from prismake.screening.stopping import most_relevant_left, p_random_sample, sample_size
+from prismake.screening.stopping import (
+    check_stopping,
+    most_relevant_left,
+    p_random_sample,
+    p_recall_below_target,
+    sample_size,
+)
 
 STAGE = "title_abstract"
 RELEVANT = "co-production policymakers service users partnership trust engagement"
@@ -435,3 +442,71 @@ def test_a_deleted_sheet_holds_back_the_next_batch_until_its_studies_are_decided
         )
     more = next_candidates(STAGE, index, candidates, sheets, config)
     assert more[:5] == handed_out and len(more) > 5
+
+
+def test_a_search_added_after_screening_began_gets_no_evidence_from_the_screening_before_it(
+    tmp_path,
+):
+    # 100 screened (8 relevant) of 240; then a top-up search adds 60 studies no batch was
+    # ranked with. What was screened before says nothing about them: the rule cannot be
+    # met and any of the 200 left may be relevant until batches ranked with them are
+    # screened; a stop may not exclude them yet.
+    index, candidates, decided, folder = sample_setup(tmp_path)
+    before = candidates[:240]
+    config = screening(batch=5, target_recall=0.8)
+    next_candidates(STAGE, index, before, sheet_of(folder, decided), config)  # a run
+    pool = tmp_path / "data" / "processed" / "screening" / STAGE / "pool.csv"
+    assert set(read_table(pool)["joined_at"]) == {"0"}
+    earlier = stage_progress(STAGE, before, sheet_of(folder, decided), config)
+    assert earlier.relevant_left_at_most < 10  # before the top-up: at most 5 left
+
+    progress = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
+    assert not progress.stopping.met and progress.stopping.p_value == 1.0
+    assert progress.relevant_left_at_most == 200
+    assert (progress.screened, progress.relevant_found) == (100, 8)
+    stop = screening(batch=5, target_recall=0.8, stop=True)
+    with pytest.raises(ConfigError, match="60 studies added since the last batch"):
+        next_candidates(STAGE, index, candidates, sheet_of(folder, decided), stop)
+    # a run ranks them in; once a batch ranked with them is screened, that is the evidence
+    next_candidates(STAGE, index, candidates, sheet_of(folder, decided), config)
+    assert read_table(pool).set_index("study_id").loc[candidates[250], "joined_at"] == "100"
+    more = {**decided, **dict.fromkeys(candidates[240:290], "exclude")}
+    later = stage_progress(STAGE, candidates, sheet_of(folder, more), config)
+    assert later.relevant_left_at_most < 150
+    assert later.stopping.p_value < 1.0
+    # without pool.csv (a review from before it existed) every study counts from the start
+    pool.unlink()
+    old = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
+    assert old.relevant_left_at_most < 200
+
+
+def test_the_rule_tests_only_the_screening_since_the_last_records_joined():
+    # the walk's case: 40 relevant in 350 screened of 400 meets the rule; 60 records
+    # added after that do not change "met" unless the rule leaves out what came before
+    order = [1] * 40 + [0] * 310
+    assert check_stopping(order, 400).met
+    assert check_stopping(order, 460).met  # the old reading: still "met"
+    assert not check_stopping(order, 460, since=350).met
+    assert most_relevant_left(order[350:], 110, 0.95) == 110
+    # screened since: the tails after position `since`, recall over everything found
+    grown = order + [0] * 100
+    assert p_recall_below_target(grown, 460, since=350) == pytest.approx(
+        _p_only_tails(grown, 460, 350), abs=1e-12
+    )
+
+
+def _p_only_tails(labels, n_records, since, target=0.95):
+    """buscar's test on the tails that start at or after position ``since``."""
+    from fractions import Fraction
+
+    from scipy.stats import hypergeom
+
+    found = sum(labels)
+    least_total = int(Fraction(found) / Fraction(str(target))) + 1
+    ps = []
+    for n in range(1, len(labels) - since + 1):
+        k = sum(labels[-n:])
+        least = least_total - (found - k)
+        population = n_records - len(labels) + n
+        ps.append(0.0 if least > population else hypergeom.cdf(k, population, least, n))
+    return min(ps)

@@ -16,7 +16,8 @@ unresolved conflict counts as relevant: a team would rather see more like it. Th
 studies count as relevant until the reviewers decide them (then their decision counts).
 
 Pipeline-owned files in data/processed/screening/<stage>/: ``features.npz`` (the text
-features, rebuilt when the texts change) and ``random_sample.csv`` (the sample's frame).
+features, rebuilt when the texts change), ``random_sample.csv`` (the sample's frame) and
+``pool.csv`` (when each study joined the ranking: see ``joined_at``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ STAGE = "title_abstract"
 MODEL_SEED = 0  # the fixed seed of the random start, the SVM and the random sample
 FEATURE_FILE = "features.npz"  # in data/processed/screening/<stage>/ (features.py)
 SAMPLE_FILE = "random_sample.csv"  # the random sample's frame in draw order
+POOL_FILE = "pool.csv"  # when each study joined the ranking (joined_at)
+POOL_COLUMNS = ("study_id", "joined_at")
 SAMPLE_COLUMNS = ("draw", "study_id")
 
 
@@ -277,6 +280,31 @@ def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
     return (empty | missing) - set(reading.resolutions) - set(reading.removed)
 
 
+def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) -> dict[str, int]:
+    """Study -> how many studies had been handed out when it joined the ranking.
+
+    A search added after screening began (a top-up, an update) brings studies that no
+    earlier batch was ranked with: the stopping rule may not take the screening before
+    they joined as evidence about them, and a stop may not exclude them before any batch
+    was ranked with them. Kept in data/processed/screening/<stage>/pool.csv (``keep``:
+    the runs that hand out studies write it). Without that file every study counts as
+    there from the start, as for a review that began with all its searches.
+    """
+    folder = processed_dir(stage, reading)
+    path = folder / POOL_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        joined = dict.fromkeys(pool_ids, 0)
+    else:
+        kept = read_table(path, POOL_COLUMNS)
+        known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
+        now = len(reading.listed())
+        joined = {s: known.get(s, now) for s in pool_ids}
+    if keep and path is not None:
+        table = pd.DataFrame({"study_id": list(joined), "joined_at": list(joined.values())})
+        write_table(table.sort_values("study_id", kind="stable"), path, POOL_COLUMNS)
+    return joined
+
+
 def processed_dir(stage: str, reading) -> Path | None:
     """data/processed/screening/<stage>, found from the sheets' folder (data/screening/<stage>).
 
@@ -353,6 +381,7 @@ def next_candidates(
     if chosen is None:
         return list(candidates)
     pool_ids = _pool_ids(candidates, reading)
+    joined = joined_at(stage, reading, pool_ids, keep=True)
     listed = set(reading.listed())
     # in the order handed out, so that a sheet written again lists its studies as before
     ranks = reading.ranks()
@@ -366,6 +395,7 @@ def next_candidates(
         log.info("%s", progress.sentence())
     if chosen.stop:
         _check_stop_covers(stage, pool_ids, reading, index)
+        _check_stop_ranked(stage, [s for s in unlisted if joined[s] >= len(listed)])
         log.info(
             "prioritised screening stopped by the team (stop: true): %d studies never screened "
             "are counted as excluded by automation tools",
@@ -416,18 +446,35 @@ def stage_progress(
     pool_ids = _pool_ids(candidates, reading)
     pool_set = set(pool_ids)
     labels = model_labels(reading)
-    order = [s for s in screening_order(reading) if s in labels and s in pool_set]
+    handed_out = screening_order(reading)
+    order = [s for s in handed_out if s in labels and s in pool_set]
     screened = [labels[s] for s in order]
     unscreened = len(pool_ids) - len(screened)
     found = sum(screened)
     n_records = max(len(pool_ids), 1)
+    # only the screening since the last unscreened study joined the ranking is evidence
+    # about the studies left (joined_at)
+    joined = joined_at(stage, reading, pool_ids)
+    latest = max((joined[s] for s in pool_ids if s not in labels), default=0)
+    before = set(handed_out[:latest])
+    since = sum(1 for s in order if s in before)
+    if since:
+        log.info(
+            "the stopping rule counts the %d studies screened since studies were last added "
+            "to the ranking (an added search), not the %d screened before",
+            len(screened) - since,
+            since,
+        )
+    confidence = chosen.confidence
     return Progress(
         screened=len(screened),
         relevant_found=found,
         unscreened=unscreened,
-        relevant_left_even_odds=most_relevant_left(screened, n_records, 0.5),
-        relevant_left_at_most=most_relevant_left(screened, n_records, chosen.confidence),
-        stopping=check_stopping(screened, n_records, chosen.target_recall, chosen.confidence),
+        relevant_left_even_odds=most_relevant_left(screened[since:], n_records - since, 0.5),
+        relevant_left_at_most=most_relevant_left(screened[since:], n_records - since, confidence),
+        stopping=check_stopping(
+            screened, n_records, chosen.target_recall, chosen.confidence, since=since
+        ),
         sample_needed=sample_size(found, 0, unscreened, chosen.target_recall, chosen.confidence),
         sample=_sample_state(stage, reading, pool_ids, labels, chosen) if chosen.sample else None,
     )
@@ -506,6 +553,25 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index) -> N
     ]
     if problems:
         raise ConfigError("config/config.yaml cannot be used", problems)
+
+
+def _check_stop_ranked(stage: str, never_ranked: Sequence[str]) -> None:
+    """Stop with an error when ``stop: true`` would exclude studies no batch was ranked
+    with: they joined (an added search) after the last batch was handed out."""
+    if not never_ranked:
+        return
+    problem = Problem(
+        "config/config.yaml",
+        f"stop: true would count {len(never_ranked)} studies added since the last batch (an "
+        "added search) as excluded by automation tools, but no batch was ever ranked with "
+        f"them: {', '.join(never_ranked[:5])}{', ...' if len(never_ranked) > 5 else ''}",
+        column=f"screening.stages.{stage}.prioritise.stop",
+        column_label="setting",
+        value="true",
+        hint="Set stop: false and rerun: they are ranked with the studies left and come in "
+        "batches; set stop: true again when `prismake status` says the stopping rule is met",
+    )
+    raise ConfigError("config/config.yaml cannot be used", [problem])
 
 
 def automation_excluded(stage: str, candidates: Sequence[str], reading, screening) -> set[str]:

@@ -45,15 +45,20 @@ def _hypergeom():  # type: ignore[no-untyped-def]
     return hypergeom
 
 
-def p_recall_below_target(screened: Sequence[int], n_records: int, target: float = 0.95) -> float:
+def p_recall_below_target(
+    screened: Sequence[int], n_records: int, target: float = 0.95, since: int = 0
+) -> float:
     """The p-value of "recall < target", given labels (1/0) in the order screened.
 
-    ``n_records`` counts every record of the stage, screened or not.
+    ``n_records`` counts every record of the stage, screened or not. ``since``: only the
+    tails after the first ``since`` records screened are tested (records that joined
+    later were not in the ranking then, so what was screened before says nothing of them);
+    the relevant records found before still count towards recall.
     """
     if not 0 < target < 1:
         raise ValueError("target recall must be between 0 and 1")
-    tails = _tails(screened, n_records)
-    return float(_p_left(tails, _least_left(int(tails.found[-1]), 0, target)).min())
+    tails = _tails(screened[since:], n_records - since)
+    return float(_p_left(tails, _least_left(int(sum(screened)), 0, target)).min())
 
 
 def p_relevant_left(screened: Sequence[int], n_records: int, at_least: int) -> float:
@@ -227,12 +232,14 @@ def check_stopping(
     n_records: int,
     target: float = 0.95,
     confidence: float = 0.95,
+    since: int = 0,
 ) -> StoppingCheck:
-    """The rule's verdict, and how many more irrelevant records would meet it."""
+    """The rule's verdict, and how many more irrelevant records would meet it (``since``:
+    as for ``p_recall_below_target``)."""
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
     labels = list(screened)
-    p = p_recall_below_target(labels, n_records, target)
+    p = p_recall_below_target(labels, n_records, target, since)
     return StoppingCheck(
         screened=len(labels),
         relevant_found=int(sum(labels)),
@@ -240,18 +247,20 @@ def check_stopping(
         target_recall=target,
         confidence=confidence,
         p_value=p,
-        more_to_screen=_more_to_screen(labels, n_records, target, confidence),
+        more_to_screen=_more_to_screen(labels, n_records, target, confidence, since),
     )
 
 
-def _more_to_screen(labels: list[int], n_records: int, target: float, confidence: float) -> int:
+def _more_to_screen(
+    labels: list[int], n_records: int, target: float, confidence: float, since: int = 0
+) -> int:
     """Fewest further records, all irrelevant, after which the rule is met.
 
     Each irrelevant record screened lowers p, so the answer is monotone in the count. It
     makes every tail longer by one and leaves the populations as they are.
     """
-    tails = _tails(labels, n_records)
-    least_left = _least_left(int(tails.found[-1]), 0, target)
+    tails = _tails(labels[since:], n_records - since)
+    least_left = _least_left(int(sum(labels)), 0, target)
 
     def p_after(few: _Tails, extra: int, below: float) -> np.ndarray:
         return _p_left(few._replace(size=few.size + extra), least_left, below)
