@@ -102,3 +102,15 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert f"{path}, row " in str(info.value)
+
+
+def test_stop_is_true_false_or_the_search_rounds_the_team_stopped(demo_config, review_dir):
+    stage = demo_config["screening"]["stages"]["title_abstract"]
+    for stop in (True, False, [1], [1, 2]):
+        config = copy.deepcopy(demo_config)
+        config["screening"]["stages"]["title_abstract"] = {**stage, "prioritise": {"stop": stop}}
+        check_config(config, base_dir=review_dir)
+    for stop in ([], ["one"], [0], "yes please"):
+        config = copy.deepcopy(demo_config)
+        config["screening"]["stages"]["title_abstract"] = {**stage, "prioritise": {"stop": stop}}
+        assert "prioritise" in _problems(config, review_dir)

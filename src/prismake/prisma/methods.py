@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from prismake import __version__
@@ -228,6 +229,7 @@ class StageProgress:
     resolvers: tuple[str, ...]  # who settled them
     automation: int = 0  # never screened: the team stopped prioritised screening
     automation_reason: str = ""  # the stopping rule's verdict when the team stopped
+    screened_by_people: int = 0  # beside them: screened by reviewers (same search round)
 
     @property
     def complete(self) -> bool:
@@ -240,12 +242,19 @@ def stage_progress(
     conflicts: pd.DataFrame | None,
     stage: str,
     names: Mapping[str, str],
+    latest_round: set[str] | None = None,
 ) -> StageProgress:
-    """Counts for one stage: decisions.csv, agreement.csv rows and conflicts.csv."""
+    """Counts for one stage: decisions.csv, agreement.csv rows and conflicts.csv.
+
+    ``latest_round``: the studies of an update's search round; where the team stopped
+    prioritised screening is told of them alone, as the diagram counts them."""
     decision = decisions.get("decision", pd.Series(dtype=str)).astype(str).str.strip().str.lower()
     basis = decisions.get("basis", pd.Series([""] * len(decisions), dtype=str)).astype(str)
     screened = ~basis.isin(["removed", "automation"]).values
-    automated = basis.values == "automation"
+    in_round = np.ones(len(decisions), dtype=bool)
+    if latest_round is not None:
+        in_round = decisions.get("study_id", pd.Series(dtype=str)).isin(latest_round).values
+    automated = (basis.values == "automation") & in_round
     reasons = decisions.get("reason", pd.Series([""] * len(decisions), dtype=str)).astype(str)
     double = 0
     if len(agreement) and "stage" in agreement.columns:
@@ -267,6 +276,7 @@ def stage_progress(
         resolvers=resolvers,
         automation=int(automated.sum()),
         automation_reason=next(iter(reasons[automated]), ""),
+        screened_by_people=int((screened & in_round).sum()),
     )
 
 
@@ -293,7 +303,8 @@ def _prioritised_text(settings: Mapping[str, Any], progress: StageProgress | Non
     if progress is not None and progress.automation:
         verdict = f" ({progress.automation_reason})" if progress.automation_reason else ""
         text += (
-            f" We stopped screening after {counted(progress.total, 'record')}{verdict}; the "
+            f" We stopped screening after {counted(progress.screened_by_people, 'record')}"
+            f"{verdict}; the "
             f"{counted(progress.automation, 'record')} not screened {_were(progress.automation)} "
             "counted as excluded by automation tools."
         )
@@ -589,6 +600,16 @@ def methods_markdown(
     return "\n".join(lines)
 
 
+def _latest_round_studies(
+    records: pd.DataFrame, searches: Sequence[Mapping[str, Any]]
+) -> set[str] | None:
+    """Studies first found in the latest search round; None for a review of one round."""
+    round_of = {str(s["name"]): _round(s) for s in searches}
+    first = records["search"].map(round_of).fillna(1).groupby(records["study_id"]).min()
+    latest = int(first.max()) if len(first) else 1
+    return set(first.index[first == latest]) if latest > 1 else None
+
+
 def write_database_yield(
     *,
     counts_path: str,
@@ -626,8 +647,9 @@ def write_database_yield(
     agreement = read_table(agreement_path) if Path(agreement_path).exists() else pd.DataFrame()
     names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
     conflicts = {Path(p).parent.name: read_table(p) for p in conflicts_paths if Path(p).exists()}
+    latest_round = _latest_round_studies(records, searches)
     progress = {
-        stage: stage_progress(frame, agreement, conflicts.get(stage), stage, names)
+        stage: stage_progress(frame, agreement, conflicts.get(stage), stage, names, latest_round)
         for stage, frame in decisions.items()
     }
     pairs_to_check = None

@@ -82,11 +82,13 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
                 waiting[study_id].add(reviewer)
         result = decide(stage, candidates, plan.reading, screening, index, extra_listed=waiting)
         # as the screening step does: after a stop, never-screened studies are excluded
-        mark_automation_excluded(result.decisions, stage, candidates, plan.reading, screening)
+        mark_automation_excluded(
+            result.decisions, stage, candidates, plan.reading, screening, index
+        )
         reviewers = stage_reviewers(screening, stage)
         table = status_table(stage, result.decisions, result.reviewer_decisions, reviewers)
         conflicts = int((result.decisions["decision"] == CONFLICT).sum())
-        progress = stage_progress(stage, candidates, plan.reading, screening)
+        progress = stage_progress(stage, candidates, plan.reading, screening, index)
         out.append(
             StageStatus(
                 stage,

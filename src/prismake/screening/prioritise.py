@@ -61,10 +61,18 @@ class Prioritise:
 
     batch: int = 50
     seed: tuple[str, ...] = ()
-    stop: bool = False
+    # true: the team stopped; a list of search rounds: those rounds stopped (a previous
+    # version of the review), the later ones still ranked and screened
+    stop: bool | tuple[int, ...] = False
     sample: bool = False
     target_recall: float = 0.95
     confidence: float = 0.95
+
+    def stopped(self, search_round: int) -> bool:
+        """Whether the team stopped screening the studies of this search round."""
+        if isinstance(self.stop, tuple):
+            return search_round in self.stop
+        return bool(self.stop)
 
 
 def settings(screening: Mapping[str, Any], stage: str) -> Prioritise | None:
@@ -88,7 +96,24 @@ def settings(screening: Mapping[str, Any], stage: str) -> Prioritise | None:
         )
     raw = dict(raw or {})
     raw["seed"] = tuple(str(s) for s in raw.get("seed") or ())
+    if isinstance(raw.get("stop"), list):
+        raw["stop"] = tuple(sorted({int(r) for r in raw["stop"]}))
     return Prioritise(**raw)
+
+
+def round_of(index, study_id: str) -> int:
+    """The search round that first found a study (1 without an index or a round)."""
+    if index is None:
+        return 1
+    return int(index.rows.get(study_id, {}).get("round", "") or 1)
+
+
+def _in_round(pool_ids: Sequence[str], index, search_round: int | None) -> list[str]:
+    """The studies of one search round (default: the latest). The stopping rule is about
+    the round being screened: an update's target recall is of its own records."""
+    rounds = {s: round_of(index, s) for s in pool_ids}
+    chosen = max(rounds.values(), default=1) if search_round is None else search_round
+    return [s for s in pool_ids if rounds[s] == chosen]
 
 
 @dataclass(frozen=True)
@@ -146,6 +171,7 @@ class Progress:
     stopping: StoppingCheck
     sample_needed: int = 0  # random sample of the unscreened that would make it certain
     sample: RandomSample | None = None
+    search_round: int = 0  # the round these figures are about, when there are several
 
     @property
     def met(self) -> bool:
@@ -169,8 +195,10 @@ class Progress:
         )
 
     def sentence(self) -> str:
+        scope = f" (search round {self.search_round})" if self.search_round else ""
         text = (
-            f"prioritised screening: {self.screened} screened, {self.relevant_found} relevant found"
+            f"prioritised screening{scope}: {self.screened} screened, "
+            f"{self.relevant_found} relevant found"
         )
         if self.screened and self.unscreened:  # with nothing screened, nothing is known
             found, most = self.relevant_found, self.relevant_left_at_most
@@ -390,30 +418,33 @@ def next_candidates(
         key=lambda s: ranks.get(s, len(candidates) + 1),
     )
     unlisted = [s for s in pool_ids if s not in listed]
-    progress = stage_progress(stage, candidates, reading, screening)
+    progress = stage_progress(stage, candidates, reading, screening, index)
     if progress is not None:
         log.info("%s", progress.sentence())
+    stopped = [s for s in unlisted if chosen.stopped(round_of(index, s))]
     if chosen.stop:
-        _check_stop_covers(stage, pool_ids, reading, index)
-        _check_stop_ranked(stage, [s for s in unlisted if joined[s] >= len(listed)])
+        _check_stop_covers(stage, pool_ids, reading, index, chosen)
+        _check_stop_ranked(stage, [s for s in stopped if joined[s] >= len(listed)])
         log.info(
-            "prioritised screening stopped by the team (stop: true): %d studies never screened "
+            "prioritised screening stopped by the team (stop: %s): %d studies never screened "
             "are counted as excluded by automation tools",
-            len(unlisted),
+            "true" if chosen.stop is True else list(chosen.stop),
+            len(stopped),
         )
-        if progress is not None and not progress.met:
+        if chosen.stop is True and progress is not None and not progress.met:
             log.warning(
                 "screening was stopped before the stopping rule was met: the stated recall "
                 "target is not supported by the test"
             )
-        return in_sheets
+    unlisted = [s for s in unlisted if s not in set(stopped)]
     waiting = _outstanding(reading, screening["stages"][stage])
     if waiting or not unlisted:
         if waiting:
             log.info("%d studies in the sheets still wait for a decision", len(waiting))
         return in_sheets
     if chosen.sample:
-        return in_sheets + _next_draws(stage, reading, pool_ids, chosen)
+        scope = [s for s in _in_round(pool_ids, index, None) if s not in set(stopped)]
+        return in_sheets + _next_draws(stage, reading, scope, chosen)
     seeds = [s for s in _seed_studies(chosen, index) if s in set(unlisted)]
     labels = {s: v for s, v in model_labels(reading).items() if s in set(pool_ids)}
     # a seed study counts as relevant until the reviewers decide it: their decision wins
@@ -437,13 +468,20 @@ def next_candidates(
 
 
 def stage_progress(
-    stage: str, candidates: Sequence[str], reading, screening: Mapping[str, Any]
+    stage: str,
+    candidates: Sequence[str],
+    reading,
+    screening: Mapping[str, Any],
+    index=None,
+    search_round: int | None = None,
 ) -> Progress | None:
-    """Screened, relevant found, how many relevant may be left, and the stopping rule."""
+    """Screened, relevant found, how many relevant may be left, and the stopping rule, for
+    the studies of one search round (default: the latest; all of them without ``index``)."""
     chosen = settings(screening, stage)
     if chosen is None:
         return None
-    pool_ids = _pool_ids(candidates, reading)
+    everything = _pool_ids(candidates, reading)
+    pool_ids = _in_round(everything, index, search_round)
     pool_set = set(pool_ids)
     labels = model_labels(reading)
     handed_out = screening_order(reading)
@@ -477,6 +515,7 @@ def stage_progress(
         ),
         sample_needed=sample_size(found, 0, unscreened, chosen.target_recall, chosen.confidence),
         sample=_sample_state(stage, reading, pool_ids, labels, chosen) if chosen.sample else None,
+        search_round=round_of(index, pool_ids[0]) if 0 < len(pool_ids) < len(everything) else 0,
     )
 
 
@@ -519,8 +558,8 @@ def _next_draws(stage: str, reading, pool_ids: Sequence[str], chosen: Prioritise
     return draws
 
 
-def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index) -> None:
-    """Stop with an error when ``stop: true`` would exclude a search round nobody saw.
+def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chosen) -> None:
+    """Stop with an error when ``stop`` would exclude a search round nobody saw.
 
     The stop stands on what the team ranked and screened (and on the random sample): a
     round none of whose studies was ever in a sheet or in the sample, usually an update
@@ -532,25 +571,33 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index) -> N
     path = folder / SAMPLE_FILE if folder is not None else None
     if path is not None and path.is_file():
         reached |= set(read_table(path, SAMPLE_COLUMNS)["study_id"])
-    by_round: dict[str, list[str]] = {}
+    by_round: dict[int, list[str]] = {}
     for study_id in pool_ids:
-        value = str(index.rows.get(study_id, {}).get("round", "") or "1")
-        by_round.setdefault(value, []).append(study_id)
-    problems = [
-        Problem(
-            "config/config.yaml",
-            f"stop: true would count all {len(members)} studies of search round {value} as "
-            "excluded by automation tools, but none of them was ever ranked or screened",
-            column=f"screening.stages.{stage}.prioritise.stop",
-            column_label="setting",
-            value="true",
-            hint="Set stop: false and rerun: they are ranked with the studies left and come "
-            "in batches; set stop: true again when `prismake status` says the stopping rule "
-            "is met",
+        by_round.setdefault(round_of(index, study_id), []).append(study_id)
+    problems = []
+    for value, members in sorted(by_round.items()):
+        if not chosen.stopped(value) or reached.intersection(members):
+            continue
+        earlier = [r for r in sorted(by_round) if r < value]
+        keep = (
+            f", or stop: {earlier} to keep the never-screened studies of the earlier rounds "
+            "excluded (a previous version of the review) while these are screened"
+            if earlier
+            else ""
         )
-        for value, members in sorted(by_round.items())
-        if not reached.intersection(members)
-    ]
+        problems.append(
+            Problem(
+                "config/config.yaml",
+                f"stop would count all {len(members)} studies of search round {value} as "
+                "excluded by automation tools, but none of them was ever ranked or screened",
+                column=f"screening.stages.{stage}.prioritise.stop",
+                column_label="setting",
+                value=str(chosen.stop if chosen.stop is not True else "true"),
+                hint=f"Set stop: false and rerun to rank them with the studies left{keep}; "
+                "then set stop: true again when `prismake status` says the stopping rule is "
+                "met",
+            )
+        )
     if problems:
         raise ConfigError("config/config.yaml cannot be used", problems)
 
@@ -562,7 +609,7 @@ def _check_stop_ranked(stage: str, never_ranked: Sequence[str]) -> None:
         return
     problem = Problem(
         "config/config.yaml",
-        f"stop: true would count {len(never_ranked)} studies added since the last batch (an "
+        f"stop would count {len(never_ranked)} studies added since the last batch (an "
         "added search) as excluded by automation tools, but no batch was ever ranked with "
         f"them: {', '.join(never_ranked[:5])}{', ...' if len(never_ranked) > 5 else ''}",
         column=f"screening.stages.{stage}.prioritise.stop",
@@ -574,25 +621,39 @@ def _check_stop_ranked(stage: str, never_ranked: Sequence[str]) -> None:
     raise ConfigError("config/config.yaml cannot be used", [problem])
 
 
-def automation_excluded(stage: str, candidates: Sequence[str], reading, screening) -> set[str]:
+def automation_excluded(
+    stage: str, candidates: Sequence[str], reading, screening, index=None
+) -> set[str]:
     """Studies never screened because the team stopped: excluded by automation tools."""
     chosen = settings(screening, stage)
     if chosen is None or not chosen.stop:
         return set()
     listed = set(reading.listed())
-    return {s for s in _pool_ids(candidates, reading) if s not in listed}
+    return {
+        s
+        for s in _pool_ids(candidates, reading)
+        if s not in listed and chosen.stopped(round_of(index, s))
+    }
 
 
 def mark_automation_excluded(
-    decisions: pd.DataFrame, stage: str, candidates: Sequence[str], reading, screening
+    decisions: pd.DataFrame,
+    stage: str,
+    candidates: Sequence[str],
+    reading,
+    screening,
+    index=None,
 ) -> None:
-    """Turn the pending rows of never-screened studies into automation exclusions (in place)."""
-    excluded = automation_excluded(stage, candidates, reading, screening)
-    if not excluded:
-        return
-    progress = stage_progress(stage, candidates, reading, screening)
-    rows = decisions["study_id"].isin(excluded) & (decisions["decision"] == PENDING)
-    decisions.loc[rows, "decision"] = EXCLUDED_AUTOMATION
-    decisions.loc[rows, "reason"] = progress.verdict()
-    decisions.loc[rows, "basis"] = "automation"
-    decisions.loc[rows, "note"] = "never screened: the team stopped prioritised screening"
+    """Turn the pending rows of never-screened studies into automation exclusions (in
+    place), each with the stopping rule's verdict on its own search round."""
+    excluded = automation_excluded(stage, candidates, reading, screening, index)
+    by_round: dict[int, set[str]] = {}
+    for study_id in excluded:
+        by_round.setdefault(round_of(index, study_id), set()).add(study_id)
+    for search_round, studies in sorted(by_round.items()):
+        progress = stage_progress(stage, candidates, reading, screening, index, search_round)
+        rows = decisions["study_id"].isin(studies) & (decisions["decision"] == PENDING)
+        decisions.loc[rows, "decision"] = EXCLUDED_AUTOMATION
+        decisions.loc[rows, "reason"] = progress.verdict()
+        decisions.loc[rows, "basis"] = "automation"
+        decisions.loc[rows, "note"] = "never screened: the team stopped prioritised screening"

@@ -819,7 +819,7 @@ def evaluate_stage(
     )
     candidates = stage_candidates(stage, index, previous_decisions_path)
     result = decide(stage, candidates, reading, screening, index, extra_listed=added)
-    mark_automation_excluded(result.decisions, stage, candidates, reading, screening)
+    mark_automation_excluded(result.decisions, stage, candidates, reading, screening, index)
     _say_orphans(result.orphans, stage)
     return result
 
