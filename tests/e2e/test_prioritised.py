@@ -244,7 +244,7 @@ def test_stopping_turns_never_screened_records_into_automation_exclusions(priori
     assert f"by automation tools, {never}" in row["boxtext"]
     methods = (review / "results" / "report" / "methods.md").read_text(encoding="utf-8")
     assert "Callaghan and Müller-Hansen" in methods
-    assert "batches of 30 records" in methods
+    assert "batches of up to 30 records, smaller at the start" in methods
     assert f"the {never:,} records not screened were counted as excluded by automation" in methods
     sample = len(prioritised_review["sample"])
     assert f"stopping rule met on a random sample of {sample} of {never + sample}" in methods

@@ -288,6 +288,20 @@ def test_resolved_disagreements_are_counted_and_their_resolvers_named(tmp_path):
     assert "2 disagreements between reviewers were resolved by Chidi Nwosu." in text
 
 
+def test_a_resolver_who_is_not_a_reviewer_is_named_by_id_and_the_run_says_how_to_name_them(
+    tmp_path, caplog
+):
+    conflicts = {
+        "title_abstract": [
+            ("A", "alice", "include", "ben", "exclude", "resolved", "include", "carla"),
+        ]
+    }
+    with caplog.at_level("WARNING", logger="prismake"):
+        _, text = build(tmp_path, reviewers=NAMES, conflicts=conflicts)
+    assert "resolved by carla." in text
+    assert "resolved_by 'carla' is not a reviewer in config/config.yaml" in caplog.text
+
+
 def test_split_screening_says_how_the_work_was_shared_and_how_much_was_screened_twice(tmp_path):
     screening = {
         "stages": {

@@ -537,6 +537,7 @@ def test_an_update_of_a_stopped_review_keeps_round_1_stopped_while_round_2_is_ra
     progress = stage_progress(STAGE, candidates, reading(decided), config, index)
     assert (progress.screened, progress.unscreened) == (0, 20)
     assert progress.sentence().startswith("prioritised screening (search round 2): 0 screened")
+    assert "decided by a reviewer, conflicts too" in progress.sentence()
     # round 1's exclusions carry round 1's own verdict
     decisions = pd.DataFrame(
         {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}

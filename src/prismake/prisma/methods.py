@@ -266,6 +266,15 @@ def stage_progress(
         resolved = len(settled)
         by = settled.get("resolved_by", pd.Series(dtype=str)).astype(str).str.strip()
         resolvers = tuple(dict.fromkeys(names.get(r, r) for r in by if r))
+        unknown = sorted({r for r in by if r and r not in names})
+        if names and unknown:
+            log.warning(
+                "%s conflicts: resolved_by %s is not a reviewer in config/config.yaml, so the "
+                "methods paragraph names them so; add them to reviewers (id and name) to "
+                "name them as the paper should",
+                stage,
+                ", ".join(repr(r) for r in unknown),
+            )
     return StageProgress(
         total=int(screened.sum()),
         decided=int((decision[screened].isin(DECIDED)).sum()),
@@ -292,7 +301,8 @@ def _prioritised_text(settings: Mapping[str, Any], progress: StageProgress | Non
     confidence = float(chosen.get("confidence", 0.95))
     text = (
         "Records were screened in order of predicted relevance (prioritised screening with "
-        f"prismake {__version__}: {PriorityModel().describe()}; batches of {batch:,} records"
+        f"prismake {__version__}: {PriorityModel().describe()}; batches of up to "
+        f"{batch:,} records, smaller at the start while few decisions were known"
     )
     if seeds:
         text += f", starting from {counted(seeds, 'study', 'studies')} known to be relevant"

@@ -197,8 +197,8 @@ class Progress:
     def sentence(self) -> str:
         scope = f" (search round {self.search_round})" if self.search_round else ""
         text = (
-            f"prioritised screening{scope}: {self.screened} screened, "
-            f"{self.relevant_found} relevant found"
+            f"prioritised screening{scope}: {self.screened} screened (decided by a reviewer, "
+            f"conflicts too), {self.relevant_found} relevant found"
         )
         if self.screened and self.unscreened:  # with nothing screened, nothing is known
             found, most = self.relevant_found, self.relevant_left_at_most
@@ -219,8 +219,9 @@ class Progress:
             )
         elif self.unscreened:
             text += (
-                f"; to know it, screen a random sample of {self.sample_needed} of the "
-                f"{self.unscreened} not screened (set sample: true: the sheets get them, "
+                f"; to make it exact rather than assumed, screen a random sample of "
+                f"{self.sample_needed} of the {self.unscreened} not screened "
+                "(set sample: true: the sheets get them, "
                 "drawn with a fixed seed)"
             )
         return text

@@ -883,7 +883,8 @@ def screen_stage(
     write_sheet(result.conflicts, outputs["conflicts"], CONFLICT_COLUMNS)
     write_table(result.orphans, outputs["orphans"], ORPHAN_COLUMNS)
     counts = result.decisions["decision"].value_counts().sort_index()
-    log.info("%s: %s", STAGE_LABEL[stage], ", ".join(f"{k} {v}" for k, v in counts.items()))
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items()) or "no studies at this stage yet"
+    log.info("%s: %s", STAGE_LABEL[stage], summary)
     waiting = waiting_per_reviewer(result)
     if waiting:  # work to do, not a problem: INFO, once, per reviewer
         log.info(
