@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import calc
@@ -68,14 +69,20 @@ OTHER = [
 QUOTED = ' Partners called it "co-design"; others did not.'
 
 
-def export(path: Path) -> None:
-    """A Scopus-like RIS export; relevant records say RELEVANT-TOPIC nowhere, only words."""
-    rng = random.Random(3)
+def export(
+    path: Path,
+    numbers: Sequence[int] = range(N_RECORDS),
+    relevant: Collection[int] = range(N_RELEVANT),
+    seed: int = 3,
+) -> None:
+    """A Scopus-like RIS export of records ``numbers``, those in ``relevant`` on the topic;
+    relevant records say RELEVANT-TOPIC nowhere, only words."""
+    rng = random.Random(seed)
     entries = []
-    for i in range(N_RECORDS):
-        topic = RELEVANT if i < N_RELEVANT else OTHER
+    for i in numbers:
+        topic = RELEVANT if i in relevant else OTHER
         words = rng.choices(topic, k=25) + rng.choices(RELEVANT + OTHER, k=5)
-        marker = "coproduction study" if i < N_RELEVANT else "clinical study"
+        marker = "coproduction study" if i in relevant else "clinical study"
         entries.append(
             "\n".join(
                 [
@@ -95,17 +102,22 @@ def export(path: Path) -> None:
     path.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
 
 
-def fill_sheets(review: Path) -> int:
-    """Both reviewers decide every undecided row (from the title); the rows they decided."""
+def fill_sheets(review: Path, stage: str = "title_abstract") -> int:
+    """Both reviewers decide every undecided row (from the title; a full-text exclusion
+    with its reason); the rows they decided."""
     decided = 0
     for reviewer in REVIEWERS:
-        path = review / "data" / "screening" / "title_abstract" / f"{reviewer}.csv"
+        path = review / "data" / "screening" / stage / f"{reviewer}.csv"
+        if not path.exists():  # no study at this stage yet
+            continue
         rows = read_sheet(path)
         header = rows[0]
         for row in rows[1:]:
             if not row[header.index("decision")].strip():
                 relevant = "coproduction study" in row[header.index("title")]
                 row[header.index("decision")] = "include" if relevant else "exclude"
+                if stage == "full_text" and not relevant:
+                    row[header.index("reason")] = "Wrong population"
                 decided += 1
         save_as_excel(path, rows)
     return decided

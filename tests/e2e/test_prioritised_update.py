@@ -10,14 +10,13 @@ updated-review diagram, counts.csv and the methods paragraph tell round 2's stor
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from test_new_review import boxes, plain_snakemake, prismake, read_sheet, save_as_excel
-from test_prioritised import OTHER, RELEVANT, REVIEWERS, sheet_ids
+from test_new_review import boxes, plain_snakemake, prismake
+from test_prioritised import REVIEWERS, export, fill_sheets, sheet_ids
 
 from prismake.csvio import read_table
 
@@ -26,58 +25,16 @@ pytestmark = pytest.mark.e2e
 SCREENING = "results/screening/title_abstract/decisions.csv"
 
 
-def export(path: Path, numbers: range, relevant: set[int], seed: int) -> None:
-    """A generated RIS export: records ``numbers``, those in ``relevant`` on the topic."""
-    rng = random.Random(seed)
-    entries = []
-    for i in numbers:
-        topic = RELEVANT if i in relevant else OTHER
-        words = rng.choices(topic, k=25) + rng.choices(RELEVANT + OTHER, k=5)
-        marker = "coproduction study" if i in relevant else "clinical study"
-        entries.append(
-            "\n".join(
-                [
-                    "TY  - JOUR",
-                    f"AU  - Author{i}, A.",
-                    f"TI  - {' '.join(words[:8]).capitalize()} {marker} {i}",
-                    f"PY  - {2000 + i % 20}",
-                    "T2  - Journal of Generated Records",
-                    f"DO  - 10.5555/gen.{i:04d}",
-                    f"AB  - {' '.join(words[8:])}.",
-                    "ER  - ",
-                ]
-            )
-        )
-    path.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
-
-
-def fill(review: Path, stage: str) -> None:
-    """Both reviewers decide every empty row: relevant titles included."""
-    for reviewer in REVIEWERS:
-        path = review / "data" / "screening" / stage / f"{reviewer}.csv"
-        if not path.exists():
-            continue
-        rows = read_sheet(path)
-        header = rows[0]
-        for row in rows[1:]:
-            if not row[header.index("decision")].strip():
-                relevant = "coproduction study" in row[header.index("title")]
-                row[header.index("decision")] = "include" if relevant else "exclude"
-                if not relevant and "reason" in header and stage == "full_text":
-                    row[header.index("reason")] = "Not co-production"
-        save_as_excel(path, rows)
-
-
 def screen_until_met(review: Path, limit: int = 12) -> str:
     """Batches until status says the stopping rule is met; the last status."""
     status = ""
     for _ in range(limit):
-        fill(review, "title_abstract")
+        fill_sheets(review)
         plain_snakemake(review, SCREENING)
         status = prismake("status", cwd=review).stdout
         if "stopping rule" in status and ": met" in status:
             break
-    fill(review, "title_abstract")  # the batch the last run appended
+    fill_sheets(review)  # the batch the last run appended
     return status
 
 
@@ -90,20 +47,17 @@ def set_stop(config_path: Path, config: dict, stop) -> None:
 def updated_review(tmp_path_factory) -> dict:
     review = tmp_path_factory.mktemp("update") / "coproduction-review"
     assert prismake("init", str(review), cwd=review.parent).returncode == 0
-    # round 1: 200 records, 25 relevant; round 2: 120 new (15 relevant) and 10 found again
-    export(review / "data" / "raw" / "round1.ris", range(200), set(range(25)), seed=1)
-    again = range(190, 200)
-    export(
-        review / "data" / "raw" / "round2.ris",
-        range(1000, 1120),
-        set(range(1000, 1015)),
-        seed=2,
-    )
-    with (review / "data" / "raw" / "round2.ris").open("a", encoding="utf-8") as handle:
-        extra = review / "data" / "raw" / "again.ris"
-        export(extra, again, set(), seed=1)
-        handle.write("\n" + extra.read_text(encoding="utf-8"))
-        extra.unlink()
+    # round 1: 200 records, 25 relevant; round 2: 120 new (15 relevant) and 10 of round 1
+    raw = review / "data" / "raw"
+    export(raw / "round1.ris", range(200), range(25), seed=1)
+    export(raw / "round2.ris", range(1000, 1120), range(1000, 1015), seed=2)
+    found_again = [
+        entry
+        for entry in (raw / "round1.ris").read_text(encoding="utf-8").split("\n\n")
+        if any(f"gen.{i:04d}" in entry for i in range(190, 200))
+    ]
+    with (raw / "round2.ris").open("a", encoding="utf-8") as handle:
+        handle.write("\n\n" + "\n\n".join(found_again).strip() + "\n")
     config_path = review / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     example = config["searches"][0]
@@ -124,7 +78,7 @@ def updated_review(tmp_path_factory) -> dict:
     screen_until_met(review)
     set_stop(config_path, config, True)
     plain_snakemake(review)
-    fill(review, "full_text")
+    fill_sheets(review, "full_text")
     plain_snakemake(review)
     round_1_listed = set(sheet_ids(review, "ana"))
     round_1_counts = read_table(review / "results" / "prisma" / "counts.csv")
@@ -146,7 +100,7 @@ def updated_review(tmp_path_factory) -> dict:
     status = screen_until_met(review)
     set_stop(config_path, config, True)
     plain_snakemake(review)
-    fill(review, "full_text")
+    fill_sheets(review, "full_text")
     plain_snakemake(review)
     return {
         "review": review,

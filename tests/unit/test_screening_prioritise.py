@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 import pytest
+from test_screening_priority import every_tail_p
 
 from prismake.csvio import read_table
 from prismake.errors import ConfigError
@@ -491,67 +492,5 @@ def test_the_rule_tests_only_the_screening_since_the_last_records_joined():
     # screened since: the tails after position `since`, recall over everything found
     grown = order + [0] * 100
     assert p_recall_below_target(grown, 460, since=350) == pytest.approx(
-        _p_only_tails(grown, 460, 350), abs=1e-12
-    )
-
-
-def _p_only_tails(labels, n_records, since, target=0.95):
-    """buscar's test on the tails that start at or after position ``since``."""
-    from fractions import Fraction
-
-    from scipy.stats import hypergeom
-
-    found = sum(labels)
-    least_total = int(Fraction(found) / Fraction(str(target))) + 1
-    ps = []
-    for n in range(1, len(labels) - since + 1):
-        k = sum(labels[-n:])
-        least = least_total - (found - k)
-        population = n_records - len(labels) + n
-        ps.append(0.0 if least > population else hypergeom.cdf(k, population, least, n))
-    return min(ps)
-
-
-def test_an_update_of_a_stopped_review_keeps_round_1_stopped_while_round_2_is_ranked():
-    # Round 1 was screened until the team stopped (10 of its 40 studies never screened,
-    # excluded by automation in the published version); round 2 is an update search.
-    frame = studies(60)
-    frame["round"] = ["1"] * 40 + ["2"] * 20
-    index = StudyIndex.from_frame(frame)
-    candidates = list(index.studies["study_id"])
-    round_1_left = set(candidates[30:40])
-    decided = {f"S-{i:02d}": "include" for i in range(8)}
-    decided.update({f"S-{i:02d}": "exclude" for i in range(8, 30)})
-    # stop: true would exclude round 2 unseen: the error names stop: [1] as the way on
-    with pytest.raises(ConfigError) as error:
-        next_candidates(STAGE, index, candidates, reading(decided), screening(stop=True))
-    assert "stop: [1] to keep the never-screened studies of the earlier rounds" in (
-        error.value.problems[0].hint
-    )
-    config = screening(batch=5, stop=[1], target_recall=0.8)
-    handed = next_candidates(STAGE, index, candidates, reading(decided), config)
-    batch = handed[30:]
-    assert batch and set(batch) <= set(candidates[40:])  # round 2 only
-    assert automation_excluded(STAGE, candidates, reading(decided), config, index) == round_1_left
-    # the figures are about round 2: nothing of it screened yet
-    progress = stage_progress(STAGE, candidates, reading(decided), config, index)
-    assert (progress.screened, progress.unscreened) == (0, 20)
-    assert progress.sentence().startswith("prioritised screening (search round 2): 0 screened")
-    assert "decided by a reviewer, conflicts too" in progress.sentence()
-    # round 1's exclusions carry round 1's own verdict
-    decisions = pd.DataFrame(
-        {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}
-    )
-    mark_automation_excluded(decisions, STAGE, candidates, reading(decided), config, index)
-    marked = decisions[decisions["basis"] == "automation"]
-    assert set(marked["study_id"]) == round_1_left
-    first = stage_progress(STAGE, candidates, reading(decided), config, index, search_round=1)
-    assert (first.screened, first.relevant_found, first.unscreened) == (30, 8, 10)
-    assert set(marked["reason"]) == {first.verdict()}
-    # round 2 screened in part, then the team stops it too
-    decided.update(dict.fromkeys(batch, "exclude"))
-    stop = screening(batch=5, stop=True, target_recall=0.8)
-    assert next_candidates(STAGE, index, candidates, reading(decided), stop) == handed
-    assert automation_excluded(STAGE, candidates, reading(decided), stop, index) == (
-        round_1_left | set(candidates[40:]) - set(batch)
+        every_tail_p(grown, 460, since=350), abs=1e-12
     )

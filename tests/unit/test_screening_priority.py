@@ -230,14 +230,15 @@ def test_simulate_command_reports_every_problem_in_the_labelled_file_at_once(tmp
     assert not (tmp_path / "o.csv").exists()
 
 
-def every_tail_p(labels: list[int], n_records: int, target: float = 0.95) -> float:
-    """The test as buscar writes it: every tail of the order, smallest p."""
+def every_tail_p(labels: list[int], n_records: int, target: float = 0.95, since: int = 0) -> float:
+    """The test as buscar writes it: every tail of the order (that starts at or after
+    position ``since``), smallest p."""
     from scipy.stats import hypergeom
 
     found = sum(labels)
     least_total = int(Fraction(found) / Fraction(str(target))) + 1
     ps = []
-    for n in range(1, len(labels) + 1):
+    for n in range(1, len(labels) - since + 1):
         k = sum(labels[-n:])
         least = least_total - (found - k)
         population = n_records - len(labels) + n
