@@ -321,6 +321,7 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
     """
     folder = processed_dir(stage, reading)
     path = folder / POOL_FILE if folder is not None else None
+    known: dict[str, int] = {}
     if path is None or not path.is_file():
         joined = dict.fromkeys(pool_ids, 0)
     else:
@@ -328,7 +329,7 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
         known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
         now = len(reading.listed())
         joined = {s: known.get(s, now) for s in pool_ids}
-    if keep and path is not None:
+    if keep and path is not None and joined != known:
         table = pd.DataFrame({"study_id": list(joined), "joined_at": list(joined.values())})
         write_table(table.sort_values("study_id", kind="stable"), path, POOL_COLUMNS)
     return joined
@@ -419,7 +420,7 @@ def next_candidates(
         key=lambda s: ranks.get(s, len(candidates) + 1),
     )
     unlisted = [s for s in pool_ids if s not in listed]
-    progress = stage_progress(stage, candidates, reading, screening, index)
+    progress = stage_progress(stage, candidates, reading, screening, index, joined=joined)
     if progress is not None:
         log.info("%s", progress.sentence())
     stopped = [s for s in unlisted if chosen.stopped(round_of(index, s))]
@@ -437,26 +438,30 @@ def next_candidates(
                 "screening was stopped before the stopping rule was met: the stated recall "
                 "target is not supported by the test"
             )
-    unlisted = [s for s in unlisted if s not in set(stopped)]
+    # (sets made once: a membership test against a set built per item is quadratic)
+    stopped_set, in_pool = set(stopped), set(pool_ids)
+    unlisted = [s for s in unlisted if s not in stopped_set]
     waiting = _outstanding(reading, screening["stages"][stage])
     if waiting or not unlisted:
         if waiting:
             log.info("%d studies in the sheets still wait for a decision", len(waiting))
         return in_sheets
     if chosen.sample:
-        scope = [s for s in _in_round(pool_ids, index, None) if s not in set(stopped)]
+        scope = [s for s in _in_round(pool_ids, index, None) if s not in stopped_set]
         return in_sheets + _next_draws(stage, reading, scope, chosen)
-    seeds = [s for s in _seed_studies(chosen, index) if s in set(unlisted)]
-    labels = {s: v for s, v in model_labels(reading).items() if s in set(pool_ids)}
+    to_hand_out = set(unlisted)
+    seeds = [s for s in _seed_studies(chosen, index) if s in to_hand_out]
+    labels = {s: v for s, v in model_labels(reading).items() if s in in_pool}
     # a seed study counts as relevant until the reviewers decide it: their decision wins
     labels.update({s: 1 for s in _seed_studies(chosen, index) if s not in labels})
-    labels = {s: v for s, v in labels.items() if s in set(pool_ids)}
+    labels = {s: v for s, v in labels.items() if s in in_pool}
     folder = processed_dir(stage, reading)
     cache = folder / FEATURE_FILE if folder is not None else None
     ranked = _pool(pool_ids, index, cache).rank(labels, MODEL_SEED)
-    ranking = [s for s in ranked if s in set(unlisted)]
+    ranking = [s for s in ranked if s in to_hand_out]
     size = next_batch_size(chosen.batch, labels, PriorityModel().growth)
-    batch = (seeds + [s for s in ranking if s not in set(seeds)])[:size]
+    first = set(seeds)
+    batch = (seeds + [s for s in ranking if s not in first])[:size]
     if any(labels.values()):
         log.info("next batch: %d studies, most likely relevant first", len(batch))
     else:
@@ -475,9 +480,11 @@ def stage_progress(
     screening: Mapping[str, Any],
     index=None,
     search_round: int | None = None,
+    joined: Mapping[str, int] | None = None,
 ) -> Progress | None:
     """Screened, relevant found, how many relevant may be left, and the stopping rule, for
-    the studies of one search round (default: the latest; all of them without ``index``)."""
+    the studies of one search round (default: the latest; all of them without ``index``).
+    ``joined``: ``joined_at`` when the caller has it."""
     chosen = settings(screening, stage)
     if chosen is None:
         return None
@@ -493,7 +500,8 @@ def stage_progress(
     n_records = max(len(pool_ids), 1)
     # only the screening since the last unscreened study joined the ranking is evidence
     # about the studies left (joined_at)
-    joined = joined_at(stage, reading, pool_ids)
+    if joined is None:
+        joined = joined_at(stage, reading, pool_ids)
     latest = max((joined[s] for s in pool_ids if s not in labels), default=0)
     before = set(handed_out[:latest])
     since = sum(1 for s in order if s in before)
@@ -524,7 +532,8 @@ def _sample_state(stage, reading, pool_ids, labels, chosen: Prioritise) -> Rando
     frame = _frame(stage, reading, pool_ids, create=False)
     in_frame = set(frame)
     listed = set(reading.listed())
-    found_ranked = sum(v for s, v in labels.items() if s in set(pool_ids) and s not in in_frame)
+    in_pool = set(pool_ids)
+    found_ranked = sum(v for s, v in labels.items() if s in in_pool and s not in in_frame)
     drawn = [s for s in frame if s in listed]
     decided = [labels[s] for s in drawn if s in labels]
     target, confidence = chosen.target_recall, chosen.confidence
