@@ -494,3 +494,20 @@ def test_the_rule_tests_only_the_screening_since_the_last_records_joined():
     assert p_recall_below_target(grown, 460, since=350) == pytest.approx(
         every_tail_p(grown, 460, since=350), abs=1e-12
     )
+
+
+def test_rows_a_mode_no_longer_needs_do_not_hold_back_the_next_batch(index):
+    # dual for a while (every study in both sheets), then back to split: a study ana
+    # decided needs no second decision, so ben's empty row for it does not wait
+    candidates = list(index.studies["study_id"])
+    split = {"mode": "split", "reviewers": ["ana", "ben"], "double_fraction": 0.0}
+    config = {"stages": {STAGE: {**split, "prioritise": {"batch": 5}}}}
+    sheets = Reading()
+    handed_out = candidates[:5]
+    for row, study_id in enumerate(handed_out, 2):
+        decision = "include" if study_id in ("S-00", "S-01", "S-02") else "exclude"
+        sheets.entries.append(Entry(study_id, study_id, "ana", decision, "", "", "a.csv", row))
+        sheets.entries.append(Entry(study_id, study_id, "ben", "", "", "", "b.csv", row))
+    assert len(next_candidates(STAGE, index, candidates, sheets, config)) > 5
+    dual = {"stages": {STAGE: {**split, "mode": "dual", "prioritise": {"batch": 5}}}}
+    assert next_candidates(STAGE, index, candidates, sheets, dual) == handed_out

@@ -211,3 +211,24 @@ def test_a_permission_error_without_a_lock_file_does_not_blame_a_spreadsheet(tmp
         _sync(tmp_path, screening_config())
     assert "spreadsheet" not in str(error.value)
     assert "alice.csv" in str(error.value) and "chmod" in str(error.value)
+
+
+def test_going_from_split_to_dual_says_that_decided_studies_now_await_a_second_decision(
+    tmp_path, caplog
+):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path, screening_config("split", double_fraction=0.0))
+    alice = _sheet(tmp_path, "alice")
+    mine = [r["study_id"] for r in rows_of(alice)]
+    type_decisions(alice, dict.fromkeys(mine, "exclude"))
+    with caplog.at_level("WARNING", logger="prismake"):
+        _sync(tmp_path, screening_config("dual"))
+    assert (
+        f"{len(mine)} studies one reviewer already decided were added to a second sheet"
+        in caplog.text
+    )
+    assert set(mine) <= {r["study_id"] for r in rows_of(_sheet(tmp_path, "ben"))}
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="prismake"):  # said once, when it happens
+        _sync(tmp_path, screening_config("dual"))
+    assert "added to a second sheet" not in caplog.text

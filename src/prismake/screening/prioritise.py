@@ -33,7 +33,7 @@ import pandas as pd
 
 from prismake.csvio import read_table, write_table
 from prismake.errors import ConfigError, Problem
-from prismake.screening.assign import assign
+from prismake.screening.assign import reviewers_needed
 from prismake.screening.decisions import EXCLUDE, EXCLUDED_AUTOMATION, INCLUDE, MAYBE, PENDING
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size
 from prismake.screening.stopping import (
@@ -300,13 +300,20 @@ def screening_order(reading) -> list[str]:
 
 
 def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
-    """Studies in the sheets that still wait for a reviewer's decision: an empty decision
-    cell, or a reviewer who must screen the study and whose sheet does not list it (the
-    sheet was deleted; this run writes it again with the study)."""
-    listed = reading.listed()
-    empty = {e.study_id for e in reading.entries if not e.decision}
-    missing = {s for s, present in listed.items() if assign(s, stage_config, present)}
-    return (empty | missing) - set(reading.resolutions) - set(reading.removed)
+    """Studies in the sheets with fewer decisions by the stage's reviewers than its mode
+    needs (one, or two in dual screening and split's double share), and no resolution.
+
+    Counting decisions, not empty cells: a reviewer's sheet that was deleted (written
+    again this run) leaves a study waiting, and a row no longer needed (a study added to
+    a second sheet in dual mode, then the team went back to split) does not."""
+    reviewers = set(stage_config.get("reviewers") or [])
+    decided: dict[str, set[str]] = {}
+    for entry in reading.entries:
+        decided.setdefault(entry.study_id, set())
+        if entry.decision and entry.reviewer in reviewers:
+            decided[entry.study_id].add(entry.reviewer)
+    waiting = {s for s, who in decided.items() if len(who) < reviewers_needed(s, stage_config)}
+    return waiting - set(reading.resolutions) - set(reading.removed)
 
 
 def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) -> dict[str, int]:

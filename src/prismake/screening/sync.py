@@ -107,6 +107,36 @@ def plan_sheets(
     return plan
 
 
+def _second_decisions_note(plan: SheetPlan, stage: str) -> None:
+    """Say when studies a reviewer already decided go to a second sheet (the mode now
+    needs two decisions, e.g. split changed to dual): until then they await a decision,
+    and the PRISMA counts show them so."""
+    decided = {e.study_id for e in plan.reading.entries if e.decision}
+    again = {
+        s
+        for reviewer, ids in plan.additions.items()
+        if reviewer in plan.reading.sheets  # a sheet written anew has its own warning
+        for s in ids
+        if s in decided
+    }
+    again -= set(plan.reading.resolutions)
+    if again:
+        log.warning(
+            "%s: %d %s one reviewer already decided %s added to a second sheet, as the "
+            "screening mode needs two decisions for %s; until the second reviewer decides "
+            "%s, %s %s a decision (the PRISMA counts show %s so)",
+            STAGE_LABEL[stage],
+            len(again),
+            "study" if len(again) == 1 else "studies",
+            "was" if len(again) == 1 else "were",
+            "it" if len(again) == 1 else "them",
+            "it" if len(again) == 1 else "them",
+            "it" if len(again) == 1 else "they",
+            "awaits" if len(again) == 1 else "await",
+            "it" if len(again) == 1 else "them",
+        )
+
+
 def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
     """Each study's `rank`: the one its rows have, and for studies handed out now the next
     numbers, in the order handed out (a re-made sheet gets the ranks back too).
@@ -320,6 +350,7 @@ def sync_sheets(
             "no sheet was changed",
             read_only,
         )
+    _second_decisions_note(plan, stage)
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
