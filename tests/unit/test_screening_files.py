@@ -239,3 +239,14 @@ def test_decisions_gone_since_the_last_run_are_named_with_the_backup_that_holds_
     with caplog.at_level(logging.INFO, logger="prismake"):
         _sync(tmp_path)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_sheet_saved_as_a_workbook_beside_the_csv_is_named_not_ignored(tmp_path, caplog):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    workbook = _sheet(tmp_path).with_suffix(".xlsx")
+    workbook.write_bytes(b"PK\x03\x04 a workbook")
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        _sync(tmp_path)
+    assert f"{workbook} is not read: prismake reads the CSV sheets only" in caplog.text
+    assert "save it as CSV (CSV UTF-8) over alice.csv" in caplog.text

@@ -511,3 +511,30 @@ def test_rows_a_mode_no_longer_needs_do_not_hold_back_the_next_batch(index):
     assert len(next_candidates(STAGE, index, candidates, sheets, config)) > 5
     dual = {"stages": {STAGE: {**split, "mode": "dual", "prioritise": {"batch": 5}}}}
     assert next_candidates(STAGE, index, candidates, sheets, dual) == handed_out
+
+
+def test_ranks_a_spreadsheet_turned_into_local_numbers_keep_the_order_and_gaps_are_named(
+    caplog,
+):
+    from prismake.screening.prioritise import screening_order
+    from prismake.screening.stage import _rank
+
+    # a ';' sheet from a decimal-comma locale, another with thousands separators
+    assert [_rank(c) for c in ("92", "92,0", "92.0", "1.092,0", "1,092", "1 092")] == [
+        92,
+        92,
+        92,
+        1092,
+        1092,
+        1092,
+    ]
+    assert [_rank(c) for c in ("", "abc", "0", "92.5")] == [None, None, None, None]
+    out = Reading()
+    for row, (study_id, rank) in enumerate([("S-02", 3), ("S-00", 1), ("S-01", None)], 2):
+        out.entries.append(
+            Entry(study_id, study_id, "dev", "exclude", "", "", "x/dev.csv", row, rank)
+        )
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        screening_order(out)
+    assert "1 study in the sheets has no rank" in caplog.text
+    assert "rows without one: dev.csv 1" in caplog.text

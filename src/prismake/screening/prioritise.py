@@ -283,12 +283,21 @@ def screening_order(reading) -> list[str]:
     if len(rank) == len(first_row):
         return sorted(first_row, key=lambda s: (rank[s], s))
     if rank:
+        unranked: dict[str, int] = {}
+        for entry in reading.entries:
+            if entry.study_id not in rank:
+                name = Path(entry.sheet).name
+                unranked[name] = unranked.get(name, 0) + 1
+        missing = len(first_row) - len(rank)
         log.warning(
-            "%d studies in the sheets have no rank (the column prismake fills with the order "
-            "it handed them out in): the stopping rule reads that order from the rows, which "
-            "is wrong if a sheet was sorted. If a rank was typed over, copy it back from the "
-            "newest backup in data/processed/backups",
-            len(first_row) - len(rank),
+            "%s in the sheets %s no rank (the column prismake fills with the order "
+            "it handed them out in; rows without one: %s): the stopping rule reads that order "
+            "from the rows, which is wrong if a sheet was sorted. If the column was deleted "
+            "or a rank typed over, copy it back from the newest backup in "
+            "data/processed/backups",
+            f"{missing} study" if missing == 1 else f"{missing} studies",
+            "has" if missing == 1 else "have",
+            ", ".join(f"{name} {n}" for name, n in sorted(unranked.items())),
         )
     elif first_row:
         log.info(

@@ -368,9 +368,20 @@ def _check_row(
 
 
 def _rank(cell: str) -> int | None:
-    """A `rank` cell as a number; anything else (empty, typed over) counts as unknown."""
+    """A `rank` cell as a number; anything else (empty, typed over) counts as unknown.
+
+    A spreadsheet may have turned it into a number with decimals or thousands separators,
+    in its locale: "92.0", "92,0", "1,092", "1 092" or "1.092,0" read as the whole number
+    they show."""
+    text = cell.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." in text:  # thousands and decimal separators both present
+        text = text.replace("." if text.rfind(",") > text.rfind(".") else ",", "")
+    text = text.replace(",", ".")
+    head, _, tail = text.rpartition(".")
+    if text.count(".") > 1 or (head and len(tail) == 3):
+        text = text.replace(".", "")  # thousands separators only: "1,092", "1.092.000"
     try:
-        value = float(cell)
+        value = float(text)
     except ValueError:
         return None
     return int(value) if value.is_integer() and value > 0 else None
@@ -589,7 +600,18 @@ def read_stage(
         for path in sorted(sheet_dir.iterdir()):
             if is_sheet_file(path) and path.name not in expected:
                 _stray_sheet(path, stage, vocab, reading)
+            elif path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
+                log.warning(
+                    "%s is not read: prismake reads the CSV sheets only. If decisions were "
+                    "typed in it, save it as CSV (CSV UTF-8) over %s.csv and run again",
+                    path,
+                    path.stem,
+                )
     return reading
+
+
+# a sheet saved as a workbook beside the CSV by mistake: its decisions would be lost unseen
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
 
 
 # --------------------------------------------------------------------------- decisions
