@@ -142,3 +142,24 @@ def test_coded_rows_gone_since_the_last_run_are_named_with_the_copy_that_holds_t
     with caplog.at_level(logging.INFO, logger="prismake"):
         run_extract(tmp_path, paths, backup_dir=str(backups))
     assert not gone(caplog)
+
+
+def test_a_row_with_a_mistake_removed_by_its_coder_is_not_called_lost(tmp_path, caplog):
+    # a coder adds a row for a study that is not included: the run stops; they delete
+    # the row and run again, then code one more excerpt. Nothing was lost, so nothing is
+    # said to be (the failed run's sheet is not the "last run's" copy)
+    paths = make_review(tmp_path)
+    backups = tmp_path / "data" / "processed" / "backups" / "extraction"
+    coding = paths["coding"]
+    run_extract(tmp_path, paths, backup_dir=str(backups))
+    bad = ["S-zzzzzzzzzz", *CODING[0][1:3], "a bad row", *CODING[0][4:]]
+    write_csv(coding, CODING_HEADER, [*CODING, bad])
+    with pytest.raises(SheetError):
+        run_extract(tmp_path, paths, backup_dir=str(backups))
+    write_csv(coding, CODING_HEADER, CODING)
+    more = [*CODING[0][:3], "one more excerpt", *CODING[0][4:]]
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run_extract(tmp_path, paths, backup_dir=str(backups))
+        write_csv(coding, CODING_HEADER, [*CODING, more])
+        run_extract(tmp_path, paths, backup_dir=str(backups))
+    assert not gone(caplog)

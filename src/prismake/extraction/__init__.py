@@ -165,11 +165,9 @@ def extract(
 
     outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements.
     Raises SheetError listing every problem in every sheet (nothing is written then).
-    ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies).
+    ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies), once
+    the sheets have no mistake.
     """
-    if backup_dir is not None:
-        sheets = [*coding_paths, characteristics_path]
-        keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir)
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
     decisions = read_table(decisions_path, columns=["study_id", "decision"])
@@ -192,6 +190,11 @@ def extract(
             problems += error.problems
     if problems:
         raise SheetError("The extraction sheets have mistakes", problems)
+    if backup_dir is not None:
+        # only sheets a run could use: a copy of a sheet with a mistake the coder then
+        # fixed would make the fix look like lost rows on the next run
+        sheets = [*coding_paths, characteristics_path]
+        keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir)
 
     # people open these three, later steps read them back (read_table(neutralised=True))
     write_sheet(_coded_frame(excerpts, codebook, labels), outputs["coded"])

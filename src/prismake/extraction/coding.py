@@ -241,11 +241,13 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
         if gone:
             shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
             log.warning(
-                "%s: %d rows from the last run are gone (%s%s). If that was not on "
+                "%s: %d %s from the last run %s gone (%s%s). If that was not on "
                 "purpose (two people saved the same file, or an older copy was saved "
                 "over it), copy them back from its last copy, %s, and run snakemake again",
                 path,
                 len(gone),
+                "row" if len(gone) == 1 else "rows",
+                "is" if len(gone) == 1 else "are",
                 shown,
                 ", ..." if len(gone) > 5 else "",
                 last_read,
