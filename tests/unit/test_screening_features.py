@@ -109,3 +109,19 @@ def test_the_cache_lives_in_data_processed_beside_the_sheets_layout(tmp_path):
     # sheets anywhere else, or none yet: no cache, nothing written beside them
     assert processed_dir("title_abstract", reading_of(tmp_path / "sheets")) is None
     assert processed_dir("title_abstract", Reading()) is None
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ["Co-production study number 0", "Co-production study number 1", "Co-production study 2"],
+        ["", "", ""],  # no title or abstract anywhere
+    ],
+)
+def test_a_handful_of_records_with_no_shared_rare_word_still_ranks(titles):
+    # a pilot of three records: every word is in all of them or in one only, so TF-IDF
+    # with min_df=2, max_df=0.95 keeps nothing (scikit-learn raises); it must still rank
+    pool = ScreeningPool(["r0", "r1", "r2"], titles, [""] * 3)
+    order = pool.rank({"r0": 1, "r1": 0}, seed=0)
+    assert order == ["r2"]
+    assert pool.features.shape[0] == 3

@@ -517,10 +517,10 @@ def test_ranks_a_spreadsheet_turned_into_local_numbers_keep_the_order_and_gaps_a
     caplog,
 ):
     from prismake.screening.prioritise import screening_order
-    from prismake.screening.stage import _rank
+    from prismake.screening.stage import parse_rank
 
     # a ';' sheet from a decimal-comma locale, another with thousands separators
-    assert [_rank(c) for c in ("92", "92,0", "92.0", "1.092,0", "1,092", "1 092")] == [
+    assert [parse_rank(c) for c in ("92", "92,0", "92.0", "1.092,0", "1,092", "1 092")] == [
         92,
         92,
         92,
@@ -528,7 +528,7 @@ def test_ranks_a_spreadsheet_turned_into_local_numbers_keep_the_order_and_gaps_a
         1092,
         1092,
     ]
-    assert [_rank(c) for c in ("", "abc", "0", "92.5")] == [None, None, None, None]
+    assert [parse_rank(c) for c in ("", "abc", "0", "92.5")] == [None, None, None, None]
     out = Reading()
     for row, (study_id, rank) in enumerate([("S-02", 3), ("S-00", 1), ("S-01", None)], 2):
         out.entries.append(

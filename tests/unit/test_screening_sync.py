@@ -232,3 +232,28 @@ def test_going_from_split_to_dual_says_that_decided_studies_now_await_a_second_d
     with caplog.at_level("WARNING", logger="prismake"):  # said once, when it happens
         _sync(tmp_path, screening_config("dual"))
     assert "added to a second sheet" not in caplog.text
+
+
+def test_a_deleted_sheet_in_split_prioritised_screening_comes_back_with_all_its_studies(
+    tmp_path,
+):
+    # alice's sheet goes missing: the run writes it again with every study it listed (in
+    # the order handed out, ranks kept), none of them goes to ben, no new batch goes out
+    write_studies(tmp_path / "studies.csv", base_studies())
+    config = screening_config("split", double_fraction=0.0)
+    config["stages"]["title_abstract"]["prioritise"] = {"batch": 3}
+    _sync(tmp_path, config)
+    for reviewer in ("alice", "ben"):
+        sheet = _sheet(tmp_path, reviewer)
+        if sheet.exists():
+            type_decisions(sheet, {r["study_id"]: "include" for r in rows_of(sheet)})
+    _sync(tmp_path, config)  # the next batch
+    alice, ben = _sheet(tmp_path, "alice"), _sheet(tmp_path, "ben")
+    before = [(r["study_id"], r["rank"]) for r in rows_of(alice)]
+    ben_before = ben.read_bytes() if ben.exists() else None
+    assert before
+    alice.unlink()
+    _sync(tmp_path, config)
+    assert [(r["study_id"], r["rank"]) for r in rows_of(alice)] == before
+    assert all(r["decision"] == "" for r in rows_of(alice))
+    assert (ben.read_bytes() if ben.exists() else None) == ben_before

@@ -74,6 +74,8 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
             sheet_dir=Path(sheets) / stage,
             screening=screening,
             removed_path=removed_path,
+            # where the screening rule keeps the sheets' copies (data/processed/backups)
+            backup_dir=Path(sheets).parent / "processed" / "backups" / stage,
         )
         problems += plan.reading.problems
         waiting: dict[str, set[str]] = defaultdict(set)

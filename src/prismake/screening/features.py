@@ -46,14 +46,22 @@ def text_digest(texts: Sequence[str], settings: Mapping[str, Any]) -> str:
 
 
 def _build(texts: Sequence[str], settings: Mapping[str, Any]) -> sparse.csr_matrix:
-    vectorizer = TfidfVectorizer(
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        max_df=0.95,
-        min_df=settings["min_df"],
-        dtype=np.float32,
-    )
-    return vectorizer.fit_transform(texts).tocsr()
+    """TF-IDF of the texts. A handful of records (a pilot, a small update) can leave no
+    word in two records and under 95 % of them: then every word counts, and with no word
+    at all (no title or abstract anywhere) every record scores the same."""
+    for min_df, max_df in ((settings["min_df"], 0.95), (1, 1.0)):
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            max_df=max_df,
+            min_df=min_df,
+            dtype=np.float32,
+        )
+        try:
+            return vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # "no terms remain" / "empty vocabulary"
+            continue
+    return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
 def _load(path: Path, digest: str) -> sparse.csr_matrix | None:

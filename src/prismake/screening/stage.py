@@ -367,7 +367,7 @@ def _check_row(
     return study_id, typed.strip(), decision or "", reason, note
 
 
-def _rank(cell: str) -> int | None:
+def parse_rank(cell: str) -> int | None:
     """A `rank` cell as a number; anything else (empty, typed over) counts as unknown.
 
     A spreadsheet may have turned it into a number with decimals or thousands separators,
@@ -422,7 +422,7 @@ def _reviewer_sheet(
                     )
                 )
             continue
-        rank = _rank(sheet.cell(cells, RANK_COLUMN))
+        rank = parse_rank(sheet.cell(cells, RANK_COLUMN))
         entry = Entry(study_id, typed, reviewer, decision, reason, note, str(path), row, rank)
         earlier = mine.get(study_id)
         if earlier is None:

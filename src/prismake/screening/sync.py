@@ -42,8 +42,10 @@ from prismake.screening.stage import (
     RESOLUTION_COLUMNS,
     RESOLUTION_FILE,
     SHEET_COLUMNS,
+    Entry,
     Reading,
     StudyIndex,
+    parse_rank,
     read_stage,
     screen_stage,
     stage_candidates,
@@ -88,20 +90,26 @@ def plan_sheets(
     sheet_dir: str | Path,
     screening: Mapping[str, Any],
     removed_path: str | Path | None = None,
+    backup_dir: str | Path | None = None,
 ) -> SheetPlan:
-    """Read the stage's sheets and decide which candidates each reviewer still needs."""
+    """Read the stage's sheets and decide which candidates each reviewer still needs.
+
+    ``backup_dir``: where the sheets' copies are; a reviewer's sheet that is missing is
+    written again with every study its last copy listed (``_lost_sheet_studies``)."""
     reading = read_stage(stage, sheet_dir, screening, index, removed_path)
+    reviewers = stage_reviewers(screening, stage)
+    lost = _lost_sheet_studies(reading, Path(sheet_dir), backup_dir, reviewers, index)
     candidates = next_candidates(stage, index, candidates, reading, screening)
     plan = SheetPlan(stage=stage, reading=reading)
     stage_config = screening["stages"][stage]
     listed = reading.listed()
-    reviewers = stage_reviewers(screening, stage)
-    plan.additions = {r: [] for r in reviewers}
+    plan.additions = {r: list(lost.get(r, [])) for r in reviewers}
     for study_id in candidates:
         if study_id in reading.removed:
             continue
         for reviewer in assign(study_id, stage_config, listed.get(study_id, set())):
-            plan.additions[reviewer].append(study_id)
+            if study_id not in plan.additions[reviewer]:
+                plan.additions[reviewer].append(study_id)
     new = [s for s in candidates if s not in listed and s not in reading.removed]
     plan.ranks = hand_out_ranks(new, reading)
     return plan
@@ -135,6 +143,44 @@ def _second_decisions_note(plan: SheetPlan, stage: str) -> None:
             "awaits" if len(again) == 1 else "await",
             "it" if len(again) == 1 else "them",
         )
+
+
+def _lost_sheet_studies(
+    reading: Reading,
+    sheet_dir: Path,
+    backup_dir: str | Path | None,
+    reviewers: Sequence[str],
+    index: StudyIndex,
+) -> dict[str, list[str]]:
+    """For each reviewer whose sheet is missing (deleted, renamed, moved) but has a copy:
+    the current studies that copy listed, in its order. They join the reading as listed
+    for that reviewer, undecided (the copy's decisions are the team's to copy back: the
+    run names the copy), with their ranks, so that the sheet is written again with them
+    and, in split or prioritised screening, they neither go to another reviewer nor back
+    into the ranking."""
+    if backup_dir is None:
+        return {}
+    lost: dict[str, list[str]] = {}
+    for reviewer in reviewers:
+        path = sheet_dir / f"{reviewer}.csv"
+        copies = [] if reviewer in reading.sheets else backups_of(path, backup_dir)
+        if not copies:
+            continue
+        try:
+            copy = read_sheet(copies[-1])
+        except (OSError, ValueError):
+            continue
+        studies = lost.setdefault(reviewer, [])
+        for row, cells in copy.rows:
+            study_id, _ = index.resolve(copy.cell(cells, "study_id"))
+            if study_id is None or study_id in studies or study_id in reading.removed:
+                continue
+            studies.append(study_id)
+            rank = parse_rank(copy.cell(cells, RANK_COLUMN))
+            reading.entries.append(
+                Entry(study_id, study_id, reviewer, "", "", "", str(path), row, rank)
+            )
+    return lost
 
 
 def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
@@ -316,6 +362,7 @@ def sync_sheets(
         sheet_dir=sheet_dir,
         screening=screening,
         removed_path=removed_path,
+        backup_dir=backup_dir,
     )
     if plan.reading.problems:
         # the later stages cannot run before this one: say their sheets' mistakes now too
@@ -368,6 +415,9 @@ def sync_sheets(
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
             _replace(path, data, temp_dir)
+            # and as written: the copy a missing sheet is written again from lists every
+            # study handed out to it
+            _keep_copy(path, data, backup_dir, stamp)
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
             )
