@@ -98,8 +98,9 @@ def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
         assert sorted(listed) == sorted(ids[:8] + [s["study_id"] for s in new])  # once each
     folder = tmp_path / "data/processed/backups/title_abstract"
     backups = sorted(p.name for p in folder.iterdir() if p.is_file())
-    # every sheet as first written; each reviewer's sheet again as saved with decisions
-    assert [name.split(".")[0] for name in backups] == ["alice"] * 2 + ["ben"] * 2 + ["resolutions"]
+    # every sheet as first written; each reviewer's sheet again as saved with decisions,
+    # and as the update's run wrote it (the new studies added)
+    assert [name.split(".")[0] for name in backups] == ["alice"] * 3 + ["ben"] * 3 + ["resolutions"]
     final = dict(zip(third["decisions"]["study_id"], third["decisions"]["decision"], strict=True))
     assert final[ids[0]] == "include"  # the joined study keeps its decisions
 
@@ -132,3 +133,33 @@ def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
     assert agreement["n"].tolist() == ["5"]  # studies 0-2 and the two new ones
     status = read_table(tmp_path / "results/screening/status.csv")
     assert status["stage"].tolist() == ["title_abstract"] * 3 + ["full_text"] * 3
+
+
+def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_path):
+    # split screening by alice, ben and cleo; cleo leaves (taken out of config) with half
+    # her studies decided. Her decisions still count, once each; the studies she had not
+    # decided go to alice or ben; none she decided is given to anyone else.
+    review = Review(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    review.run("title_abstract")
+    cleo = review.sheet("title_abstract", "cleo")
+    hers = [r["study_id"] for r in rows_of(cleo)]
+    assert len(hers) >= 2
+    decided = dict.fromkeys(hers[: len(hers) // 2], "exclude")
+    type_decisions(cleo, decided)
+    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
+    after = review.run("title_abstract")
+    final = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
+    assert all(final[s] == "exclude" for s in decided)
+    assert after["orphans"].empty
+    handed_on = set(after["added"]["study_id"])
+    assert handed_on == set(hers) - set(decided)
+    counted = after["reviewer_decisions"]
+    assert set(counted.loc[counted["reviewer"] == "cleo", "study_id"]) == set(decided)
+    # a stray copy beside the sheets (never written by prismake) is still not counted
+    (tmp_path / "data/screening/title_abstract/alice (1).csv").write_bytes(cleo.read_bytes())
+    again = review.run("title_abstract")
+    assert len(again["orphans"]) == len(decided)

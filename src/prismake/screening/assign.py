@@ -39,10 +39,18 @@ def reviewers_needed(study_id: str, stage: Mapping[str, Any]) -> int:
     return 1
 
 
-def assign(study_id: str, stage: Mapping[str, Any], present: Collection[str] = ()) -> list[str]:
-    """Reviewers who must get the study, besides those whose sheets already list it."""
+def assign(
+    study_id: str,
+    stage: Mapping[str, Any],
+    present: Collection[str] = (),
+    done: Collection[str] = (),
+) -> list[str]:
+    """Reviewers who must get the study, besides those whose sheets already list it.
+
+    ``done``: former reviewers (taken out of config) who decided it: their decisions count,
+    so a study one of them decided needs no one else in their place."""
     reviewers = list(stage.get("reviewers") or [])
-    have = [r for r in reviewers if r in present]
+    have = [r for r in reviewers if r in present] + [r for r in done if r not in reviewers]
     missing = reviewers_needed(study_id, stage) - len(have)
     if missing <= 0:
         return []

@@ -309,17 +309,18 @@ def screening_order(reading) -> list[str]:
 
 
 def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
-    """Studies in the sheets with fewer decisions by the stage's reviewers than its mode
-    needs (one, or two in dual screening and split's double share), and no resolution.
+    """Studies in the sheets with fewer decisions by the stage's reviewers (and former
+    ones) than its mode needs (one, or two in dual screening and split's double share),
+    and no resolution.
 
     Counting decisions, not empty cells: a reviewer's sheet that was deleted (written
     again this run) leaves a study waiting, and a row no longer needed (a study added to
     a second sheet in dual mode, then the team went back to split) does not."""
-    reviewers = set(stage_config.get("reviewers") or [])
+    counted = set(stage_config.get("reviewers") or []) | reading.former
     decided: dict[str, set[str]] = {}
     for entry in reading.entries:
         decided.setdefault(entry.study_id, set())
-        if entry.decision and entry.reviewer in reviewers:
+        if entry.decision and entry.reviewer in counted:
             decided[entry.study_id].add(entry.reviewer)
     waiting = {s for s, who in decided.items() if len(who) < reviewers_needed(s, stage_config)}
     return waiting - set(reading.resolutions) - set(reading.removed)

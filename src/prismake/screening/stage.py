@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from prismake.csvio import read_table, write_sheet, write_table
+from prismake.csvio import backups_of, read_table, write_sheet, write_table
 from prismake.errors import Problem, SheetError, did_you_mean
 from prismake.ids import study_alias
 from prismake.records import MULTI_SEPARATOR
@@ -230,6 +230,16 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)  # reviewer -> sheet as read
     folder: Path | None = None  # the sheets' folder, whether or not a sheet exists yet
+    # reviewers taken out of config whose sheets prismake wrote: their decisions count
+    former: set[str] = field(default_factory=set)
+
+    def decided_by(self) -> dict[str, set[str]]:
+        """Study -> reviewers who typed a decision for it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            if entry.decision:
+                out[entry.study_id].add(entry.reviewer)
+        return out
 
     def listed(self) -> dict[str, set[str]]:
         """Study -> reviewers whose sheet lists it (decided or not)."""
@@ -551,8 +561,9 @@ def read_removed(path: str | Path | None, index: StudyIndex, reading: Reading) -
 
 
 def _stray_sheet(path: Path, stage: str, vocab: Vocabulary, reading: Reading) -> None:
-    """A CSV in the stage folder that is no configured reviewer's sheet ("alice (1).csv", a
-    reviewer taken out of config): its typed decisions go to orphans, so none is lost."""
+    """A CSV in the stage folder that is no reviewer's sheet ("alice (1).csv", a sheet
+    renamed): its typed decisions go to orphans, so none is lost. (A sheet prismake wrote
+    for a reviewer since taken out of config still counts: read_stage.)"""
     sheet = read_sheet(path)
     kept = 0
     if not sheet.problems:
@@ -572,6 +583,15 @@ def _stray_sheet(path: Path, stage: str, vocab: Vocabulary, reading: Reading) ->
         STAGE_LABEL[stage],
         f"; its {kept} decisions are listed in orphans.csv" if kept else "",
     )
+
+
+def _backup_folder(sheet_dir: Path, stage: str) -> Path | None:
+    """data/processed/backups/<stage> for sheets in data/screening/<stage> (the screening
+    rule's backup_dir); None for another layout."""
+    folder = sheet_dir.absolute()
+    if [folder.parent.name, folder.parent.parent.name] != ["screening", "data"]:
+        return None
+    return folder.parent.parent / "processed" / "backups" / stage
 
 
 def stage_reviewers(screening: Mapping[str, Any], stage: str) -> list[str]:
@@ -597,16 +617,30 @@ def read_stage(
         read_removed(removed_path, index, reading)
     if sheet_dir.is_dir():
         expected = {f"{r}.csv" for r in reviewers} | {RESOLUTION_FILE}
+        copies = _backup_folder(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
-            if is_sheet_file(path) and path.name not in expected:
-                _stray_sheet(path, stage, vocab, reading)
-            elif path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
+            if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
                 log.warning(
                     "%s is not read: prismake reads the CSV sheets only. If decisions were "
                     "typed in it, save it as CSV (CSV UTF-8) over %s.csv and run again",
                     path,
                     path.stem,
                 )
+            elif not is_sheet_file(path) or path.name in expected:
+                continue
+            elif copies is not None and backups_of(path, copies):
+                # prismake wrote it for a reviewer since taken out of config
+                reading.former.add(path.stem)
+                _reviewer_sheet(stage, sheet_dir, path.stem, vocab, index, reading)
+                log.info(
+                    "%s: the sheet of a former %s reviewer (not in config any more): their "
+                    "decisions count; studies they had not decided go to the reviewers in "
+                    "config",
+                    path,
+                    STAGE_LABEL[stage],
+                )
+            else:
+                _stray_sheet(path, stage, vocab, reading)
     return reading
 
 

@@ -103,11 +103,13 @@ def plan_sheets(
     plan = SheetPlan(stage=stage, reading=reading)
     stage_config = screening["stages"][stage]
     listed = reading.listed()
+    decided = reading.decided_by()
     plan.additions = {r: list(lost.get(r, [])) for r in reviewers}
     for study_id in candidates:
         if study_id in reading.removed:
             continue
-        for reviewer in assign(study_id, stage_config, listed.get(study_id, set())):
+        done = decided.get(study_id, set()) & reading.former
+        for reviewer in assign(study_id, stage_config, listed.get(study_id, set()), done):
             if study_id not in plan.additions[reviewer]:
                 plan.additions[reviewer].append(study_id)
     new = [s for s in candidates if s not in listed and s not in reading.removed]
