@@ -97,6 +97,15 @@ def test_prismake_status_reads_the_sheets_before_snakemake_has_screened(
     rows = {line.split()[0]: line.split()[1:] for line in full_text.splitlines()[3:5]}
     assert rows["alice"][0] == "2" and rows["alice"][-1] == "2"
     assert ids[0] in (tmp_path / "data/screening/title_abstract/alice.csv").read_text()
+    assert "Duplicates" not in out
+    # duplicate pairs prismake is unsure of are named too, not only in the methods text
+    (tmp_path / "results/dedupe").mkdir(parents=True)
+    (tmp_path / "results/dedupe/to_check.csv").write_text(
+        "record_id_a,record_id_b,score\nscopus-1,pubmed-2,0.91\nscopus-3,pubmed-4,0.88\n"
+    )
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "Duplicates: 2 pairs prismake is unsure of wait for a person's verdict" in out
 
 
 def test_prismake_status_explains_when_dedupe_has_not_run(tmp_path, monkeypatch, capsys):

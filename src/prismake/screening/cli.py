@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from prismake.config import load_config
+from prismake.csvio import read_table
 from prismake.errors import Problem, SheetError
 from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
 from prismake.screening.prioritise import mark_automation_excluded, stage_progress
@@ -156,5 +157,20 @@ def run(args: argparse.Namespace) -> int:
     blocks = []
     for status in stage_status(config, args.studies, args.sheets):
         blocks.append(render(status, config["screening"]["stages"][status.stage]["mode"]))
+    pairs = _pairs_to_check(Path(args.sheets).parent.parent / "results" / "dedupe" / "to_check.csv")
+    if pairs:
+        blocks.append(
+            f"Duplicates: {_count(pairs, 'pair', 'pairs')} prismake is unsure of "
+            f"{'waits' if pairs == 1 else 'wait'} for a person's verdict: see "
+            "results/dedupe/to_check.csv, and write same or different in "
+            "data/screening/duplicates.csv"
+        )
     print("\n\n".join(blocks))
     return 0
+
+
+def _pairs_to_check(path: Path) -> int:
+    """Duplicate pairs still waiting for a verdict (the dedupe step lists them)."""
+    if not path.is_file():
+        return 0
+    return len(read_table(path, ["record_id_a", "record_id_b"]))
