@@ -128,7 +128,8 @@ def breakable_pieces(token: str, limit: int = LONG_TOKEN) -> list[str]:
 def latex_escape(text: str, break_after: int | None = None) -> str:
     """Imported text as LaTeX that prints it: specials escaped, quotes typeset.
 
-    A straight ``"`` opens after a space or bracket and closes elsewhere (`` ``...'' ``);
+    A straight ``"`` opens after a space or bracket, closes before a space or punctuation,
+    and between other characters opens or closes the quote left open (`` ``...'' ``);
     ``'`` opens a single quote there and is an apostrophe elsewhere. ``break_after`` (table
     cells): tokens longer may break between the pieces of ``breakable_pieces``.
     """
@@ -142,12 +143,18 @@ def latex_escape(text: str, break_after: int | None = None) -> str:
                 breaks.add(at)
     out: list[str] = []
     previous = " "
+    quoted = False  # a double quote is open
     for i, char in enumerate(text):
         if i in breaks:
             out.append("\\allowbreak{}")
         opening = previous.isspace() or previous in "([{\u2014\u2013/-"
         if char == '"':
-            out.append("``" if opening else "''")
+            following = text[i + 1] if i + 1 < len(text) else " "
+            if not opening and (following.isspace() or following in ".,;:!?)]}"):
+                quoted = False  # '..." he said', '"Hello," he'
+            else:  # after a space or bracket, or between words: '"a","b"' opens the second
+                quoted = opening or not quoted
+            out.append("``" if quoted else "''")
         elif char == "'" and opening and i + 1 < len(text) and not text[i + 1].isspace():
             out.append("`")
         else:

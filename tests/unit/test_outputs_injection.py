@@ -150,4 +150,7 @@ def test_latex_escape_and_markdown_escape_leave_no_live_syntax():
     assert latex_escape('She said "yes" and \'no\' (it\'s "fine")') == (
         "She said ``yes'' and `no' (it's ``fine'')"
     )
+    # quotes after a comma: a list of quoted items, and a comma inside the quote
+    assert latex_escape('"http://x","click"') == "``http://x'',``click''"
+    assert latex_escape('"Hello," he said') == "``Hello,'' he said"
     assert markdown_escape("<b>x</b> | [a](b)\nc") == "&lt;b&gt;x&lt;/b&gt; \\| \\[a\\](b) c"
