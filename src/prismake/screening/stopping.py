@@ -222,8 +222,12 @@ class StoppingCheck:
         if self.met:
             return head + f"met (p = {self.p_value:.3f})"
         return head + (
-            f"not met (p = {self.p_value:.3f}); at least {self.more_to_screen} more records "
-            "to screen, none of them relevant"
+            f"not met (p = {self.p_value:.3f}); at least {self.more_to_screen} more "
+            + (
+                "record to screen, if it is not relevant"
+                if self.more_to_screen == 1
+                else "records to screen, none of them relevant"
+            )
         )
 
 
