@@ -286,6 +286,16 @@ def test_resolved_disagreements_are_counted_and_their_resolvers_named(tmp_path):
     }
     _, text = build(tmp_path, reviewers=NAMES, conflicts=conflicts)
     assert "2 disagreements between reviewers were resolved by Chidi Nwosu." in text
+    # two exclusions with different reasons disagree too, but agreement statistics
+    # compare decisions: the text says which disagreements were on the reason only
+    conflicts["title_abstract"].append(
+        ("E", "alice", "exclude", "ben", "exclude", "resolved", "exclude", "chidi")
+    )
+    _, text = build(tmp_path, reviewers=NAMES, conflicts=conflicts)
+    assert (
+        "3 disagreements between reviewers (1 on the exclusion reason only) were resolved by "
+        "Chidi Nwosu." in text
+    )
 
 
 def test_a_resolver_who_is_not_a_reviewer_is_named_by_id_and_the_run_says_how_to_name_them(

@@ -227,6 +227,7 @@ class StageProgress:
     double: int  # decided by two reviewers (the agreement sample)
     resolved: int  # disagreements settled by a resolution
     resolvers: tuple[str, ...]  # who settled them
+    resolved_on_reason: int = 0  # of them, on the exclusion reason only (same decision)
     automation: int = 0  # never screened: the team stopped prioritised screening
     automation_reason: str = ""  # the stopping rule's verdict when the team stopped
     screened_by_people: int = 0  # beside them: screened by reviewers (same search round)
@@ -260,10 +261,15 @@ def stage_progress(
     if len(agreement) and "stage" in agreement.columns:
         for value in agreement.loc[agreement["stage"] == stage, "n"]:
             double += int(_number(value) or 0)
-    resolved, resolvers = 0, ()
+    resolved, resolvers, on_reason = 0, (), 0
     if conflicts is not None and "status" in conflicts.columns:
         settled = conflicts[conflicts["status"].astype(str).str.strip() == "resolved"]
         resolved = len(settled)
+        if {"decision_a", "decision_b"} <= set(settled.columns):
+            same = settled["decision_a"].astype(str).str.strip().str.lower() == (
+                settled["decision_b"].astype(str).str.strip().str.lower()
+            )
+            on_reason = int(same.sum())
         by = settled.get("resolved_by", pd.Series(dtype=str)).astype(str).str.strip()
         resolvers = tuple(dict.fromkeys(names.get(r, r) for r in by if r))
         unknown = sorted({r for r in by if r and r not in names})
@@ -283,6 +289,7 @@ def stage_progress(
         double=double,
         resolved=resolved,
         resolvers=resolvers,
+        resolved_on_reason=on_reason,
         automation=int(automated.sum()),
         automation_reason=next(iter(reasons[automated]), ""),
         screened_by_people=int((screened & in_round).sum()),
@@ -368,8 +375,14 @@ def _screening_text(
         text += "."
         if progress.resolved:
             by = f" by {_join(list(progress.resolvers))}" if progress.resolvers else ""
+            # agreement statistics compare decisions only: say which were on the reason
+            reason = (
+                f" ({progress.resolved_on_reason:,} on the exclusion reason only)"
+                if progress.resolved_on_reason
+                else ""
+            )
             text += (
-                f" {counted(progress.resolved, 'disagreement')} between reviewers "
+                f" {counted(progress.resolved, 'disagreement')} between reviewers{reason} "
                 f"{_were(progress.resolved)} resolved{by}."
             )
         return text
