@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,3 +130,12 @@ def test_not_retrieved_is_left_out_of_full_text_agreement():
     )
     table = agreement_table("full_text", typed, ["alice", "ben"])
     assert table.loc[0, "n"] == 1
+
+
+def test_too_few_shared_studies_give_kappa_without_a_confidence_interval():
+    # 9 studies in full agreement gave "95% CI 1.00 to 1.00": the asymptotic standard
+    # error needs about 2 k^2 studies for k categories (Cicchetti & Fleiss 1977)
+    kappa, low, high = kappa_with_ci(np.array([[4, 0, 0], [0, 4, 0], [0, 0, 1]], dtype=float))
+    assert kappa == pytest.approx(1.0) and math.isnan(low) and math.isnan(high)
+    kappa, low, high = kappa_with_ci(np.array([[9, 1], [0, 8]], dtype=float))  # 18 >= 8
+    assert low < kappa < high

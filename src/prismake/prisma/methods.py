@@ -432,7 +432,9 @@ def _agreement_text(agreement: pd.DataFrame, names: Mapping[str, str]) -> list[s
             low = _number(getattr(row, "kappa_ci_low", ""))
             high = _number(getattr(row, "kappa_ci_high", ""))
             ci = (
-                f" (95% CI {low:.2f} to {high:.2f})" if low is not None and high is not None else ""
+                f" (95% CI {low:.2f} to {high:.2f})"
+                if low is not None and high is not None
+                else " (too few studies screened by both for a confidence interval)"
             )
             facts.append(f"Cohen's kappa {kappa:.2f}{ci}")
         lines.append(f"{text}: {', '.join(facts)}.")

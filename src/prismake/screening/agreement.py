@@ -53,7 +53,11 @@ def contingency(
 
 
 def kappa_with_ci(table: np.ndarray) -> tuple[float, float, float]:
-    """Cohen's kappa and its 95% CI (Fleiss, Cohen & Everitt 1969 standard error)."""
+    """Cohen's kappa and its 95% CI (Fleiss, Cohen & Everitt 1969 standard error).
+
+    The standard error is asymptotic: below 2 k^2 studies for k categories (Cicchetti &
+    Fleiss 1977) it is not to be trusted (9 studies in full agreement gave "1.00 to
+    1.00"), so the interval is left out (NaN) there."""
     n = table.sum()
     p = table / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
@@ -70,6 +74,8 @@ def kappa_with_ci(table: np.ndarray) -> tuple[float, float, float]:
     c = (kappa - pe * (1 - kappa)) ** 2
     variance = max(a + b - c, 0.0) / (n * (1 - pe) ** 2)
     se = math.sqrt(variance)
+    if n < 2 * table.shape[0] ** 2:
+        return kappa, math.nan, math.nan
     return kappa, max(-1.0, kappa - Z95 * se), min(1.0, kappa + Z95 * se)
 
 
