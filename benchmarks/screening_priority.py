@@ -355,6 +355,52 @@ def time_retrain(sizes):
             )
 
 
+def time_hand_out(sizes) -> None:
+    """What a rerun of the screening step computes for a prioritised stage: the next batch
+    (retrain included) and status's figures, through the pipeline's own functions, with
+    the features already kept (the common case) and a fifth of the studies decided."""
+    import pandas as pd
+
+    from prismake.screening.prioritise import next_candidates, stage_progress
+    from prismake.screening.stage import Entry, Reading, StudyIndex
+
+    print("\nA rerun's prioritised step (features kept): next batch, and status's figures")
+    print(f"{'records':>9}{'decided':>9}{'next batch s':>14}{'status s':>10}")
+    config = {"stages": {"title_abstract": {"mode": "single", "reviewers": ["ana"]}}}
+    config["stages"]["title_abstract"]["prioritise"] = {"batch": 50}
+    for n in sizes:
+        ids, titles, abstracts = generated_pool(n)
+        frame = pd.DataFrame(
+            {
+                "study_id": [f"S-{i:07d}" for i in range(n)],
+                "record_ids": ids,
+                "sources": "database",
+                "title": titles,
+                "abstract": abstracts,
+            }
+        )
+        index = StudyIndex.from_frame(frame)
+        candidates = list(index.studies["study_id"])
+        with tempfile.TemporaryDirectory() as folder:
+            sheets = Path(folder) / "data" / "screening" / "title_abstract"
+            sheets.mkdir(parents=True)
+            reading = Reading(folder=sheets)
+            decided = n // 5
+            for row, study in enumerate(candidates[:decided], 2):
+                decision = "include" if row % 20 == 0 else "exclude"
+                reading.entries.append(
+                    Entry(study, study, "ana", decision, "", "", "ana.csv", row, rank=row - 1)
+                )
+            next_candidates("title_abstract", index, candidates, reading, config)  # keeps them
+            started = time.perf_counter()
+            next_candidates("title_abstract", index, candidates, reading, config)
+            batch = time.perf_counter() - started
+            started = time.perf_counter()
+            stage_progress("title_abstract", candidates, reading, config, index)
+            status = time.perf_counter() - started
+        print(f"{n:>9}{decided:>9}{batch:>14.2f}{status:>10.2f}")
+
+
 def time_status_at_scale(n_records: int = 100_000) -> None:
     """What status computes on a big review, where the test has a tail per relevant record
     found: as prismake computes it (bounds, exact where they matter) and with every tail
@@ -508,6 +554,7 @@ def main(argv=None) -> int:
     print(f"simulation time {time.perf_counter() - started:.0f} s")
     if args.timing:
         time_retrain([int(n) for n in args.timing.split(",")])
+        time_hand_out([int(n) for n in args.timing.split(",")])
         time_status_at_scale()
     return 0
 
