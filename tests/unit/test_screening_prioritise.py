@@ -322,7 +322,7 @@ def test_stop_refuses_to_exclude_an_update_search_nobody_has_seen():
     (problem,) = error.value.problems
     assert "all 20 studies of search round 2" in problem.message
     assert problem.column == "screening.stages.title_abstract.prioritise.stop"
-    assert "stop: false" in problem.hint
+    assert "If round 2 updates a finished review, set stop: [1]" in problem.hint
     # once the team screened part of the new search, the stop covers the rest of it
     decided.update({"S-45": "exclude", "S-46": "exclude"})
     handed = next_candidates(STAGE, index, candidates, reading(decided), config)
@@ -538,3 +538,48 @@ def test_ranks_a_spreadsheet_turned_into_local_numbers_keep_the_order_and_gaps_a
         screening_order(out)
     assert "1 study in the sheets has no rank" in caplog.text
     assert "rows without one: dev.csv 1" in caplog.text
+
+
+def test_an_update_of_a_stopped_review_keeps_round_1_stopped_while_round_2_is_ranked():
+    # Round 1 was screened until the team stopped (10 of its 40 studies never screened,
+    # excluded by automation in the published version); round 2 is an update search.
+    frame = studies(60)
+    frame["round"] = ["1"] * 40 + ["2"] * 20
+    index = StudyIndex.from_frame(frame)
+    candidates = list(index.studies["study_id"])
+    round_1_left = set(candidates[30:40])
+    decided = {f"S-{i:02d}": "include" for i in range(8)}
+    decided.update({f"S-{i:02d}": "exclude" for i in range(8, 30)})
+    # stop: true would exclude round 2 unseen: the error names stop: [1] as the way on
+    with pytest.raises(ConfigError) as error:
+        next_candidates(STAGE, index, candidates, reading(decided), screening(stop=True))
+    assert "set stop: [1]: the never-screened studies of the earlier rounds stay" in (
+        error.value.problems[0].hint
+    )
+    config = screening(batch=5, stop=[1], target_recall=0.8)
+    handed = next_candidates(STAGE, index, candidates, reading(decided), config)
+    batch = handed[30:]
+    assert batch and set(batch) <= set(candidates[40:])  # round 2 only
+    assert automation_excluded(STAGE, candidates, reading(decided), config, index) == round_1_left
+    # the figures are about round 2: nothing of it screened yet
+    progress = stage_progress(STAGE, candidates, reading(decided), config, index)
+    assert (progress.screened, progress.unscreened) == (0, 20)
+    assert progress.sentence().startswith("prioritised screening (search round 2): 0 screened")
+    assert "decided by a reviewer, conflicts too" in progress.sentence()
+    # round 1's exclusions carry round 1's own verdict
+    decisions = pd.DataFrame(
+        {"study_id": candidates, "decision": "pending", "reason": "", "basis": "", "note": ""}
+    )
+    mark_automation_excluded(decisions, STAGE, candidates, reading(decided), config, index)
+    marked = decisions[decisions["basis"] == "automation"]
+    assert set(marked["study_id"]) == round_1_left
+    first = stage_progress(STAGE, candidates, reading(decided), config, index, search_round=1)
+    assert (first.screened, first.relevant_found, first.unscreened) == (30, 8, 10)
+    assert set(marked["reason"]) == {first.verdict()}
+    # round 2 screened in part, then the team stops it too
+    decided.update(dict.fromkeys(batch, "exclude"))
+    stop = screening(batch=5, stop=True, target_recall=0.8)
+    assert next_candidates(STAGE, index, candidates, reading(decided), stop) == handed
+    assert automation_excluded(STAGE, candidates, reading(decided), stop, index) == (
+        round_1_left | set(candidates[40:]) - set(batch)
+    )

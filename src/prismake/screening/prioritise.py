@@ -606,12 +606,6 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
         if not chosen.stopped(value) or reached.intersection(members):
             continue
         earlier = [r for r in sorted(by_round) if r < value]
-        keep = (
-            f", or stop: {earlier} to keep the never-screened studies of the earlier rounds "
-            "excluded (a previous version of the review) while these are screened"
-            if earlier
-            else ""
-        )
         problems.append(
             Problem(
                 "config/config.yaml",
@@ -620,9 +614,15 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
                 column=f"screening.stages.{stage}.prioritise.stop",
                 column_label="setting",
                 value=str(chosen.stop if chosen.stop is not True else "true"),
-                hint=f"Set stop: false and rerun to rank them with the studies left{keep}; "
-                "then set stop: true again when `prismake status` says the stopping rule is "
-                "met",
+                hint=(
+                    f"If round {value} updates a finished review, set stop: {earlier}: the "
+                    "never-screened studies of the earlier rounds stay excluded (as "
+                    f"published) while round {value}'s are ranked and screened"
+                    if earlier
+                    else "Set stop: false and rerun to rank them with the studies left"
+                )
+                + "; then set stop: true again when `prismake status` says the stopping rule "
+                "is met",
             )
         )
     if problems:
