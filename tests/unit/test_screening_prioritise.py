@@ -185,6 +185,8 @@ def sample_setup(tmp_path, n: int = 300):
     decided = {f"S-{i:02d}": "include" for i in range(8)}
     decided.update({s: "exclude" for s in candidates[8:100]})
     folder = tmp_path / "data" / "screening" / STAGE
+    # the review's first run: nothing in a sheet yet, every study joins the ranking at 0
+    next_candidates(STAGE, index, candidates, Reading(folder=folder), screening(batch=100))
     return index, candidates, decided, folder
 
 
@@ -446,16 +448,21 @@ def test_a_deleted_sheet_holds_back_the_next_batch_until_its_studies_are_decided
 
 
 def test_a_search_added_after_screening_began_gets_no_evidence_from_the_screening_before_it(
-    tmp_path,
+    tmp_path, caplog
 ):
     # 100 screened (8 relevant) of 240; then a top-up search adds 60 studies no batch was
     # ranked with. What was screened before says nothing about them: the rule cannot be
     # met and any of the 200 left may be relevant until batches ranked with them are
     # screened; a stop may not exclude them yet.
-    index, candidates, decided, folder = sample_setup(tmp_path)
+    index = StudyIndex.from_frame(studies(300))
+    candidates = list(index.studies["study_id"])
+    decided = {f"S-{i:02d}": "include" for i in range(8)}
+    decided.update({s: "exclude" for s in candidates[8:100]})
+    folder = tmp_path / "data" / "screening" / STAGE
     before = candidates[:240]
     config = screening(batch=5, target_recall=0.8)
-    next_candidates(STAGE, index, before, sheet_of(folder, decided), config)  # a run
+    next_candidates(STAGE, index, before, Reading(folder=folder), config)  # the first run
+    next_candidates(STAGE, index, before, sheet_of(folder, decided), config)  # a later one
     pool = tmp_path / "data" / "processed" / "screening" / STAGE / "pool.csv"
     assert set(read_table(pool)["joined_at"]) == {"0"}
     earlier = stage_progress(STAGE, before, sheet_of(folder, decided), config)
@@ -475,10 +482,13 @@ def test_a_search_added_after_screening_began_gets_no_evidence_from_the_screenin
     later = stage_progress(STAGE, candidates, sheet_of(folder, more), config)
     assert later.relevant_left_at_most < 150
     assert later.stopping.p_value < 1.0
-    # without pool.csv (a review from before it existed) every study counts from the start
+    # pool.csv deleted (or a review from before it existed): when the studies not in the
+    # sheets joined is unknown, so they count as joining now; the rule can only get stricter
     pool.unlink()
-    old = stage_progress(STAGE, candidates, sheet_of(folder, decided), config)
-    assert old.relevant_left_at_most < 200
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        unknown = stage_progress(STAGE, candidates, sheet_of(folder, more), config)
+    assert unknown.relevant_left_at_most >= later.relevant_left_at_most
+    assert not unknown.stopping.met and "pool.csv not found" in caplog.text
 
 
 def test_the_rule_tests_only_the_screening_since_the_last_records_joined():

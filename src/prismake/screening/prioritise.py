@@ -333,19 +333,31 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
     earlier batch was ranked with: the stopping rule may not take the screening before
     they joined as evidence about them, and a stop may not exclude them before any batch
     was ranked with them. Kept in data/processed/screening/<stage>/pool.csv (``keep``:
-    the runs that hand out studies write it). Without that file every study counts as
-    there from the start, as for a review that began with all its searches.
+    the runs that hand out studies write it). Without that file, studies not yet in a
+    sheet count as joining now (for a new review: all of them, at 0).
     """
     folder = processed_dir(stage, reading)
     path = folder / POOL_FILE if folder is not None else None
     known: dict[str, int] = {}
-    if path is None or not path.is_file():
+    listed = reading.listed()
+    if path is None:  # another layout (a script): nothing kept, all there from the start
         joined = dict.fromkeys(pool_ids, 0)
+    elif not path.is_file():
+        # A new review has handed out nothing yet. Otherwise the file was deleted (or the
+        # review began before prismake kept it): when the studies not handed out joined
+        # is unknown, so they count as joining now, which only makes the rule stricter.
+        if listed:
+            log.warning(
+                "%s not found (deleted, or made before prismake kept it): the studies not "
+                "in the sheets count as added now, so the stopping rule counts only the "
+                "screening from the next batch on",
+                path,
+            )
+        joined = {s: 0 if s in listed else len(listed) for s in pool_ids}
     else:
         kept = read_table(path, POOL_COLUMNS)
         known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
-        now = len(reading.listed())
-        joined = {s: known.get(s, now) for s in pool_ids}
+        joined = {s: known.get(s, len(listed)) for s in pool_ids}
     if keep and path is not None and joined != known:
         table = pd.DataFrame({"study_id": list(joined), "joined_at": list(joined.values())})
         write_table(table.sort_values("study_id", kind="stable"), path, POOL_COLUMNS)
