@@ -7,6 +7,7 @@ counted, studies added by the update search appear once, and no existing row cha
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from screening_demo import (
@@ -135,7 +136,7 @@ def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
     assert status["stage"].tolist() == ["title_abstract"] * 3 + ["full_text"] * 3
 
 
-def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_path):
+def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_path, caplog):
     # split screening by alice, ben and cleo; cleo leaves (taken out of config) with half
     # her studies decided. Her decisions still count, once each; the studies she had not
     # decided go to alice or ben; none she decided is given to anyone else.
@@ -160,6 +161,21 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
     counted = after["reviewer_decisions"]
     assert set(counted.loc[counted["reviewer"] == "cleo", "study_id"]) == set(decided)
     # a stray copy beside the sheets (never written by prismake) is still not counted
-    (tmp_path / "data/screening/title_abstract/alice (1).csv").write_bytes(cleo.read_bytes())
+    stray = tmp_path / "data/screening/title_abstract/alice (1).csv"
+    stray.write_bytes(cleo.read_bytes())
     again = review.run("title_abstract")
     assert len(again["orphans"]) == len(decided)
+    stray.unlink()
+    # her sheet is still backed up: a decision cleared from it is named ...
+    first = next(iter(decided))
+    type_decisions(cleo, {first: ""})
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")
+    assert first in caplog.text and "cleo.csv" in caplog.text
+    # ... and so is the sheet itself when it goes, with the copy that holds her decisions
+    caplog.clear()
+    cleo.unlink()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")
+    assert "cleo.csv, the sheet of a former reviewer, is gone" in caplog.text
+    assert f"its {len(decided) - 1} decisions no longer count" in caplog.text

@@ -117,6 +117,43 @@ def plan_sheets(
     return plan
 
 
+def _former_sheets(
+    plan: SheetPlan, sheet_dir: Path, backup_dir: Path, stamp: str, reviewers: set[str]
+) -> None:
+    """Former reviewers' sheets (still counted: stage.read_stage) are backed up like the
+    others, with the same warning when decisions go; one that is gone is named with the
+    copy that holds its decisions, which no longer count."""
+    for name in sorted(plan.reading.former):
+        path = sheet_dir / f"{name}.csv"
+        last_read = _keep_copy(path, plan.reading.sheets[name].raw, backup_dir, stamp)
+        if last_read is not None:
+            _lost_decisions_warning(path, plan.reading.sheets[name], last_read)
+    if not backup_dir.is_dir():
+        return
+    gone = {
+        copy.name.split(".csv.", 1)[0]
+        for copy in backup_dir.glob("*.csv.*.bak")
+        if copy.name.split(".csv.", 1)[0] not in reviewers | plan.reading.former
+    } - {Path(RESOLUTION_FILE).stem}
+    for name in sorted(gone):
+        path = sheet_dir / f"{name}.csv"
+        if path.exists():
+            continue  # a stray copy prismake never wrote: read_stage named it
+        copies = backups_of(path, backup_dir)
+        decided = _decisions_in(copies[-1]) if copies else 0
+        if decided:
+            log.warning(
+                "%s, the sheet of a former reviewer, is gone: its %s no longer count and "
+                "the studies it listed go to the reviewers in config. Its last backup, %s, "
+                "holds them: copy it back if the sheet went by mistake; to leave them out "
+                "on purpose, move that sheet's backups out of %s too",
+                path,
+                _count(decided, "decision"),
+                copies[-1],
+                backup_dir,
+            )
+
+
 def _second_decisions_note(plan: SheetPlan, stage: str) -> None:
     """Say when studies a reviewer already decided go to a second sheet (the mode now
     needs two decisions, e.g. split changed to dual): until then they await a decision,
@@ -432,6 +469,7 @@ def sync_sheets(
                     lost,
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
+    _former_sheets(plan, sheet_dir, backup_dir, stamp, set(plan.additions))
     resolutions = sheet_dir / RESOLUTION_FILE
     if resolutions.exists():
         last_read = _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
