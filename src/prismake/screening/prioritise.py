@@ -534,7 +534,7 @@ def stage_progress(
     latest = max((joined[s] for s in pool_ids if s not in labels), default=0)
     before = set(handed_out[:latest])
     since = sum(1 for s in order if s in before)
-    if since:
+    if since and search_round is None:  # said of the round being screened only
         log.info(
             "the stopping rule counts the %d studies screened since studies were last added "
             "to the ranking (an added search), not the %d screened before",
