@@ -252,3 +252,16 @@ def test_a_sheet_saved_as_a_workbook_beside_the_csv_is_named_not_ignored(tmp_pat
         _sync(tmp_path)
     assert f"{workbook} is not read: prismake reads the CSV sheets only" in caplog.text
     assert "save it as CSV (CSV UTF-8) over alice.csv" in caplog.text
+
+
+def test_a_renamed_sheet_is_named_as_probably_the_missing_one(tmp_path, caplog):
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path)
+    sheet = _sheet(tmp_path)
+    sheet.rename(sheet.with_name("alice_final.csv"))
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        _sync(tmp_path)
+    assert "alice.csv was missing" in caplog.text
+    assert "alice_final.csv, beside it, lists most of its studies" in caplog.text
+    assert "give it back its name (alice.csv)" in caplog.text
+    assert "ben.csv, beside it" not in caplog.text  # dual: ben's sheet lists them too

@@ -289,13 +289,39 @@ def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
         "%s was missing (moved, renamed or deleted): a new sheet with the %d studies of this "
         "stage was written in its place. Its last backup, %s, holds %s%s: if the sheet was "
         "removed by mistake, copy that backup over the new sheet (or put the moved file back) "
-        "and run snakemake again; nothing else was changed",
+        "and run snakemake again; nothing else was changed%s",
         path,
         studies,
         last,
         _count(counts[last], "decision"),
         also,
+        _renamed_as(path, last, backup_dir),
     )
+
+
+def _renamed_as(path: Path, last: Path, backup_dir: Path) -> str:
+    """A note naming a CSV beside the sheet that lists most of its studies and that
+    prismake never wrote (another reviewer's sheet lists the same ones in dual mode): the
+    sheet renamed (ana_final.csv), which may hold decisions typed after its last backup."""
+    listed = _study_ids(last)
+    for other in sorted(path.parent.glob("*.csv")):
+        if other == path or other.name.startswith((".", "~$")) or backups_of(other, backup_dir):
+            continue
+        if listed and len(listed & _study_ids(other)) >= len(listed) / 2:
+            return (
+                f". {other.name}, beside it, lists most of its studies: if it is this sheet "
+                f"renamed, give it back its name ({path.name}) instead, as it may hold "
+                "decisions typed since that backup"
+            )
+    return ""
+
+
+def _study_ids(path: Path) -> set[str]:
+    try:
+        sheet = read_sheet(path)
+    except (OSError, ValueError):
+        return set()
+    return {sheet.cell(cells, "study_id") for _, cells in sheet.rows} - {""}
 
 
 def _lost_decisions_warning(path: Path, sheet: Sheet, last_read: Path) -> None:
