@@ -105,12 +105,13 @@ def plan_sheets(
     listed = reading.listed()
     decided = reading.decided_by()
     plan.additions = {r: list(lost.get(r, [])) for r in reviewers}
+    from_copy = {r: set(ids) for r, ids in lost.items()}  # already added from a lost sheet
     for study_id in candidates:
         if study_id in reading.removed:
             continue
         done = decided.get(study_id, set()) & reading.former
         for reviewer in assign(study_id, stage_config, listed.get(study_id, set()), done):
-            if study_id not in plan.additions[reviewer]:
+            if study_id not in from_copy.get(reviewer, ()):
                 plan.additions[reviewer].append(study_id)
     new = [s for s in candidates if s not in listed and s not in reading.removed]
     plan.ranks = hand_out_ranks(new, reading)
@@ -210,10 +211,12 @@ def _lost_sheet_studies(
         except (OSError, ValueError):
             continue
         studies = lost.setdefault(reviewer, [])
+        seen: set[str] = set()
         for row, cells in copy.rows:
             study_id, _ = index.resolve(copy.cell(cells, "study_id"))
-            if study_id is None or study_id in studies or study_id in reading.removed:
+            if study_id is None or study_id in seen or study_id in reading.removed:
                 continue
+            seen.add(study_id)
             studies.append(study_id)
             rank = parse_rank(copy.cell(cells, RANK_COLUMN))
             reading.entries.append(
