@@ -19,7 +19,13 @@ from prismake.csvio import read_table
 from prismake.errors import Problem, SheetError
 from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
 from prismake.screening.prioritise import mark_automation_excluded, stage_progress
-from prismake.screening.stage import StudyIndex, decide, stage_candidates, stage_reviewers
+from prismake.screening.stage import (
+    StudyIndex,
+    backup_folder,
+    decide,
+    stage_candidates,
+    stage_reviewers,
+)
 from prismake.screening.status import status_table
 from prismake.screening.sync import fill_sources, plan_sheets
 
@@ -75,8 +81,7 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
             sheet_dir=Path(sheets) / stage,
             screening=screening,
             removed_path=removed_path,
-            # where the screening rule keeps the sheets' copies (data/processed/backups)
-            backup_dir=Path(sheets).parent / "processed" / "backups" / stage,
+            backup_dir=backup_folder(Path(sheets) / stage, stage),
         )
         problems += plan.reading.problems
         waiting: dict[str, set[str]] = defaultdict(set)

@@ -455,7 +455,7 @@ def next_candidates(
     stopped = [s for s in unlisted if chosen.stopped(round_of(index, s))]
     if chosen.stop:
         _check_stop_covers(stage, pool_ids, reading, index, chosen)
-        _check_stop_ranked(stage, [s for s in stopped if joined[s] >= len(listed)])
+        _check_stop_ranked(stage, chosen, [s for s in stopped if joined[s] >= len(listed)])
         log.info(
             "prioritised screening stopped by the team (stop: %s): %d studies never screened "
             "are counted as excluded by automation tools",
@@ -625,7 +625,7 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
                 "excluded by automation tools, but none of them was ever ranked or screened",
                 column=f"screening.stages.{stage}.prioritise.stop",
                 column_label="setting",
-                value=str(chosen.stop if chosen.stop is not True else "true"),
+                value="true" if chosen.stop is True else str(list(chosen.stop)),
                 hint=(
                     f"If round {value} updates a finished review, set stop: {earlier}: the "
                     "never-screened studies of the earlier rounds stay excluded (as "
@@ -641,7 +641,7 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
         raise ConfigError("config/config.yaml cannot be used", problems)
 
 
-def _check_stop_ranked(stage: str, never_ranked: Sequence[str]) -> None:
+def _check_stop_ranked(stage: str, chosen: Prioritise, never_ranked: Sequence[str]) -> None:
     """Stop with an error when ``stop: true`` would exclude studies no batch was ranked
     with: they joined (an added search) after the last batch was handed out."""
     if not never_ranked:
@@ -653,7 +653,7 @@ def _check_stop_ranked(stage: str, never_ranked: Sequence[str]) -> None:
         f"them: {', '.join(never_ranked[:5])}{', ...' if len(never_ranked) > 5 else ''}",
         column=f"screening.stages.{stage}.prioritise.stop",
         column_label="setting",
-        value="true",
+        value="true" if chosen.stop is True else str(list(chosen.stop)),
         hint="Set stop: false and rerun: they are ranked with the studies left and come in "
         "batches; set stop: true again when `prismake status` says the stopping rule is met",
     )

@@ -585,7 +585,7 @@ def _stray_sheet(path: Path, stage: str, vocab: Vocabulary, reading: Reading) ->
     )
 
 
-def _backup_folder(sheet_dir: Path, stage: str) -> Path | None:
+def backup_folder(sheet_dir: Path, stage: str) -> Path | None:
     """data/processed/backups/<stage> for sheets in data/screening/<stage> (the screening
     rule's backup_dir); None for another layout."""
     folder = sheet_dir.absolute()
@@ -617,7 +617,7 @@ def read_stage(
         read_removed(removed_path, index, reading)
     if sheet_dir.is_dir():
         expected = {f"{r}.csv" for r in reviewers} | {RESOLUTION_FILE}
-        copies = _backup_folder(sheet_dir, stage)
+        copies = backup_folder(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
             if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
                 log.warning(
