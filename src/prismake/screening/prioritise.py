@@ -219,7 +219,12 @@ class Progress:
             )
         elif self.unscreened:
             text += (
-                f"; to make it exact rather than assumed, screen a random sample of "
+                (
+                    "; to make it exact rather than assumed"
+                    if self.stopping.met
+                    else "; or, to know where recall stands"
+                )
+                + ", screen a random sample of "
                 f"{self.sample_needed} of the {self.unscreened} not screened "
                 "(set sample: true: the sheets get them, "
                 "drawn with a fixed seed)"
