@@ -11,6 +11,9 @@ from prismake.cli import main
 from prismake.csvio import read_table
 from prismake.screening import screen_stage, summarise_screening, sync_sheets
 
+# the searches base_studies' records come from (its update search found none of them)
+IMPORTED = [s for s in SEARCHES if s["name"] != "update2026"]
+
 
 def _review(tmp_path: Path) -> list[str]:
     studies = base_studies()
@@ -73,7 +76,7 @@ def test_prismake_status_reads_the_sheets_before_snakemake_has_screened(
     ids = _review(tmp_path)
     config = {
         "review": {"title": "demo"},
-        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in SEARCHES],
+        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED],
         "reviewers": [{"id": "alice"}, {"id": "ben"}],
         "screening": {"stages": {"title_abstract": {"mode": "dual", "reviewers": ["alice", "ben"]},
                                  "full_text": {"mode": "dual", "reviewers": ["alice", "ben"]}}},
@@ -114,3 +117,38 @@ def test_prismake_status_explains_when_dedupe_has_not_run(tmp_path, monkeypatch,
     (tmp_path / "config/config.yaml").write_text("review: {title: x}\n")
     assert main(["status"]) == 2
     assert "prismake status" in capsys.readouterr().err
+
+
+def test_prismake_status_says_which_searches_it_cannot_count_yet(tmp_path, monkeypatch, capsys):
+    """A search added to config since the last run is not in studies.csv: status says so
+    rather than report figures that look complete."""
+    _review(tmp_path)
+    searches = [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED]
+    searches.append({"name": "embase_topup", "database": "Embase", "source": "database",
+                     "file": "data/raw/x.ris", "date_searched": "2025-02-01"})  # fmt: skip
+    config = {
+        "review": {"title": "demo"},
+        "searches": searches,
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": {"title_abstract": {"mode": "dual",
+                                                    "reviewers": ["alice", "ben"]}}},
+    }  # fmt: skip
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data/raw").mkdir(parents=True)
+    (tmp_path / "data/raw/x.ris").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "Not counted yet: 1 search in config is not in data/processed/studies.csv "
+        "(embase_topup): run snakemake to import it"
+    )
+    # imported, and the studies table made after it, with no record at all: nothing to say
+    records = tmp_path / "data/processed/records"
+    records.mkdir()
+    (records / "embase_topup.csv").write_text("record_id,title\n")
+    studies = tmp_path / "data/processed/studies.csv"
+    studies.write_bytes(studies.read_bytes())  # rewritten after the import
+    assert main(["status"]) == 0
+    assert "Not counted yet" not in capsys.readouterr().out

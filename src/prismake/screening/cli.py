@@ -160,6 +160,15 @@ def run(args: argparse.Namespace) -> int:
             ],
         )
     blocks = []
+    not_imported = searches_not_in_studies(config["searches"], args.studies)
+    if not_imported:
+        blocks.append(
+            f"Not counted yet: {_count(len(not_imported), 'search', 'searches')} in config "
+            f"{'is' if len(not_imported) == 1 else 'are'} not in {args.studies} "
+            f"({', '.join(not_imported)}): run snakemake to import "
+            f"{'it' if len(not_imported) == 1 else 'them'}; the figures below leave "
+            f"{'its' if len(not_imported) == 1 else 'their'} records out"
+        )
     for status in stage_status(config, args.studies, args.sheets):
         blocks.append(render(status, config["screening"]["stages"][status.stage]["mode"]))
     pairs = _pairs_to_check(Path(args.sheets).parent.parent / "results" / "dedupe" / "to_check.csv")
@@ -172,6 +181,31 @@ def run(args: argparse.Namespace) -> int:
         )
     print("\n\n".join(blocks))
     return 0
+
+
+def searches_not_in_studies(searches, studies_path: str | Path) -> list[str]:
+    """Names of searches in config that the studies table has not taken in yet (a search
+    added, or renamed, since the last run): status reads that table, so it cannot count
+    them. A search whose import found no record at all is not named."""
+    studies = read_table(studies_path)
+    if "searches" not in studies.columns:
+        return []
+    known = {n.strip() for cell in studies["searches"] for n in str(cell).split(";")}
+    imported = Path(studies_path).parent / "records"
+    missing = []
+    for search in searches:
+        name = search["name"]
+        if name in known:
+            continue
+        table = imported / f"{name}.csv"
+        if table.is_file() and len(read_table(table)) == 0 and _older(table, studies_path):
+            continue  # imported, with no record, before the studies table was made
+        missing.append(name)
+    return missing
+
+
+def _older(path: Path, than: str | Path) -> bool:
+    return path.stat().st_mtime <= Path(than).stat().st_mtime
 
 
 def _pairs_to_check(path: Path) -> int:
