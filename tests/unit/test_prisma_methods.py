@@ -51,8 +51,11 @@ def build(
     screening=SCREENING,
     conflicts=None,
     pairs_to_check=None,
+    typed_by=None,
 ):
-    """Write the review's tables, count it, and return (yield table paths, methods text)."""
+    """Write the review's tables, count it, and return (yield table paths, methods text).
+
+    ``typed_by``: stage -> reviewer ids, each with one decision in reviewer_decisions.csv."""
     paths = write_review(tmp_path, searches, studies)
     run(tmp_path, searches, studies, paths=paths)
     agreement = tmp_path / "agreement.csv"
@@ -67,6 +70,12 @@ def build(
         to_check = tmp_path / "to_check.csv"
         rows = [(f"r{i}", f"s{i}") for i in range(pairs_to_check)]
         write_table(pd.DataFrame(rows, columns=["record_id_a", "record_id_b"]), to_check)
+    typed_paths = []
+    for stage, people in (typed_by or {}).items():
+        path = tmp_path / "screening" / stage / "reviewer_decisions.csv"
+        rows = [("A", r, "include") for r in people] + [("B", "ghost", "")]
+        write_table(pd.DataFrame(rows, columns=["study_id", "reviewer", "decision"]), path)
+        typed_paths.append(str(path))
     tables = [
         str(tmp_path / "yield" / f"database_yield.{ext}") for ext in ("csv", "md", "tex", "html")
     ]
@@ -85,6 +94,7 @@ def build(
         reviewers=reviewers,
         conflicts_paths=conflicts_paths,
         to_check_path=str(to_check) if to_check else None,
+        reviewer_decisions_paths=typed_paths,
     )
     return tables, (tmp_path / "methods.md").read_text(encoding="utf-8")
 
@@ -208,6 +218,20 @@ def test_the_paragraph_names_reviewers_as_the_config_does_in_screening_and_agree
     assert "Alice Adeyemi and Ben Okafor independently screened each of the 5 records" in text
     assert "Agreement between Alice Adeyemi and Ben Okafor" in text
     assert not re.search(r"\b(alice|ben)\b", text), "a reviewer id leaked into the paper text"
+
+
+def test_a_reviewer_who_left_a_stage_after_deciding_is_named_among_those_who_screened(tmp_path):
+    """Chidi screened titles and abstracts, then left the stage in config: the paper must
+    still credit the decisions that count to the person who typed them."""
+    _, text = build(tmp_path, reviewers=NAMES, typed_by={"title_abstract": ["chidi", "alice"]})
+    assert (
+        "each of the 5 records was screened independently by two of Alice Adeyemi, "
+        "Ben Okafor and Chidi Nwosu" in text
+    )
+    # nobody else: the stage's reviewers in config, then who typed a decision
+    _, text = build(tmp_path / "b", reviewers=NAMES, typed_by={"title_abstract": ["alice"]})
+    assert "Alice Adeyemi and Ben Okafor independently screened each of the 5 records" in text
+    assert "ghost" not in text
 
 
 def test_the_paper_text_holds_no_file_paths(tmp_path):

@@ -96,6 +96,9 @@ rule database_yield:
         studies="data/processed/studies.csv",
         decisions=expand("results/screening/{stage}/decisions.csv", stage=STAGES),
         conflicts=expand("results/screening/{stage}/conflicts.csv", stage=STAGES),
+        reviewer_decisions=expand(
+            "results/screening/{stage}/reviewer_decisions.csv", stage=STAGES
+        ),
         agreement="results/screening/agreement.csv",
         to_check="results/dedupe/to_check.csv",
     output:

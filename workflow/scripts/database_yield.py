@@ -12,6 +12,7 @@ run_step(
     decisions_paths=list(snakemake.input.decisions),
     agreement_path=snakemake.input.agreement,
     conflicts_paths=list(snakemake.input.conflicts),
+    reviewer_decisions_paths=list(snakemake.input.reviewer_decisions),
     to_check_path=snakemake.input.to_check,
     review=snakemake.params.review,
     reviewers=snakemake.params.reviewers,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +231,7 @@ class StageProgress:
     automation: int = 0  # never screened: the team stopped prioritised screening
     automation_reason: str = ""  # the stopping rule's verdict when the team stopped
     screened_by_people: int = 0  # beside them: screened by reviewers (same search round)
+    decided_by: tuple[str, ...] = ()  # ids of everyone who typed a decision at the stage
 
     @property
     def complete(self) -> bool:
@@ -607,11 +608,11 @@ def methods_markdown(
     lines += ["## Screening", ""]
     open_stage = None
     for stage, settings in (screening.get("stages", {}) or {}).items():
-        named = {
-            **settings,
-            "reviewers": [names.get(str(r), str(r)) for r in settings["reviewers"]],
-        }
         done = progress.get(stage)
+        # who screened: the stage's reviewers, and any who left it with decisions typed
+        ids = [str(r) for r in settings["reviewers"]]
+        ids += [r for r in (done.decided_by if done else ()) if r not in ids]
+        named = {**settings, "reviewers": [names.get(r, r) for r in ids]}
         lines.append(_screening_text(stage, named, done, open_stage))
         prioritised = _prioritised_text(settings, done)
         if prioritised:
@@ -651,6 +652,7 @@ def write_database_yield(
     reviewers: Sequence[Mapping[str, Any]] = (),
     conflicts_paths: Sequence[str] = (),
     to_check_path: str | None = None,
+    reviewer_decisions_paths: Sequence[str] = (),
 ) -> None:
     """Write the database yield table (csv/md/tex/html) and the methods paragraph.
 
@@ -659,6 +661,8 @@ def write_database_yield(
     (results/screening/<stage>/conflicts.csv) and ``to_check_path``
     (results/dedupe/to_check.csv) let it say how many disagreements were resolved, and
     by whom, and how many duplicate pairs still wait for a person.
+    ``reviewer_decisions_paths`` (results/screening/<stage>/reviewer_decisions.csv) let it
+    name a reviewer who left a stage, with decisions typed, among those who screened.
     """
     records = read_table(records_path, ["record_id", "search", "study_id"])
     decisions, _files = read_decisions(decisions_paths)
@@ -673,8 +677,21 @@ def write_database_yield(
     names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
     conflicts = {Path(p).parent.name: read_table(p) for p in conflicts_paths if Path(p).exists()}
     latest_round = _latest_round_studies(records, searches)
+    order = {r: i for i, r in enumerate(names)}
+    decided_by = {}
+    for path in reviewer_decisions_paths:
+        typed = read_table(path, ["reviewer", "decision"]) if Path(path).exists() else None
+        if typed is not None:
+            people = set(typed.loc[typed["decision"].str.strip() != "", "reviewer"].str.strip())
+            people.discard("")
+            decided_by[Path(path).parent.name] = tuple(
+                sorted(people, key=lambda r: (order.get(r, len(order)), r))
+            )
     progress = {
-        stage: stage_progress(frame, agreement, conflicts.get(stage), stage, names, latest_round)
+        stage: replace(
+            stage_progress(frame, agreement, conflicts.get(stage), stage, names, latest_round),
+            decided_by=decided_by.get(stage, ()),
+        )
         for stage, frame in decisions.items()
     }
     pairs_to_check = None
