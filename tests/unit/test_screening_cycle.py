@@ -179,3 +179,44 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
         review.run("title_abstract")
     assert "cleo.csv, the sheet of a former reviewer, is gone" in caplog.text
     assert f"its {len(decided) - 1} decisions no longer count" in caplog.text
+
+
+def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(
+    tmp_path, caplog
+):
+    # cleo leaves split screening with half her studies decided; alice and ben decide the
+    # rest of hers; cleo comes back. Her sheet still lists those studies, undecided: the run
+    # says to leave them, and status does not count them as hers to screen.
+    review = Review(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    review.run("title_abstract")
+    cleo = review.sheet("title_abstract", "cleo")
+    hers = [r["study_id"] for r in rows_of(cleo)]
+    type_decisions(cleo, dict.fromkeys(hers[: len(hers) // 2], "exclude"))
+    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
+    handed_on = set(review.run("title_abstract")["added"]["study_id"])
+    for name in ("alice", "ben"):
+        sheet = review.sheet("title_abstract", name)
+        type_decisions(sheet, {r["study_id"]: "include" for r in rows_of(sheet)})
+    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        back = review.run("title_abstract")
+    assert (
+        f"cleo's sheet has {len(handed_on)} undecided rows for studies others have decided "
+        "since" in caplog.text
+    )
+    assert "studies waiting for a decision" not in caplog.text
+    summarise_screening(
+        decisions_paths=[review.outputs("title_abstract")["decisions"]],
+        reviewer_decisions_paths=[review.outputs("title_abstract")["reviewer_decisions"]],
+        screening=review.screening,
+        agreement_out=tmp_path / "agreement.csv",
+        status_out=tmp_path / "status.csv",
+    )
+    status = read_table(tmp_path / "status.csv").set_index("reviewer")
+    assert status.loc["cleo", "left_to_screen"] == "0"
+    assert status.loc["all", "left_to_screen"] == "0"
+    assert set(back["decisions"]["decision"]) == {"include", "exclude"}

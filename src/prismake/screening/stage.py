@@ -948,6 +948,32 @@ def screen_stage(
             STAGE_LABEL[stage],
             ", ".join(f"{who} {n}" for who, n in waiting.items()),
         )
+    for who, n in not_needed_per_reviewer(result).items():
+        log.warning(
+            "%s: %s's sheet has %d undecided row%s for studies others have decided since "
+            "(a reviewer back on the stage, or a change of mode): leave %s blank; a decision "
+            "typed there would count as one more",
+            STAGE_LABEL[stage],
+            who,
+            n,
+            "" if n == 1 else "s",
+            "it" if n == 1 else "them",
+        )
+
+
+def not_needed_per_reviewer(result: StageResult) -> dict[str, int]:
+    """Reviewer -> studies in their sheet they have not decided that have a final decision
+    all the same (given to others while they were away, or needed one decision less)."""
+    typed = result.reviewer_decisions
+    decided = set(zip(typed["study_id"], typed["reviewer"], strict=True))
+    done = result.decisions[result.decisions["basis"].isin(["agreement", "single", "resolution"])]
+    extra: dict[str, int] = defaultdict(int)
+    for study_id, listed in zip(done["study_id"], done["reviewers"], strict=True):
+        for who in str(listed).split(MULTI_SEPARATOR):
+            who = who.strip()
+            if who and (study_id, who) not in decided:
+                extra[who] += 1
+    return dict(sorted(extra.items()))
 
 
 def waiting_per_reviewer(result: StageResult) -> dict[str, int]:

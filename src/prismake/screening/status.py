@@ -116,7 +116,7 @@ def status_table(
 ) -> pd.DataFrame:
     """Progress of one stage: a row per reviewer (their own decisions) and an "all" row
     (final decisions). ``left_to_screen`` for a reviewer: studies in their sheet they have
-    not decided yet; for "all": studies still pending."""
+    not decided yet that still wait for a decision; for "all": studies still pending."""
     final = decisions["decision"]
     rows = [
         {
@@ -161,7 +161,8 @@ def status_table(
                 "removed": len(assigned & removed_ids),
                 "conflicts": sum(final_of.get(s) == CONFLICT for s in typed),
                 "pending": sum(final_of.get(s) == PENDING for s in assigned),
-                "left_to_screen": len(assigned - typed - removed_ids),
+                # only what still needs them: not a study others decided meanwhile
+                "left_to_screen": sum(final_of.get(s) == PENDING for s in assigned - typed),
             }
         )
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
