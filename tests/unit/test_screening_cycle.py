@@ -181,9 +181,7 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
     assert f"its {len(decided) - 1} decisions no longer count" in caplog.text
 
 
-def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(
-    tmp_path, caplog
-):
+def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(tmp_path, caplog):
     # cleo leaves split screening with half her studies decided; alice and ben decide the
     # rest of hers; cleo comes back. Her sheet still lists those studies, undecided: the run
     # says to leave them, and status does not count them as hers to screen.
