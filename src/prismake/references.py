@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import bibtexparser
@@ -104,11 +104,12 @@ def _cased(text: str) -> bool:
     return any(c.isupper() for c in letters) and any(c.islower() for c in letters)
 
 
-def title_case(text: str) -> str:
+def title_case(text: str, acronyms: frozenset[str] = frozenset()) -> str:
     """A journal name in title case ("JOURNAL OF SOCIAL POLICY", "Journal of social policy").
 
-    Small words stay lower case, words without a vowel are acronyms (BMJ, NHS), and a
-    word already cased inside (eLife, mBio) is kept as written.
+    Small words stay lower case, words without a vowel are acronyms (BMJ, NHS), as are the
+    words in ``acronyms`` (``review_acronyms``: ASME, IEEE), and a word already cased
+    inside (eLife, mBio) is kept as written.
     """
     out = []
     for i, word in enumerate(text.split(" ")):
@@ -125,8 +126,31 @@ def title_case(text: str) -> str:
         elif word.isalpha() and not re.search(r"[aeiouy]", word):
             out.append(word.upper())
         else:
-            out.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+            out.append(
+                "-".join(
+                    p.upper() if _LETTERS.sub("", p).upper() in acronyms else p[:1].upper() + p[1:]
+                    for p in word.split("-")
+                )
+            )
     return " ".join(out)
+
+
+_LETTERS = re.compile(r"[^A-Za-z]")
+
+
+def review_acronyms(names: Iterable[str]) -> frozenset[str]:
+    """Words the review's own records write in capitals inside cased journal names
+    ("ASME Joint Rail Conference", "IEEE Access"), and never otherwise: in a name exported
+    all in capitals ("ASME JOINT RAIL CONFERENCE") they stay acronyms when title-cased."""
+    upper, other = set(), set()
+    for name in dict.fromkeys(str(n) for n in names):
+        if not _cased(name):
+            continue
+        for word in re.findall(r"[A-Za-z]+", name):
+            if len(word) < 2:
+                continue
+            (upper if word.isupper() else other).add(word.upper())
+    return frozenset(upper - other)
 
 
 def _capitalised_share(name: str) -> float:
@@ -135,7 +159,7 @@ def _capitalised_share(name: str) -> float:
     return sum(w[0].isupper() for w in words) / len(words) if words else 1.0
 
 
-def best_journal(names: Sequence[str]) -> str:
+def best_journal(names: Sequence[str], acronyms: frozenset[str] = frozenset()) -> str:
     """The journal as its best-cased spelling among a study's records.
 
     The full name beats an abbreviation ("J Soc Policy"); among spellings of the full
@@ -151,17 +175,22 @@ def best_journal(names: Sequence[str]) -> str:
     titled = [n for n in full if _cased(n) and _capitalised_share(n) >= 0.5]
     if titled:
         return max(titled, key=lambda n: (_capitalised_share(n), len(n), -names.index(n)))
-    return title_case(max(full, key=lambda n: (len(n), -names.index(n))))
+    return title_case(max(full, key=lambda n: (len(n), -names.index(n))), acronyms)
 
 
-def merged_reference(study: Mapping[str, str], records: Sequence[Mapping[str, str]]) -> dict:
-    """The study's fields, each filled from its records where the study row has none."""
+def merged_reference(
+    study: Mapping[str, str],
+    records: Sequence[Mapping[str, str]],
+    acronyms: frozenset[str] = frozenset(),
+) -> dict:
+    """The study's fields, each filled from its records where the study row has none
+    (``acronyms``: see ``review_acronyms``)."""
     merged = {name: str(study.get(name, "") or "") for name in (*FIELDS, "citation_label")}
     for name in FIELDS:
         if not merged[name]:
             merged[name] = next((str(r[name]) for r in records if r.get(name)), "")
     merged["journal"] = best_journal(
-        [merged["journal"], *(str(r.get("journal", "")) for r in records)]
+        [merged["journal"], *(str(r.get("journal", "")) for r in records)], acronyms
     )
     merged["pages"] = expand_pages(merged["pages"]) if merged["pages"] else ""
     merged["language"] = language_name(merged["language"])
@@ -327,12 +356,16 @@ def write_included_references(
     """Write results/included.bib and results/included.ris in citation-label order.
 
     ``records_path`` (data/processed/records.csv, with study_id): the records the
-    references take missing fields and the best-cased journal from.
+    references take missing fields and the best-cased journal from, and whose cased
+    journal names tell which words are acronyms.
     """
     included = read_table(included_path, neutralised=True)
     by_study = _records_by_study(records_path)
+    acronyms = review_acronyms(
+        str(r.get("journal", "")) for records in by_study.values() for r in records
+    )
     studies = [
-        merged_reference(s, by_study.get(s["study_id"], [])) | {"study_id": s["study_id"]}
+        merged_reference(s, by_study.get(s["study_id"], []), acronyms) | {"study_id": s["study_id"]}
         for s in included.to_dict("records")
     ]
     keys = citation_keys({s["study_id"]: s.get("citation_label", "") for s in studies})

@@ -400,3 +400,26 @@ def test_libreoffice_calc_runs_no_formula_from_a_csv_a_person_opens(rendered, tm
     live = calc.run("formulas", str(raw), str(new_sheet), str(excel), *map(str, outputs))
     files = {line.split("\t")[0] for line in live.splitlines()}
     assert files == {str(raw)}, live
+
+
+def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_show(tmp_path):
+    """Web of Science writes "ASME JOINT RAIL CONFERENCE"; another study's Scopus record
+    writes "ASME Joint Rail Conference": title-cased, ASME stays an acronym. A word the
+    records also write as a word ("Aids") is not taken for one."""
+    cased = "Proceedings of the ASME/IEEE Joint Rail Conference; Hearing AIDS"
+    other = {**STUDY, "study_id": "S-bbbbbbbbbb", "record_id": "scopus-9", "journal": cased}
+    words = {**STUDY, "study_id": "S-cccccccccc", "record_id": "scopus-8",
+             "journal": "Hearing Aids Today"}  # fmt: skip
+    study = {**STUDY, "journal": "PROCEEDINGS OF THE ASME JOINT RAIL CONFERENCE, HEARING AIDS"}
+    records = [{**study, "record_id": "wos-1"}, other, words]
+    included = tmp_path / "included_studies.csv"
+    write_table(pd.DataFrame([study]), included)
+    write_table(pd.DataFrame(records), tmp_path / "records.csv")
+    bib, ris = tmp_path / "included.bib", tmp_path / "included.ris"
+    write_included_references(
+        included_path=included, bib_out=bib, ris_out=ris, records_path=tmp_path / "records.csv"
+    )
+    (reference,) = rispy.loads(ris.read_text(encoding="utf-8"))
+    assert reference["secondary_title"] == (
+        "Proceedings of the ASME Joint Rail Conference, Hearing Aids"
+    )
