@@ -126,16 +126,20 @@ def title_case(text: str, acronyms: frozenset[str] = frozenset()) -> str:
         elif word.isalpha() and not re.search(r"[aeiouy]", word):
             out.append(word.upper())
         else:
+            # each part of ACM/IEEE or Health-System; the first letter, after any "("
             out.append(
-                "-".join(
-                    p.upper() if _LETTERS.sub("", p).upper() in acronyms else p[:1].upper() + p[1:]
-                    for p in word.split("-")
+                "".join(
+                    part.upper()
+                    if _NOT_LETTERS.sub("", part).upper() in acronyms
+                    else _FIRST_LETTER.sub(lambda m: m[0].upper(), part, count=1)
+                    for part in re.split(r"([-/])", word)
                 )
             )
     return " ".join(out)
 
 
-_LETTERS = re.compile(r"[^A-Za-z]")
+_NOT_LETTERS = re.compile(r"[^A-Za-z]")
+_FIRST_LETTER = re.compile(r"^\W*\w")  # "(isscc)" -> "(Isscc)"; "10th" stays
 
 
 def review_acronyms(names: Iterable[str]) -> frozenset[str]:
@@ -144,12 +148,14 @@ def review_acronyms(names: Iterable[str]) -> frozenset[str]:
     all in capitals ("ASME JOINT RAIL CONFERENCE") they stay acronyms when title-cased."""
     upper, other = set(), set()
     for name in dict.fromkeys(str(n) for n in names):
-        if not _cased(name):
+        words = [w for w in re.findall(r"[A-Za-z]+", name) if len(w) > 1]
+        capitals = [w for w in words if w.isupper()]
+        # a name mostly in capitals ("SENSORS IN THE AGE OF ...: Technologies") is no evidence
+        if not capitals or 2 * len(capitals) >= len(words):
+            other.update(w.upper() for w in words if not w.isupper())
             continue
-        for word in re.findall(r"[A-Za-z]+", name):
-            if len(word) < 2:
-                continue
-            (upper if word.isupper() else other).add(word.upper())
+        upper.update(capitals)
+        other.update(w.upper() for w in words if not w.isupper())
     return frozenset(upper - other)
 
 

@@ -29,7 +29,7 @@ from matplotlib.ft2font import FT2Font
 from outputs_review import FORMULAS, hostile_review, render_all
 
 from prismake.csvio import write_table
-from prismake.references import write_included_references
+from prismake.references import review_acronyms, write_included_references
 from prismake.screening.sheets import append_rows, new_sheet_bytes, read_sheet
 from prismake.screening.stage import SHEET_COLUMNS
 from prismake.tableformats import to_html, to_latex, write_formats
@@ -410,7 +410,8 @@ def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_
     other = {**STUDY, "study_id": "S-bbbbbbbbbb", "record_id": "scopus-9", "journal": cased}
     words = {**STUDY, "study_id": "S-cccccccccc", "record_id": "scopus-8",
              "journal": "Hearing Aids Today"}  # fmt: skip
-    study = {**STUDY, "journal": "PROCEEDINGS OF THE ASME JOINT RAIL CONFERENCE, HEARING AIDS"}
+    study = {**STUDY, "journal": "10TH PROCEEDINGS OF THE ASME/IEEE JOINT RAIL CONFERENCE (JRC), "
+             "HEARING AIDS"}  # fmt: skip
     records = [{**study, "record_id": "wos-1"}, other, words]
     included = tmp_path / "included_studies.csv"
     write_table(pd.DataFrame([study]), included)
@@ -421,5 +422,9 @@ def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_
     )
     (reference,) = rispy.loads(ris.read_text(encoding="utf-8"))
     assert reference["secondary_title"] == (
-        "Proceedings of the ASME Joint Rail Conference, Hearing Aids"
+        "10th Proceedings of the ASME/IEEE Joint Rail Conference (Jrc), Hearing Aids"
     )
+    # a name mostly in capitals is no evidence: its words are not taken for acronyms
+    assert review_acronyms(["SENSORS IN THE AGE OF THINGS: Technologies", "IEEE Access"]) == {
+        "IEEE"
+    }
