@@ -151,7 +151,7 @@ def review_acronyms(names: Iterable[str]) -> frozenset[str]:
         words = [w for w in re.findall(r"[A-Za-z]+", name) if len(w) > 1]
         capitals = [w for w in words if w.isupper()]
         # a name mostly in capitals ("SENSORS IN THE AGE OF ...: Technologies") is no evidence
-        if not capitals or 2 * len(capitals) >= len(words):
+        if not capitals or 2 * len(capitals) > len(words):
             other.update(w.upper() for w in words if not w.isupper())
             continue
         upper.update(capitals)
