@@ -14,7 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -120,7 +120,10 @@ def remove_stale_temps(folder: str | os.PathLike) -> list[Path]:
 
 
 def atomic_write_bytes(
-    path: str | os.PathLike, data: bytes, temp_dir: str | os.PathLike | None = None
+    path: str | os.PathLike,
+    data: bytes,
+    temp_dir: str | os.PathLike | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` in one rename: a crash leaves old or new, never half.
 
@@ -128,7 +131,9 @@ def atomic_write_bytes(
     ``path``): a pipeline folder keeps a killed run's leftovers out of the folders
     reviewers open. When ``temp_dir`` is on another file system, where a rename cannot be
     atomic, the temporary file goes beside ``path`` after all. A rewritten file keeps its
-    mode; a new one gets the mode the user's umask gives.
+    mode; a new one gets the mode the user's umask gives. ``before_replace`` is called
+    just before the rename (to refuse it by raising, e.g. when someone saved the file
+    meanwhile).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +156,8 @@ def atomic_write_bytes(
             shutil.copymode(path, tmp)
         else:
             os.chmod(tmp, _new_file_mode())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

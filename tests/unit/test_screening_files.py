@@ -265,3 +265,36 @@ def test_a_renamed_sheet_is_named_as_probably_the_missing_one(tmp_path, caplog):
     assert "alice_final.csv, beside it, lists most of its studies" in caplog.text
     assert "give it back its name (alice.csv)" in caplog.text
     assert "ben.csv, beside it" not in caplog.text  # dual: ben's sheet lists them too
+
+
+def test_a_sheet_saved_while_the_run_adds_studies_keeps_the_save(tmp_path, monkeypatch):
+    """A reviewer saves their sheet in the second between the run reading it and writing
+    it back with the new studies: the run stops, and their save stays as they made it."""
+    studies = base_studies()
+    write_studies(tmp_path / "studies.csv", studies[:4])
+    _sync(tmp_path)
+    sheet = _sheet(tmp_path)
+    write_studies(tmp_path / "studies.csv", studies)  # an update search: studies to add
+    type_decisions(sheet, {studies[0]["study_id"]: "include"})
+    saved_meanwhile = sheet.read_bytes().replace(b"include", b"exclude")
+    import prismake.screening.sync as sync
+
+    def append_then_save(found, records):
+        data = real_append(found, records)
+        if Path(found.path).name == "alice.csv":
+            sheet.write_bytes(saved_meanwhile)  # alice's Ctrl+S lands here
+        return data
+
+    real_append = sync.append_rows
+    monkeypatch.setattr(sync, "append_rows", append_then_save)
+    with pytest.raises(SheetError) as raised:
+        _sync(tmp_path)
+    assert "saved (or created) by someone while this run was writing it" in str(raised.value)
+    assert sheet.read_bytes() == saved_meanwhile
+    monkeypatch.undo()
+    _sync(tmp_path)  # the next run adds the studies after her save
+    assert sheet.read_bytes().startswith(saved_meanwhile)
+    fresh = tmp_path / "fresh"
+    write_studies(fresh / "studies.csv", studies)
+    _sync(fresh)
+    assert len(read_sheet(sheet).rows) == len(read_sheet(_sheet(fresh)).rows) > 4

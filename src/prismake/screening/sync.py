@@ -238,8 +238,15 @@ def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
     return ranks
 
 
-def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
-    """Write a sheet atomically, by way of ``temp_dir``; a plain message when it cannot."""
+_NEW = b""  # ``was`` of a sheet that did not exist when it was read
+
+
+def _replace(path: Path, data: bytes, temp_dir: Path, was: bytes | None = None) -> None:
+    """Write a sheet atomically, by way of ``temp_dir``; a plain message when it cannot.
+
+    ``was``: the sheet's bytes as read at the start of the run (``_NEW``: it did not exist).
+    If a reviewer saved it since, the rename would throw their save away: refused.
+    """
     for lock in (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#")):
         if lock.exists():
             log.warning(
@@ -248,8 +255,30 @@ def _replace(path: Path, data: bytes, temp_dir: Path) -> None:
                 path,
                 lock.name,
             )
+
+    def unchanged() -> None:
+        if was is None:
+            return
+        try:
+            now = path.read_bytes()
+        except FileNotFoundError:
+            now = _NEW
+        if now != was:
+            raise SheetError(
+                "A screening sheet was saved while snakemake was adding studies to it; "
+                "it was not changed",
+                [
+                    Problem(
+                        str(path),
+                        "saved (or created) by someone while this run was writing it",
+                        hint="Your save is kept as it is, and the studies were not added. "
+                        "Run snakemake again, best when nobody has the sheet open",
+                    )
+                ],
+            )
+
     try:
-        atomic_write_bytes(path, data, temp_dir)
+        atomic_write_bytes(path, data, temp_dir, before_replace=unchanged)
     except OSError as error:
         _refuse_write(error, path, "A screening sheet cannot be updated")
 
@@ -472,7 +501,7 @@ def sync_sheets(
         records = [_sheet_record(index, s, plan.ranks.get(s)) for s in study_ids]
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
-            _replace(path, new_sheet_bytes(columns, records), temp_dir)
+            _replace(path, new_sheet_bytes(columns, records), temp_dir, was=_NEW)
             log.info("%s: new sheet with %d studies", path, len(records))
             _missing_sheet_warning(path, backup_dir, len(records))
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
@@ -482,7 +511,7 @@ def sync_sheets(
                 _lost_decisions_warning(path, sheet, last_read)
         if sheet is not None and records:
             data, lost = append_rows(sheet, records)
-            _replace(path, data, temp_dir)
+            _replace(path, data, temp_dir, was=sheet.raw)
             # and as written: the copy a missing sheet is written again from lists every
             # study handed out to it
             _keep_copy(path, data, backup_dir, stamp)
@@ -505,7 +534,7 @@ def sync_sheets(
         if last_read is not None:
             _lost_decisions_warning(resolutions, read_sheet(resolutions), last_read)
     elif screening["stages"][stage]["mode"] != "single":
-        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir)
+        _replace(resolutions, new_sheet_bytes(RESOLUTION_COLUMNS, []), temp_dir, was=_NEW)
         log.info("%s: new, empty sheet for resolving conflicts", resolutions)
         _missing_sheet_warning(resolutions, backup_dir, 0)
         _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
