@@ -593,3 +593,30 @@ def test_an_update_of_a_stopped_review_keeps_round_1_stopped_while_round_2_is_ra
     assert automation_excluded(STAGE, candidates, reading(decided), stop, index) == (
         round_1_left | set(candidates[40:]) - set(batch)
     )
+
+
+def test_no_stopping_verdict_while_studies_wait_for_their_second_reviewer():
+    """Dual screening: ana has screened to where the rule is met, ben is 60 studies behind.
+    One reviewer's exclusion may still become an inclusion, so no verdict until ben is done."""
+    index = StudyIndex.from_frame(studies(400, relevant=0))
+    candidates = list(index.studies["study_id"])
+    decided = {s: "include" if i < 40 else "exclude" for i, s in enumerate(candidates[:350])}
+    config = screening(batch=5, target_recall=0.9)
+    config["stages"][STAGE].update(mode="dual", reviewers=["ana", "ben"])
+    sheets = reading(decided)
+    behind = list(decided)[:-60]
+    for row, study_id in enumerate(decided, 2):
+        said = decided[study_id] if study_id in behind else ""
+        sheets.entries.append(Entry(study_id, study_id, "ben", said, "", "", "ben.csv", row))
+    progress = stage_progress(STAGE, candidates, sheets, config)
+    assert progress.stopping.met and progress.awaiting_second == 60
+    assert not progress.met
+    assert "provisional, no verdict yet: 60 studies wait for a second reviewer's decision" in (
+        progress.sentence()
+    )
+    # ben catches up, agreeing: the verdict is the rule's
+    for entry in sheets.entries:
+        if entry.reviewer == "ben" and not entry.decision:
+            entry.decision = decided[entry.study_id]
+    done = stage_progress(STAGE, candidates, sheets, config)
+    assert done.met and done.awaiting_second == 0 and "provisional" not in done.sentence()

@@ -172,10 +172,16 @@ class Progress:
     sample_needed: int = 0  # random sample of the unscreened that would make it certain
     sample: RandomSample | None = None
     search_round: int = 0  # the round these figures are about, when there are several
+    # decided by one reviewer but waiting for the second (dual screening): one reviewer's
+    # exclusion may still become an inclusion, so the figures are provisional
+    awaiting_second: int = 0
 
     @property
     def met(self) -> bool:
-        """The rule's verdict: on the random sample once there is one."""
+        """The rule's verdict: on the random sample once there is one; none while studies
+        wait for a second decision."""
+        if self.awaiting_second:
+            return False
         return self.sample.met if self.sample is not None else self.stopping.met
 
     def verdict(self) -> str:
@@ -211,7 +217,16 @@ class Progress:
             text += f", at most {self.relevant_left_even_odds} at even odds"
         text += f"; {self.stopping.sentence()}"
         if self.sample is not None:
-            return f"{text}; {self.sample.sentence()}"
+            text += f"; {self.sample.sentence()}"
+        if self.awaiting_second:
+            n = self.awaiting_second
+            return text + (
+                f"; provisional, no verdict yet: {n} "
+                f"{'study waits' if n == 1 else 'studies wait'} for a second reviewer's "
+                "decision (one reviewer's exclusion may still become an inclusion)"
+            )
+        if self.sample is not None:
+            return text
         if self.unscreened and not self.sample_needed:
             text += (
                 f"; random sample: none needed, the {self.unscreened} not screened are too few "
@@ -547,7 +562,9 @@ def stage_progress(
             since,
         )
     confidence = chosen.confidence
+    partly = _outstanding(reading, screening["stages"][stage]) & set(labels) & pool_set
     return Progress(
+        awaiting_second=len(partly),
         screened=len(screened),
         relevant_found=found,
         unscreened=unscreened,
