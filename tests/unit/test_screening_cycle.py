@@ -203,8 +203,8 @@ def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(t
     with caplog.at_level(logging.INFO, logger="prismake"):
         back = review.run("title_abstract")
     assert (
-        f"cleo's sheet has {len(handed_on)} undecided rows for studies others have decided "
-        "since" in caplog.text
+        f"cleo's sheet has {len(handed_on)} undecided rows for studies decided without them"
+        in caplog.text
     )
     assert "studies waiting for a decision" not in caplog.text
     summarise_screening(

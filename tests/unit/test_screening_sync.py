@@ -191,7 +191,7 @@ def test_a_sheet_open_in_a_spreadsheet_is_named_as_the_likely_cause(tmp_path, mo
     folder.mkdir(parents=True)
     (folder / "~$alice.csv").write_bytes(b"lock")
 
-    def locked(path, data, *_):
+    def locked(path, data, *_, **__):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", locked)
@@ -203,7 +203,7 @@ def test_a_sheet_open_in_a_spreadsheet_is_named_as_the_likely_cause(tmp_path, mo
 def test_a_permission_error_without_a_lock_file_does_not_blame_a_spreadsheet(tmp_path, monkeypatch):
     write_studies(tmp_path / "studies.csv", base_studies())
 
-    def denied(path, data, *_):
+    def denied(path, data, *_, **__):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("prismake.screening.sync.atomic_write_bytes", denied)
@@ -232,6 +232,29 @@ def test_going_from_split_to_dual_says_that_decided_studies_now_await_a_second_d
     with caplog.at_level("WARNING", logger="prismake"):  # said once, when it happens
         _sync(tmp_path, screening_config("dual"))
     assert "added to a second sheet" not in caplog.text
+
+
+def test_rows_deleted_from_a_dual_sheet_come_back_and_the_run_says_so(tmp_path, caplog):
+    # alice deletes two rows ben has decided: they come back to her sheet, and the run says
+    # that, not that the mode needs a second decision
+    write_studies(tmp_path / "studies.csv", base_studies())
+    _sync(tmp_path, screening_config("dual"))
+    alice, ben = _sheet(tmp_path, "alice"), _sheet(tmp_path, "ben")
+    theirs = [r["study_id"] for r in rows_of(ben)]
+    type_decisions(ben, dict.fromkeys(theirs, "exclude"))
+    _sync(tmp_path, screening_config("dual"))
+    lines = alice.read_bytes().splitlines(keepends=True)
+    alice.write_bytes(b"".join(lines[:1] + lines[3:]))  # two rows deleted
+    gone = [r["study_id"] for r in rows_of(ben)][:2]
+    with caplog.at_level("WARNING", logger="prismake"):
+        _sync(tmp_path, screening_config("dual"))
+    assert (
+        f"alice.csv: 2 studies listed in its last copy are gone from it (rows deleted, or an "
+        f"older copy saved over it): added back at the bottom, undecided ({', '.join(gone)})"
+        in caplog.text
+    )
+    assert "added to a second sheet" not in caplog.text
+    assert [r["study_id"] for r in rows_of(alice)][-2:] == gone
 
 
 def test_a_deleted_sheet_in_split_prioritised_screening_comes_back_with_all_its_studies(

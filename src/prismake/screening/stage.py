@@ -950,9 +950,9 @@ def screen_stage(
         )
     for who, n in not_needed_per_reviewer(result).items():
         log.warning(
-            "%s: %s's sheet has %d undecided row%s for studies others have decided since "
-            "(a reviewer back on the stage, or a change of mode): leave %s blank; a decision "
-            "typed there would count as one more",
+            "%s: %s's sheet has %d undecided row%s for studies decided without them (by "
+            "other reviewers, or a resolution): leave %s blank; a decision typed there "
+            "would count as one more",
             STAGE_LABEL[stage],
             who,
             n,

@@ -155,17 +155,59 @@ def _former_sheets(
             )
 
 
-def _second_decisions_note(plan: SheetPlan, stage: str) -> None:
+def _listed_in_last_copy(path: Path, backup_dir: Path, index: StudyIndex) -> set[str]:
+    """The studies the newest copy of a sheet listed (none when it has no readable copy)."""
+    copies = backups_of(path, backup_dir)
+    try:
+        copy = read_sheet(copies[-1]) if copies else None
+    except (OSError, ValueError):
+        copy = None
+    if copy is None:
+        return set()
+    return {
+        study_id
+        for _, cells in copy.rows
+        if (study_id := index.resolve(copy.cell(cells, "study_id"))[0]) is not None
+    }
+
+
+def _rows_back_note(
+    plan: SheetPlan, stage: str, sheet_dir: Path, backup_dir: Path, index: StudyIndex
+) -> set[str]:
+    """Say which studies go back into a sheet whose rows for them are gone since its last
+    copy (rows deleted, or an older copy saved over it); returned: those studies."""
+    back: set[str] = set()
+    for reviewer, ids in sorted(plan.additions.items()):
+        if reviewer not in plan.reading.sheets or not ids:
+            continue  # a sheet written anew has its own warning
+        path = sheet_dir / f"{reviewer}.csv"
+        gone = [s for s in ids if s in _listed_in_last_copy(path, backup_dir, index)]
+        if gone:
+            back.update(gone)
+            log.warning(
+                "%s: %s listed in its last copy %s gone from it (rows deleted, or an older "
+                "copy saved over it): added back at the bottom, undecided (%s%s)",
+                path,
+                f"{len(gone)} {'study' if len(gone) == 1 else 'studies'}",
+                "is" if len(gone) == 1 else "are",
+                ", ".join(gone[:5]),
+                ", ..." if len(gone) > 5 else "",
+            )
+    return back
+
+
+def _second_decisions_note(plan: SheetPlan, stage: str, rows_back: set[str]) -> None:
     """Say when studies a reviewer already decided go to a second sheet (the mode now
     needs two decisions, e.g. split changed to dual): until then they await a decision,
-    and the PRISMA counts show them so."""
+    and the PRISMA counts show them so. ``rows_back``: studies that go back into a sheet
+    that had them (said by ``_rows_back_note``), not to a second one."""
     decided = {e.study_id for e in plan.reading.entries if e.decision}
     again = {
         s
         for reviewer, ids in plan.additions.items()
         if reviewer in plan.reading.sheets  # a sheet written anew has its own warning
         for s in ids
-        if s in decided
+        if s in decided and s not in rows_back
     }
     again -= set(plan.reading.resolutions)
     if again:
@@ -494,7 +536,7 @@ def sync_sheets(
             "no sheet was changed",
             read_only,
         )
-    _second_decisions_note(plan, stage)
+    _second_decisions_note(plan, stage, _rows_back_note(plan, stage, sheet_dir, backup_dir, index))
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
