@@ -108,6 +108,24 @@ def test_decision_for_a_study_that_no_longer_exists_is_kept_in_orphans(tmp_path,
     assert orphan["note"] == "gone?"
 
 
+def test_an_id_one_or_two_characters_off_a_study_s_id_is_a_typo_named_with_the_study(tmp_path, ids):
+    """A resolver types (or mistypes) study ids by hand: S-...bizx for S-...bizj must not
+    leave the conflict unresolved behind a warning, as if the study had vanished."""
+    typo = ids[1][:-1] + ("x" if ids[1][-1] != "x" else "y")
+    swapped = ids[0][:-2] + ids[0][-1] + ids[0][-2]
+    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "exclude")])
+    _sheet(tmp_path, "ben", [(swapped, "include"), (ids[1], "include")])
+    _sheet(tmp_path, "resolutions", [(typo, "include", "", "chidi", "")],
+           header="study_id,decision,reason,resolved_by,note")  # fmt: skip
+    with pytest.raises(SheetError) as error:
+        _screen(tmp_path)
+    found = {(Path(p.file).name, p.value, p.hint.split("?")[0]) for p in error.value.problems}
+    assert found == {
+        ("resolutions.csv", typo, f"Did you mean {ids[1]}"),
+        ("ben.csv", swapped, f"Did you mean {ids[0]}"),
+    }
+
+
 def test_full_text_exclusions_need_a_reason_from_config_in_any_case(tmp_path, ids):
     previous = tmp_path / "ta.csv"
     previous.write_text("study_id,decision\n" + "".join(f"{i},include\n" for i in ids[:3]))

@@ -115,6 +115,7 @@ class StudyIndex:
     studies: pd.DataFrame
     lookup: dict[str, str]
     rows: dict[str, dict[str, str]] = field(default_factory=dict)  # study_id -> its row
+    _ids: list[str] | None = field(default=None, repr=False, compare=False)  # for ``near``
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -159,6 +160,21 @@ class StudyIndex:
         if _STUDY_ID.match(text) or _RECORD_ID.match(text):
             return None, "orphan"
         return None, "invalid"
+
+    def near(self, typed: str) -> str | None:
+        """The current study id one or two characters off ``typed``, if any: a typo, since
+        two of prismake's random ids are almost never that close (a study that no longer
+        exists is not near any)."""
+        text = canonical_id(typed)
+        if not _STUDY_ID.match(text):
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._ids is None:
+            self._ids = list(self.rows)
+        found = process.extractOne(text, self._ids, scorer=Levenshtein.distance, score_cutoff=2)
+        return found[0] if found else None
 
     def sources(self, study_id: str) -> set[str]:
         """Where a study was found: database, register, other (database if unknown)."""
@@ -305,9 +321,14 @@ def _check_row(
             )
         return None
     study_id, status = index.resolve(typed)
-    if status == "invalid":
+    near = index.near(typed) if status == "orphan" else None
+    if status == "invalid" or near:
         sheet.problem(
-            "no study has this id", row=row, column="study_id", value=typed, hint=_ID_HINT
+            "no study has this id",
+            row=row,
+            column="study_id",
+            value=typed,
+            hint=f"Did you mean {near}? {_ID_HINT}" if near else _ID_HINT,
         )
         ok = False
     key = canonical_id(typed)
