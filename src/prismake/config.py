@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import difflib
 import os
 import re
 from functools import partial
@@ -70,9 +71,17 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str | None]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"'{missing}' is missing", None
     if v == "additionalProperties":
-        return f"unknown setting ({error.message.split('(')[-1].rstrip(')')})", (
-            "Check the spelling against config/config.yaml of the demo review"
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = sorted(schema.get("properties") or {})
+        unknown = sorted(set(error.instance) - set(allowed)) if allowed else []
+        close = [m for u in unknown for m in difflib.get_close_matches(u, allowed, 1, 0.6)]
+        hint = f"Did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        hint += (
+            f"The settings here are: {', '.join(allowed)} (see the README)"
+            if allowed
+            else "Check the spelling (see the README)"
         )
+        return f"unknown setting ({error.message.split('(')[-1].rstrip(')')})", hint
     if v == "enum":
         allowed = ", ".join(str(x) for x in error.validator_value)
         return f"{error.instance!r} is not allowed; use one of: {allowed}", None

@@ -114,3 +114,13 @@ def test_stop_is_true_false_or_the_search_rounds_the_team_stopped(demo_config, r
         config = copy.deepcopy(demo_config)
         config["screening"]["stages"]["title_abstract"] = {**stage, "prioritise": {"stop": stop}}
         assert "prioritise" in _problems(config, review_dir)
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant_and_those_allowed(demo_config, review_dir):
+    config = copy.deepcopy(demo_config)
+    config["screening"]["stages"]["title_abstract"]["prioritise"] = {"bacth": 3}
+    config["screening"]["stages"]["title_abstract"]["reviewrs"] = ["x"]
+    text = _problems(config, review_dir)
+    assert "('bacth' was unexpected). Did you mean 'batch'? The settings here are: batch," in text
+    assert "('reviewrs' was unexpected). Did you mean 'reviewers'?" in text
+    assert "demo review" not in text  # a new review has no demo config to compare with
