@@ -252,6 +252,15 @@ def test_a_sheet_saved_as_a_workbook_beside_the_csv_is_named_not_ignored(tmp_pat
         _sync(tmp_path)
     assert f"{workbook} is not read: prismake reads the CSV sheets only" in caplog.text
     assert "save it as CSV (CSV UTF-8) over alice.csv" in caplog.text
+    # the reviewer went on in the CSV: saving the older workbook over it would lose that
+    sheet = _sheet(tmp_path)
+    os.utime(workbook, (1_700_000_000, 1_700_000_000))
+    sheet.write_bytes(sheet.read_bytes())
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        _sync(tmp_path)
+    assert "alice.csv was saved after it, so keep screening in alice.csv" in caplog.text
+    assert "over alice.csv" not in caplog.text
 
 
 def test_a_renamed_sheet_is_named_as_probably_the_missing_one(tmp_path, caplog):

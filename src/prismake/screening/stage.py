@@ -641,12 +641,7 @@ def read_stage(
         copies = backup_folder(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
             if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
-                log.warning(
-                    "%s is not read: prismake reads the CSV sheets only. If decisions were "
-                    "typed in it, save it as CSV (CSV UTF-8) over %s.csv and run again",
-                    path,
-                    path.stem,
-                )
+                _workbook_warning(path)
             elif not is_sheet_file(path) or path.name in expected:
                 continue
             elif copies is not None and backups_of(path, copies):
@@ -667,6 +662,23 @@ def read_stage(
 
 # a sheet saved as a workbook beside the CSV by mistake: its decisions would be lost unseen
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
+
+
+def _workbook_warning(path: Path) -> None:
+    """Name a workbook beside the sheets; saving it over its CSV is the advice only when it
+    is the newer file (an old workbook saved over a current sheet would lose decisions)."""
+    csv = path.with_suffix(".csv")
+    if csv.exists() and csv.stat().st_mtime > path.stat().st_mtime:
+        advice = (
+            f"{csv.name} was saved after it, so keep screening in {csv.name}; copy into it "
+            "any decisions typed only in the workbook, then move the workbook away"
+        )
+    else:
+        advice = (
+            f"if decisions were typed in it, save it as CSV (CSV UTF-8) over {csv.name} and "
+            "run again"
+        )
+    log.warning("%s is not read: prismake reads the CSV sheets only; %s", path, advice)
 
 
 # --------------------------------------------------------------------------- decisions
