@@ -218,3 +218,47 @@ def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(t
     assert status.loc["cleo", "left_to_screen"] == "0"
     assert status.loc["all", "left_to_screen"] == "0"
     assert set(back["decisions"]["decision"]) == {"include", "exclude"}
+
+
+def test_the_order_handed_out_survives_a_sheet_sorted_with_its_rank_column_deleted(
+    tmp_path, caplog
+):
+    """The stopping rule needs the order studies were handed out in. A reviewer who
+    deletes the rank column ("what is this?") and sorts by decision must not change it:
+    prismake reads its own record of the ranks, and says the cells differ."""
+    from screening_demo import _dump, _load
+
+    from prismake.screening.prioritise import screening_order
+    from prismake.screening.stage import StudyIndex, read_stage
+
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    sheet = review.sheet("title_abstract", "alice")
+    for _ in range(4):
+        review.run("title_abstract")
+        rows = rows_of(sheet)
+        type_decisions(sheet, {r["study_id"]: ("include" if i % 3 == 0 else "exclude")
+                               for i, r in enumerate(rows) if not r["decision"]})  # fmt: skip
+
+    def order() -> list[str]:
+        index = StudyIndex.from_path(review.studies)
+        reading = read_stage("title_abstract", sheet.parent, review.screening, index)
+        return screening_order(reading, "title_abstract")
+
+    before = order()
+    assert len(before) > 8
+    header, rows, dialect = _load(sheet)
+    rank, decision = header.index("rank"), header.index("decision")
+    rows = sorted(rows, key=lambda r: r[decision] != "include")
+    _dump(sheet, [h for i, h in enumerate(header) if i != rank],
+          [[c for i, c in enumerate(r) if i != rank] for r in rows], **dialect)  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        assert order() == before
+    assert "the stopping rule uses prismake's record of the order" in caplog.text
+    # a rank typed over is read from the record too, and the next batch goes on from it
+    review.run("title_abstract")
+    assert order()[: len(before)] == before

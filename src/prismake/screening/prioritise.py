@@ -52,6 +52,8 @@ FEATURE_FILE = "features.npz"  # in data/processed/screening/<stage>/ (features.
 SAMPLE_FILE = "random_sample.csv"  # the random sample's frame in draw order
 POOL_FILE = "pool.csv"  # when each study joined the ranking (joined_at)
 POOL_COLUMNS = ("study_id", "joined_at")
+RANKS_FILE = "handed_out.csv"  # the rank each study was handed out with (keep_ranks)
+RANKS_COLUMNS = ("study_id", "rank")
 SAMPLE_COLUMNS = ("draw", "study_id")
 
 
@@ -290,16 +292,62 @@ def model_labels(reading) -> dict[str, int]:
     return labels
 
 
-def screening_order(reading) -> list[str]:
-    """Studies in the order they were handed out: by their `rank` cells, which move with
-    their rows when a reviewer sorts a sheet (sorted by decision, the rows would tell the
-    stopping rule that every relevant study came first). By their lowest row where any
-    study has no rank: sheets made before the column existed, or a rank typed over.
+def recorded_ranks(stage: str, reading) -> dict[str, int]:
+    """Study -> the rank prismake handed it out with, from its own record (``keep_ranks``);
+    empty where there is none (another layout, a review from before it was kept)."""
+    folder = processed_dir(stage, reading)
+    path = folder / RANKS_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return {}
+    kept = read_table(path, RANKS_COLUMNS)
+    return dict(zip(kept["study_id"], kept["rank"].astype(int), strict=True))
+
+
+def keep_ranks(stage: str, reading, ranks: Mapping[str, int]) -> None:
+    """Add the ranks handed out now to data/processed/screening/<stage>/handed_out.csv.
+
+    The sheets' `rank` cells are the reviewers' to edit, delete or sort away; the stopping
+    rule reads the order from this record, which only prismake writes. A rank once kept
+    never changes."""
+    folder = processed_dir(stage, reading)
+    if folder is None:
+        return
+    kept = recorded_ranks(stage, reading)
+    merged = {**ranks, **kept}
+    if merged != kept:
+        table = pd.DataFrame({"study_id": list(merged), "rank": list(merged.values())})
+        table = table.sort_values(["rank", "study_id"], kind="stable")
+        write_table(table, folder / RANKS_FILE, RANKS_COLUMNS)
+
+
+def screening_order(reading, stage: str | None = None) -> list[str]:
+    """Studies in the order they were handed out: by prismake's record of it
+    (``keep_ranks``), else by their `rank` cells, which move with their rows when a
+    reviewer sorts a sheet (sorted by decision, the rows would tell the stopping rule that
+    every relevant study came first). By their lowest row where any study has neither:
+    sheets made before the column existed, or a rank typed over.
     """
     first_row: dict[str, int] = {}
     for entry in reading.entries:
         first_row[entry.study_id] = min(entry.row, first_row.get(entry.study_id, entry.row))
     rank = reading.ranks()
+    recorded = recorded_ranks(stage, reading) if stage else {}
+    if recorded:
+        differ = sorted(s for s in first_row if s in recorded and rank.get(s) != recorded[s])
+        if differ:
+            log.warning(
+                "%d %s in the sheets %s a rank cell that is empty or not the one prismake "
+                "handed %s out with (e.g. %s): the stopping rule uses prismake's record of "
+                "the order (data/processed/screening/%s/%s)",
+                len(differ),
+                "study" if len(differ) == 1 else "studies",
+                "has" if len(differ) == 1 else "have",
+                "it" if len(differ) == 1 else "them",
+                ", ".join(differ[:3]),
+                stage,
+                RANKS_FILE,
+            )
+        rank = {**rank, **{s: r for s, r in recorded.items() if s in first_row}}
     if len(rank) == len(first_row):
         return sorted(first_row, key=lambda s: (rank[s], s))
     if rank:
@@ -541,7 +589,7 @@ def stage_progress(
     pool_ids = _in_round(everything, index, search_round)
     pool_set = set(pool_ids)
     labels = model_labels(reading)
-    handed_out = screening_order(reading)
+    handed_out = screening_order(reading, stage)
     order = [s for s in handed_out if s in labels and s in pool_set]
     screened = [labels[s] for s in order]
     unscreened = len(pool_ids) - len(screened)

@@ -29,7 +29,12 @@ from prismake.csvio import (
 from prismake.errors import Problem, SheetError, WriteError, write_problem
 from prismake.screening.assign import assign
 from prismake.screening.decisions import STAGE_LABEL, STAGES, TYPED_DECISIONS
-from prismake.screening.prioritise import next_candidates, settings
+from prismake.screening.prioritise import (
+    keep_ranks,
+    next_candidates,
+    recorded_ranks,
+    settings,
+)
 from prismake.screening.sheets import (
     Sheet,
     append_rows,
@@ -114,7 +119,7 @@ def plan_sheets(
             if study_id not in from_copy.get(reviewer, ()):
                 plan.additions[reviewer].append(study_id)
     new = [s for s in candidates if s not in listed and s not in reading.removed]
-    plan.ranks = hand_out_ranks(new, reading)
+    plan.ranks = hand_out_ranks(new, reading, recorded_ranks(stage, reading))
     return plan
 
 
@@ -267,14 +272,18 @@ def _lost_sheet_studies(
     return lost
 
 
-def hand_out_ranks(new: Sequence[str], reading: Reading) -> dict[str, int]:
-    """Each study's `rank`: the one its rows have, and for studies handed out now the next
-    numbers, in the order handed out (a re-made sheet gets the ranks back too).
+def hand_out_ranks(
+    new: Sequence[str], reading: Reading, recorded: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Each study's `rank`: the one prismake recorded for it (``recorded``), else the one
+    its rows have, and for studies handed out now the next numbers, in the order handed
+    out (a re-made sheet, or a row deleted and added back, gets its rank back too).
 
     Prioritised screening's stopping rule needs the order in which studies were handed out;
-    a sheet's rows lose it when a reviewer sorts the sheet, its `rank` cells do not.
+    a sheet's rows lose it when a reviewer sorts the sheet, its `rank` cells do not, and
+    prismake's own record survives the cells being edited or deleted.
     """
-    ranks = reading.ranks()
+    ranks = {**reading.ranks(), **(recorded or {})}
     start = max([len(reading.listed()), *ranks.values()])
     ranks.update((study_id, start + i) for i, study_id in enumerate(new, 1))
     return ranks
@@ -569,6 +578,8 @@ def sync_sheets(
                     lost,
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
+    if settings(screening, stage) is not None:
+        keep_ranks(stage, plan.reading, plan.ranks)
     _former_sheets(plan, sheet_dir, backup_dir, stamp, set(plan.additions))
     resolutions = sheet_dir / RESOLUTION_FILE
     if resolutions.exists():
