@@ -383,3 +383,21 @@ def test_an_updated_review_describes_the_update_and_the_previous_version(tmp_pat
         "The update added 1 study (1 report); with the 1 study of the previous version, "
         "the review includes 2 studies (2 reports)." in results
     )
+
+
+def test_where_the_team_stopped_counts_the_records_screened_not_those_still_in_the_sheets():
+    """After the stop, 3 studies decided, 1 in conflict, 2 still waiting in the sheets and
+    4 never screened: 'we stopped after 4 records', not 6."""
+    from prismake.prisma.methods import stage_progress
+
+    decisions = pd.DataFrame(
+        {
+            "study_id": [f"S-{i}" for i in range(10)],
+            "decision": ["include", "exclude", "exclude", "conflict", "pending", "pending"]
+            + ["excluded_automation"] * 4,
+            "reason": [""] * 6 + ["stopping rule met, p = 0.010"] * 4,
+            "basis": ["agreement"] * 3 + ["none"] * 3 + ["automation"] * 4,
+        }
+    )
+    progress = stage_progress(decisions, pd.DataFrame(), None, "title_abstract", {})
+    assert (progress.screened_by_people, progress.automation) == (4, 4)

@@ -281,6 +281,40 @@ def test_a_relevant_study_in_the_sample_makes_it_grow_in_the_same_order(tmp_path
     assert more[len(typed) :] == list(frame.study_id[len(draws) : progress.sample.needed])
 
 
+def test_the_sample_grows_only_once_its_conflicts_are_resolved(tmp_path, caplog):
+    """Dual screening: ana and ben disagree on two sample studies. Sized with those counted
+    as relevant, the sample would grow far beyond what the resolved decisions need."""
+    index, candidates, decided, folder = sample_setup(tmp_path, n=400)
+    config = screening(batch=5, sample=True)
+    config["stages"][STAGE].update(mode="dual", reviewers=["ana", "ben"])
+
+    def both(typed, ben_says=()) -> Reading:
+        out = sheet_of(folder, typed)
+        for row, study_id in enumerate(typed, 2):
+            said = "include" if study_id in ben_says else typed[study_id]
+            out.entries.append(Entry(study_id, study_id, "ben", said, "", "", "ben.csv", row))
+        return out
+
+    draws = next_candidates(STAGE, index, candidates, both(decided), config)[100:]
+    assert draws
+    typed = {**decided, **dict.fromkeys(draws, "exclude")}
+    both = both(typed, ben_says=draws[:2])
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        handed = next_candidates(STAGE, index, candidates, both, config)
+    assert set(handed) == set(typed)  # nothing more drawn
+    assert "no more studies drawn until the 2 studies in conflict are resolved" in caplog.text
+    progress = stage_progress(STAGE, candidates, both, config)
+    assert progress.conflicts == 2 and not progress.met
+    assert "2 conflicts wait for a resolution" in progress.sentence()
+    # resolved as irrelevant: the sample is sized on the team's decisions
+    for study_id in draws[:2]:
+        both.resolutions[study_id] = Entry(study_id, study_id, "chidi", "exclude", "", "",
+                                           "resolutions.csv", 2)  # fmt: skip
+    settled = stage_progress(STAGE, candidates, both, config)
+    assert settled.conflicts == 0 and settled.met == (settled.sample.p_value < 0.05)
+    assert settled.sample.needed == sample_size(8, 0, 300)
+
+
 def test_studies_from_an_update_search_during_the_sample_can_be_drawn(tmp_path):
     """The sample's guarantee covers every study nobody screened, new ones included."""
     index, candidates, decided, folder = sample_setup(tmp_path)

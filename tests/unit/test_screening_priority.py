@@ -403,3 +403,14 @@ def test_the_bounds_that_spare_the_exact_hypergeometric_hold_everywhere():
     low, high = _cdf_bounds(k, total, marked, drawn)
     assert (low <= exact).all() and (exact <= high).all()
     assert ((high - low) < 1e-6).mean() > 0.9  # tight enough to spare most exact ones
+
+
+def test_a_p_value_just_under_the_level_is_not_printed_as_the_level():
+    """'met (p = 0.050)' reads as a contradiction: the p-value gets the decimals it needs."""
+    from prismake.screening.stopping import StoppingCheck, p_text
+
+    assert p_text(0.04996, 0.05) == "0.04996"
+    assert p_text(0.0500, 0.05) == "0.050" and p_text(0.0123, 0.05) == "0.012"
+    assert p_text(0.05004, 0.05, 4) == "0.0500"  # not met, and reads so
+    check = StoppingCheck(100, 10, 1000, 0.95, 0.95, 0.04996, 0)
+    assert check.met and "met (p = 0.04996)" in check.sentence()

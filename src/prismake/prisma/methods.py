@@ -293,7 +293,10 @@ def stage_progress(
         resolved_on_reason=on_reason,
         automation=int(automated.sum()),
         automation_reason=next(iter(reasons[automated]), ""),
-        screened_by_people=int((screened & in_round).sum()),
+        # a study still waiting in a sheet has not been screened yet
+        screened_by_people=int(
+            (screened & in_round & decision.isin([*DECIDED, "conflict"]).values).sum()
+        ),
     )
 
 

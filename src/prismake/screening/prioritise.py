@@ -41,6 +41,7 @@ from prismake.screening.stopping import (
     check_stopping,
     most_relevant_left,
     p_random_sample,
+    p_text,
     sample_size,
 )
 
@@ -134,6 +135,9 @@ class RandomSample:
     def met(self) -> bool:
         return self.p_value < 1 - self.confidence
 
+    def _p(self) -> str:
+        return p_text(self.p_value, 1 - self.confidence, 4)
+
     @property
     def too_few_left(self) -> bool:
         """No sample needed: the studies left could not bring recall below the target."""
@@ -152,9 +156,9 @@ class RandomSample:
             f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
         )
         if self.met:
-            return head + f"the stopping rule is met on it (p = {self.p_value:.4f})"
+            return head + f"the stopping rule is met on it (p = {self._p()})"
         return head + (
-            f"not met yet (p = {self.p_value:.4f}): the sample must reach {self.needed} "
+            f"not met yet (p = {self._p()}): the sample must reach {self.needed} "
             f"studies ({self.needed - self.screened} more), all of them added to the sheets"
         )
 
@@ -174,15 +178,17 @@ class Progress:
     sample_needed: int = 0  # random sample of the unscreened that would make it certain
     sample: RandomSample | None = None
     search_round: int = 0  # the round these figures are about, when there are several
-    # decided by one reviewer but waiting for the second (dual screening): one reviewer's
-    # exclusion may still become an inclusion, so the figures are provisional
+    # decided by one reviewer but waiting for the second (dual screening), and reviewers'
+    # disagreements not resolved yet: counted as relevant when any reviewer included, so
+    # the figures are provisional until they are settled
     awaiting_second: int = 0
+    conflicts: int = 0
 
     @property
     def met(self) -> bool:
         """The rule's verdict: on the random sample once there is one; none while studies
-        wait for a second decision."""
-        if self.awaiting_second:
+        wait for a second decision or a conflict's resolution."""
+        if self.awaiting_second or self.conflicts:
             return False
         return self.sample.met if self.sample is not None else self.stopping.met
 
@@ -190,7 +196,8 @@ class Progress:
         """For the decisions' ``reason`` and the methods paragraph."""
         if self.sample is None:
             verdict = "met" if self.stopping.met else "not met"
-            return f"stopping rule {verdict}, p = {self.stopping.p_value:.3f}"
+            alpha = 1 - self.stopping.confidence
+            return f"stopping rule {verdict}, p = {p_text(self.stopping.p_value, alpha)}"
         if self.sample.too_few_left:
             return (
                 f"stopping rule met: the {self.sample.frame} records left are too few to bring "
@@ -199,7 +206,7 @@ class Progress:
         verdict = "met" if self.sample.met else "not met"
         return (
             f"stopping rule {verdict} on a random sample of {self.sample.screened} of "
-            f"{self.sample.frame}, p = {self.sample.p_value:.4f}"
+            f"{self.sample.frame}, p = {self.sample._p()}"
         )
 
     def sentence(self) -> str:
@@ -220,13 +227,21 @@ class Progress:
         text += f"; {self.stopping.sentence()}"
         if self.sample is not None:
             text += f"; {self.sample.sentence()}"
-        if self.awaiting_second:
-            n = self.awaiting_second
-            return text + (
-                f"; provisional, no verdict yet: {n} "
-                f"{'study waits' if n == 1 else 'studies wait'} for a second reviewer's "
-                "decision (one reviewer's exclusion may still become an inclusion)"
-            )
+        if self.awaiting_second or self.conflicts:
+            n, c = self.awaiting_second, self.conflicts
+            waiting = []
+            if n:
+                waiting.append(
+                    f"{n} {'study waits' if n == 1 else 'studies wait'} for a second "
+                    "reviewer's decision (one reviewer's exclusion may still become an "
+                    "inclusion)"
+                )
+            if c:
+                waiting.append(
+                    f"{c} {'conflict waits' if c == 1 else 'conflicts wait'} for a resolution "
+                    "(counted as relevant until then)"
+                )
+            return text + "; provisional, no verdict yet: " + " and ".join(waiting)
         if self.sample is not None:
             return text
         if self.unscreened and not self.sample_needed:
@@ -394,6 +409,15 @@ def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
     return waiting - set(reading.resolutions) - set(reading.removed)
 
 
+def unresolved_conflicts(reading) -> set[str]:
+    """Studies whose reviewers typed different decisions, with no resolution yet."""
+    said: dict[str, set[str]] = {}
+    for entry in reading.entries:
+        if entry.decision:
+            said.setdefault(entry.study_id, set()).add(entry.decision)
+    return {s for s, d in said.items() if len(d) > 1} - set(reading.resolutions)
+
+
 def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) -> dict[str, int]:
     """Study -> how many studies had been handed out when it joined the ranking.
 
@@ -511,7 +535,7 @@ def next_candidates(
     joined = joined_at(stage, reading, pool_ids, keep=True)
     listed = set(reading.listed())
     # in the order handed out, so that a sheet written again lists its studies as before
-    ranks = reading.ranks()
+    ranks = {**reading.ranks(), **recorded_ranks(stage, reading)}
     in_sheets = sorted(
         (s for s in candidates if s in listed or s in reading.removed),
         key=lambda s: ranks.get(s, len(candidates) + 1),
@@ -545,6 +569,19 @@ def next_candidates(
         return in_sheets
     if chosen.sample:
         scope = [s for s in _in_round(pool_ids, index, None) if s not in stopped_set]
+        open_conflicts = unresolved_conflicts(reading) & set(scope)
+        if open_conflicts:
+            # how large the sample must be depends on how many are relevant: drawn on a
+            # conflict counted as relevant, it could be far larger than needed
+            log.info(
+                "random sample: no more studies drawn until the %d %s in conflict %s "
+                "resolved (data/screening/%s/resolutions.csv)",
+                len(open_conflicts),
+                "study" if len(open_conflicts) == 1 else "studies",
+                "is" if len(open_conflicts) == 1 else "are",
+                stage,
+            )
+            return in_sheets
         return in_sheets + _next_draws(stage, reading, scope, chosen)
     to_hand_out = set(unlisted)
     seeds = [s for s in _seed_studies(chosen, index) if s in to_hand_out]
@@ -613,6 +650,7 @@ def stage_progress(
     partly = _outstanding(reading, screening["stages"][stage]) & set(labels) & pool_set
     return Progress(
         awaiting_second=len(partly),
+        conflicts=len(unresolved_conflicts(reading) & pool_set),
         screened=len(screened),
         relevant_found=found,
         unscreened=unscreened,

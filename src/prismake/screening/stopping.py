@@ -33,6 +33,7 @@ __all__ = [
     "p_random_sample",
     "p_recall_below_target",
     "p_relevant_left",
+    "p_text",
     "sample_size",
 ]
 
@@ -197,6 +198,17 @@ def _cdf_bounds(
     return np.where(valid, low, 0.0), np.where(valid, high, 1e-300)
 
 
+def p_text(p: float, alpha: float, digits: int = 3) -> str:
+    """A p-value with enough decimals to fall on the side of ``alpha`` it is on: 0.04996
+    reads "0.04996" beside "met", not "0.050" (which reads as not below 0.05)."""
+    level = round(alpha, 12)  # 1 - 0.95 is 0.05000000000000004 in floating point
+    for places in range(digits, 10):
+        text = f"{p:.{places}f}"
+        if (float(text) < level) == (p < alpha):
+            return text
+    return f"{p:.3g}"
+
+
 @dataclass(frozen=True)
 class StoppingCheck:
     """The stopping rule's verdict at one point of the screening."""
@@ -220,9 +232,10 @@ class StoppingCheck:
             f"{self.confidence:.0%} confidence, Callaghan & Müller-Hansen 2020): "
         )
         if self.met:
-            return head + f"met (p = {self.p_value:.3f})"
+            return head + f"met (p = {p_text(self.p_value, 1 - self.confidence)})"
         return head + (
-            f"not met (p = {self.p_value:.3f}); at least {self.more_to_screen} more "
+            f"not met (p = {p_text(self.p_value, 1 - self.confidence)}); at least "
+            f"{self.more_to_screen} more "
             + (
                 "record to screen, if it is not relevant"
                 if self.more_to_screen == 1
