@@ -844,8 +844,9 @@ def _resolutions_without_conflict(unneeded: list[tuple[Entry, list[Entry]]]) -> 
     shown = " | ".join(cases[:8]) + (f" | and {len(cases) - 8} more" if len(cases) > 8 else "")
     log.warning(
         "%s: %d resolution%s decide%s studies whose reviewers are not in conflict (a "
-        "resolution is the team's final word, so it counts): %s. If that is not meant, "
-        "clear those rows",
+        "resolution is the team's final word, so it counts): %s. If a reviewer's decisions "
+        "on them are missing (a sheet or rows deleted: see the warnings naming the backup), "
+        "copy those back; if a resolution is not meant, clear its row",
         sheet,
         len(cases),
         "" if len(cases) == 1 else "s",
