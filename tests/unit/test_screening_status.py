@@ -130,7 +130,7 @@ def test_prismake_status_says_which_searches_it_cannot_count_yet(tmp_path, monke
         "review": {"title": "demo"},
         "searches": searches,
         "reviewers": [{"id": "alice"}, {"id": "ben"}],
-        "screening": {"stages": {"title_abstract": {"mode": "dual",
+        "screening": {"stages": {"title_abstract": {"mode": "dual", "prioritise": {"batch": 4},
                                                     "reviewers": ["alice", "ben"]}}},
     }  # fmt: skip
     (tmp_path / "config").mkdir()
@@ -139,7 +139,9 @@ def test_prismake_status_says_which_searches_it_cannot_count_yet(tmp_path, monke
     (tmp_path / "data/raw/x.ris").write_text("")
     monkeypatch.chdir(tmp_path)
     assert main(["status"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "INFO" not in err  # the screening step's log lines are not status's to print
+    assert "Prioritised screening:" in out
     assert out.startswith(
         "Not counted yet: 1 search in config is not in data/processed/studies.csv "
         "(embase_topup): run snakemake to import it"

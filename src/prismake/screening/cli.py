@@ -8,6 +8,7 @@ as left to screen for the reviewer they will go to.
 from __future__ import annotations
 
 import argparse
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +150,9 @@ def render(status: StageStatus, mode: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # status reuses the screening step's planning, whose INFO lines are for the run log;
+    # here they would repeat what the table says. Warnings (a sheet gone...) still show.
+    logging.getLogger("prismake").setLevel(logging.WARNING)
     config = load_config(args.config)
     if not Path(args.studies).exists():
         raise SheetError(
