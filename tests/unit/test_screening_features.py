@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 import numpy as np
 import pytest
@@ -49,7 +50,9 @@ def test_the_cache_is_read_not_rebuilt_when_nothing_changed(tmp_path, caplog):
     cache = tmp_path / "features.npz"
     caplog.set_level(logging.INFO, logger="prismake")
     features(TEXTS, SETTINGS, cache)
-    assert "built and kept" in caplog.text
+    # said before the long step starts, and how long it took after
+    assert f"building the text features of {len(TEXTS)} records" in caplog.text
+    assert re.search(r"features of \d+ records built in \d+\.\d s", caplog.text)
     caplog.clear()
     features(TEXTS, SETTINGS, cache)
     assert "built" not in caplog.text

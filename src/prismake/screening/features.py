@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -115,7 +116,28 @@ def features(
     digest = text_digest(texts, settings)
     matrix = _load(path, digest)
     if matrix is None:
+        shown = _shown(path)
+        log.info(
+            "building the text features of %d records for ranking (about a minute per "
+            "100,000 records; kept in %s for the next runs)",
+            len(texts),
+            shown,
+        )
+        started = time.perf_counter()
         matrix = _build(texts, settings)
         _save(path, digest, matrix)
-        log.info("%s: text features of %d records built and kept", path, len(texts))
+        log.info(
+            "%s: text features of %d records built in %.1f s",
+            shown,
+            len(texts),
+            time.perf_counter() - started,
+        )
     return matrix
+
+
+def _shown(path: Path) -> str:
+    """The path as the log shows it: from the review's folder when it is under it."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
