@@ -35,6 +35,39 @@ def test_a_new_review_has_the_workflow_a_commented_config_and_empty_sheet_folder
     assert "snakemake" in (review / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_review_kept_in_git_keeps_the_prioritised_record_no_run_can_rebuild(tmp_path):
+    """A team that shares its review through git clones it on another machine: the
+    rebuilt files stay out, the stopping rule's record of the screening comes along."""
+    review = tmp_path / "review"
+    new_review.create_review(review)
+    kept = [
+        "data/screening/title_abstract/ana.csv",
+        "data/processed/screening/title_abstract/pool.csv",
+        "data/processed/screening/title_abstract/handed_out.csv",
+        "data/processed/screening/title_abstract/random_sample.csv",
+    ]
+    rebuilt = [
+        "data/processed/studies.csv",
+        "data/processed/records/scopus.csv",
+        "data/processed/backups/title_abstract/ana.csv.20260101T000000Z.bak",
+        "data/processed/screening/title_abstract/features.npz",
+        "data/processed/screening/title_abstract/sheets_settled.json",
+        "results/prisma/counts.csv",
+        "logs/prisma/yield.log",
+    ]
+    for name in kept + rebuilt:
+        (review / name).parent.mkdir(parents=True, exist_ok=True)
+        (review / name).write_text("x\n")
+    subprocess.run(["git", "init", "-q"], cwd=review, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=review, check=True)
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=review, check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert set(kept) <= set(listed)
+    assert not set(rebuilt) & set(listed)
+
+
 def test_a_new_review_inherits_nothing_of_the_demo(tmp_path):
     review = tmp_path / "review"
     new_review.create_review(review)
