@@ -46,6 +46,7 @@ def test_a_review_kept_in_git_keeps_the_prioritised_record_no_run_can_rebuild(tm
         "data/processed/screening/title_abstract/pool.csv",
         "data/processed/screening/title_abstract/handed_out.csv",
         "data/processed/screening/title_abstract/random_sample.csv",
+        "data/processed/screening/full_text/reviewer_sheets.csv",
     ]
     rebuilt = [
         "data/processed/studies.csv",

@@ -8,6 +8,7 @@ counted, studies added by the update search appear once, and no existing row cha
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from screening_demo import (
@@ -173,6 +174,13 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
         review.run("title_abstract")
     assert first in caplog.text and "cleo.csv" in caplog.text
     # ... and so is the sheet itself when it goes, with the copy that holds her decisions
+    # a fresh clone of a review kept in git has no backups: her sheet still counts
+    saved = cleo.read_bytes()
+    shutil.move(tmp_path / "data/processed/backups", tmp_path / "elsewhere")
+    clone = review.run("title_abstract")
+    assert clone["orphans"].empty
+    assert set(clone["reviewer_decisions"]["study_id"]) >= set(decided) - {first}
+    assert cleo.read_bytes() == saved
     caplog.clear()
     cleo.unlink()
     with caplog.at_level(logging.WARNING, logger="prismake"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -615,6 +615,39 @@ def backup_folder(sheet_dir: Path, stage: str) -> Path | None:
     return folder.parent.parent / "processed" / "backups" / stage
 
 
+SHEETS_RECORD = "reviewer_sheets.csv"  # in data/processed/screening/<stage>/
+
+
+def sheets_record(sheet_dir: Path, stage: str) -> Path | None:
+    """data/processed/screening/<stage>/reviewer_sheets.csv: the reviewers whose sheet
+    prismake has written at this stage (None for another layout). Small, and kept in git
+    by a new review's .gitignore, unlike the backups: on a fresh clone it still tells a
+    former reviewer's sheet from a stray copy."""
+    folder = sheet_dir.absolute()
+    if [folder.parent.name, folder.parent.parent.name] != ["screening", "data"]:
+        return None
+    return folder.parent.parent / "processed" / "screening" / stage / SHEETS_RECORD
+
+
+def sheets_written(sheet_dir: Path, stage: str) -> set[str]:
+    path = sheets_record(sheet_dir, stage)
+    if path is None or not path.is_file():
+        return set()
+    return set(read_table(path, ["reviewer"])["reviewer"])
+
+
+def keep_sheets_written(sheet_dir: Path, stage: str, reviewers: Iterable[str]) -> None:
+    """Add reviewers whose sheet prismake has written to the record (never removes one)."""
+    path = sheets_record(sheet_dir, stage)
+    if path is None:
+        return
+    known = sheets_written(sheet_dir, stage)
+    if set(reviewers) <= known:
+        return
+    table = pd.DataFrame({"reviewer": sorted(known | set(reviewers))})
+    write_table(table, path, ["reviewer"])
+
+
 def stage_reviewers(screening: Mapping[str, Any], stage: str) -> list[str]:
     return list((screening.get("stages") or {}).get(stage, {}).get("reviewers") or [])
 
@@ -639,12 +672,13 @@ def read_stage(
     if sheet_dir.is_dir():
         expected = {f"{r}.csv" for r in reviewers} | {RESOLUTION_FILE}
         copies = backup_folder(sheet_dir, stage)
+        written = sheets_written(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
             if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
                 _workbook_warning(path)
             elif not is_sheet_file(path) or path.name in expected:
                 continue
-            elif copies is not None and backups_of(path, copies):
+            elif path.stem in written or (copies is not None and backups_of(path, copies)):
                 # prismake wrote it for a reviewer since taken out of config
                 reading.former.add(path.stem)
                 _reviewer_sheet(stage, sheet_dir, path.stem, vocab, index, reading)

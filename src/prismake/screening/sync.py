@@ -50,6 +50,7 @@ from prismake.screening.stage import (
     Entry,
     Reading,
     StudyIndex,
+    keep_sheets_written,
     parse_rank,
     read_stage,
     screen_stage,
@@ -578,6 +579,8 @@ def sync_sheets(
                     lost,
                 )
         added += [{"sheet": str(path), "study_id": s} for s in study_ids]
+    written = [r for r in plan.additions if (sheet_dir / f"{r}.csv").exists()]
+    keep_sheets_written(sheet_dir, stage, written)
     if settings(screening, stage) is not None:
         keep_ranks(stage, plan.reading, plan.ranks)
     _former_sheets(plan, sheet_dir, backup_dir, stamp, set(plan.additions))
