@@ -191,10 +191,13 @@ def searches_not_in_studies(searches, studies_path: str | Path) -> list[str]:
     """Names of searches in config that the studies table has not taken in yet (a search
     added, or renamed, since the last run): status reads that table, so it cannot count
     them. A search whose import found no record at all is not named."""
-    studies = read_table(studies_path)
-    if "searches" not in studies.columns:
+    header = pd.read_csv(studies_path, nrows=0, encoding="utf-8-sig").columns
+    if "searches" not in header:
         return []
-    known = {n.strip() for cell in studies["searches"] for n in str(cell).split(";")}
+    cells = pd.read_csv(
+        studies_path, usecols=["searches"], dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )["searches"]
+    known = {n.strip() for cell in cells.unique() for n in str(cell).split(";")}
     imported = Path(studies_path).parent / "records"
     missing = []
     for search in searches:
@@ -202,10 +205,14 @@ def searches_not_in_studies(searches, studies_path: str | Path) -> list[str]:
         if name in known:
             continue
         table = imported / f"{name}.csv"
-        if table.is_file() and len(read_table(table)) == 0 and _older(table, studies_path):
+        if table.is_file() and _no_rows(table) and _older(table, studies_path):
             continue  # imported, with no record, before the studies table was made
         missing.append(name)
     return missing
+
+
+def _no_rows(path: Path) -> bool:
+    return len(pd.read_csv(path, nrows=1, dtype=str, encoding="utf-8-sig")) == 0
 
 
 def _older(path: Path, than: str | Path) -> bool:
