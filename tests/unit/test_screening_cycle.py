@@ -271,3 +271,34 @@ def test_the_order_handed_out_survives_a_sheet_sorted_with_its_rank_column_delet
     # a rank typed over is read from the record too, and the next batch goes on from it
     review.run("title_abstract")
     assert order()[: len(before)] == before
+
+
+def test_prioritised_rows_deleted_from_every_sheet_come_back_with_their_ranks(tmp_path, caplog):
+    """alice deletes two decided rows from her prioritised sheet: they come back at the
+    bottom, undecided, with the ranks they were handed out with; they do not go back
+    into the ranking, and no new batch goes out until they are decided again."""
+    from screening_demo import _dump, _load
+
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    sheet = review.sheet("title_abstract", "alice")
+    for _ in range(3):
+        review.run("title_abstract")
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    before = {r["study_id"]: r["rank"] for r in rows_of(sheet)}
+    header, rows, dialect = _load(sheet)
+    deleted = [rows[1][header.index("study_id")], rows[2][header.index("study_id")]]
+    _dump(sheet, header, [r for i, r in enumerate(rows) if i not in (1, 2)], **dialect)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        added = review.run("title_abstract")["added"]
+    assert sorted(added["study_id"]) == sorted(deleted)  # them, and no new batch
+    assert "2 studies handed out before are in no sheet now (rows deleted)" in caplog.text
+    after = rows_of(sheet)
+    assert [r["study_id"] for r in after[-2:]] == deleted
+    assert {r["study_id"]: r["rank"] for r in after} == before
+    assert all(r["decision"] == "" for r in after[-2:])

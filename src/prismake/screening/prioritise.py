@@ -535,12 +535,32 @@ def next_candidates(
     joined = joined_at(stage, reading, pool_ids, keep=True)
     listed = set(reading.listed())
     # in the order handed out, so that a sheet written again lists its studies as before
-    ranks = {**reading.ranks(), **recorded_ranks(stage, reading)}
+    recorded = recorded_ranks(stage, reading)
+    ranks = {**reading.ranks(), **recorded}
     in_sheets = sorted(
         (s for s in candidates if s in listed or s in reading.removed),
         key=lambda s: ranks.get(s, len(candidates) + 1),
     )
     unlisted = [s for s in pool_ids if s not in listed]
+    # handed out before, in no sheet now (their rows deleted): back to the sheets with
+    # their rank, not into the ranking or, after a stop, among the never screened
+    back = sorted((s for s in unlisted if s in recorded), key=lambda s: (recorded[s], s))
+    if back:
+        log.warning(
+            "%d %s handed out before %s in no sheet now (rows deleted): added back, "
+            "undecided, with %s rank%s (%s%s); no new batch until %s decided",
+            len(back),
+            "study" if len(back) == 1 else "studies",
+            "is" if len(back) == 1 else "are",
+            "its" if len(back) == 1 else "their",
+            "" if len(back) == 1 else "s",
+            ", ".join(back[:5]),
+            ", ..." if len(back) > 5 else "",
+            "it is" if len(back) == 1 else "they are",
+        )
+        in_sheets += back
+        returned = set(back)
+        unlisted = [s for s in unlisted if s not in returned]
     progress = stage_progress(stage, candidates, reading, screening, index, joined=joined)
     if progress is not None:
         log.info("%s", progress.sentence())
@@ -563,7 +583,7 @@ def next_candidates(
     stopped_set, in_pool = set(stopped), set(pool_ids)
     unlisted = [s for s in unlisted if s not in stopped_set]
     waiting = _outstanding(reading, screening["stages"][stage])
-    if waiting or not unlisted:
+    if waiting or back or not unlisted:
         if waiting:
             log.info("%d studies in the sheets still wait for a decision", len(waiting))
         return in_sheets

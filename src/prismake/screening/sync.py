@@ -119,8 +119,11 @@ def plan_sheets(
         for reviewer in assign(study_id, stage_config, listed.get(study_id, set()), done):
             if study_id not in from_copy.get(reviewer, ()):
                 plan.additions[reviewer].append(study_id)
-    new = [s for s in candidates if s not in listed and s not in reading.removed]
-    plan.ranks = hand_out_ranks(new, reading, recorded_ranks(stage, reading))
+    recorded = recorded_ranks(stage, reading)
+    new = [
+        s for s in candidates if s not in listed and s not in reading.removed and s not in recorded
+    ]
+    plan.ranks = hand_out_ranks(new, reading, recorded)
     return plan
 
 
@@ -183,11 +186,17 @@ def _rows_back_note(
     """Say which studies go back into a sheet whose rows for them are gone since its last
     copy (rows deleted, or an older copy saved over it); returned: those studies."""
     back: set[str] = set()
+    listed = plan.reading.listed()
     for reviewer, ids in sorted(plan.additions.items()):
-        if reviewer not in plan.reading.sheets or not ids:
-            continue  # a sheet written anew has its own warning
+        # a new batch lists studies no sheet has: only a study some sheet lists may have
+        # been in this one (a sheet written anew, and prioritised studies in no sheet at
+        # all, have their own warnings)
+        known = [s for s in ids if s in listed]
+        if reviewer not in plan.reading.sheets or not known:
+            continue
         path = sheet_dir / f"{reviewer}.csv"
-        gone = [s for s in ids if s in _listed_in_last_copy(path, backup_dir, index)]
+        in_copy = _listed_in_last_copy(path, backup_dir, index)
+        gone = [s for s in known if s in in_copy]
         if gone:
             back.update(gone)
             log.warning(
