@@ -401,3 +401,13 @@ def test_where_the_team_stopped_counts_the_records_screened_not_those_still_in_t
     )
     progress = stage_progress(decisions, pd.DataFrame(), None, "title_abstract", {})
     assert (progress.screened_by_people, progress.automation) == (4, 4)
+
+
+def test_the_prioritised_sentence_names_the_seeds_without_claiming_they_came_first():
+    """A team may add seeds after screening began: the text must not say it started there."""
+    from prismake.prisma.methods import _prioritised_text
+
+    text = _prioritised_text({"prioritise": {"batch": 25, "seed": ["S-a", "S-b"]}}, None)
+    assert "with 2 studies known to be relevant given to the model as seeds" in text
+    assert "starting from" not in text
+    assert "batches of up to 25 records" in text

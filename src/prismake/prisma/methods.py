@@ -316,7 +316,11 @@ def _prioritised_text(settings: Mapping[str, Any], progress: StageProgress | Non
         f"{batch:,} records, smaller at the start while few decisions were known"
     )
     if seeds:
-        text += f", starting from {counted(seeds, 'study', 'studies')} known to be relevant"
+        # when the seeds were given is not known: the sentence does not say "from the start"
+        text += (
+            f", with {counted(seeds, 'study', 'studies')} known to be relevant given to the "
+            "model as seeds"
+        )
     text += (
         "). The stopping rule was the hypergeometric test of Callaghan and Müller-Hansen "
         f"(2020), with a target recall of {target:.0%} and {confidence:.0%} confidence."
