@@ -302,3 +302,50 @@ def test_prioritised_rows_deleted_from_every_sheet_come_back_with_their_ranks(tm
     assert [r["study_id"] for r in after[-2:]] == deleted
     assert {r["study_id"]: r["rank"] for r in after} == before
     assert all(r["decision"] == "" for r in after[-2:])
+
+
+def test_a_git_merge_left_unfinished_in_sheets_or_kept_records_is_named_not_a_crash(
+    tmp_path, caplog
+):
+    """A team shares the review through git: two machines ran the pipeline, and a pull
+    left conflict markers in a sheet and in prismake's own records of the screening."""
+    import pytest
+
+    from prismake.errors import SheetError
+
+    review = Review(tmp_path)
+    review.screening = screening_config("dual", ["alice", "ben"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    for _ in range(2):
+        review.run("title_abstract")
+        for name in ("alice", "ben"):
+            sheet = review.sheet("title_abstract", name)
+            type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    kept = tmp_path / "data/processed/screening/title_abstract"
+
+    def conflicted(path: Path) -> bytes:
+        lines = path.read_bytes().splitlines(keepends=True)
+        ours, theirs = [b"<<<<<<< HEAD\n", lines[1]], [b"=======\n", lines[1]]
+        return b"".join([lines[0], *ours, *theirs, b">>>>>>> 1a2b3c\n", *lines[2:]])
+
+    sheet = review.sheet("title_abstract", "alice")
+    saved = sheet.read_bytes()
+    sheet.write_bytes(conflicted(sheet))
+    with pytest.raises(SheetError) as error:
+        review.run("title_abstract")
+    text = str(error.value)
+    assert "git merge conflict markers" in text and "lines 2, 4, 6" in text
+    assert text.count("alice.csv") == 1  # one problem for the file, not one per row
+    sheet.write_bytes(saved)
+    for name in ("handed_out.csv", "pool.csv", "reviewer_sheets.csv"):
+        (kept / name).write_bytes(conflicted(kept / name))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")  # no traceback: set aside, the rule only stricter
+    for name in ("handed_out.csv", "pool.csv"):
+        assert f"{name} is set aside: a git merge was left unfinished in it" in caplog.text
+        assert b"<<<<<<<" not in (kept / name).read_bytes()  # written again
+    assert (kept / "reviewer_sheets.csv").read_text() == "reviewer\nalice\nben\n"

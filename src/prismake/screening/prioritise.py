@@ -31,10 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prismake.csvio import read_table, write_table
+from prismake.csvio import write_table
 from prismake.errors import ConfigError, Problem
 from prismake.screening.assign import reviewers_needed
 from prismake.screening.decisions import EXCLUDE, EXCLUDED_AUTOMATION, INCLUDE, MAYBE, PENDING
+from prismake.screening.kept import read_kept
 from prismake.screening.priority import PriorityModel, ScreeningPool, next_batch_size
 from prismake.screening.stopping import (
     StoppingCheck,
@@ -312,9 +313,9 @@ def recorded_ranks(stage: str, reading) -> dict[str, int]:
     empty where there is none (another layout, a review from before it was kept)."""
     folder = processed_dir(stage, reading)
     path = folder / RANKS_FILE if folder is not None else None
-    if path is None or not path.is_file():
+    kept = read_kept(path, RANKS_COLUMNS, "study_id", ["rank"]) if path is not None else None
+    if kept is None:
         return {}
-    kept = read_table(path, RANKS_COLUMNS)
     return dict(zip(kept["study_id"], kept["rank"].astype(int), strict=True))
 
 
@@ -432,13 +433,14 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
     path = folder / POOL_FILE if folder is not None else None
     known: dict[str, int] = {}
     listed = reading.listed()
+    kept = read_kept(path, POOL_COLUMNS, "study_id", ["joined_at"]) if path is not None else None
     if path is None:  # another layout (a script): nothing kept, all there from the start
         joined = dict.fromkeys(pool_ids, 0)
-    elif not path.is_file():
+    elif kept is None:
         # A new review has handed out nothing yet. Otherwise the file was deleted (or the
         # review began before prismake kept it): when the studies not handed out joined
         # is unknown, so they count as joining now, which only makes the rule stricter.
-        if listed:
+        if listed and not path.is_file():  # (a copy set aside has been named)
             log.warning(
                 "%s not found (deleted, or made before prismake kept it): the studies not "
                 "in the sheets count as added now, so the stopping rule counts only the "
@@ -447,7 +449,6 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
             )
         joined = {s: 0 if s in listed else len(listed) for s in pool_ids}
     else:
-        kept = read_table(path, POOL_COLUMNS)
         known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
         joined = {s: known.get(s, len(listed)) for s in pool_ids}
     if keep and path is not None and joined != known:
@@ -489,8 +490,9 @@ def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[s
     pool = set(pool_ids)
     folder = processed_dir(stage, reading)
     path = folder / SAMPLE_FILE if folder is not None else None
-    if path is not None and path.is_file():
-        kept = [s for s in read_table(path, SAMPLE_COLUMNS)["study_id"] if s in pool]
+    table = read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"]) if path is not None else None
+    if table is not None:
+        kept = [s for s in table["study_id"] if s in pool]
         drawn = [s in listed for s in kept]
         new = pool - listed - set(kept)
         if drawn == sorted(drawn, reverse=True) and not new:
@@ -736,8 +738,9 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
     reached = set(reading.listed()) | set(reading.removed)
     folder = processed_dir(stage, reading)
     path = folder / SAMPLE_FILE if folder is not None else None
-    if path is not None and path.is_file():
-        reached |= set(read_table(path, SAMPLE_COLUMNS)["study_id"])
+    table = read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"]) if path is not None else None
+    if table is not None:
+        reached |= set(table["study_id"])
     by_round: dict[int, list[str]] = {}
     for study_id in pool_ids:
         by_round.setdefault(round_of(index, study_id), []).append(study_id)

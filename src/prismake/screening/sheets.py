@@ -158,6 +158,18 @@ def _sniff_delimiter(first_line: str, required: str) -> str | None:
     return best[1] if best else None
 
 
+_MERGE_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?: |$)")
+
+
+def merge_conflict_lines(text: str) -> list[int]:
+    """Line numbers (1 = first) of git's merge conflict markers in a file's text."""
+    return [
+        number
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)
+        if _MERGE_MARKER.match(line)
+    ]
+
+
 def read_sheet(
     path: str | Path,
     required: Iterable[str] = ("study_id", "decision"),
@@ -186,6 +198,17 @@ def read_sheet(
         sheet.problem(
             "the sheet is empty (no header row)",
             hint="Delete the file and run snakemake again: prismake writes a new sheet",
+        )
+        return sheet
+    markers = merge_conflict_lines(sheet.text)
+    if markers:
+        shown = ", ".join(str(n) for n in markers[:9]) + (", ..." if len(markers) > 9 else "")
+        sheet.problem(
+            f"git merge conflict markers (<<<<<<<, =======, >>>>>>>) on lines {shown}: the "
+            "merge of this file is not finished",
+            hint="Finish it in git before running: for a reviewer's sheet keep that "
+            "reviewer's version whole (e.g. git checkout --theirs or --ours, then git add); "
+            "rows prismake had added that it lacks are added back on the next run",
         )
         return sheet
     first_line = re.split(r"\r\n|\r|\n", sheet.text, maxsplit=1)[0]

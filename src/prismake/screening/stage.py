@@ -37,7 +37,7 @@ from prismake.screening.decisions import (
     squeeze,
 )
 from prismake.screening.prioritise import mark_automation_excluded
-from prismake.screening.sheets import Sheet, is_sheet_file, read_sheet
+from prismake.screening.sheets import Sheet, is_sheet_file, merge_conflict_lines, read_sheet
 
 log = logging.getLogger("prismake")
 
@@ -630,10 +630,19 @@ def sheets_record(sheet_dir: Path, stage: str) -> Path | None:
 
 
 def sheets_written(sheet_dir: Path, stage: str) -> set[str]:
+    """The reviewers in the record. Both sides of a git merge left unfinished in it are
+    true (each lists sheets prismake wrote): the markers are skipped, the names kept."""
     path = sheets_record(sheet_dir, stage)
     if path is None or not path.is_file():
         return set()
-    return set(read_table(path, ["reviewer"])["reviewer"])
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    markers = set(merge_conflict_lines("\n".join(lines)))
+    names = {
+        line.strip().strip('"')
+        for number, line in enumerate(lines, start=1)
+        if number > 1 and number not in markers and line.strip()
+    }
+    return names - {"reviewer"}
 
 
 def keep_sheets_written(sheet_dir: Path, stage: str, reviewers: Iterable[str]) -> None:
@@ -641,11 +650,10 @@ def keep_sheets_written(sheet_dir: Path, stage: str, reviewers: Iterable[str]) -
     path = sheets_record(sheet_dir, stage)
     if path is None:
         return
-    known = sheets_written(sheet_dir, stage)
-    if set(reviewers) <= known:
-        return
-    table = pd.DataFrame({"reviewer": sorted(known | set(reviewers))})
-    write_table(table, path, ["reviewer"])
+    table = pd.DataFrame({"reviewer": sorted(sheets_written(sheet_dir, stage) | set(reviewers))})
+    text = "".join(f"{name}\n" for name in ["reviewer", *table["reviewer"]])
+    if not path.is_file() or path.read_text(encoding="utf-8-sig", errors="replace") != text:
+        write_table(table, path, ["reviewer"])
 
 
 def stage_reviewers(screening: Mapping[str, Any], stage: str) -> list[str]:
