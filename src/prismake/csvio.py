@@ -202,13 +202,21 @@ def keep_copy(
 
 
 def backups_of(path: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:
-    """The backups of a sheet, oldest content first (a backup keeps its sheet's time)."""
+    """The backups of a sheet, oldest first: by the run's time in their names
+    (``<sheet>.<stamp>-<digest>.bak``), then by file time (a backup keeps its sheet's
+    time). The name comes first because a copy of the folder (cp -r, a zip, a sync tool)
+    may give every file the time it was copied."""
     name = Path(path).name
     folder = Path(backup_dir)
     if not folder.is_dir():
         return []
     found = folder.glob(f"{glob_escape(name)}.*.bak")
-    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+    def order(p: Path) -> tuple[str, int, str]:
+        stamp = p.name[len(name) + 1 :].split("-")[0]
+        return stamp, p.stat().st_mtime_ns, p.name
+
+    return sorted(found, key=order)
 
 
 def glob_escape(name: str) -> str:

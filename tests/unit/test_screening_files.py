@@ -307,3 +307,22 @@ def test_a_sheet_saved_while_the_run_adds_studies_keeps_the_save(tmp_path, monke
     write_studies(fresh / "studies.csv", studies)
     _sync(fresh)
     assert len(read_sheet(sheet).rows) == len(read_sheet(_sheet(fresh)).rows) > 4
+
+
+def test_the_newest_backup_is_the_newest_run_s_even_after_the_folder_was_copied(tmp_path):
+    """cp -r, a zip or a sync tool may give every copy the same (or a shuffled) file time;
+    the warnings that name 'the last backup' must still name the last run's."""
+    from prismake.csvio import backups_of
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    names = [
+        "alice.csv.20261201T090000Z-aaaa1111.bak",  # an early run, as read
+        "alice.csv.20261205T090000Z-bbbb2222.bak",  # a later run, as read
+        "alice.csv.20261205T090000Zw-cccc3333.bak",  # the same run, as written
+    ]
+    for i, name in enumerate(names):
+        (folder / name).write_text("x")
+        when = 1_800_000_000 - 1000 * i  # copied: the oldest got the newest time
+        os.utime(folder / name, (when, when))
+    assert [p.name for p in backups_of(tmp_path / "alice.csv", folder)] == names

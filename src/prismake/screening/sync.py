@@ -575,7 +575,7 @@ def sync_sheets(
             _replace(path, data, temp_dir, was=sheet.raw)
             # and as written: the copy a missing sheet is written again from lists every
             # study handed out to it
-            _keep_copy(path, data, backup_dir, stamp)
+            _keep_copy(path, data, backup_dir, f"{stamp}w")  # after the copy as read
             log.info(
                 "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
             )
