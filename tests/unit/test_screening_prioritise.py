@@ -645,9 +645,15 @@ def test_no_stopping_verdict_while_studies_wait_for_their_second_reviewer():
     progress = stage_progress(STAGE, candidates, sheets, config)
     assert progress.stopping.met and progress.awaiting_second == 60
     assert not progress.met
+    # a stop taken now: the decisions' reason and the methods text give no verdict either
+    assert (
+        progress.verdict() == "stopping rule: no verdict while 60 studies await a second decision"
+    )
     assert "provisional, no verdict yet: 60 studies wait for a second reviewer's decision" in (
         progress.sentence()
     )
+    assert "would be met if the decisions so far stand" in progress.sentence()
+    assert ": met (" not in progress.sentence()
     # ben catches up, agreeing: the verdict is the rule's
     for entry in sheets.entries:
         if entry.reviewer == "ben" and not entry.decision:

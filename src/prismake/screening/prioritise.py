@@ -144,7 +144,7 @@ class RandomSample:
         """No sample needed: the studies left could not bring recall below the target."""
         return self.needed == 0 and self.screened == 0
 
-    def sentence(self) -> str:
+    def sentence(self, provisional: bool = False) -> str:
         if not self.frame:
             return "random sample: none needed, every study was screened"
         if self.too_few_left:
@@ -157,7 +157,8 @@ class RandomSample:
             f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
         )
         if self.met:
-            return head + f"the stopping rule is met on it (p = {self._p()})"
+            met = "would be met on it if the decisions so far stand" if provisional else "is met"
+            return head + f"the stopping rule {met} (p = {self._p()})"
         return head + (
             f"not met yet (p = {self._p()}): the sample must reach {self.needed} "
             f"studies ({self.needed - self.screened} more), all of them added to the sheets"
@@ -195,6 +196,17 @@ class Progress:
 
     def verdict(self) -> str:
         """For the decisions' ``reason`` and the methods paragraph."""
+        if self.awaiting_second or self.conflicts:
+            waiting = []
+            if self.awaiting_second:
+                n = self.awaiting_second
+                waiting.append(f"{n} {'study awaits' if n == 1 else 'studies await'} a second "
+                               "decision")  # fmt: skip
+            if self.conflicts:
+                n = self.conflicts
+                waiting.append(f"{n} {'conflict awaits' if n == 1 else 'conflicts await'} "
+                               "resolution")  # fmt: skip
+            return f"stopping rule: no verdict while {' and '.join(waiting)}"
         if self.sample is None:
             verdict = "met" if self.stopping.met else "not met"
             alpha = 1 - self.stopping.confidence
@@ -225,9 +237,10 @@ class Progress:
             if found:
                 text += f" (recall so far at least {found / (found + most):.0%})"
             text += f", at most {self.relevant_left_even_odds} at even odds"
-        text += f"; {self.stopping.sentence()}"
+        provisional = bool(self.awaiting_second or self.conflicts)
+        text += f"; {self.stopping.sentence(provisional)}"
         if self.sample is not None:
-            text += f"; {self.sample.sentence()}"
+            text += f"; {self.sample.sentence(provisional)}"
         if self.awaiting_second or self.conflicts:
             n, c = self.awaiting_second, self.conflicts
             waiting = []

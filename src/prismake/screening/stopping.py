@@ -225,14 +225,16 @@ class StoppingCheck:
     def met(self) -> bool:
         return self.p_value < 1 - self.confidence
 
-    def sentence(self) -> str:
-        """What status and the run log print."""
+    def sentence(self, provisional: bool = False) -> str:
+        """What status and the run log print (``provisional``: decisions may still change,
+        so "met" is only what they would give)."""
         head = (
             f"stopping rule (recall >= {self.target_recall:.0%} with "
             f"{self.confidence:.0%} confidence, Callaghan & Müller-Hansen 2020): "
         )
         if self.met:
-            return head + f"met (p = {p_text(self.p_value, 1 - self.confidence)})"
+            met = "would be met if the decisions so far stand" if provisional else "met"
+            return head + f"{met} (p = {p_text(self.p_value, 1 - self.confidence)})"
         return head + (
             f"not met (p = {p_text(self.p_value, 1 - self.confidence)}); at least "
             f"{self.more_to_screen} more "
