@@ -414,3 +414,5 @@ def test_a_p_value_just_under_the_level_is_not_printed_as_the_level():
     assert p_text(0.05004, 0.05, 4) == "0.0500"  # not met, and reads so
     check = StoppingCheck(100, 10, 1000, 0.95, 0.95, 0.04996, 0)
     assert check.met and "met (p = 0.04996)" in check.sentence()
+    # p = 0.05 is not below 0.05, though 1 - 0.95 is 0.05000000000000004 in floating point
+    assert not StoppingCheck(100, 10, 1000, 0.95, 0.95, 0.05, 0).met

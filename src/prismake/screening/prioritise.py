@@ -134,7 +134,7 @@ class RandomSample:
 
     @property
     def met(self) -> bool:
-        return self.p_value < 1 - self.confidence
+        return self.p_value < round(1 - self.confidence, 12)  # 1 - 0.95 is 0.05000000000000004
 
     def _p(self) -> str:
         return p_text(self.p_value, 1 - self.confidence, 4)

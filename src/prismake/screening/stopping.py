@@ -204,7 +204,7 @@ def p_text(p: float, alpha: float, digits: int = 3) -> str:
     level = round(alpha, 12)  # 1 - 0.95 is 0.05000000000000004 in floating point
     for places in range(digits, 10):
         text = f"{p:.{places}f}"
-        if (float(text) < level) == (p < alpha):
+        if (float(text) < level) == (p < level):
             return text
     return f"{p:.3g}"
 
@@ -223,7 +223,7 @@ class StoppingCheck:
 
     @property
     def met(self) -> bool:
-        return self.p_value < 1 - self.confidence
+        return self.p_value < round(1 - self.confidence, 12)  # 1 - 0.95 is 0.05000000000000004
 
     def sentence(self, provisional: bool = False) -> str:
         """What status and the run log print (``provisional``: decisions may still change,
