@@ -365,3 +365,15 @@ def test_a_removed_search_leaves_no_records_report_or_stale_counts(review):
     assert not (review / "data/processed/records/pubmed_update.csv").exists()
     counts = _table(review, "results/dedupe/counts.csv")
     assert "pubmed_update" not in " ".join(counts.astype(str).values.ravel())
+
+
+def test_a_workbook_saved_beside_a_sheet_is_named_by_the_next_plain_run(review):
+    """Excel's "keep this format" saves alice.xlsx beside alice.csv: decisions typed there
+    are not read, so the next `snakemake`, with nothing else changed, must say so."""
+    book = review / TA / "alice.xlsx"
+    book.write_bytes(b"PK\x03\x04 a workbook")
+    result = ok(review)
+    assert "alice.xlsx is not read" in result.stderr
+    again = ok(review)  # said when it appeared or changed; then nothing to do
+    assert "Nothing to be done" in again.stdout + again.stderr
+    assert "alice.xlsx" not in again.stderr

@@ -389,6 +389,31 @@ def sheet_files(folder: str | Path) -> list[str]:
     )
 
 
+# a sheet saved as a workbook beside the CSV by mistake: its decisions would be lost unseen
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
+
+
+def workbooks_digest(folder: str | Path) -> str:
+    """ "" when the folder holds no workbook; else a digest of the workbooks' names, sizes
+    and times, so that saving one reruns the `screen` rule, which names it (a rerun with
+    nothing else changed would otherwise say nothing about it)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return ""
+    books = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file()
+    )
+    if not books:
+        return ""
+    digest = hashlib.sha1()
+    for book in books:
+        status = book.stat()
+        digest.update(f"{book.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return "+" + digest.hexdigest()[:8]
+
+
 def sheets_as_seen(folder: str | Path, settled: str | Path) -> tuple[list[str], str]:
     """The sheets of a stage and their typed digest, as the `screen` rule should see them.
 
@@ -398,7 +423,7 @@ def sheets_as_seen(folder: str | Path, settled: str | Path) -> tuple[list[str], 
     sheet written again) are not a change to rerun for. Anything else, the sheets now.
     """
     sheets = sheet_files(folder)
-    typed = typed_digest(sheets)
+    typed = typed_digest(sheets) + workbooks_digest(folder)
     try:
         state = json.loads(Path(settled).read_text(encoding="utf-8"))
         before, after = state["before"], state["after"]
@@ -416,7 +441,7 @@ def write_settled(
     now = sheet_files(folder)
     state = {
         "before": {"sheets": sorted(sheets), "typed": typed},
-        "after": {"sheets": now, "typed": typed_digest(now)},
+        "after": {"sheets": now, "typed": typed_digest(now) + workbooks_digest(folder)},
     }
     Path(settled).parent.mkdir(parents=True, exist_ok=True)
     Path(settled).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")

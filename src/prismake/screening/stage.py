@@ -37,7 +37,13 @@ from prismake.screening.decisions import (
     squeeze,
 )
 from prismake.screening.prioritise import mark_automation_excluded
-from prismake.screening.sheets import Sheet, is_sheet_file, merge_conflict_lines, read_sheet
+from prismake.screening.sheets import (
+    WORKBOOK_SUFFIXES,
+    Sheet,
+    is_sheet_file,
+    merge_conflict_lines,
+    read_sheet,
+)
 
 log = logging.getLogger("prismake")
 
@@ -700,10 +706,6 @@ def read_stage(
             else:
                 _stray_sheet(path, stage, vocab, reading)
     return reading
-
-
-# a sheet saved as a workbook beside the CSV by mistake: its decisions would be lost unseen
-WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
 
 
 def _workbook_warning(path: Path) -> None:
