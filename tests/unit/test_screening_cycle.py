@@ -349,3 +349,30 @@ def test_a_git_merge_left_unfinished_in_sheets_or_kept_records_is_named_not_a_cr
         assert f"{name} is set aside: a git merge was left unfinished in it" in caplog.text
         assert b"<<<<<<<" not in (kept / name).read_bytes()  # written again
     assert (kept / "reviewer_sheets.csv").read_text() == "reviewer\nalice\nben\n"
+
+
+def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
+    """Dual: ben decides part of his sheet and leaves; cleo takes his place. The run and
+    status must not tell ben he still has studies to screen: they went to cleo."""
+    review = Review(tmp_path)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
+    )
+    review.run("title_abstract")
+    ben = review.sheet("title_abstract", "ben")
+    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review.screening = screening_config("dual", ["alice", "cleo"])
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        review.run("title_abstract")
+    waiting = next(r.getMessage() for r in caplog.records if "waiting for a decision" in r.message)
+    assert "cleo 7" in waiting and "ben" not in waiting  # the 5 ben decided count
+    summarise_screening(
+        decisions_paths=[review.outputs("title_abstract")["decisions"]],
+        reviewer_decisions_paths=[review.outputs("title_abstract")["reviewer_decisions"]],
+        screening=review.screening,
+        agreement_out=tmp_path / "agreement.csv",
+        status_out=tmp_path / "status.csv",
+    )
+    status = read_table(tmp_path / "status.csv").set_index("reviewer")
+    assert status.loc["ben", ["screened", "left_to_screen"]].tolist() == ["5", "0"]

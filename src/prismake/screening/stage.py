@@ -1019,7 +1019,9 @@ def screen_stage(
     counts = result.decisions["decision"].value_counts().sort_index()
     summary = ", ".join(f"{k} {v}" for k, v in counts.items()) or "no studies at this stage yet"
     log.info("%s: %s", STAGE_LABEL[stage], summary)
-    waiting = waiting_per_reviewer(result)
+    # only the stage's reviewers screen: a former reviewer's undecided rows went to them
+    active = set(stage_reviewers(screening, stage))
+    waiting = {who: n for who, n in waiting_per_reviewer(result).items() if who in active}
     if waiting:  # work to do, not a problem: INFO, once, per reviewer
         log.info(
             "%s: studies waiting for a decision: %s",
@@ -1027,6 +1029,8 @@ def screen_stage(
             ", ".join(f"{who} {n}" for who, n in waiting.items()),
         )
     for who, n in not_needed_per_reviewer(result).items():
+        if who not in active:
+            continue
         log.warning(
             "%s: %s's sheet has %d undecided row%s for studies decided without them (by "
             "other reviewers, or a resolution): leave %s blank; a decision typed there "

@@ -161,8 +161,11 @@ def status_table(
                 "removed": len(assigned & removed_ids),
                 "conflicts": sum(final_of.get(s) == CONFLICT for s in typed),
                 "pending": sum(final_of.get(s) == PENDING for s in assigned),
-                # only what still needs them: not a study others decided meanwhile
-                "left_to_screen": sum(final_of.get(s) == PENDING for s in assigned - typed),
+                # only what still needs them: not a study others decided meanwhile, nor,
+                # for a reviewer no longer on the stage, what went to the others
+                "left_to_screen": sum(final_of.get(s) == PENDING for s in assigned - typed)
+                if reviewer in reviewers or not reviewers
+                else 0,
             }
         )
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
