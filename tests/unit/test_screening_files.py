@@ -261,6 +261,14 @@ def test_a_sheet_saved_as_a_workbook_beside_the_csv_is_named_not_ignored(tmp_pat
         _sync(tmp_path)
     assert "alice.csv was saved after it, so keep screening in alice.csv" in caplog.text
     assert "over alice.csv" not in caplog.text
+    # Excel's "Alice (1).xlsx" is alice's too: the advice names her sheet, not a stray copy
+    workbook.rename(workbook.with_name("Alice (1).xlsx"))
+    os.utime(workbook.with_name("Alice (1).xlsx"), (1_900_000_000, 1_900_000_000))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        _sync(tmp_path)
+    assert "save it as CSV (CSV UTF-8) over alice.csv" in caplog.text
+    assert "Alice (1).csv" not in caplog.text
 
 
 def test_a_renamed_sheet_is_named_as_probably_the_missing_one(tmp_path, caplog):

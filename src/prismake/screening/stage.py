@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -689,7 +689,7 @@ def read_stage(
         written = sheets_written(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
             if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
-                _workbook_warning(path)
+                _workbook_warning(path, [*reviewers, *sorted(written - set(reviewers))])
             elif not is_sheet_file(path) or path.name in expected:
                 continue
             elif path.stem in written or (copies is not None and backups_of(path, copies)):
@@ -708,10 +708,25 @@ def read_stage(
     return reading
 
 
-def _workbook_warning(path: Path) -> None:
-    """Name a workbook beside the sheets; saving it over its CSV is the advice only when it
-    is the newer file (an old workbook saved over a current sheet would lose decisions)."""
-    csv = path.with_suffix(".csv")
+def _workbook_warning(path: Path, reviewers: Sequence[str]) -> None:
+    """Name a workbook beside the sheets; saving it over its reviewer's sheet is the advice
+    only when it is the newer file (an old workbook saved over a current sheet would lose
+    decisions). Its reviewer: the one its name is, in any case, or begins with ("Ana.xlsx",
+    "ana (1).xlsx" are ana's)."""
+    stem = path.stem.casefold()
+    owner = next((r for r in reviewers if r.casefold() == stem), None) or max(
+        (r for r in reviewers if stem.startswith(r.casefold())), key=len, default=None
+    )
+    if owner is None:
+        log.warning(
+            "%s is not read: prismake reads the CSV sheets only; if decisions were typed in "
+            "it, save it as CSV (CSV UTF-8) over the sheet of the reviewer who typed them "
+            "(%s)",
+            path,
+            ", ".join(f"{r}.csv" for r in reviewers) or "<reviewer>.csv",
+        )
+        return
+    csv = path.with_name(f"{owner}.csv")
     if csv.exists() and csv.stat().st_mtime > path.stat().st_mtime:
         advice = (
             f"{csv.name} was saved after it, so keep screening in {csv.name}; copy into it "
