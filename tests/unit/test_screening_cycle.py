@@ -376,3 +376,25 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
     )
     status = read_table(tmp_path / "status.csv").set_index("reviewer")
     assert status.loc["ben", ["screened", "left_to_screen"]].tolist() == ["5", "0"]
+
+
+def test_a_reviewer_id_changed_with_their_sheet_s_name_is_not_a_loss(tmp_path, caplog):
+    """ben becomes bb in config and ben.csv is renamed bb.csv: his decisions count there,
+    and the run must not tell the team to copy ben.csv back (they would count twice)."""
+    review = Review(tmp_path)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
+    )
+    review.run("title_abstract")
+    ben = review.sheet("title_abstract", "ben")
+    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review.run("title_abstract")
+    ben.rename(ben.with_name("bb.csv"))
+    review.screening = screening_config("dual", ["alice", "bb"])
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        after = review.run("title_abstract")
+    assert "the sheet of a former reviewer, is gone" not in caplog.text
+    assert "ben.csv is gone, but its decisions are in bb.csv" in caplog.text
+    typed = after["reviewer_decisions"]
+    assert (typed["reviewer"] == "bb").sum() == 5

@@ -151,7 +151,15 @@ def _former_sheets(
             continue  # a stray copy prismake never wrote: read_stage named it
         copies = backups_of(path, backup_dir)
         decided = _decisions_in(copies[-1]) if copies else 0
-        if decided:
+        holder = _holder_of(copies[-1], plan.reading.sheets) if decided else None
+        if holder is not None:  # a reviewer's id changed, and their sheet's name with it
+            log.info(
+                "%s is gone, but its decisions are in %s (renamed with the reviewer's id?): "
+                "they count there",
+                path,
+                holder,
+            )
+        elif decided:
             log.warning(
                 "%s, the sheet of a former reviewer, is gone: its %s no longer count and "
                 "the studies it listed go to the reviewers in config. Its last backup, %s, "
@@ -162,6 +170,19 @@ def _former_sheets(
                 copies[-1],
                 backup_dir,
             )
+
+
+def _holder_of(copy: Path, sheets: Mapping[str, Sheet]) -> str | None:
+    """The sheet that is a gone sheet's last copy under another name (the same bytes, or
+    with rows added since): two reviewers who agree still never write the same file."""
+    try:
+        before = copy.read_bytes()
+    except OSError:
+        return None
+    for sheet in sheets.values():
+        if sheet.raw.startswith(before):
+            return sheet.path.name
+    return None
 
 
 def _listed_in_last_copy(path: Path, backup_dir: Path, index: StudyIndex) -> set[str]:
