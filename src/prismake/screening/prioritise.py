@@ -343,6 +343,14 @@ def keep_ranks(stage: str, reading, ranks: Mapping[str, int]) -> None:
         return
     kept = recorded_ranks(stage, reading)
     merged = {**ranks, **kept}
+    if not kept and reading.ranks() and not (folder / RANKS_FILE).is_file():
+        # a review that began before the record was kept, or the file was deleted
+        log.warning(
+            "%s not found: the order studies were handed out in is taken from the sheets' "
+            "rank cells as they are now (if any was edited, copy the sheets' rank column "
+            "back from their oldest backups first) and kept from here on",
+            folder / RANKS_FILE,
+        )
     if merged != kept:
         table = pd.DataFrame({"study_id": list(merged), "rank": list(merged.values())})
         table = table.sort_values(["rank", "study_id"], kind="stable")
