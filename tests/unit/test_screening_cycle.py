@@ -272,15 +272,15 @@ def test_the_order_handed_out_survives_a_sheet_sorted_with_its_rank_column_delet
     review.run("title_abstract")
     assert order()[: len(before)] == before
     # the record deleted: rebuilt from the cells as they are, and the run says so
-    record = tmp_path / "data/processed/screening/title_abstract/handed_out.csv"
-    record.unlink()
+    kept_order = tmp_path / "data/processed/screening/title_abstract/handed_out.csv"
+    kept_order.unlink()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="prismake"):
         review.run("title_abstract")
     assert "handed_out.csv not found: the order studies were handed out in is taken" in (
         caplog.text
     )
-    assert record.is_file()
+    assert kept_order.is_file()
 
 
 def test_prioritised_rows_deleted_from_every_sheet_come_back_with_their_ranks(tmp_path, caplog):
