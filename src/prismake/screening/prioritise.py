@@ -343,7 +343,7 @@ def keep_ranks(stage: str, reading, ranks: Mapping[str, int]) -> None:
         return
     kept = recorded_ranks(stage, reading)
     merged = {**ranks, **kept}
-    if not kept and reading.ranks() and not (folder / RANKS_FILE).is_file():
+    if not kept and reading.listed() and not (folder / RANKS_FILE).is_file():
         # a review that began before the record was kept, or the file was deleted
         log.warning(
             "%s not found: the order studies were handed out in is taken from the sheets' "
