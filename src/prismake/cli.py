@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("prismake: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `prismake status | head`: the reader has what it wanted. Point stdout at
+        # devnull so that Python's flush at exit does not raise again (Python docs, signal)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

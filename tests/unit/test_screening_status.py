@@ -154,3 +154,32 @@ def test_prismake_status_says_which_searches_it_cannot_count_yet(tmp_path, monke
     studies.write_bytes(studies.read_bytes())  # rewritten after the import
     assert main(["status"]) == 0
     assert "Not counted yet" not in capsys.readouterr().out
+
+
+def test_prismake_status_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """`prismake status | head`: the reader closes the pipe; no traceback, exit 0."""
+    import subprocess
+    import sys
+
+    _review(tmp_path)
+    stage = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    config = {
+        "review": {"title": "demo"},
+        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED],
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": {"title_abstract": stage}},
+    }
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data/raw").mkdir(parents=True)
+    (tmp_path / "data/raw/x.ris").write_text("")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prismake.cli", "status"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # the reader is gone before status prints
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
