@@ -407,3 +407,23 @@ def test_a_reviewer_id_changed_with_their_sheet_s_name_is_not_a_loss(tmp_path, c
     assert "ben.csv is gone, but its decisions are in bb.csv" in caplog.text
     typed = after["reviewer_decisions"]
     assert (typed["reviewer"] == "bb").sum() == 5
+
+
+def test_a_sheet_deleted_on_a_fresh_clone_without_backups_is_still_named(tmp_path, caplog):
+    """A review kept in git, cloned on a new machine (no data/processed/backups): ben's
+    sheet deleted by mistake must not come back as a new blank sheet with only an INFO."""
+    review = Review(tmp_path)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
+    )
+    review.run("title_abstract")
+    ben = review.sheet("title_abstract", "ben")
+    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review.run("title_abstract")
+    shutil.rmtree(tmp_path / "data/processed/backups")  # not in git
+    ben.unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")
+    assert "ben.csv was missing (moved, renamed or deleted)" in caplog.text
+    assert "No backup of it is on this machine" in caplog.text and "git checkout" in caplog.text

@@ -54,6 +54,7 @@ from prismake.screening.stage import (
     parse_rank,
     read_stage,
     screen_stage,
+    sheets_written,
     stage_candidates,
     stage_reviewers,
 )
@@ -386,10 +387,24 @@ def _decisions_in(path: Path) -> int:
     return sum(1 for _, cells in sheet.rows if sheet.cell(cells, "decision"))
 
 
-def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int) -> None:
-    """Say loudly that a sheet prismake wrote before is gone, and where its last backup is."""
+def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int, stage: str = "") -> None:
+    """Say loudly that a sheet prismake wrote before is gone, and where its last backup is
+    (on a fresh clone of a review kept in git there is none: the record of the sheets
+    prismake wrote still tells it was there)."""
     copies = backups_of(path, backup_dir)[-20:]
     if not copies:
+        if stage and path.stem in sheets_written(path.parent, stage):
+            log.warning(
+                "%s was missing (moved, renamed or deleted): a new sheet with the %d studies "
+                "of this stage was written in its place, and its decisions no longer count. "
+                "No backup of it is on this machine: if it went by mistake, put it back (in "
+                "git: git checkout HEAD -- %s, or git log -- %s to find it) and run "
+                "snakemake again",
+                path,
+                studies,
+                path,
+                path,
+            )
         return  # never written before: a new reviewer or a new review
     counts = {copy: _decisions_in(copy) for copy in copies}
     last = copies[-1]
@@ -585,7 +600,7 @@ def sync_sheets(
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records), temp_dir, was=_NEW)
             log.info("%s: new sheet with %d studies", path, len(records))
-            _missing_sheet_warning(path, backup_dir, len(records))
+            _missing_sheet_warning(path, backup_dir, len(records), stage)
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
         else:
             last_read = _keep_copy(path, sheet.raw, backup_dir, stamp)
