@@ -56,6 +56,8 @@ def test_a_review_kept_in_git_keeps_the_prioritised_record_no_run_can_rebuild(tm
         "data/processed/screening/title_abstract/sheets_settled.json",
         "results/prisma/counts.csv",
         "logs/prisma/yield.log",
+        "data/screening/title_abstract/~$ana.csv",  # Excel's lock file
+        "data/screening/title_abstract/.~lock.ana.csv#",  # LibreOffice's
     ]
     for name in kept + rebuilt:
         (review / name).parent.mkdir(parents=True, exist_ok=True)
