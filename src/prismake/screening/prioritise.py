@@ -157,7 +157,11 @@ class RandomSample:
             f"ended screened (drawn in a fixed-seed random order), {self.relevant} relevant; "
         )
         if self.met:
-            met = "would be met on it if the decisions so far stand" if provisional else "is met"
+            met = (
+                "would be met on it if the decisions so far stand"
+                if provisional
+                else "is met on it"
+            )
             return head + f"the stopping rule {met} (p = {self._p()})"
         return head + (
             f"not met yet (p = {self._p()}): the sample must reach {self.needed} "
