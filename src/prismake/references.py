@@ -142,11 +142,17 @@ _NOT_LETTERS = re.compile(r"[^A-Za-z]")
 _FIRST_LETTER = re.compile(r"^\W*\w")  # "(isscc)" -> "(Isscc)"; "10th" stays
 
 
-def review_acronyms(names: Iterable[str]) -> frozenset[str]:
+def review_acronyms(names: Iterable[str], prose: Iterable[str] = ()) -> frozenset[str]:
     """Words the review's own records write in capitals inside cased journal names
     ("ASME Joint Rail Conference", "IEEE Access"), and never otherwise: in a name exported
-    all in capitals ("ASME JOINT RAIL CONFERENCE") they stay acronyms when title-cased."""
+    all in capitals ("ASME JOINT RAIL CONFERENCE") they stay acronyms when title-cased.
+
+    A word the records' titles and abstracts (``prose``) also write in lower case is an
+    English word whatever a journal's style ("PLoS ONE", "IT Professional"): not taken.
+    """
     upper, other = set(), set()
+    for text in prose:
+        other.update(w.upper() for w in re.findall(r"\b[A-Za-z][a-z]+\b", str(text)))
     for name in dict.fromkeys(str(n) for n in names):
         words = [w for w in re.findall(r"[A-Za-z]+", name) if len(w) > 1]
         capitals = [w for w in words if w.isupper()]
@@ -367,8 +373,10 @@ def write_included_references(
     """
     included = read_table(included_path, neutralised=True)
     by_study = _records_by_study(records_path)
+    records = [r for group in by_study.values() for r in group]
     acronyms = review_acronyms(
-        str(r.get("journal", "")) for records in by_study.values() for r in records
+        (str(r.get("journal", "")) for r in records),
+        (f"{r.get('title', '')} {r.get('abstract', '')}" for r in records),
     )
     studies = [
         merged_reference(s, by_study.get(s["study_id"], []), acronyms) | {"study_id": s["study_id"]}

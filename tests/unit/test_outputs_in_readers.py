@@ -428,3 +428,7 @@ def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_
     assert review_acronyms(["SENSORS IN THE AGE OF THINGS: Technologies", "IEEE Access"]) == {
         "IEEE"
     }
+    # nor a word the review's own titles and abstracts use as a word: "PLoS ONE", "IT Pro"
+    names = ["PLoS ONE", "IT Professional", "JMIR Human Factors"]
+    prose = ["One of the trials found it useful", "A JMIR protocol"]
+    assert review_acronyms(names, prose) == {"JMIR"}
