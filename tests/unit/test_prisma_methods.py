@@ -234,6 +234,15 @@ def test_a_reviewer_who_left_a_stage_after_deciding_is_named_among_those_who_scr
     assert "ghost" not in text
 
 
+def test_a_reviewer_deleted_from_config_s_reviewers_is_named_by_id_and_the_run_says_so(
+    tmp_path, caplog
+):
+    with caplog.at_level("WARNING", logger="prismake"):
+        _, text = build(tmp_path, reviewers=NAMES, typed_by={"title_abstract": ["dana"]})
+    assert "two of Alice Adeyemi, Ben Okafor and dana" in text
+    assert "'dana' typed decisions but is not among the reviewers" in caplog.text
+
+
 def test_the_paper_text_holds_no_file_paths(tmp_path):
     _, text = build(tmp_path, reviewers=NAMES, pairs_to_check=2)
     prose = "\n".join(line for line in text.splitlines() if not line.startswith("- "))

@@ -694,6 +694,16 @@ def write_database_yield(
             decided_by[Path(path).parent.name] = tuple(
                 sorted(people, key=lambda r: (order.get(r, len(order)), r))
             )
+            unnamed = sorted(people - set(names))
+            if names and unnamed:
+                log.warning(
+                    "%s: %s typed decisions but %s not among the reviewers in "
+                    "config/config.yaml, so the methods paragraph names them by id; add them "
+                    "to reviewers (id and name) to name them as the paper should",
+                    Path(path).parent.name,
+                    ", ".join(repr(r) for r in unnamed),
+                    "is" if len(unnamed) == 1 else "are",
+                )
     progress = {
         stage: replace(
             stage_progress(frame, agreement, conflicts.get(stage), stage, names, latest_round),
