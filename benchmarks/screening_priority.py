@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import logging
 import random
 import shutil
 import sqlite3
@@ -361,11 +362,16 @@ def time_hand_out(sizes) -> None:
     the features already kept (the common case) and a fifth of the studies decided."""
     import pandas as pd
 
-    from prismake.screening.prioritise import next_candidates, stage_progress
+    from prismake.screening.prioritise import keep_ranks, next_candidates, stage_progress
     from prismake.screening.stage import Entry, Reading, StudyIndex
 
-    print("\nA rerun's prioritised step (features kept): next batch, and status's figures")
-    print(f"{'records':>9}{'decided':>9}{'next batch s':>14}{'status s':>10}")
+    # a review "in progress" without prismake's kept files: their warnings are not the point
+    logging.getLogger("prismake").setLevel(logging.ERROR)
+    print(
+        "\nA rerun's prioritised step (features kept): next batch, without and with the "
+        "kept order\n(handed_out.csv, read several times a run), and status's figures"
+    )
+    print(f"{'records':>9}{'decided':>9}{'next batch s':>14}{'with order s':>14}{'status s':>10}")
     config = {"stages": {"title_abstract": {"mode": "single", "reviewers": ["ana"]}}}
     config["stages"]["title_abstract"]["prioritise"] = {"batch": 50}
     for n in sizes:
@@ -395,10 +401,14 @@ def time_hand_out(sizes) -> None:
             started = time.perf_counter()
             next_candidates("title_abstract", index, candidates, reading, config)
             batch = time.perf_counter() - started
+            keep_ranks("title_abstract", reading, reading.ranks())  # as the sheets' sync does
+            started = time.perf_counter()
+            next_candidates("title_abstract", index, candidates, reading, config)
+            with_order = time.perf_counter() - started
             started = time.perf_counter()
             stage_progress("title_abstract", candidates, reading, config, index)
             status = time.perf_counter() - started
-        print(f"{n:>9}{decided:>9}{batch:>14.2f}{status:>10.2f}")
+        print(f"{n:>9}{decided:>9}{batch:>14.2f}{with_order:>14.2f}{status:>10.2f}")
 
 
 def time_status_at_scale(n_records: int = 100_000) -> None:

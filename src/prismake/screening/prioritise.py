@@ -330,10 +330,22 @@ def recorded_ranks(stage: str, reading) -> dict[str, int]:
     empty where there is none (another layout, a review from before it was kept)."""
     folder = processed_dir(stage, reading)
     path = folder / RANKS_FILE if folder is not None else None
-    kept = read_kept(path, RANKS_COLUMNS, "study_id", ["rank"]) if path is not None else None
-    if kept is None:
+    if path is None or not path.is_file():
         return {}
-    return dict(zip(kept["study_id"], kept["rank"].astype(int), strict=True))
+    # read several times a run (the plan, the batch, the order, the record): once per version
+    status = path.stat()
+    version = (str(path), status.st_mtime_ns, status.st_size)
+    if version not in _RANKS_READ:
+        kept = read_kept(path, RANKS_COLUMNS, "study_id", ["rank"])
+        ranks = {}
+        if kept is not None:
+            ranks = dict(zip(kept["study_id"], kept["rank"].astype(int), strict=True))
+        _RANKS_READ.clear()
+        _RANKS_READ[version] = ranks
+    return dict(_RANKS_READ[version])
+
+
+_RANKS_READ: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
 def keep_ranks(stage: str, reading, ranks: Mapping[str, int]) -> None:
@@ -359,6 +371,7 @@ def keep_ranks(stage: str, reading, ranks: Mapping[str, int]) -> None:
         table = pd.DataFrame({"study_id": list(merged), "rank": list(merged.values())})
         table = table.sort_values(["rank", "study_id"], kind="stable")
         write_table(table, folder / RANKS_FILE, RANKS_COLUMNS)
+        _RANKS_READ.clear()  # (a file system may keep coarse times: never trust the old read)
 
 
 def screening_order(reading, stage: str | None = None) -> list[str]:
