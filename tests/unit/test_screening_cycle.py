@@ -427,3 +427,59 @@ def test_a_sheet_deleted_on_a_fresh_clone_without_backups_is_still_named(tmp_pat
         review.run("title_abstract")
     assert "ben.csv was missing (moved, renamed or deleted)" in caplog.text
     assert "No backup of it is on this machine" in caplog.text and "git checkout" in caplog.text
+
+
+def test_rows_deleted_in_the_run_that_stops_are_not_excluded_by_automation(tmp_path):
+    """alice deletes two decided rows and the team sets stop: true in the same run: the
+    studies go back to her sheet; they were screened once, not 'never screened'."""
+    from screening_demo import _dump, _load
+
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    sheet = review.sheet("title_abstract", "alice")
+    for _ in range(3):
+        review.run("title_abstract")
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    header, rows, dialect = _load(sheet)
+    deleted = [rows[1][header.index("study_id")], rows[2][header.index("study_id")]]
+    _dump(sheet, header, [r for i, r in enumerate(rows) if i not in (1, 2)], **dialect)
+    review.screening["stages"]["title_abstract"]["prioritise"]["stop"] = True
+    out = review.run("title_abstract")
+    final = dict(zip(out["decisions"]["study_id"], out["decisions"]["decision"], strict=True))
+    assert [final[s] for s in deleted] == ["pending", "pending"]
+    assert [r["study_id"] for r in rows_of(sheet)[-2:]] == deleted
+
+
+def test_a_stopped_review_whose_pool_record_went_says_so_and_keeps_the_file_as_found(tmp_path):
+    """pool.csv deleted (or lost in a git merge) after the stop: prismake cannot tell when
+    the never-screened studies joined; the error names the file, and the run does not
+    write a stricter copy that would refuse the stop on every later run."""
+    import pytest
+
+    from prismake.errors import ConfigError
+
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
+    )
+    sheet = review.sheet("title_abstract", "alice")
+    for _ in range(3):
+        review.run("title_abstract")
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    review.screening["stages"]["title_abstract"]["prioritise"]["stop"] = True
+    review.run("title_abstract")
+    pool = tmp_path / "data/processed/screening/title_abstract/pool.csv"
+    kept = pool.read_bytes()
+    pool.unlink()
+    with pytest.raises(ConfigError) as error:
+        review.run("title_abstract")
+    assert "pool.csv" in str(error.value) and "git checkout" in str(error.value)
+    assert not pool.exists()
+    pool.write_bytes(kept)  # put back: the stop stands again
+    review.run("title_abstract")

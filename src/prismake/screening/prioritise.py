@@ -489,10 +489,26 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
     else:
         known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
         joined = {s: known.get(s, len(listed)) for s in pool_ids}
-    if keep and path is not None and joined != known:
+    if keep:
+        keep_pool(stage, reading, joined)
+    return joined
+
+
+def keep_pool(stage: str, reading, joined: Mapping[str, int]) -> None:
+    """Write ``joined`` to pool.csv when it differs from what the file holds."""
+    folder = processed_dir(stage, reading)
+    if folder is None:
+        return
+    path = folder / POOL_FILE
+    kept = read_kept(path, POOL_COLUMNS, "study_id", ["joined_at"])
+    known = (
+        {}
+        if kept is None
+        else dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
+    )
+    if dict(joined) != known:
         table = pd.DataFrame({"study_id": list(joined), "joined_at": list(joined.values())})
         write_table(table.sort_values("study_id", kind="stable"), path, POOL_COLUMNS)
-    return joined
 
 
 def processed_dir(stage: str, reading) -> Path | None:
@@ -572,7 +588,9 @@ def next_candidates(
     if chosen is None:
         return list(candidates)
     pool_ids = _pool_ids(candidates, reading)
-    joined = joined_at(stage, reading, pool_ids, keep=True)
+    # kept (pool.csv) only once the stop is checked: a run the check refuses leaves the
+    # file as it found it
+    joined = joined_at(stage, reading, pool_ids)
     listed = set(reading.listed())
     # in the order handed out, so that a sheet written again lists its studies as before
     recorded = recorded_ranks(stage, reading)
@@ -607,7 +625,12 @@ def next_candidates(
     stopped = [s for s in unlisted if chosen.stopped(round_of(index, s))]
     if chosen.stop:
         _check_stop_covers(stage, pool_ids, reading, index, chosen)
-        _check_stop_ranked(stage, chosen, [s for s in stopped if joined[s] >= len(listed)])
+        _check_stop_ranked(
+            stage,
+            chosen,
+            [s for s in stopped if joined[s] >= len(listed)],
+            pool_file_missing=_pool_file_missing(stage, reading),
+        )
         log.info(
             "prioritised screening stopped by the team (stop: %s): %d studies never screened "
             "are counted as excluded by automation tools",
@@ -619,6 +642,7 @@ def next_candidates(
                 "screening was stopped before the stopping rule was met: the stated recall "
                 "target is not supported by the test"
             )
+    keep_pool(stage, reading, joined)
     # (sets made once: a membership test against a set built per item is quadratic)
     stopped_set, in_pool = set(stopped), set(pool_ids)
     unlisted = [s for s in unlisted if s not in stopped_set]
@@ -810,11 +834,37 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
         raise ConfigError("config/config.yaml cannot be used", problems)
 
 
-def _check_stop_ranked(stage: str, chosen: Prioritise, never_ranked: Sequence[str]) -> None:
+def _pool_file_missing(stage: str, reading) -> bool:
+    """pool.csv should be there (studies are in the sheets) but is missing or set aside."""
+    folder = processed_dir(stage, reading)
+    if folder is None or not reading.listed():
+        return False
+    path = folder / POOL_FILE
+    return read_kept(path, POOL_COLUMNS, "study_id", ["joined_at"]) is None
+
+
+def _check_stop_ranked(
+    stage: str, chosen: Prioritise, never_ranked: Sequence[str], pool_file_missing: bool = False
+) -> None:
     """Stop with an error when ``stop: true`` would exclude studies no batch was ranked
     with: they joined (an added search) after the last batch was handed out."""
     if not never_ranked:
         return
+    if pool_file_missing:
+        # without the record, every study not in a sheet counts as just added
+        raise ConfigError(
+            "The stop cannot be checked",
+            [
+                Problem(
+                    f"data/processed/screening/{stage}/{POOL_FILE}",
+                    "missing, or set aside (a git merge left in it): prismake cannot tell "
+                    "whether the studies never screened were there when the last batch was "
+                    "ranked, so it cannot count them as excluded by automation",
+                    hint="Put it back as it was (in git: git checkout HEAD -- the file, or "
+                    "the side of whoever ran the pipeline last), then run snakemake again",
+                )
+            ],
+        )
     problem = Problem(
         "config/config.yaml",
         f"stop would count {len(never_ranked)} studies added since the last batch (an "
@@ -836,7 +886,9 @@ def automation_excluded(
     chosen = settings(screening, stage)
     if chosen is None or not chosen.stop:
         return set()
-    listed = set(reading.listed())
+    # handed out before (in prismake's record) is not "never screened": rows deleted from
+    # every sheet go back to them in the same run
+    listed = set(reading.listed()) | set(recorded_ranks(stage, reading))
     return {
         s
         for s in _pool_ids(candidates, reading)
