@@ -24,7 +24,8 @@ from screening_demo import (
 )
 
 from prismake.csvio import read_table
-from prismake.screening import screen_stage, summarise_screening, sync_sheets
+from prismake.screening import summarise_screening
+from prismake.screening.sync import screen_with_sheets
 
 OUTPUTS = ("decisions", "reviewer_decisions", "conflicts", "orphans")
 
@@ -54,9 +55,10 @@ class Review:
             sheet_dir=self.root / "data/screening" / stage,
             screening=self.screening,
         )
-        sync_sheets(**common, backup_dir=self.root / "data/processed/backups" / stage,
-                    searches=SEARCHES, added_out=added)  # fmt: skip
-        screen_stage(**common, outputs=self.outputs(stage))
+        # as the `screen` rule does: the sheets brought up to date, then read once
+        outputs = {**self.outputs(stage), "added": added}
+        backups = self.root / "data/processed/backups" / stage
+        screen_with_sheets(**common, backup_dir=backups, searches=SEARCHES, outputs=outputs)
         out = {n: read_table(p) for n, p in self.outputs(stage).items()}
         out["added"] = read_table(added)
         return out
