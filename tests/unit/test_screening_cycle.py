@@ -485,3 +485,39 @@ def test_a_stopped_review_whose_pool_record_went_says_so_and_keeps_the_file_as_f
     assert not pool.exists()
     pool.write_bytes(kept)  # put back: the stop stands again
     review.run("title_abstract")
+
+
+def test_a_former_reviewer_s_sheet_gone_is_named_even_when_another_sheet_is_identical(
+    tmp_path, caplog
+):
+    """ben agreed with alice on every study, so their sheets are the same bytes; ben leaves
+    and his sheet is deleted: that is a loss to name, not a rename to alice.csv. On a
+    fresh clone without backups, the record of sheets prismake wrote still names it."""
+    review = Review(tmp_path)
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(8)]
+    )
+    review.run("title_abstract")
+    for name in ("alice", "ben"):
+        sheet = review.sheet("title_abstract", name)
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    review.run("title_abstract")
+    review.screening = screening_config("single", ["alice"])
+    review.run("title_abstract")
+    ben = review.sheet("title_abstract", "ben")
+    saved = ben.read_bytes()
+    ben.unlink()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        review.run("title_abstract")
+    assert "ben.csv, the sheet of a former reviewer, is gone" in caplog.text
+    assert "its decisions are in alice.csv" not in caplog.text
+    ben.write_bytes(saved)
+    review.run("title_abstract")
+    shutil.rmtree(tmp_path / "data/processed/backups")  # a fresh clone
+    ben.unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")
+    assert "ben.csv, the sheet of a former reviewer, is gone" in caplog.text
+    assert "No backup of it is on this machine" in caplog.text

@@ -129,30 +129,46 @@ def plan_sheets(
 
 
 def _former_sheets(
-    plan: SheetPlan, sheet_dir: Path, backup_dir: Path, stamp: str, reviewers: set[str]
+    plan: SheetPlan,
+    sheet_dir: Path,
+    backup_dir: Path,
+    stamp: str,
+    reviewers: set[str],
+    new_sheets: set[str] = frozenset(),
 ) -> None:
     """Former reviewers' sheets (still counted: stage.read_stage) are backed up like the
     others, with the same warning when decisions go; one that is gone is named with the
-    copy that holds its decisions, which no longer count."""
+    copy that holds its decisions, which no longer count (or, on a machine without
+    copies, with how to get it back from git). ``new_sheets``: sheets this run is the
+    first to see, the only ones a gone sheet may have been renamed to."""
     for name in sorted(plan.reading.former):
         path = sheet_dir / f"{name}.csv"
         last_read = _keep_copy(path, plan.reading.sheets[name].raw, backup_dir, stamp)
         if last_read is not None:
             _lost_decisions_warning(path, plan.reading.sheets[name], last_read)
-    if not backup_dir.is_dir():
-        return
-    gone = {
-        copy.name.split(".csv.", 1)[0]
-        for copy in backup_dir.glob("*.csv.*.bak")
-        if copy.name.split(".csv.", 1)[0] not in reviewers | plan.reading.former
-    } - {Path(RESOLUTION_FILE).stem}
+    copied = set()
+    if backup_dir.is_dir():
+        copied = {copy.name.split(".csv.", 1)[0] for copy in backup_dir.glob("*.csv.*.bak")}
+    written = sheets_written(sheet_dir, plan.stage)
+    gone = (copied | written) - reviewers - plan.reading.former - {Path(RESOLUTION_FILE).stem}
+    renamed_to = {n: s for n, s in plan.reading.sheets.items() if n in new_sheets}
     for name in sorted(gone):
         path = sheet_dir / f"{name}.csv"
         if path.exists():
             continue  # a stray copy prismake never wrote: read_stage named it
         copies = backups_of(path, backup_dir)
-        decided = _decisions_in(copies[-1]) if copies else 0
-        holder = _holder_of(copies[-1], plan.reading.sheets) if decided else None
+        if not copies:  # on this machine, only the record knows the sheet was there
+            log.warning(
+                "%s, the sheet of a former reviewer, is gone and its decisions no longer "
+                "count. No backup of it is on this machine: if it went by mistake, put it "
+                "back (in git: git checkout HEAD -- %s, or git log -- %s to find it)",
+                path,
+                path,
+                path,
+            )
+            continue
+        decided = _decisions_in(copies[-1])
+        holder = _holder_of(copies[-1], renamed_to) if decided else None
         if holder is not None:  # a reviewer's id changed, and their sheet's name with it
             log.info(
                 "%s is gone, but its decisions are in %s (renamed with the reviewer's id?): "
@@ -175,7 +191,8 @@ def _former_sheets(
 
 def _holder_of(copy: Path, sheets: Mapping[str, Sheet]) -> str | None:
     """The sheet that is a gone sheet's last copy under another name (the same bytes, or
-    with rows added since): two reviewers who agree still never write the same file."""
+    with rows added since), among ``sheets``: those new to this run (two reviewers who
+    agree on every study can write the same bytes, so an old sheet is no rename)."""
     try:
         before = copy.read_bytes()
     except OSError:
@@ -592,6 +609,10 @@ def sync_sheets(
             read_only,
         )
     _second_decisions_note(plan, stage, _rows_back_note(plan, stage, sheet_dir, backup_dir, index))
+    # sheets no run has copied yet (this run copies them below): new, or renamed
+    new_sheets = {
+        n for n, sheet in plan.reading.sheets.items() if not backups_of(sheet.path, backup_dir)
+    }
     added = []
     for reviewer, study_ids in plan.additions.items():
         path = sheet_dir / f"{reviewer}.csv"
@@ -628,7 +649,7 @@ def sync_sheets(
     keep_sheets_written(sheet_dir, stage, written)
     if settings(screening, stage) is not None:
         keep_ranks(stage, plan.reading, plan.ranks)
-    _former_sheets(plan, sheet_dir, backup_dir, stamp, set(plan.additions))
+    _former_sheets(plan, sheet_dir, backup_dir, stamp, set(plan.additions), new_sheets)
     resolutions = sheet_dir / RESOLUTION_FILE
     if resolutions.exists():
         last_read = _keep_copy(resolutions, resolutions.read_bytes(), backup_dir, stamp)
