@@ -269,6 +269,12 @@ def test_a_sheet_saved_as_a_workbook_beside_the_csv_is_named_not_ignored(tmp_pat
         _sync(tmp_path)
     assert "save it as CSV (CSV UTF-8) over alice.csv" in caplog.text
     assert "Alice (1).csv" not in caplog.text
+    # the resolver's workbook is resolutions.csv's, not a reviewer's sheet to save over
+    workbook.with_name("Alice (1).xlsx").rename(workbook.with_name("resolutions.ods"))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        _sync(tmp_path)
+    assert "over resolutions.csv" in caplog.text and "over alice.csv" not in caplog.text
 
 
 def test_a_renamed_sheet_is_named_as_probably_the_missing_one(tmp_path, caplog):

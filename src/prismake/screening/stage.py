@@ -689,7 +689,13 @@ def read_stage(
         written = sheets_written(sheet_dir, stage)
         for path in sorted(sheet_dir.iterdir()):
             if path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$"):
-                _workbook_warning(path, [*reviewers, *sorted(written - set(reviewers))])
+                # whose sheet it may be: the stage's reviewers, the resolver's, and former
+                # reviewers' sheets still there (not a name gone with a rename)
+                former = [
+                    n for n in sorted(written - set(reviewers)) if (sheet_dir / f"{n}.csv").exists()
+                ]
+                owners = [*reviewers, Path(RESOLUTION_FILE).stem, *former]
+                _workbook_warning(path, owners)
             elif not is_sheet_file(path) or path.name in expected:
                 continue
             elif path.stem in written or (copies is not None and backups_of(path, copies)):
