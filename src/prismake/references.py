@@ -171,7 +171,37 @@ def _capitalised_share(name: str) -> float:
     return sum(w[0].isupper() for w in words) / len(words) if words else 1.0
 
 
-def best_journal(names: Sequence[str], acronyms: frozenset[str] = frozenset()) -> str:
+def _journal_key(name: str) -> str:
+    return " ".join(str(name).casefold().split())
+
+
+def review_spellings(names: Iterable[str]) -> dict[str, str]:
+    """Journal name (any case) -> its best-cased spelling in the review's own records, for
+    names some record writes in title case ("PLoS ONE" for "PLOS ONE", "JMIR mHealth and
+    uHealth" for "JMIR MHEALTH AND UHEALTH"): better than any title-casing rule."""
+    groups: dict[str, list[str]] = {}
+    for name in dict.fromkeys(" ".join(str(n).split()) for n in names):
+        if name:
+            groups.setdefault(_journal_key(name), []).append(name)
+    spellings = {}
+    for key, group in groups.items():
+        # title case, or a brand's own inner capitals (mHealth, PLoS); not sentence case
+        titled = [
+            n
+            for n in group
+            if _cased(n)
+            and (_capitalised_share(n) >= 0.5 or re.search(r"\b[a-z]+[A-Z]|\b[A-Z][a-z]+[A-Z]", n))
+        ]
+        if titled:
+            spellings[key] = max(titled, key=lambda n: (_capitalised_share(n), -group.index(n)))
+    return spellings
+
+
+def best_journal(
+    names: Sequence[str],
+    acronyms: frozenset[str] = frozenset(),
+    spellings: Mapping[str, str] | None = None,
+) -> str:
     """The journal as its best-cased spelling among a study's records.
 
     The full name beats an abbreviation ("J Soc Policy"); among spellings of the full
@@ -187,22 +217,25 @@ def best_journal(names: Sequence[str], acronyms: frozenset[str] = frozenset()) -
     titled = [n for n in full if _cased(n) and _capitalised_share(n) >= 0.5]
     if titled:
         return max(titled, key=lambda n: (_capitalised_share(n), len(n), -names.index(n)))
-    return title_case(max(full, key=lambda n: (len(n), -names.index(n))), acronyms)
+    longest_full = max(full, key=lambda n: (len(n), -names.index(n)))
+    spelt = (spellings or {}).get(_journal_key(longest_full))
+    return spelt if spelt is not None else title_case(longest_full, acronyms)
 
 
 def merged_reference(
     study: Mapping[str, str],
     records: Sequence[Mapping[str, str]],
     acronyms: frozenset[str] = frozenset(),
+    spellings: Mapping[str, str] | None = None,
 ) -> dict:
     """The study's fields, each filled from its records where the study row has none
-    (``acronyms``: see ``review_acronyms``)."""
+    (``acronyms``, ``spellings``: see ``review_acronyms``, ``review_spellings``)."""
     merged = {name: str(study.get(name, "") or "") for name in (*FIELDS, "citation_label")}
     for name in FIELDS:
         if not merged[name]:
             merged[name] = next((str(r[name]) for r in records if r.get(name)), "")
     merged["journal"] = best_journal(
-        [merged["journal"], *(str(r.get("journal", "")) for r in records)], acronyms
+        [merged["journal"], *(str(r.get("journal", "")) for r in records)], acronyms, spellings
     )
     merged["pages"] = expand_pages(merged["pages"]) if merged["pages"] else ""
     merged["language"] = language_name(merged["language"])
@@ -378,8 +411,10 @@ def write_included_references(
         (str(r.get("journal", "")) for r in records),
         (f"{r.get('title', '')} {r.get('abstract', '')}" for r in records),
     )
+    spellings = review_spellings(str(r.get("journal", "")) for r in records)
     studies = [
-        merged_reference(s, by_study.get(s["study_id"], []), acronyms) | {"study_id": s["study_id"]}
+        merged_reference(s, by_study.get(s["study_id"], []), acronyms, spellings)
+        | {"study_id": s["study_id"]}
         for s in included.to_dict("records")
     ]
     keys = citation_keys({s["study_id"]: s.get("citation_label", "") for s in studies})

@@ -428,6 +428,15 @@ def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_
     assert review_acronyms(["SENSORS IN THE AGE OF THINGS: Technologies", "IEEE Access"]) == {
         "IEEE"
     }
+    # a study whose records all write it in capitals takes another study's cased spelling
+    from prismake.references import best_journal, review_spellings
+
+    spellings = review_spellings(["PLoS ONE", "JMIR mHealth and uHealth", "SCIENCE"])
+    assert best_journal(["PLOS ONE"], frozenset(), spellings) == "PLoS ONE"
+    assert best_journal(["JMIR MHEALTH AND UHEALTH"], frozenset(), spellings) == (
+        "JMIR mHealth and uHealth"
+    )
+    assert best_journal(["SCIENCE"], frozenset(), spellings) == "Science"
     # nor a word the review's own titles and abstracts use as a word: "PLoS ONE", "IT Pro"
     names = ["PLoS ONE", "IT Professional", "JMIR Human Factors"]
     prose = ["One of the trials found it useful", "A JMIR protocol"]
