@@ -251,6 +251,22 @@ def read_yaml(path: str | os.PathLike) -> Any:
             [Problem(str(path), "file not found", hint="Run prismake from the repository root")],
         ) from None
     except yaml.YAMLError as exc:
+        from prismake.screening.sheets import merge_conflict_lines
+
+        markers = merge_conflict_lines(path.read_text(encoding="utf-8", errors="replace"))
+        if markers:  # the file git merges most: say so, not what the YAML parser saw
+            raise ConfigError(
+                f"{path} holds a git merge that was not finished",
+                [
+                    Problem(
+                        str(path),
+                        "git merge conflict markers (<<<<<<<, =======, >>>>>>>) on lines "
+                        + ", ".join(str(n) for n in markers[:9]),
+                        hint="Keep the settings you want from both sides, delete the marker "
+                        "lines, then git add the file and run again",
+                    )
+                ],
+            ) from None
         mark = getattr(exc, "problem_mark", None)
         opened = getattr(exc, "context_mark", None)  # where an unclosed [ { or quote began
         row = mark.line + 1 if mark else None

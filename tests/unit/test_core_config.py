@@ -124,3 +124,15 @@ def test_a_misspelt_setting_is_named_with_the_one_meant_and_those_allowed(demo_c
     assert "('bacth' was unexpected). Did you mean 'batch'? The settings here are: batch," in text
     assert "('reviewrs' was unexpected). Did you mean 'reviewers'?" in text
     assert "demo review" not in text  # a new review has no demo config to compare with
+
+
+def test_a_config_with_a_git_merge_left_in_it_says_so(tmp_path):
+    from prismake.config import read_yaml
+
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "review:\n<<<<<<< HEAD\n  title: Ours\n=======\n  title: Theirs\n>>>>>>> 1a2b\n"
+    )
+    with pytest.raises(ConfigError) as error:
+        read_yaml(path)
+    assert "git merge conflict markers" in str(error.value) and "lines 2, 4, 6" in str(error.value)

@@ -203,12 +203,18 @@ def read_sheet(
     markers = merge_conflict_lines(sheet.text)
     if markers:
         shown = ", ".join(str(n) for n in markers[:9]) + (", ..." if len(markers) > 9 else "")
+        own = (
+            "keep the rows of both sides (one row per study: where both sides resolved "
+            "the same study, keep one), delete the marker lines, then git add"
+            if sheet.path.name == "resolutions.csv"
+            else "keep that reviewer's version whole (e.g. git checkout --theirs or --ours, "
+            "then git add); rows prismake had added that it lacks are added back on the "
+            "next run"
+        )
         sheet.problem(
             f"git merge conflict markers (<<<<<<<, =======, >>>>>>>) on lines {shown}: the "
             "merge of this file is not finished",
-            hint="Finish it in git before running: for a reviewer's sheet keep that "
-            "reviewer's version whole (e.g. git checkout --theirs or --ours, then git add); "
-            "rows prismake had added that it lacks are added back on the next run",
+            hint=f"Finish it in git before running: {own}",
         )
         return sheet
     first_line = re.split(r"\r\n|\r|\n", sheet.text, maxsplit=1)[0]
