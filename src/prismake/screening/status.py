@@ -210,6 +210,6 @@ def summarise_screening(
             row["reviewer_b"],
             row["n"],
             row["percent_agreement"],
-            row["kappa"],
+            row["kappa"] if row["kappa"] != "" else "not defined (one category only)",
             row["ac1"],
         )

@@ -504,8 +504,8 @@ def _lost_decisions_warning(path: Path, sheet: Sheet, last_read: Path) -> None:
     )
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _keep_copy(path: Path, data: bytes, backup_dir: Path, stamp: str) -> Path | None:
@@ -620,7 +620,7 @@ def sync_sheets(
         sheet = plan.reading.sheets.get(reviewer)
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records), temp_dir, was=_NEW)
-            log.info("%s: new sheet with %d studies", path, len(records))
+            log.info("%s: new sheet with %s", path, _count(len(records), "study", "studies"))
             _missing_sheet_warning(path, backup_dir, len(records), stage)
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
         else:
@@ -634,7 +634,10 @@ def sync_sheets(
             # study handed out to it
             _keep_copy(path, data, backup_dir, f"{stamp}w")  # after the copy as read
             log.info(
-                "%s: %d studies added at the bottom (backup in %s)", path, len(records), backup_dir
+                "%s: %s added at the bottom (backup in %s)",
+                path,
+                _count(len(records), "study", "studies"),
+                backup_dir,
             )
             if lost:
                 log.warning(
