@@ -64,6 +64,20 @@ class Review:
         return out
 
 
+def add_studies(review: Review, n: int) -> None:
+    """n studies of one record each in the review's studies table."""
+    write_studies(
+        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(n)]
+    )
+
+
+def screen_batches(review: Review, sheet: Path, batches: int) -> None:
+    """Run, and exclude every study the sheet gets, ``batches`` times (prioritised)."""
+    for _ in range(batches):
+        review.run("title_abstract")
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+
+
 def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
     review = Review(tmp_path)
     studies = base_studies(8)
@@ -145,9 +159,7 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
     # decided go to alice or ben; none she decided is given to anyone else.
     review = Review(tmp_path)
     review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     review.run("title_abstract")
     cleo = review.sheet("title_abstract", "cleo")
     hers = [r["study_id"] for r in rows_of(cleo)]
@@ -197,9 +209,7 @@ def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(t
     # says to leave them, and status does not count them as hers to screen.
     review = Review(tmp_path)
     review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     review.run("title_abstract")
     cleo = review.sheet("title_abstract", "cleo")
     hers = [r["study_id"] for r in rows_of(cleo)]
@@ -245,9 +255,7 @@ def test_the_order_handed_out_survives_a_sheet_sorted_with_its_rank_column_delet
     review = Review(tmp_path)
     review.screening = screening_config("single", ["alice"])
     review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     sheet = review.sheet("title_abstract", "alice")
     for _ in range(4):
         review.run("title_abstract")
@@ -293,13 +301,9 @@ def test_prioritised_rows_deleted_from_every_sheet_come_back_with_their_ranks(tm
     review = Review(tmp_path)
     review.screening = screening_config("single", ["alice"])
     review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     sheet = review.sheet("title_abstract", "alice")
-    for _ in range(3):
-        review.run("title_abstract")
-        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    screen_batches(review, sheet, 3)
     before = {r["study_id"]: r["rank"] for r in rows_of(sheet)}
     header, rows, dialect = _load(sheet)
     deleted = [rows[1][header.index("study_id")], rows[2][header.index("study_id")]]
@@ -327,9 +331,7 @@ def test_a_git_merge_left_unfinished_in_sheets_or_kept_records_is_named_not_a_cr
     review = Review(tmp_path)
     review.screening = screening_config("dual", ["alice", "ben"])
     review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     for _ in range(2):
         review.run("title_abstract")
         for name in ("alice", "ben"):
@@ -366,9 +368,7 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
     """Dual: ben decides part of his sheet and leaves; cleo takes his place. The run and
     status must not tell ben he still has studies to screen: they went to cleo."""
     review = Review(tmp_path)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
-    )
+    add_studies(review, 12)
     review.run("title_abstract")
     ben = review.sheet("title_abstract", "ben")
     type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
@@ -393,9 +393,7 @@ def test_a_reviewer_id_changed_with_their_sheet_s_name_is_not_a_loss(tmp_path, c
     """ben becomes bb in config and ben.csv is renamed bb.csv: his decisions count there,
     and the run must not tell the team to copy ben.csv back (they would count twice)."""
     review = Review(tmp_path)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
-    )
+    add_studies(review, 12)
     review.run("title_abstract")
     ben = review.sheet("title_abstract", "ben")
     type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
@@ -415,9 +413,7 @@ def test_a_sheet_deleted_on_a_fresh_clone_without_backups_is_still_named(tmp_pat
     """A review kept in git, cloned on a new machine (no data/processed/backups): ben's
     sheet deleted by mistake must not come back as a new blank sheet with only an INFO."""
     review = Review(tmp_path)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(12)]
-    )
+    add_studies(review, 12)
     review.run("title_abstract")
     ben = review.sheet("title_abstract", "ben")
     type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
@@ -439,13 +435,9 @@ def test_rows_deleted_in_the_run_that_stops_are_not_excluded_by_automation(tmp_p
     review = Review(tmp_path)
     review.screening = screening_config("single", ["alice"])
     review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     sheet = review.sheet("title_abstract", "alice")
-    for _ in range(3):
-        review.run("title_abstract")
-        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    screen_batches(review, sheet, 3)
     header, rows, dialect = _load(sheet)
     deleted = [rows[1][header.index("study_id")], rows[2][header.index("study_id")]]
     _dump(sheet, header, [r for i, r in enumerate(rows) if i not in (1, 2)], **dialect)
@@ -467,13 +459,9 @@ def test_a_stopped_review_whose_pool_record_went_says_so_and_keeps_the_file_as_f
     review = Review(tmp_path)
     review.screening = screening_config("single", ["alice"])
     review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(30)]
-    )
+    add_studies(review, 30)
     sheet = review.sheet("title_abstract", "alice")
-    for _ in range(3):
-        review.run("title_abstract")
-        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    screen_batches(review, sheet, 3)
     review.screening["stages"]["title_abstract"]["prioritise"]["stop"] = True
     review.run("title_abstract")
     pool = tmp_path / "data/processed/screening/title_abstract/pool.csv"
@@ -494,9 +482,7 @@ def test_a_former_reviewer_s_sheet_gone_is_named_even_when_another_sheet_is_iden
     and his sheet is deleted: that is a loss to name, not a rename to alice.csv. On a
     fresh clone without backups, the record of sheets prismake wrote still names it."""
     review = Review(tmp_path)
-    write_studies(
-        review.studies, [study([record("scopus", f"Study {i}")], f"Study {i}") for i in range(8)]
-    )
+    add_studies(review, 8)
     review.run("title_abstract")
     for name in ("alice", "ben"):
         sheet = review.sheet("title_abstract", name)
