@@ -272,6 +272,14 @@ def test_after_the_stop_status_has_nothing_left_to_screen_as_the_pipeline_says(
     written = read_table(review / "results" / "screening" / "status.csv")
     row = written[(written["stage"] == "title_abstract") & (written["reviewer"] == "all")]
     assert everyone[-1] == row["left_to_screen"].iloc[0] == "0"
+    # and status says where they went, with the count the PRISMA counts give
+    decisions = read_table(review / "results" / "screening" / "title_abstract" / "decisions.csv")
+    never = int((decisions["decision"] == "excluded_automation").sum())
+    assert never > 0
+    assert (
+        f"Stopped by the team: {never} studies never screened count as excluded by automation "
+        "tools" in table
+    )
 
 
 def test_a_sheet_sorted_in_excel_leaves_status_as_it_was(prioritised_review):

@@ -18,7 +18,7 @@ import pandas as pd
 from prismake.config import load_config
 from prismake.csvio import read_table
 from prismake.errors import Problem, SheetError
-from prismake.screening.decisions import CONFLICT, STAGE_LABEL, STAGES
+from prismake.screening.decisions import CONFLICT, EXCLUDED_AUTOMATION, STAGE_LABEL, STAGES
 from prismake.screening.prioritise import mark_automation_excluded, stage_progress
 from prismake.screening.stage import (
     StudyIndex,
@@ -63,6 +63,7 @@ class StageStatus:
     conflicts: int  # unresolved disagreements
     orphans: int  # typed decisions that count for no current study
     prioritised: str = ""  # progress and stopping rule of a prioritised stage
+    automation: int = 0  # never screened: the team stopped (excluded by automation tools)
 
 
 def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> list[StageStatus]:
@@ -106,6 +107,7 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
                 conflicts,
                 len(result.orphans),
                 progress.sentence() if progress else "",
+                int((result.decisions["decision"] == EXCLUDED_AUTOMATION).sum()),
             )
         )
         previous = result.decisions
@@ -135,6 +137,12 @@ def render(status: StageStatus, mode: str) -> str:
     folder = f"data/screening/{status.stage}"
     if status.prioritised:
         lines.append(f"  {status.prioritised[0].upper()}{status.prioritised[1:]}")
+    if status.automation:
+        text = _count(status.automation, "study", "studies")
+        lines.append(
+            f"  Stopped by the team: {text} never screened "
+            f"{'counts' if status.automation == 1 else 'count'} as excluded by automation tools"
+        )
     if status.not_in_sheets:
         text = _count(status.not_in_sheets, "study is", "studies are")
         lines.append(f"  {text} not in the sheets yet: run snakemake to add them")
