@@ -222,7 +222,8 @@ def extract(
         DISAGREEMENT_COLUMNS,
     )
     log.info(
-        "%d included studies, %d coded (%d excerpts), %d still to code",
+        "%d included studies, %d coded (%d coded rows; in the tables a passage two coders "
+        "coded counts once), %d still to code",
         len(included),
         len(coded_studies),
         len(excerpts),
