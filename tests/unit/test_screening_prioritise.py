@@ -646,8 +646,8 @@ def test_no_stopping_verdict_while_studies_wait_for_their_second_reviewer():
     assert progress.stopping.met and progress.awaiting_second == 60
     assert not progress.met
     # a stop taken now: the decisions' reason and the methods text give no verdict either
-    assert (
-        progress.verdict() == "stopping rule: no verdict while 60 studies await a second decision"
+    assert progress.verdict() == (
+        "stopping rule: no verdict while 60 studies wait for a second reviewer's decision"
     )
     assert "provisional, no verdict yet: 60 studies wait for a second reviewer's decision" in (
         progress.sentence()

@@ -198,19 +198,26 @@ class Progress:
             return False
         return self.sample.met if self.sample is not None else self.stopping.met
 
+    def _waiting(self, why: bool) -> str:
+        """What a provisional verdict waits for (``why``: and why it matters)."""
+        parts = []
+        if n := self.awaiting_second:
+            parts.append(
+                f"{n} {'study waits' if n == 1 else 'studies wait'} for a second reviewer's "
+                "decision"
+                + (" (one reviewer's exclusion may still become an inclusion)" if why else "")
+            )
+        if c := self.conflicts:
+            parts.append(
+                f"{c} {'conflict waits' if c == 1 else 'conflicts wait'} for a resolution"
+                + (" (counted as relevant until then)" if why else "")
+            )
+        return " and ".join(parts)
+
     def verdict(self) -> str:
         """For the decisions' ``reason`` and the methods paragraph."""
         if self.awaiting_second or self.conflicts:
-            waiting = []
-            if self.awaiting_second:
-                n = self.awaiting_second
-                waiting.append(f"{n} {'study awaits' if n == 1 else 'studies await'} a second "
-                               "decision")  # fmt: skip
-            if self.conflicts:
-                n = self.conflicts
-                waiting.append(f"{n} {'conflict awaits' if n == 1 else 'conflicts await'} "
-                               "resolution")  # fmt: skip
-            return f"stopping rule: no verdict while {' and '.join(waiting)}"
+            return f"stopping rule: no verdict while {self._waiting(why=False)}"
         if self.sample is None:
             verdict = "met" if self.stopping.met else "not met"
             alpha = 1 - self.stopping.confidence
@@ -245,21 +252,8 @@ class Progress:
         text += f"; {self.stopping.sentence(provisional)}"
         if self.sample is not None:
             text += f"; {self.sample.sentence(provisional)}"
-        if self.awaiting_second or self.conflicts:
-            n, c = self.awaiting_second, self.conflicts
-            waiting = []
-            if n:
-                waiting.append(
-                    f"{n} {'study waits' if n == 1 else 'studies wait'} for a second "
-                    "reviewer's decision (one reviewer's exclusion may still become an "
-                    "inclusion)"
-                )
-            if c:
-                waiting.append(
-                    f"{c} {'conflict waits' if c == 1 else 'conflicts wait'} for a resolution "
-                    "(counted as relevant until then)"
-                )
-            return text + "; provisional, no verdict yet: " + " and ".join(waiting)
+        if provisional:
+            return f"{text}; provisional, no verdict yet: {self._waiting(why=True)}"
         if self.sample is not None:
             return text
         if self.unscreened and not self.sample_needed:
@@ -457,7 +451,7 @@ def unresolved_conflicts(reading) -> set[str]:
     return {s for s, d in said.items() if len(d) > 1} - set(reading.resolutions)
 
 
-def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) -> dict[str, int]:
+def joined_at(stage: str, reading, pool_ids: Sequence[str]) -> dict[str, int]:
     """Study -> how many studies had been handed out when it joined the ranking.
 
     A search added after screening began (a top-up, an update) brings studies that no
@@ -489,8 +483,6 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str], keep: bool = False) 
     else:
         known = dict(zip(kept["study_id"], kept["joined_at"].astype(int), strict=True))
         joined = {s: known.get(s, len(listed)) for s in pool_ids}
-    if keep:
-        keep_pool(stage, reading, joined)
     return joined
 
 
