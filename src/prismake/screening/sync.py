@@ -242,7 +242,7 @@ def _rows_back_note(
                 "%s: %s listed in its last copy %s gone from it (rows deleted, or an older "
                 "copy saved over it): added back at the bottom, undecided (%s%s)",
                 path,
-                f"{len(gone)} {'study' if len(gone) == 1 else 'studies'}",
+                _count(len(gone), "study", "studies"),
                 "is" if len(gone) == 1 else "are",
                 ", ".join(gone[:5]),
                 ", ..." if len(gone) > 5 else "",
@@ -341,7 +341,7 @@ def hand_out_ranks(
 _NEW = b""  # ``was`` of a sheet that did not exist when it was read
 
 
-def _replace(path: Path, data: bytes, temp_dir: Path, was: bytes | None = None) -> None:
+def _replace(path: Path, data: bytes, temp_dir: Path, was: bytes) -> None:
     """Write a sheet atomically, by way of ``temp_dir``; a plain message when it cannot.
 
     ``was``: the sheet's bytes as read at the start of the run (``_NEW``: it did not exist).
@@ -357,8 +357,6 @@ def _replace(path: Path, data: bytes, temp_dir: Path, was: bytes | None = None) 
             )
 
     def unchanged() -> None:
-        if was is None:
-            return
         try:
             now = path.read_bytes()
         except FileNotFoundError:
