@@ -1,9 +1,10 @@
 """The small tables prismake keeps of a stage's screening, read so that a bad copy is safe.
 
-``data/processed/screening/<stage>/``: whose sheets prismake wrote (reviewer_sheets.csv)
-and, for prioritised screening, when each study joined the ranking (pool.csv), the rank
-it was handed out with (handed_out.csv) and the random sample's draw order
-(random_sample.csv). A new review's .gitignore keeps them in git, so they meet what
+``data/processed/screening/<stage>/``, for prioritised screening: when each study joined
+the ranking (pool.csv), the rank it was handed out with (handed_out.csv) and the random
+sample's draw order (random_sample.csv). (reviewer_sheets.csv, whose sheets prismake
+wrote, is read in stage.py: both sides of a merge of it are true, so it keeps them.)
+A new review's .gitignore keeps them in git, so they meet what
 files in git meet: a merge left half done (conflict markers), both sides of a merge kept
 (a study twice), a hand edit. Such a copy is set aside with a warning, as if the file
 were missing: every reader then falls back to what makes the stopping rule stricter or
