@@ -200,13 +200,19 @@ def test_mistakes_in_several_sheets_are_reported_together(tmp_path, ids):
     assert "not a decision at title/abstract" in str(error.value)
 
 
-def test_a_decision_for_a_study_no_longer_at_this_stage_is_an_orphan_not_lost(tmp_path, ids):
+def test_a_decision_for_a_study_no_longer_at_this_stage_is_an_orphan_not_lost(
+    tmp_path, ids, caplog
+):
     previous = tmp_path / "ta.csv"
     previous.write_text(f"study_id,decision\n{ids[0]},include\n{ids[1]},exclude\n")
     _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "include")], stage="full_text")
-    result = _screen(tmp_path, "full_text", previous=previous)
+    with caplog.at_level("WARNING", logger="prismake"):
+        result = _screen(tmp_path, "full_text", previous=previous)
     assert result["orphans"]["study_id"].tolist() == [ids[1]]
     assert "not screened at full text" in result["orphans"].iloc[0]["problem"]
+    # the warning names the study, and why its decision will count again
+    assert f"row 3 {ids[1]}" in caplog.text
+    assert "its earlier decision changed or is missing; it counts again" in caplog.text
 
 
 def test_outputs_are_byte_identical_on_a_rerun(tmp_path, ids):

@@ -979,20 +979,20 @@ def evaluate_stage(
     return result
 
 
-def _rows_text(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:12])
-    return shown + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
-
-
 def _say_orphans(orphans: pd.DataFrame, stage: str) -> None:
     """One warning per sheet and cause, naming the rows: said once, readable at any count."""
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for sheet, row, problem in zip(
-        orphans["sheet"], orphans["row"], orphans["problem"], strict=True
+    groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for sheet, row, study_id, problem in zip(
+        orphans["sheet"], orphans["row"], orphans["study_id"], orphans["problem"], strict=True
     ):
         cause = re.sub(r"^study \S+ ", "the study ", str(problem))
-        groups[(str(sheet), cause)].append(int(row))
+        if cause.endswith("any more") and stage != "title_abstract":
+            cause += (
+                " (its earlier decision changed or is missing; it counts again once that is back)"
+            )
+        groups[(str(sheet), cause)].append((int(row), str(study_id)))
     for (sheet, cause), rows in sorted(groups.items()):
+        shown = [f"{row} {study_id}" if study_id else str(row) for row, study_id in sorted(rows)]
         log.warning(
             "%s: %d decision%s kept in results/screening/%s/orphans.csv, not counted (%s): "
             "row%s %s",
@@ -1002,7 +1002,7 @@ def _say_orphans(orphans: pd.DataFrame, stage: str) -> None:
             stage,
             cause,
             "" if len(rows) == 1 else "s",
-            _rows_text(sorted(rows)),
+            ", ".join(shown[:12]) + (f" and {len(shown) - 12} more" if len(shown) > 12 else ""),
         )
 
 
