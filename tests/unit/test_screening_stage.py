@@ -211,7 +211,7 @@ def test_a_decision_for_a_study_no_longer_at_this_stage_is_an_orphan_not_lost(
     assert result["orphans"]["study_id"].tolist() == [ids[1]]
     assert "not screened at full text" in result["orphans"].iloc[0]["problem"]
     # the warning names the study, and why its decision will count again
-    assert f"row 3 {ids[1]}" in caplog.text
+    assert f"row 3 ({ids[1]})" in caplog.text
     assert "its earlier decision changed or is missing; it counts again" in caplog.text
 
 

@@ -992,17 +992,19 @@ def _say_orphans(orphans: pd.DataFrame, stage: str) -> None:
             )
         groups[(str(sheet), cause)].append((int(row), str(study_id)))
     for (sheet, cause), rows in sorted(groups.items()):
-        shown = [f"{row} {study_id}" if study_id else str(row) for row, study_id in sorted(rows)]
+        rows.sort()
+        more = f" and {len(rows) - 12} more" if len(rows) > 12 else ""
         log.warning(
             "%s: %d decision%s kept in results/screening/%s/orphans.csv, not counted (%s): "
-            "row%s %s",
+            "row%s %s (%s)",
             sheet,
             len(rows),
             "" if len(rows) == 1 else "s",
             stage,
             cause,
             "" if len(rows) == 1 else "s",
-            ", ".join(shown[:12]) + (f" and {len(shown) - 12} more" if len(shown) > 12 else ""),
+            ", ".join(str(row) for row, _ in rows[:12]) + more,
+            ", ".join(study_id for _, study_id in rows[:12]) + more,
         )
 
 
