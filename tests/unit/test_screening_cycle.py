@@ -375,9 +375,11 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
     review.screening = screening_config("dual", ["alice", "cleo"])
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="prismake"):
-        review.run("title_abstract")
+        out = review.run("title_abstract")
     waiting = next(r.getMessage() for r in caplog.records if "waiting for a decision" in r.message)
     assert "cleo 7" in waiting and "ben" not in waiting  # the 5 ben decided count
+    notes = out["decisions"].loc[out["decisions"]["decision"] == "pending", "note"]
+    assert notes.str.startswith("waiting for").all() and not notes.str.contains("ben").any()
     summarise_screening(
         decisions_paths=[review.outputs("title_abstract")["decisions"]],
         reviewer_decisions_paths=[review.outputs("title_abstract")["reviewer_decisions"]],

@@ -860,7 +860,8 @@ def decide(
                 basis="agreement" if len(entries) > 1 else "single",
             )
         else:
-            waiting = [r for r in who if r not in {e.reviewer for e in entries}]
+            # only the stage's reviewers screen: a former one's row went to them
+            waiting = [r for r in who if r not in {e.reviewer for e in entries} and r in order]
             needed = reviewers_needed(study_id, stage_config)
             if waiting:
                 note = "waiting for " + ", ".join(waiting)
