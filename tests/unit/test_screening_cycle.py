@@ -11,6 +11,7 @@ import logging
 import shutil
 from pathlib import Path
 
+import pandas as pd
 from screening_demo import (
     SEARCHES,
     base_studies,
@@ -63,6 +64,18 @@ class Review:
         out["added"] = read_table(added)
         return out
 
+    def status(self) -> pd.DataFrame:
+        """results/screening/status.csv of title/abstract, as the pipeline writes it, by
+        reviewer."""
+        summarise_screening(
+            decisions_paths=[self.outputs("title_abstract")["decisions"]],
+            reviewer_decisions_paths=[self.outputs("title_abstract")["reviewer_decisions"]],
+            screening=self.screening,
+            agreement_out=self.root / "agreement.csv",
+            status_out=self.root / "status.csv",
+        )
+        return read_table(self.root / "status.csv").set_index("reviewer")
+
 
 def add_studies(review: Review, n: int) -> None:
     """n studies of one record each in the review's studies table."""
@@ -76,6 +89,22 @@ def screen_batches(review: Review, sheet: Path, batches: int) -> None:
     for _ in range(batches):
         review.run("title_abstract")
         type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+
+
+def cleo_leaves_half_decided(tmp_path: Path) -> tuple[Review, Path, list[str], dict]:
+    """Split screening by alice, ben and cleo over 30 studies; cleo excludes the first half
+    of her sheet and is taken out of config. Returns the review, her sheet, her studies
+    and her decisions."""
+    review = Review(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
+    add_studies(review, 30)
+    review.run("title_abstract")
+    cleo = review.sheet("title_abstract", "cleo")
+    hers = [r["study_id"] for r in rows_of(cleo)]
+    decided = dict.fromkeys(hers[: len(hers) // 2], "exclude")
+    type_decisions(cleo, decided)
+    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
+    return review, cleo, hers, decided
 
 
 def test_decisions_survive_spreadsheet_saves_and_an_update_search(tmp_path):
@@ -157,16 +186,8 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
     # split screening by alice, ben and cleo; cleo leaves (taken out of config) with half
     # her studies decided. Her decisions still count, once each; the studies she had not
     # decided go to alice or ben; none she decided is given to anyone else.
-    review = Review(tmp_path)
-    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
-    add_studies(review, 30)
-    review.run("title_abstract")
-    cleo = review.sheet("title_abstract", "cleo")
-    hers = [r["study_id"] for r in rows_of(cleo)]
+    review, cleo, hers, decided = cleo_leaves_half_decided(tmp_path)
     assert len(hers) >= 2
-    decided = dict.fromkeys(hers[: len(hers) // 2], "exclude")
-    type_decisions(cleo, decided)
-    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
     after = review.run("title_abstract")
     final = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
     assert all(final[s] == "exclude" for s in decided)
@@ -207,14 +228,7 @@ def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(t
     # cleo leaves split screening with half her studies decided; alice and ben decide the
     # rest of hers; cleo comes back. Her sheet still lists those studies, undecided: the run
     # says to leave them, and status does not count them as hers to screen.
-    review = Review(tmp_path)
-    review.screening = screening_config("split", ["alice", "ben", "cleo"], double_fraction=0.0)
-    add_studies(review, 30)
-    review.run("title_abstract")
-    cleo = review.sheet("title_abstract", "cleo")
-    hers = [r["study_id"] for r in rows_of(cleo)]
-    type_decisions(cleo, dict.fromkeys(hers[: len(hers) // 2], "exclude"))
-    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
+    review, _, _, _ = cleo_leaves_half_decided(tmp_path)
     handed_on = set(review.run("title_abstract")["added"]["study_id"])
     for name in ("alice", "ben"):
         sheet = review.sheet("title_abstract", name)
@@ -228,14 +242,7 @@ def test_a_reviewer_who_comes_back_is_told_which_rows_others_decided_meanwhile(t
         in caplog.text
     )
     assert "studies waiting for a decision" not in caplog.text
-    summarise_screening(
-        decisions_paths=[review.outputs("title_abstract")["decisions"]],
-        reviewer_decisions_paths=[review.outputs("title_abstract")["reviewer_decisions"]],
-        screening=review.screening,
-        agreement_out=tmp_path / "agreement.csv",
-        status_out=tmp_path / "status.csv",
-    )
-    status = read_table(tmp_path / "status.csv").set_index("reviewer")
+    status = review.status()
     assert status.loc["cleo", "left_to_screen"] == "0"
     assert status.loc["all", "left_to_screen"] == "0"
     assert set(back["decisions"]["decision"]) == {"include", "exclude"}
@@ -380,14 +387,7 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
     assert "cleo 7" in waiting and "ben" not in waiting  # the 5 ben decided count
     notes = out["decisions"].loc[out["decisions"]["decision"] == "pending", "note"]
     assert notes.str.startswith("waiting for").all() and not notes.str.contains("ben").any()
-    summarise_screening(
-        decisions_paths=[review.outputs("title_abstract")["decisions"]],
-        reviewer_decisions_paths=[review.outputs("title_abstract")["reviewer_decisions"]],
-        screening=review.screening,
-        agreement_out=tmp_path / "agreement.csv",
-        status_out=tmp_path / "status.csv",
-    )
-    status = read_table(tmp_path / "status.csv").set_index("reviewer")
+    status = review.status()
     assert status.loc["ben", ["screened", "left_to_screen"]].tolist() == ["5", "0"]
 
 

@@ -36,6 +36,21 @@ def _review(tmp_path: Path) -> list[str]:
     return ids
 
 
+def write_config(root: Path, stages: dict, extra_searches: tuple[dict, ...] = ()) -> None:
+    """config/config.yaml for the review _review made (alice and ben), and its export file."""
+    searches = [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED]
+    config = {
+        "review": {"title": "demo"},
+        "searches": searches + list(extra_searches),
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": stages},
+    }
+    (root / "config").mkdir()
+    (root / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (root / "data/raw").mkdir(parents=True)
+    (root / "data/raw/x.ris").write_text("")
+
+
 def test_status_counts_each_reviewers_work_and_the_final_decisions(tmp_path):
     _review(tmp_path)
     results = tmp_path / "results/screening/title_abstract"
@@ -74,17 +89,8 @@ def test_prismake_status_reads_the_sheets_before_snakemake_has_screened(
     tmp_path, monkeypatch, capsys
 ):
     ids = _review(tmp_path)
-    config = {
-        "review": {"title": "demo"},
-        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED],
-        "reviewers": [{"id": "alice"}, {"id": "ben"}],
-        "screening": {"stages": {"title_abstract": {"mode": "dual", "reviewers": ["alice", "ben"]},
-                                 "full_text": {"mode": "dual", "reviewers": ["alice", "ben"]}}},
-    }  # fmt: skip
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
-    (tmp_path / "data/raw").mkdir(parents=True)
-    (tmp_path / "data/raw/x.ris").write_text("")
+    dual = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    write_config(tmp_path, {"title_abstract": dual, "full_text": dict(dual)})
     monkeypatch.chdir(tmp_path)
     assert main(["status"]) == 0
     out = capsys.readouterr().out
@@ -123,20 +129,10 @@ def test_prismake_status_says_which_searches_it_cannot_count_yet(tmp_path, monke
     """A search added to config since the last run is not in studies.csv: status says so
     rather than report figures that look complete."""
     _review(tmp_path)
-    searches = [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED]
-    searches.append({"name": "embase_topup", "database": "Embase", "source": "database",
-                     "file": "data/raw/x.ris", "date_searched": "2025-02-01"})  # fmt: skip
-    config = {
-        "review": {"title": "demo"},
-        "searches": searches,
-        "reviewers": [{"id": "alice"}, {"id": "ben"}],
-        "screening": {"stages": {"title_abstract": {"mode": "dual", "prioritise": {"batch": 4},
-                                                    "reviewers": ["alice", "ben"]}}},
-    }  # fmt: skip
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
-    (tmp_path / "data/raw").mkdir(parents=True)
-    (tmp_path / "data/raw/x.ris").write_text("")
+    topup = {"name": "embase_topup", "database": "Embase", "source": "database",
+             "file": "data/raw/x.ris", "date_searched": "2025-02-01"}  # fmt: skip
+    prioritised = {"mode": "dual", "prioritise": {"batch": 4}, "reviewers": ["alice", "ben"]}
+    write_config(tmp_path, {"title_abstract": prioritised}, (topup,))
     monkeypatch.chdir(tmp_path)
     assert main(["status"]) == 0
     out, err = capsys.readouterr()
@@ -162,17 +158,7 @@ def test_prismake_status_piped_into_a_reader_that_stops_early_ends_quietly(tmp_p
     import sys
 
     _review(tmp_path)
-    stage = {"mode": "dual", "reviewers": ["alice", "ben"]}
-    config = {
-        "review": {"title": "demo"},
-        "searches": [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED],
-        "reviewers": [{"id": "alice"}, {"id": "ben"}],
-        "screening": {"stages": {"title_abstract": stage}},
-    }
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
-    (tmp_path / "data/raw").mkdir(parents=True)
-    (tmp_path / "data/raw/x.ris").write_text("")
+    write_config(tmp_path, {"title_abstract": {"mode": "dual", "reviewers": ["alice", "ben"]}})
     process = subprocess.Popen(
         [sys.executable, "-m", "prismake.cli", "status"],
         cwd=tmp_path,

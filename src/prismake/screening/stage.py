@@ -1070,27 +1070,25 @@ def screen_stage(
 def not_needed_per_reviewer(result: StageResult) -> dict[str, int]:
     """Reviewer -> studies in their sheet they have not decided that have a final decision
     all the same (given to others while they were away, or needed one decision less)."""
-    typed = result.reviewer_decisions
-    decided = set(zip(typed["study_id"], typed["reviewer"], strict=True))
-    done = result.decisions[result.decisions["basis"].isin(["agreement", "single", "resolution"])]
-    extra: dict[str, int] = defaultdict(int)
-    for study_id, listed in zip(done["study_id"], done["reviewers"], strict=True):
-        for who in str(listed).split(MULTI_SEPARATOR):
-            who = who.strip()
-            if who and (study_id, who) not in decided:
-                extra[who] += 1
-    return dict(sorted(extra.items()))
+    done = result.decisions["basis"].isin(["agreement", "single", "resolution"])
+    return _undecided_in_sheets(result, done)
 
 
 def waiting_per_reviewer(result: StageResult) -> dict[str, int]:
     """Reviewer -> pending studies in their sheet they have not decided yet."""
+    return _undecided_in_sheets(result, result.decisions["decision"] == PENDING)
+
+
+def _undecided_in_sheets(result: StageResult, which: pd.Series) -> dict[str, int]:
+    """Reviewer -> studies among the decisions' rows ``which`` that their sheet lists and
+    they have not decided."""
     typed = result.reviewer_decisions
     decided = set(zip(typed["study_id"], typed["reviewer"], strict=True))
-    waiting: dict[str, int] = defaultdict(int)
-    pending = result.decisions[result.decisions["decision"] == PENDING]
-    for study_id, listed in zip(pending["study_id"], pending["reviewers"], strict=True):
+    rows = result.decisions[which]
+    counts: dict[str, int] = defaultdict(int)
+    for study_id, listed in zip(rows["study_id"], rows["reviewers"], strict=True):
         for who in str(listed).split(MULTI_SEPARATOR):
             who = who.strip()
             if who and (study_id, who) not in decided:
-                waiting[who] += 1
-    return dict(sorted(waiting.items()))
+                counts[who] += 1
+    return dict(sorted(counts.items()))
