@@ -597,7 +597,7 @@ def next_candidates(
     back = sorted((s for s in unlisted if s in recorded), key=lambda s: (recorded[s], s))
     if back:
         log.warning(
-            "%d %s handed out before %s in no sheet now (rows deleted): added back, "
+            "%d %s handed out before %s in no sheet now (rows or a sheet deleted): added back, "
             "undecided, with %s rank%s (%s%s); no new batch until %s decided",
             len(back),
             "study" if len(back) == 1 else "studies",
