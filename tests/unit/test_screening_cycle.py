@@ -196,6 +196,11 @@ def test_a_reviewer_who_leaves_keeps_their_decisions_and_hands_on_the_rest(tmp_p
     assert handed_on == set(hers) - set(decided)
     counted = after["reviewer_decisions"]
     assert set(counted.loc[counted["reviewer"] == "cleo", "study_id"]) == set(decided)
+    # status: her row counts what she decided, not the rows that went to the others
+    status = review.status()
+    assert status.loc["cleo", ["assigned", "screened", "pending", "left_to_screen"]].tolist() == [
+        str(len(decided)), str(len(decided)), "0", "0"
+    ]  # fmt: skip
     # a stray copy beside the sheets (never written by prismake) is still not counted
     stray = tmp_path / "data/screening/title_abstract/alice (1).csv"
     stray.write_bytes(cleo.read_bytes())

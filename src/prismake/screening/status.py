@@ -147,7 +147,10 @@ def status_table(
     for reviewer in names:
         mine = reviewer_decisions[reviewer_decisions["reviewer"] == reviewer]
         typed = set(mine["study_id"])
-        assigned = listed.get(reviewer, set()) | typed
+        on_stage = reviewer in reviewers or not reviewers
+        # a reviewer no longer on the stage: what their sheet still lists undecided went
+        # to the others, so it is not theirs (nor pending, nor left) any more
+        assigned = (listed.get(reviewer, set()) if on_stage else set()) | typed
         rows.append(
             {
                 "stage": stage,
@@ -161,11 +164,8 @@ def status_table(
                 "removed": len(assigned & removed_ids),
                 "conflicts": sum(final_of.get(s) == CONFLICT for s in typed),
                 "pending": sum(final_of.get(s) == PENDING for s in assigned),
-                # only what still needs them: not a study others decided meanwhile, nor,
-                # for a reviewer no longer on the stage, what went to the others
-                "left_to_screen": sum(final_of.get(s) == PENDING for s in assigned - typed)
-                if reviewer in reviewers or not reviewers
-                else 0,
+                # only what still needs them: not a study others decided meanwhile
+                "left_to_screen": sum(final_of.get(s) == PENDING for s in assigned - typed),
             }
         )
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
