@@ -377,3 +377,17 @@ def test_a_workbook_saved_beside_a_sheet_is_named_by_the_next_plain_run(review):
     again = ok(review)  # said when it appeared or changed; then nothing to do
     assert "Nothing to be done" in again.stdout + again.stderr
     assert "alice.xlsx" not in again.stderr
+
+
+def test_a_merge_that_changes_only_a_kept_record_reruns_screening_which_repairs_it(review):
+    """A git merge (or a restore) can change a record prismake keeps beside the decisions
+    (here whose sheets it wrote, left with conflict markers) and nothing else: the next
+    plain run must check it, not say "Nothing to be done" and leave the markers."""
+    record = review / "data/processed/screening/title_abstract/reviewer_sheets.csv"
+    written = record.read_bytes()
+    record.write_bytes(b"<<<<<<< HEAD\n" + written + b"=======\n" + written + b">>>>>>> theirs\n")
+    result = ok(review)
+    assert "rule screen:" in result.stdout + result.stderr
+    assert record.read_bytes() == written
+    again = plain_snakemake(review)
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

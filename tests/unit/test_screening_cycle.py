@@ -324,7 +324,8 @@ def test_prioritised_rows_deleted_from_every_sheet_come_back_with_their_ranks(tm
     with caplog.at_level(logging.WARNING, logger="prismake"):
         added = review.run("title_abstract")["added"]
     assert sorted(added["study_id"]) == sorted(deleted)  # them, and no new batch
-    assert "2 studies handed out before are in no sheet now (rows or a sheet deleted)" in caplog.text
+    said = "2 studies handed out before are in no sheet now (rows or a sheet deleted)"
+    assert said in caplog.text
     after = rows_of(sheet)
     assert [r["study_id"] for r in after[-2:]] == deleted
     assert {r["study_id"]: r["rank"] for r in after} == before

@@ -13,7 +13,8 @@ bottom: append-only, atomic, after a backup; DESIGN.md invariant 1), then reads 
 Its inputs are every sheet in the stage's folder (stray copies too), and a parameter is a
 digest of what people typed in them (prismake's own appends leave it unchanged), so a
 sheet edited, deleted, moved, added or copied back with an old time reruns it on the next
-plain `snakemake`. The job records what it saw and the sheets as it left them
+plain `snakemake`, as does a change to the records prismake keeps beside the decisions
+(data/processed/screening/{stage}/: a git merge or restore). The job records what it saw and the sheets as it left them
 (sheets_settled.json), so the sheets prismake itself wrote rerun nothing; `rule all` asks for
 every file any rule writes, so a step that failed once is never left behind.
 """

@@ -420,6 +420,29 @@ def workbooks_digest(folder: str | Path) -> str:
     return "+" + digest.hexdigest()[:8]
 
 
+def kept_digest(folder: str | Path) -> str:
+    """ "" when the stage keeps no record of its own yet; else a digest of the records
+    prismake keeps beside the decisions that no run can rebuild (whose sheets it wrote, the
+    prioritised order ...), so that a git merge or a restore that changes only those reruns
+    the `screen` rule, which checks them."""
+    from prismake.screening.prioritise import POOL_FILE, RANKS_FILE, SAMPLE_FILE
+    from prismake.screening.stage import SHEETS_RECORD
+
+    digest, found = hashlib.sha1(), False
+    for name in (SHEETS_RECORD, POOL_FILE, RANKS_FILE, SAMPLE_FILE):
+        try:
+            data = (Path(folder) / name).read_bytes()
+        except OSError:
+            continue
+        found = True
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    return "~" + digest.hexdigest()[:8] if found else ""
+
+
+def _digest_now(folder: str | Path, sheets: Sequence[str], settled: str | Path) -> str:
+    return typed_digest(sheets) + workbooks_digest(folder) + kept_digest(Path(settled).parent)
+
+
 def sheets_as_seen(folder: str | Path, settled: str | Path) -> tuple[list[str], str]:
     """The sheets of a stage and their typed digest, as the `screen` rule should see them.
 
@@ -429,7 +452,7 @@ def sheets_as_seen(folder: str | Path, settled: str | Path) -> tuple[list[str], 
     sheet written again) are not a change to rerun for. Anything else, the sheets now.
     """
     sheets = sheet_files(folder)
-    typed = typed_digest(sheets) + workbooks_digest(folder)
+    typed = _digest_now(folder, sheets, settled)
     try:
         state = json.loads(Path(settled).read_text(encoding="utf-8"))
         before, after = state["before"], state["after"]
@@ -447,7 +470,7 @@ def write_settled(
     now = sheet_files(folder)
     state = {
         "before": {"sheets": sorted(sheets), "typed": typed},
-        "after": {"sheets": now, "typed": typed_digest(now) + workbooks_digest(folder)},
+        "after": {"sheets": now, "typed": _digest_now(folder, now, settled)},
     }
     Path(settled).parent.mkdir(parents=True, exist_ok=True)
     Path(settled).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
