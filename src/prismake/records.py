@@ -43,6 +43,7 @@ MULTI_SEPARATOR = "; "
 
 
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos"}
+_PARTICLES |= {"ó", "ní", "nic", "mac"}  # Irish: "Áine Ó Briain" is Ó Briain
 
 
 def _strip_accents(text: str) -> str:
@@ -51,8 +52,11 @@ def _strip_accents(text: str) -> str:
 
 
 _ET_AL = re.compile(r"(?i)et\.?\s*al\.?|others|and others")
-_SHORT_INITIALS = re.compile(r"[A-Z]{1,3}\.?")
-_NOT_CAPITAL = re.compile(r"[^A-Z]")
+
+
+def _short_initials(token: str) -> bool:
+    """One to three capitals, accented ones too: "AB", "ÉM", "Ö" (not only ASCII's A-Z)."""
+    return 0 < len(token) <= 3 and token.isalpha() and all(map(str.isupper, token))
 
 
 def normalise_author(name: str) -> str:
@@ -78,15 +82,15 @@ def normalise_author(name: str) -> str:
     else:
         parts = name.split(" ")
         # "Surname AB" (MEDLINE/Embase): last token is all capitals, at most 3 letters
-        if len(parts) > 1 and _SHORT_INITIALS.fullmatch(parts[-1].replace(".", "")):
+        if len(parts) > 1 and _short_initials(parts[-1].replace(".", "")):
             cut = len(parts) - 1  # "Surname A. B." (Embase): every trailing initial
             while cut > 1:  # (a surname is nearly always too long to be initials)
                 before = parts[cut - 1].replace(".", "")
-                if len(before) > 3 or not _SHORT_INITIALS.fullmatch(before):
+                if not _short_initials(before):
                     break
                 cut -= 1
             surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
-            initials = _NOT_CAPITAL.sub("", given)
+            initials = "".join([c for c in given if c.isupper()])
             return f"{surname.strip()} {initials}".strip()
         # "Anna B. Surname" / "A. B. van Surname"
         idx = len(parts) - 1

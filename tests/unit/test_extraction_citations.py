@@ -102,3 +102,32 @@ def test_reference_list_order_ignores_accents_and_case():
         "Smith (2019)",
         "van der Berg (2020)",
     ]
+
+
+def test_accented_initials_are_not_part_of_the_surname_in_labels_or_keys():
+    labels = citation_labels(
+        [
+            study("S-1", "Durand, Émile", "2019"),
+            study("S-2", "Öztürk, Ö.", "2020"),
+            study("S-3", "Lindqvist, Åsa; Nowak, Łukasz", "2020"),
+            study("S-4", "Ó Briain, Áine; Zhang, Wei; Lee, Eun", "2021"),
+            study("S-5", "Durand ÉM", "2018"),  # MEDLINE "Surname AB"
+            study("S-6", "Áine Ó Briain", "2017"),  # "Given Surname", an Irish particle
+            study("S-7", "Öztürk ÖZ; Ångström, Å.", "2016"),
+        ]
+    )
+    assert labels == {
+        "S-1": "Durand (2019)",
+        "S-2": "Öztürk (2020)",
+        "S-3": "Lindqvist & Nowak (2020)",
+        "S-4": "Ó Briain et al. (2021)",
+        "S-5": "Durand (2018)",
+        "S-6": "Ó Briain (2017)",
+        "S-7": "Öztürk & Ångström (2016)",
+    }
+    keys = citation_keys(labels)
+    assert (keys["S-2"], keys["S-3"], keys["S-4"]) == (
+        "Ozturk2020",
+        "LindqvistNowak2020",
+        "OBriainEtAl2021",
+    )

@@ -10,6 +10,12 @@ from hypothesis import strategies as st
 from prismake.records import normalise_author
 
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos"}
+_PARTICLES |= {"ó", "ní", "nic", "mac"}
+
+
+def _initials(token: str) -> bool:
+    """One to three capital letters, any alphabet (regex has no Unicode "upper case")."""
+    return 1 <= len(token) <= 3 and all(c.isalpha() and c.isupper() for c in token)
 
 
 def reference_normalise_author(name: str) -> str:
@@ -21,13 +27,13 @@ def reference_normalise_author(name: str) -> str:
         surname, _, given = name.partition(",")
     else:
         parts = name.split(" ")
-        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,3}\.?", parts[-1].replace(".", "")):
+        if len(parts) > 1 and _initials(parts[-1].replace(".", "")):
             # "Surname A. B." (Embase): every trailing initial belongs to the given names
             cut = len(parts) - 1
-            while cut > 1 and re.fullmatch(r"[A-Z]{1,3}", parts[cut - 1].replace(".", "")):
+            while cut > 1 and _initials(parts[cut - 1].replace(".", "")):
                 cut -= 1
             surname, given = " ".join(parts[:cut]), "".join(parts[cut:])
-            initials = re.sub(r"[^A-Z]", "", given)
+            initials = "".join(c for c in given if c.isupper())
             return f"{surname.strip()} {initials}".strip()
         idx = len(parts) - 1
         while idx > 0 and parts[idx - 1].lower() in _PARTICLES:
@@ -86,3 +92,14 @@ def test_author_forms_reviewers_meet():
     assert normalise_author("A. B. van Surname") == "van Surname AB"
     assert normalise_author("Surname AB") == "Surname AB"
     assert normalise_author("et al.") == ""
+
+
+def test_accented_initials_are_initials_in_every_author_form():
+    # MEDLINE's "Surname AB" with an accented initial was read as "Given Surname"
+    assert normalise_author("Durand É") == "Durand É"
+    assert normalise_author("Öztürk ÖZ") == "Öztürk ÖZ"
+    assert normalise_author("Nowak Ł. A.") == "Nowak ŁA"
+    assert normalise_author("Ó Briain Á") == "Ó Briain Á"
+    assert normalise_author("Ó Briain, Áine") == "Ó Briain Á"
+    assert normalise_author("Áine Ó Briain") == "Ó Briain Á"
+    assert normalise_author("Émile Durand") == "Durand É"

@@ -14,13 +14,16 @@ from string import ascii_lowercase
 
 from prismake.records import normalise_author, split_authors
 
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+
+def _initials(token: str) -> bool:
+    """Up to four capitals, accented ones too ("AB", "É", "ÖZ"): a name's initials."""
+    return 0 < len(token) <= 4 and token.isalpha() and all(map(str.isupper, token))
 
 
 def surname(author_norm: str) -> str:
     """The surname of a normalised author ('van der Berg AB' -> 'van der Berg')."""
     parts = author_norm.strip().split(" ")
-    if len(parts) > 1 and _INITIALS.match(parts[-1]):
+    if len(parts) > 1 and _initials(parts[-1]):
         parts = parts[:-1]
     return " ".join(parts)
 
