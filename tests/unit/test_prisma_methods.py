@@ -189,6 +189,17 @@ def test_the_methods_paragraph_fills_in_dates_thresholds_agreement_and_counts(tm
     )
 
 
+def test_perfect_agreement_is_reported_without_a_confidence_interval_and_says_why(tmp_path):
+    row = {"stage": "title_abstract", "reviewer_a": "alice", "reviewer_b": "ben"}
+    row |= {"n": "60", "percent_agreement": "100.0", "kappa": "1.0"}  # CI cells empty
+    _, text = build(tmp_path, [row])
+    assert "95% CI 1.00 to 1.00" not in text and "too few studies" not in text
+    assert (
+        "100.0% agreement, Cohen's kappa 1.00 (perfect agreement, for which no confidence "
+        "interval can be computed)." in text
+    )
+
+
 def test_other_methods_are_described_as_methods_not_as_something_we_used(tmp_path):
     _, text = build(tmp_path)
     assert "We also used" not in text

@@ -139,3 +139,17 @@ def test_too_few_shared_studies_give_kappa_without_a_confidence_interval():
     assert kappa == pytest.approx(1.0) and math.isnan(low) and math.isnan(high)
     kappa, low, high = kappa_with_ci(np.array([[9, 1], [0, 8]], dtype=float))  # 18 >= 8
     assert low < kappa < high
+
+
+def test_perfect_agreement_gives_kappa_without_a_collapsed_confidence_interval():
+    # 60 studies all agreed on: enough for the asymptotic CI, whose standard error is 0,
+    # so it was "1.00 to 1.00"; agreement.csv leaves the CI cells empty instead
+    typed = pd.DataFrame(
+        [(f"S-{i}", who, "include" if i % 3 else "exclude") for i in range(60)
+         for who in ("alice", "ben")],
+        columns=["study_id", "reviewer", "decision"],
+    )  # fmt: skip
+    table = agreement_table("full_text", typed, ["alice", "ben"])
+    row = table.loc[0]
+    assert row["n"] == 60 and row["kappa"] == pytest.approx(1.0)
+    assert row["kappa_ci_low"] == "" and row["kappa_ci_high"] == ""

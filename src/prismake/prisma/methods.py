@@ -439,11 +439,12 @@ def _agreement_text(agreement: pd.DataFrame, names: Mapping[str, str]) -> list[s
         if kappa is not None:
             low = _number(getattr(row, "kappa_ci_low", ""))
             high = _number(getattr(row, "kappa_ci_high", ""))
-            ci = (
-                f" (95% CI {low:.2f} to {high:.2f})"
-                if low is not None and high is not None
-                else " (too few studies screened by both for a confidence interval)"
-            )
+            if low is not None and high is not None:
+                ci = f" (95% CI {low:.2f} to {high:.2f})"
+            elif kappa >= 1.0:  # agreement.py leaves out the CI: its standard error is 0
+                ci = " (perfect agreement, for which no confidence interval can be computed)"
+            else:
+                ci = " (too few studies screened by both for a confidence interval)"
             facts.append(f"Cohen's kappa {kappa:.2f}{ci}")
         lines.append(f"{text}: {', '.join(facts)}.")
     return lines

@@ -10,7 +10,8 @@ over the categories of the stage (include/exclude, plus maybe at title/abstract)
   A = sum_i p_ii [1 - (p_i. + p_.i)(1 - kappa)]^2,
   B = (1 - kappa)^2 sum_{i != j} p_ij (p_.i + p_j.)^2,
   C = [kappa - pe (1 - kappa)]^2;
-  95% CI = kappa +/- 1.96 SE, clipped to [-1, 1].
+  95% CI = kappa +/- 1.96 SE, clipped to [-1, 1]; none where SE is 0 (perfect
+  agreement), where "1.00 to 1.00" would claim a certainty no sample gives.
 - PABAK (Byrt, Bishop & Carlin 1993): (k po - 1) / (k - 1); 2 po - 1 for two categories.
 - Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29-48): pe = sum_q pi_q (1 - pi_q) / (k - 1),
   pi_q = the mean of the two reviewers' proportions in category q.
@@ -57,7 +58,8 @@ def kappa_with_ci(table: np.ndarray) -> tuple[float, float, float]:
 
     The standard error is asymptotic: below 2 k^2 studies for k categories (Cicchetti &
     Fleiss 1977) it is not to be trusted (9 studies in full agreement gave "1.00 to
-    1.00"), so the interval is left out (NaN) there."""
+    1.00"), so the interval is left out (NaN) there. At perfect agreement the standard
+    error is 0 whatever the number of studies: no interval either."""
     n = table.sum()
     p = table / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
@@ -74,7 +76,7 @@ def kappa_with_ci(table: np.ndarray) -> tuple[float, float, float]:
     c = (kappa - pe * (1 - kappa)) ** 2
     variance = max(a + b - c, 0.0) / (n * (1 - pe) ** 2)
     se = math.sqrt(variance)
-    if n < 2 * table.shape[0] ** 2:
+    if n < 2 * table.shape[0] ** 2 or math.isclose(se, 0.0, abs_tol=1e-12):
         return kappa, math.nan, math.nan
     return kappa, max(-1.0, kappa - Z95 * se), min(1.0, kappa + Z95 * se)
 
