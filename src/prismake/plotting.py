@@ -1,7 +1,8 @@
 """Reproducible matplotlib output: same inputs, same bytes (DESIGN.md invariant 6).
 
 Fixed font (DejaVu Sans ships with matplotlib, so layout is measured with the same font
-everywhere), text kept as text in SVG and PDF so editors can change it, and no dates,
+everywhere), text kept as text in SVG and PDF so editors can change it, drawn as typed
+(no mathtext: a "$" or "\\" in a theme or an author's name prints as itself), no dates,
 versions or random ids in file metadata. An SVG names fallbacks after DejaVu Sans (Arial,
 Helvetica, Liberation Sans, then any sans-serif): a browser without DejaVu draws the text
 in a narrower sans-serif font instead of a serif one.
@@ -31,6 +32,8 @@ RC: dict[str, Any] = {
     "font.family": FONT_FAMILY,
     "font.sans-serif": SANS_SERIF,
     "font.size": 9,
+    # labels come from the codebook and the records: "$US and $AU" is text, not math
+    "text.parse_math": False,
     "svg.fonttype": "none",  # text stays <text> in SVG
     "svg.hashsalt": "prismake",  # stable element ids
     "pdf.fonttype": 42,  # TrueType text, editable in PDF

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 import pandas as pd
 from extraction_review import CODEBOOK, make_review, run_extract
 
+from prismake.csvio import read_table, write_sheet
 from prismake.extraction.codebook import load_codebook
 from prismake.figures import (
     FIGURE_NAMES,
@@ -96,3 +98,36 @@ def test_figures_are_drawn_even_before_anything_is_coded(tmp_path):
     paths["coding"].write_text("study_id,theme,kind,excerpt,location,coder,note\n")
     folder = draw(tmp_path / "fig", run_extract(tmp_path, paths))
     assert "No coded excerpts yet" in (folder / "themes_by_kind.svg").read_text(encoding="utf-8")
+
+
+def test_dollars_and_backslashes_in_labels_are_drawn_as_typed_not_as_math(tmp_path):
+    # "$US and $AU" was set as italic mathtext, its spaces lost; "\alpha" became a Greek letter
+    outputs = run_extract(tmp_path)
+    theme = r"Costs in $US and $AU saved, $x$ and \alpha"
+    codebook = CODEBOOK.read_text(encoding="utf-8")
+    codebook = codebook.replace("label: Managing expectations", f"label: '{theme}'")
+    codebook = codebook.replace("label: Risk", "label: Risk $1 $2")
+    (tmp_path / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    included = read_table(outputs["included"], neutralised=True)
+    included.loc[0, "citation_label"] = r"$mith $\beta$ (2019)"
+    write_sheet(included, outputs["included"])
+    folder = tmp_path / "fig"
+    paths = [str(folder / f"{name}.svg") for name in FIGURE_NAMES]
+    write_thematic_figures(
+        codebook_path=str(tmp_path / "codebook.yaml"),
+        coded_path=outputs["coded"],
+        included_path=outputs["included"],
+        dpi=100,
+        outputs=paths,
+    )
+
+    def texts(name):
+        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
+        lines = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        return " ".join(html.unescape(t) for t in lines)  # a wrapped label: one line each
+
+    bars, matrix = texts("themes_by_kind"), texts("evidence_matrix")
+    for text in (bars, matrix):  # tick labels (wrapped) and legends
+        assert " ".join(theme.split()) in " ".join(text.split())
+        assert "Risk $1 $2" in text or "risk $1 $2" in text
+    assert r"$mith $\beta$ (2019)" in matrix
