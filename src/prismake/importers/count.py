@@ -55,9 +55,14 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 # -- tagged formats with start and end lines: RIS, Web of Science ---------------------
 
 # marks are looked for after a line break (a literal first character keeps the regex
-# engine fast over 200 MB; the group is the mark's first letter); a mark on the first
-# line is checked apart
-_RIS_MARK = re.compile(r"\n(?=([TE]))(?:TY {1,3}-(?=[ \t\n]|$)|ER {1,3}-[ \t]*(?=\n|$))")
+# engine fast over 200 MB; the group is the mark's first letter, and where it starts is
+# where the record starts); a mark on the first line is checked apart. "ER  - TY  - "
+# is a record start glued to an end line (two files joined by ``cat`` when the first
+# lacks a final line break): the TY counts, wherever on its line it sits.
+_RIS_MARK = re.compile(
+    r"\n(?:ER {1,3}- ?(?=TY {1,3}-(?: |\n|$)))?"
+    r"(?=([TE]))(?:TY {1,3}-(?=[ \t\n]|$)|ER {1,3}-[ \t]*(?=\n|$))"
+)
 _RIS_TAG = re.compile(r"\n[A-Z][A-Z0-9] {1,3}-")
 _WOS_MARK = re.compile(r"\n(?=([PE]))(?:PT |ER[ \t]*(?=\n|$))")
 _WOS_TAG = re.compile(r"\n[A-Z][A-Z0-9] ")
@@ -84,7 +89,7 @@ def _start_end(
     that may lack its start line).
     """
     first = _first_mark(marks, text)
-    letters = (text[0] if first else "") + "".join(marks.findall(text))
+    letters = (first.group(1) if first else "") + "".join(marks.findall(text))
     if "EE" not in letters and not letters.startswith("E"):
         n = letters.count(letters[0]) if letters else 0  # the start letter
         cut = bool(letters) and letters[-1] != "E" and ("E" in letters or n == 1)
@@ -111,10 +116,8 @@ def _walk(
     last_end = 0
     starts: list[int] = []
     has_end = False
-    found = [(0, first.end() - 1)] if first else []
-    for at, stop in itertools.chain(
-        found, ((m.start() + 1, m.end()) for m in marks.finditer(text))
-    ):
+    found = [(first.start(1) - 1, first.end() - 1)] if first else []
+    for at, stop in itertools.chain(found, ((m.start(1), m.end()) for m in marks.finditer(text))):
         if text[at] != "E":
             starts.append(at)
             open_at = at
@@ -242,13 +245,21 @@ def count_proquest(text: str) -> RecordCount:
     return RecordCount(len(starts), "'Document N of M' lines", lambda _text: starts, cut_at, reason)
 
 
+_ENW_GLUED = re.compile(r"(?<=\S)%[0-9A-Z@] (?=\S)")
+
+
 def count_endnote_tagged(text: str) -> RecordCount:
-    """Blocks of '%X' lines between blank lines; a second '%0' in a block opens a record."""
+    """Blocks of '%X' lines between blank lines; a second '%0' in a block opens a record,
+    and so does a '%X value' glued to the end of a '%' line (files joined by ``cat``)."""
     starts: list[int] = []
     offset = 0
     in_record = has_type = False
     for line in text.split("\n"):
-        if not line.strip():
+        glued = _ENW_GLUED.search(line, 3) if line[:1] == "%" else None
+        if glued is not None:
+            starts.append(offset + glued.start())
+            in_record, has_type = True, line[glued.start() + 1] == "0"
+        elif not line.strip():
             in_record = has_type = False
         elif len(line) >= 2 and line[0] == "%" and (len(line) == 2 or line[2] == " "):
             if not in_record or (line[1] == "0" and has_type):

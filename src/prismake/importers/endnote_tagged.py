@@ -7,6 +7,9 @@ Untagged lines continue the previous field.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from prismake.importers.normalise import (
     first_doi,
     issn_isbn,
@@ -36,7 +39,12 @@ def parse(text: str, file: str) -> ImportResult:
             result.records.append(record)
         fields = None
 
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line, glued in _lines(text):
+        if glued:  # "...last value%T Next title": a new record, whatever came before
+            result.notes.append(Skipped(number, GLUED_NOTE))
+            if fields is not None:
+                close()
+                last = None
         if not line.strip():
             if fields is not None:
                 close()
@@ -60,6 +68,27 @@ def parse(text: str, file: str) -> ImportResult:
         close()
     noise.merge_into(result)
     return result
+
+
+# "...last value%T Next title": a tag glued to the end of a tag line is a record's first
+# line glued to the last line of the record before, as ``cat`` joins two exports when the
+# first lacks a final line break (count.py counts these starts the same way)
+GLUED_TAG = re.compile(r"(?<=\S)%[0-9A-Z@] (?=\S)")
+GLUED_NOTE = (
+    "a record's first line is glued to the end of the line before it (files joined "
+    "without a line break between them?): read as the start of a new record"
+)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """``(line number, line, glued)``; a tag line with a tag glued on is given as two."""
+    for number, line in enumerate(text.split("\n"), 1):
+        glued = GLUED_TAG.search(line, 3) if line[:1] == "%" and "%" in line[3:] else None
+        if glued is None:
+            yield number, line, False
+        else:
+            yield number, line[: glued.start()], False
+            yield number, line[glued.start() :], True
 
 
 def _record(fields: dict[str, list[str]], source: str):

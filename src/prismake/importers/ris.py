@@ -6,7 +6,8 @@ slower at 100,000 records. Traps handled: untagged continuation lines (wrapped a
 EndNote keywords one per line), records without ``TY``, preambles and numbering lines
 ("Record #1 of 172", "1."), tags repeated (two ``DO``), 4-letter tags (``PMID  -``),
 ``ER`` with trailing spaces, a missing ``ER``, and a line starting "ER" inside an abstract
-(only ``ER  -`` with nothing after it ends a record).
+(only ``ER  -`` with nothing after it ends a record), and two exports joined by ``cat``
+(``ER  - TY  - JOUR`` on one line: two records, noted).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _TAGS = frozenset(
 _BOUNDARY = frozenset(("TY", "ER"))
 _HEADS = {f"{tag}  - ": tag for tag in _TAGS}  # "AU  - " -> "AU": one look-up per line
 _OVID_NUMBER = re.compile(r"<\d+(?:\. ?)?>$")  # "<12>", "<3001. >"
+_GLUED_TY = re.compile(r"ER {1,3}- ?(?=TY {1,3}-(?: |$))")  # "ER  - TY  - JOUR": see glued
 _OUTSIDE = "text outside any record (e.g. a 'Record #1 of N' preamble or numbering), ignored"
 
 
@@ -94,7 +96,7 @@ class _Reader:
     def tag(self, tag: str, value: str, number: int) -> None:
         """A tag line; ``number`` is its line (only used where a record starts)."""
         if tag == "ER":
-            if value:  # "ER  - something": text, not an end of record
+            if value:  # "ER  - something": text, not an end of record (or glued, below)
                 self.text_line(f"ER  - {value}", number)
             elif self.fields is not None:
                 self.close(True, number)
@@ -118,8 +120,28 @@ class _Reader:
             values.append(value)
         self.last, self.last_tag = values, tag
 
+    def glued(self, line: str, number: int) -> None:
+        """``ER  - TY  - JOUR``: the end of a record and the next one's first tag line on
+        one line, as ``cat`` joins two exports when the first lacks a final line break.
+        Read as two lines (the count check counts the glued start too), and noted."""
+        if self.fields is not None:
+            self.close(True, number)
+        self.last, self.last_tag = None, ""
+        self.result.notes.append(
+            Skipped(
+                number,
+                "'ER  -' and the next record's first line are on one line (files joined "
+                "without a line break between them?): read as the end of one record and "
+                "the start of the next",
+            )
+        )
+        self.text_line(line, number)
+
     def text_line(self, line: str, number: int) -> None:
         """A line that is not a standard tag line: loose tag, continuation or noise."""
+        if line[:2] == "ER" and (glued := _GLUED_TY.match(line)):
+            self.glued(line[glued.end() :], number)
+            return
         pair = split_tag(line)
         if pair is not None and not (pair[0] == "ER" and pair[1]):
             self.tag(pair[0], pair[1], number)
@@ -170,7 +192,9 @@ class _Reader:
             elif (
                 last_tag
                 and line[0] != "<"
-                and not ("A" <= line[0] <= "Z" and _LOOSE_TAG.match(line))
+                and not (
+                    "A" <= line[0] <= "Z" and (_LOOSE_TAG.match(line) or _GLUED_TY.match(line))
+                )
             ):
                 # an untagged line continuing the field above (wrapped abstracts, Scopus
                 # references, EndNote keywords one per line)

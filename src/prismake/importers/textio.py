@@ -34,6 +34,8 @@ def decode(data: bytes | mmap.mmap, file: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             encoding, text = _not_utf8(data)
     text = text.lstrip("\ufeff")
+    if "\ufeff" in text:  # exports joined by ``cat``: each one's BOM, glued to its first tag
+        text = text.replace("\ufeff", "")
     if "\x00" in text:
         raise ImportFileError(
             file,
