@@ -14,7 +14,8 @@ What a reference manager or a BibTeX style needs, from all the records of a stud
 - page ranges written out (PubMed's "705-14" is 705-714), languages by one name
   ("English" for English, eng, en);
 - BibTeX names as "Surname, A. B." (initials spaced, so abbreviating styles keep the
-  middle one; MEDLINE's "Surname AB" made explicit) and titles with every capitalised
+  middle one; MEDLINE's "Surname AB" made explicit; accented letters as LaTeX accents,
+  which abbreviating styles and sorting need) and titles with every capitalised
   word braced, so styles that lower-case titles keep "Helsinki", "NHS" and "COVID-19".
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -244,7 +246,60 @@ def merged_reference(
 
 # --- BibTeX --------------------------------------------------------------------------
 
-_INITIALS = re.compile(r"^[A-Z]{1,3}$")
+# Letters as BibTeX styles need them in names: a brace group starting with a command is
+# one "special character" to BibTeX, so abbreviating styles (abbrv, apalike, alpha) cut
+# "{\'E}mile" to "{\'E}." (raw UTF-8 "Émile" lost its second byte, which pdflatex refuses)
+# and sorting reads it as its letter ("{\"O}zt{\"u}rk" among the O's, not after Z).
+_ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
+    "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H",
+    "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+_BELOW = {"\u0323", "\u0327", "\u0328", "\u0331"}
+# letters of their own, which BibTeX's purify$ sorts as the letters in their names
+_LETTERS = {
+    "ß": r"\ss", "æ": r"\ae", "Æ": r"\AE", "œ": r"\oe", "Œ": r"\OE", "ø": r"\o",
+    "Ø": r"\O", "ł": r"\l", "Ł": r"\L", "å": r"\aa", "Å": r"\AA", "ı": r"\i", "ȷ": r"\j",
+    # T1's (pdflatex's usual font encoding); purify$ drops these, so they sort by what follows
+    "Đ": r"\DJ", "đ": r"\dj", "Ð": r"\DH", "ð": r"\dh", "Þ": r"\TH", "þ": r"\th",
+    "Ŋ": r"\NG", "ŋ": r"\ng",
+}  # fmt: skip
+
+
+def _tex_letter(char: str) -> str | None:
+    """``{\\'E}`` for "É", ``{\\L}`` for "Ł"; None for a letter with no such command."""
+    if char in _LETTERS:
+        return f"{{{_LETTERS[char]}}}"
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not base.isascii() or not marks or any(m not in _ACCENTS for m in marks):
+        return None
+    text = base
+    if base in "ij" and marks[0] not in _BELOW:  # dotless under an accent above: {\'\i}
+        text = "\\" + base
+    for mark in marks:  # inner mark first: "ệ" is {\^{\d{e}}}
+        command = _ACCENTS[mark]
+        plain = not command.isalpha() and (len(text) == 1 or text in (r"\i", r"\j"))
+        text = f"\\{command}{text}" if plain else f"\\{command}{{{text}}}"
+    return f"{{{text}}}"
+
+
+def tex_name(text: str) -> str:
+    """A name as LaTeX: each accented letter an accent command in braces, any other
+    non-ASCII letter behind ``\\relax`` in braces, so BibTeX keeps either whole when it
+    abbreviates (a bare "Ħ" or a UTF-8 letter in plain braces lost its second byte)."""
+    pieces = re.split(r"([^\W\d_])", unicodedata.normalize("NFC", text))
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2 and not piece.isascii():
+            escaped = latex_escape(piece)  # what pdflatex cannot print: its nearest form
+            out.append(_tex_letter(piece) or f"{{\\relax {escaped}}}")
+        elif piece:
+            out.append(latex_escape(piece))
+    return "".join(out)
+
+
+def _initials(token: str) -> bool:
+    return 0 < len(token) <= 3 and token.isalpha() and all(map(str.isupper, token))
 
 
 def bibtex_name(name: str) -> str:
@@ -252,19 +307,25 @@ def bibtex_name(name: str) -> str:
 
     "Nguyen, M.W." -> "Nguyen, M. W." (BibTeX reads "M.W." as one given name);
     MEDLINE's "Nguyen MW" -> "Nguyen, M. W." (BibTeX would take MW as the surname).
+    Accented letters become accent commands (``tex_name``), so that abbreviating styles
+    abbreviate "Émile" to "É." and sorting puts "Öztürk" among the O's.
     """
     name = " ".join(name.split())
     if "," in name:
         surname, _, given = name.partition(",")
     else:
         parts = name.split(" ")
-        if len(parts) > 1 and _INITIALS.match(parts[-1].replace(".", "")):
+        if len(parts) > 1 and _initials(parts[-1].replace(".", "")):
             surname, given = " ".join(parts[:-1]), " ".join(parts[-1].replace(".", ""))
         else:
-            return latex_escape(name)
+            return tex_name(name)
     given = re.sub(r"\.(?=[^\s.-])", ". ", given.strip())
-    given = re.sub(r"\b([A-Z])(?=\s|$)", r"\1.", given)  # "A B" -> "A. B."
-    return f"{latex_escape(surname.strip())}, {latex_escape(given)}".rstrip(", ")
+    given = re.sub(r"(?<!\w)([^\W\d_])(?=\s|$)", _initial, given)  # "A B" -> "A. B."
+    return f"{tex_name(surname.strip())}, {tex_name(given)}".rstrip(", ")
+
+
+def _initial(match: re.Match[str]) -> str:
+    return match[1] + "." if match[1].isupper() else match[1]
 
 
 def protected_title(title: str) -> str:

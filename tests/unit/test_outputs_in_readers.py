@@ -2,9 +2,10 @@
 
 pdflatex (tables: no error, no box sticking out by more than a point, long tables break
 across pages), bibtex with plain, unsrt and abbrv (no warning, initials, capitals, pages
-and publisher kept), rispy (every field back), an HTML parser (a page that declares
-UTF-8), font metrics (the diagram's boxes hold their text in the fallback fonts) and
-LibreOffice Calc (no CSV a person opens, sheets included, holds a formula Calc would run).
+and publisher kept; accented names with abbrv, apalike, plain and alpha), rispy (every
+field back), an HTML parser (a page that declares UTF-8), font metrics (the diagram's
+boxes hold their text in the fallback fonts) and LibreOffice Calc (no CSV a person
+opens, sheets included, holds a formula Calc would run).
 Tests needing a program that is not installed skip and say which Debian package has it.
 """
 
@@ -441,3 +442,47 @@ def test_a_journal_exported_in_capitals_keeps_the_acronyms_the_review_s_records_
     names = ["PLoS ONE", "IT Professional", "JMIR Human Factors"]
     prose = ["One of the trials found it useful", "A JMIR protocol"]
     assert review_acronyms(names, prose) == {"JMIR"}
+
+
+ACCENTED = [
+    "Durand, Émile", "Öztürk, Özge", "Lindqvist, Åsa", "Nowak, Łukasz", "Ó Briain, Áine",
+    "García-López, Ángel José", "Zhang, Wei", "Østergaard, Søren", "Çelik, Şule",
+]  # fmt: skip
+
+
+def write_accented_references(tmp_path: Path) -> Path:
+    """One study per name of ACCENTED, and a title with é, ü, ø and ł."""
+    rows = [
+        {"study_id": f"S-{i}", "authors": name, "year": "2020", "type": "JOUR",
+         "title": "Évaluation für Sørensen in Łódź" if i == 0 else f"Study {i}",
+         "journal": "Journal of Social Policy", "citation_label": f"Label {i} (2020)"}
+        for i, name in enumerate(ACCENTED)
+    ]  # fmt: skip
+    write_table(pd.DataFrame(rows), tmp_path / "included_studies.csv")
+    bib = tmp_path / "included.bib"
+    write_included_references(
+        included_path=tmp_path / "included_studies.csv", bib_out=bib, ris_out=tmp_path / "a.ris"
+    )
+    return bib
+
+
+@pytest.mark.slow
+@needs_bibtex
+@pytest.mark.parametrize("style", ["abbrv", "apalike", "plain", "alpha"])
+def test_accented_names_abbreviate_sort_and_typeset_in_every_bibtex_style(tmp_path, style):
+    # abbrv cut "Émile" to the first byte of its UTF-8 ("Invalid UTF-8 byte sequence" in
+    # pdflatex), and "Öztürk" sorted after Zhang
+    bib = write_accented_references(tmp_path)
+    body = f"\\nocite{{*}}\\bibliographystyle{{{style}}}\\bibliography{{{bib.stem}}}"
+    run_latex(tmp_path, body)
+    result = subprocess.run([BIBTEX, "doc"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")  # valid UTF-8 throughout
+    if style == "abbrv":
+        assert "{\\'E}.~Durand" in bbl and "{\\L}.~Nowak" in bbl and "{\\'A}.~J. Garc" in bbl
+    surnames = ["{\\c{C}}elik", "Durand", "Garc", "Lindqvist", "Nowak", "{\\'O}~Briain"]
+    surnames += ["{\\O}stergaard", '{\\"O}zt{\\"u}rk', "Zhang"]
+    at = [bbl.index(name) for name in surnames]  # all four sort by surname, accents ignored
+    assert at == sorted(at), surnames
+    assert "Évaluation für" in bbl
+    run_latex(tmp_path, body)  # the bibliography typesets without an error

@@ -84,3 +84,18 @@ def test_no_included_studies_give_empty_but_valid_files(tmp_path):
     bib, ris = tmp_path / "a.bib", tmp_path / "a.ris"
     write_included_references(included_path=included, bib_out=bib, ris_out=ris)
     assert bib.read_text() == "" and rispy.loads(ris.read_text()) == []
+
+
+def test_accented_names_are_accent_commands_in_bibtex_and_utf8_in_ris(tmp_path):
+    # BibTeX styles abbreviate and sort {\'E}mile as one letter; raw UTF-8 they cut in half
+    study = {"study_id": "S-1", "authors": "Öztürk, Özge; Durand ÉM; Nowak, Łukasz"}
+    study |= {"year": "2020", "title": "Évaluation", "citation_label": "Öztürk et al. (2020)"}
+    pd.DataFrame([study]).to_csv(tmp_path / "included.csv", index=False)
+    bib, ris = tmp_path / "included.bib", tmp_path / "included.ris"
+    write_included_references(included_path=tmp_path / "included.csv", bib_out=bib, ris_out=ris)
+    (entry,) = bibtexparser.parse_string(bib.read_text(encoding="utf-8")).entries
+    assert entry["author"] == (
+        '{\\"O}zt{\\"u}rk, {\\"O}zge and Durand, {\\\'E}. M. and Nowak, {\\L}ukasz'
+    )
+    (reference,) = rispy.loads(ris.read_text(encoding="utf-8"))
+    assert reference["authors"] == ["Öztürk, Özge", "Durand ÉM", "Nowak, Łukasz"]
