@@ -131,3 +131,9 @@ def test_accented_initials_are_not_part_of_the_surname_in_labels_or_keys():
         "LindqvistNowak2020",
         "OBriainEtAl2021",
     )
+
+
+def test_keys_keep_letters_that_have_no_accent_to_drop():
+    # "Østergaard (2020)" gave the key "stergaard2020", "Đorđević" gave "orevic2020"
+    assert citation_key("Østergaard (2020)") == "Ostergaard2020"
+    assert citation_key("Đorđević & Łuczak (2019)") == "DordevicLuczak2019"

@@ -126,8 +126,10 @@ def citation_labels(
 
 
 def citation_key(label: str) -> str:
-    """A BibTeX-safe key from a label: 'Müller et al. (2019a)' -> 'MullerEtAl2019a'."""
-    text = unicodedata.normalize("NFKD", label)
+    """A BibTeX-safe key from a label: 'Müller et al. (2019a)' -> 'MullerEtAl2019a'.
+
+    Letters with no accent to drop (Ø, Ł, Đ) are folded as in sorting, not dropped."""
+    text = unicodedata.normalize("NFKD", label.translate(_FOLD))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("et al.", "EtAl").replace("&", "")
     return re.sub(r"[^A-Za-z0-9]+", "", text) or "study"
