@@ -66,3 +66,43 @@ def test_two_real_ris_exports_joined_with_cat_give_all_their_records(shared_dir,
     assert len(result.records) == 7
     assert [r["doi"] for r in result.records] == [r["doi"] for rs in alone for r in rs]
     assert [r["title"] for r in result.records] == [r["title"] for rs in alone for r in rs]
+
+
+_SCOPUS = "Authors,Title,Year,Source title,DOI,EID\n"
+_SCOPUS_REORDERED = "Title,EID,DOI,Source title,Year,Authors\n"
+
+
+def test_a_csv_header_repeated_mid_file_is_no_record_and_names_the_columns_after_it(
+    tmp_path,
+):
+    joined = tmp_path / "scopus.csv"
+    joined.write_text(
+        _SCOPUS
+        + '"Smith A.",First study,2020,Journal A,10.1000/first,2-s2.0-1\n'
+        + '"Lee K.",Second study,2021,Journal B,10.1000/second,2-s2.0-2\n'
+        + _SCOPUS_REORDERED
+        + 'Third study,2-s2.0-3,10.1000/third,Journal C,2022,"Jones B."\n',
+        encoding="utf-8",
+    )
+    result = read_file(joined)
+    assert result.format == "scopus_csv"
+    assert [(r["title"], r["authors"], r["year"], r["journal"]) for r in result.records] == [
+        ("First study", "Smith A", "2020", "Journal A"),
+        ("Second study", "Lee K", "2021", "Journal B"),
+        ("Third study", "Jones B", "2022", "Journal C"),
+    ]
+    (note,) = result.notes
+    assert note.line == 4 and "repeats the header" in note.reason
+    assert result.count.n == 3  # the count leaves the second header out too
+
+
+def test_a_wos_tab_delimited_header_repeated_mid_file_is_no_record(tmp_path):
+    header = "PT\tAU\tTI\tSO\tPY\tDI\tUT\n"
+    row = "J\tSmith, A\t{t}\tJournal A\t2020\t10.1000/{t}\tWOS:{t}\n"
+    joined = tmp_path / "savedrecs.txt"
+    joined.write_text(header + row.format(t="one") + header + row.format(t="two"))
+    result = read_file(joined)
+    assert result.format == "wos_tab"
+    assert [r["title"] for r in result.records] == ["one", "two"]
+    assert [n.line for n in result.notes] == [3]
+    assert result.count.n == 2

@@ -14,6 +14,7 @@ The count is also where a file cut short shows: a record that starts but never e
 from __future__ import annotations
 
 import bisect
+import csv
 import itertools
 import json
 import re
@@ -329,7 +330,9 @@ def count_json(text: str) -> RecordCount:
 
 def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
     """Rows after the header: line breaks outside quotes (a quote never closed opens no
-    cell, so the lines after it still count as rows); rows of empty cells do not count."""
+    cell, so the lines after it still count as rows); rows of empty cells do not count,
+    nor rows that repeat the header's column names in any order (two exports pasted
+    into one file)."""
     starts: list[int] = []
     lines = text.split("\n")
     offsets = []
@@ -338,6 +341,8 @@ def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
         offsets.append(pos)
         pos += len(line) + 1
     k, n_lines = 0, len(lines)
+    header: frozenset[str] | None = None
+    shortest = longest = 0
     while k < n_lines:
         first = k
         if quoted and lines[k].count('"') % 2:
@@ -354,9 +359,24 @@ def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
             row = lines[k]
             k += 1
         if row.strip(' \t,;"'):
-            starts.append(offsets[first])
-    starts = starts[1:]  # the header
+            if header is None:
+                header = _header_names(row, quoted)
+                # a row as long as the header's names and at most twice the header
+                # (quotes, spaces) may repeat it: only such rows are split into cells
+                shortest, longest = sum(map(len, header)), 2 * len(row) + 10
+            elif not (shortest <= len(row) <= longest and _header_names(row, quoted) == header):
+                starts.append(offsets[first])
     return RecordCount(len(starts), "rows after the header", lambda _text: starts)
+
+
+def _header_names(row: str, quoted: bool) -> frozenset[str]:
+    """The column names of a header row (delimiter: the commonest of , ; tab in it)."""
+    delimiter = max((",", ";", "\t"), key=row.count)
+    if quoted:
+        cells = next(csv.reader([row.replace("\n", " ")], delimiter=delimiter), [])
+    else:
+        cells = row.split(delimiter)
+    return frozenset(n for c in cells if (n := c.strip().lower()))
 
 
 COUNTERS: dict[str, Callable[[str], RecordCount]] = {

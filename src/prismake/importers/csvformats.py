@@ -51,12 +51,20 @@ def _rows(
         raise ImportFileError(file, "the file is empty") from None
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
     width = len(header)
+    names = _names(header)
     start = reader.line_num + 1
     try:
         for cells in reader:
             line = start
             start = reader.line_num + 1
             if not any(c.strip() for c in cells):
+                continue
+            if len(cells) >= len(names) and _names(cells) == names:
+                # the header again (two exports pasted into one file): it names the
+                # columns of the rows after it, in its own order
+                header = [h.strip().lstrip("\ufeff").lower() for h in cells]
+                width = len(header)
+                result.notes.append(Skipped(line, REPEATED_HEADER))
                 continue
             n = len(cells)
             if n != width:
@@ -90,6 +98,18 @@ def _rows(
             line=reader.line_num,
             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).",
         ) from None
+
+
+REPEATED_HEADER = (
+    "row repeats the header (two exports pasted into one file?): not a record; the rows "
+    "after it are read in its column order"
+)
+
+
+def _names(cells: list[str]) -> frozenset[str]:
+    """A header's column names, case and order aside: a row with the same names is the
+    header again (count.py's row count leaves such rows out the same way)."""
+    return frozenset(n for c in cells if (n := c.strip().lstrip("\ufeff").lower()))
 
 
 # What a cell of a known column looks like: used to place the cells of a ragged row.
