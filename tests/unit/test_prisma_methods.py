@@ -200,6 +200,24 @@ def test_perfect_agreement_is_reported_without_a_confidence_interval_and_says_wh
     )
 
 
+def test_text_from_the_config_and_sheets_stays_literal_when_the_markdown_is_rendered(tmp_path):
+    # "R&D <Index>" and "<adults>" were written as is: rendered to HTML, they vanished
+    searches = [search("rd", "R&D <Index> 50%"), search("pubmed", "PubMed")]
+    studies = [
+        Study("A", ["rd"], ta="include", ft="include"),
+        Study("B", ["pubmed"], ta="include", ft="exclude", reason="Not <adults>"),
+    ]
+    row = {"stage": "title_abstract", "reviewer_a": "alice", "reviewer_b": "ben", "n": "5"}
+    row |= {"percent_agreement": "80.0", "kappa": "0.6"}
+    people = [{"id": "alice", "name": "Alice <b>Adeyemi</b>"}, {"id": "ben", "name": "Ben_Okafor_"}]
+    _, text = build(tmp_path, [row], people, searches=searches, studies=studies)
+    assert "<Index>" not in text and "<adults>" not in text and "<b>" not in text
+    assert "R&amp;D &lt;Index&gt; 50% (3 February 2025)" in text
+    assert "Not &lt;adults&gt;: 1" in text
+    assert "Alice &lt;b&gt;Adeyemi&lt;/b&gt; and Ben\\_Okafor\\_" in text
+    assert "excluded 1 (" in text  # prismake's own words and numbers as they were
+
+
 def test_other_methods_are_described_as_methods_not_as_something_we_used(tmp_path):
     _, text = build(tmp_path)
     assert "We also used" not in text
