@@ -391,7 +391,9 @@ COUNTERS: dict[str, Callable[[str], RecordCount]] = {
     "pubmed_xml": count_pubmed_xml,
     "ovid": count_ovid,
     "proquest_text": count_proquest,
-    "wos_tab": lambda text: count_csv_rows(text, quoted=False),
+    # WoS writes no quoting (stray quotes inside cells); a spreadsheet program saving it
+    # again quotes cells holding a quote, doubled: then a quoted cell may span lines
+    "wos_tab": lambda text: count_csv_rows(text, quoted='""' in text),
 }
 
 

@@ -422,7 +422,36 @@ def parse_embase(text: str, file: str) -> ImportResult:
 
 
 def parse_wos_tab(text: str, file: str) -> ImportResult:
-    return _parse(text, file, "wos_tab", wos_tab_record, delimiter="\t", quoting=csv.QUOTE_NONE)
+    quoting = wos_tab_quoting(text)
+    return _parse(text, file, "wos_tab", wos_tab_record, delimiter="\t", quoting=quoting)
+
+
+def wos_tab_quoting(text: str) -> int:
+    """``QUOTE_NONE`` for WoS's own tab-delimited export, which never quotes a cell (and
+    has stray quotes inside cells: 'a "smart" kit'); ``QUOTE_MINIMAL`` for one a
+    spreadsheet program saved again, which quotes every cell holding a quote, doubling
+    it ('"a ""smart"" kit"'). Quoted when the cells read strictly as CSV cells, with no
+    more ragged rows than unquoted, and some cell carries what only quoting can: a
+    doubled quote, a tab or a line break."""
+    if '"' not in text:
+        return csv.QUOTE_NONE
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter="\t", strict=True))
+    except csv.Error:
+        return csv.QUOTE_NONE
+    carried = '""' in text or any("\n" in c or "\t" in c for row in rows for c in row)
+    if not carried:
+        return csv.QUOTE_NONE
+    plain = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if _ragged(rows) > _ragged(plain):
+        return csv.QUOTE_NONE
+    return csv.QUOTE_MINIMAL
+
+
+def _ragged(rows: list[list[str]]) -> int:
+    """Rows with cells whose number differs from the header's (blank rows aside)."""
+    rows = [row for row in rows if any(c.strip() for c in row)]
+    return sum(len(row) != len(rows[0]) for row in rows)
 
 
 def covidence_record(row: Row, source: str) -> Record:
