@@ -2,7 +2,9 @@
 
 - ``write_table``: pipeline-owned tables, UTF-8, LF, fixed column order: byte-reproducible.
 - ``write_sheet``: tables people open in Excel: same, plus a UTF-8 BOM (so Excel reads
-  accents) and CSV-injection neutralising of every text cell. A table that is both opened
+  accents), CSV-injection neutralising of every text cell, and cells cut to what Excel
+  holds (``fit_cell``: a visible mark says how much; the pipeline's own tables under
+  data/processed/ keep the full text). A table that is both opened
   by people and read back by a later step is read with ``read_table(...,
   neutralised=True)``, which undoes the neutralising exactly (``restore_formula``).
 - ``atomic_write_bytes`` / ``backup``: how anything touches a human sheet (invariant 1).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +23,25 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel keeps at most 32,767 characters in a cell (and cuts the rest when it saves);
+# Python's csv reader refuses a field over 131,072. Only an abstract comes near.
+CELL_LIMIT = 32_767
+CUT_MARK = " [... cut by prismake: {n:,} more characters; the full text is in data/processed/]"
+_CUT = re.compile(r" \[\.\.\. cut by prismake: [\d,]+ more characters; [^\]]*\]\Z")
+
+
+def fit_cell(value: str, limit: int = CELL_LIMIT) -> str:
+    """``value``, or its start with a visible mark saying how much was cut to fit a cell."""
+    if len(value) <= limit:
+        return value
+    keep = limit - len(CUT_MARK.format(n=len(value))) - 1  # room for neutralise_formula's '
+    return value[:keep] + CUT_MARK.format(n=len(value) - keep)
+
+
+def was_cut(value: object) -> bool:
+    """A cell ``fit_cell`` cut: a step reading a sheet back takes the full text elsewhere."""
+    return isinstance(value, str) and len(value) >= CELL_LIMIT - 1 and bool(_CUT.search(value))
 
 
 def neutralise_formula(value: object) -> object:
@@ -70,10 +92,15 @@ def write_table(
 def write_sheet(
     frame: pd.DataFrame, path: str | os.PathLike, columns: Sequence[str] | None = None
 ) -> None:
-    """Write a table for people to open in Excel: BOM, and no formula can run from it."""
-    out = _prepare(frame, columns).map(neutralise_formula)
+    """Write a table for people to open in Excel: BOM, cells Excel holds whole, and no
+    formula can run from it."""
+    out = _prepare(frame, columns).map(_sheet_cell)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def _sheet_cell(value: object) -> object:
+    return neutralise_formula(fit_cell(value) if isinstance(value, str) else value)
 
 
 def read_table(

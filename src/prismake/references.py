@@ -31,7 +31,7 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
-from prismake.csvio import read_table
+from prismake.csvio import read_table, was_cut
 from prismake.extraction.citations import citation_keys
 from prismake.records import MULTI_SEPARATOR, expand_pages, page_range, split_authors
 from prismake.tableformats import latex_escape
@@ -234,6 +234,10 @@ def merged_reference(
     (``acronyms``, ``spellings``: see ``review_acronyms``, ``review_spellings``)."""
     merged = {name: str(study.get(name, "") or "") for name in (*FIELDS, "citation_label")}
     for name in FIELDS:
+        if was_cut(merged[name]):  # cut to fit Excel: the whole text from its record
+            start = merged[name][:200]
+            whole = (str(r[name]) for r in records if str(r.get(name) or "").startswith(start))
+            merged[name] = next(whole, merged[name])
         if not merged[name]:
             merged[name] = next((str(r[name]) for r in records if r.get(name)), "")
     merged["journal"] = best_journal(

@@ -17,7 +17,9 @@ from extraction_review import (
     write_csv,
 )
 
+from prismake.csvio import CELL_LIMIT, read_table, write_table
 from prismake.errors import SheetError
+from prismake.references import write_included_references
 
 
 def read(path, **options):
@@ -163,3 +165,29 @@ def test_a_row_with_a_mistake_removed_by_its_coder_is_not_called_lost(tmp_path, 
         write_csv(coding, CODING_HEADER, [*CODING, more])
         run_extract(tmp_path, paths, backup_dir=str(backups))
     assert not gone(caplog)
+
+
+def test_a_long_abstract_is_cut_to_fit_excel_in_the_sheets_but_kept_whole_elsewhere(tmp_path):
+    # included_studies.csv held a 50,000-character abstract whole: Excel keeps 32,767
+    # characters of a cell and cuts the rest, silently, when it saves
+    paths = make_review(tmp_path)
+    studies = read_table(paths["studies"])
+    abstract = "word " * 10_000  # 50,000 characters
+    studies.loc[studies["study_id"] == "S-gggggggggg", "abstract"] = abstract
+    write_table(studies, paths["studies"])
+    outputs = run_extract(tmp_path, paths)
+    table = read(outputs["included"], encoding="utf-8-sig")
+    cell = table.loc[table["study_id"] == "S-gggggggggg", "abstract"].item()
+    assert len(cell) <= CELL_LIMIT and cell.startswith("word word")
+    kept, _, mark = cell.rpartition(" [... cut by prismake: ")
+    assert mark == f"{50_000 - len(kept):,} more characters; the full text is in data/processed/]"
+    assert read_table(paths["studies"])["abstract"].str.len().max() == 50_000
+    # the references take the whole abstract from the study's record
+    records = tmp_path / "records.csv"
+    write_table(pd.DataFrame([{"study_id": "S-gggggggggg", "abstract": abstract}]), records)
+    bib, ris = tmp_path / "included.bib", tmp_path / "included.ris"
+    write_included_references(
+        included_path=outputs["included"], bib_out=bib, ris_out=ris, records_path=records
+    )
+    assert "cut by prismake" not in bib.read_text(encoding="utf-8")
+    assert abstract.strip() in ris.read_text(encoding="utf-8")

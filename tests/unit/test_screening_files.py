@@ -25,9 +25,10 @@ from screening_demo import (
     write_studies,
 )
 
+from prismake.csvio import CELL_LIMIT
 from prismake.errors import SheetError
 from prismake.screening import sync_sheets
-from prismake.screening.sheets import CELL_LIMIT, read_sheet
+from prismake.screening.sheets import read_sheet
 
 
 def _sync(root: Path, screening: dict | None = None) -> None:

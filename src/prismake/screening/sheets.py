@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prismake.csvio import neutralise_formula
+from prismake.csvio import fit_cell, neutralise_formula
 from prismake.errors import Problem
 
 _DELIMITERS = (",", ";", "\t")
@@ -329,22 +329,6 @@ def _csv_text(rows: Iterable[Sequence[str]], delimiter: str, newline: str) -> st
         cells = [_field(v, delimiter) for v in row]
         lines.append(delimiter.join(cells) if cells != [""] else '""')
     return "".join(line + newline for line in lines)
-
-
-# Excel keeps at most 32,767 characters in a cell (and cuts the rest when it saves);
-# Python's csv reader refuses a field over 131,072. Nothing prismake writes comes near.
-CELL_LIMIT = 32_767
-CUT_MARK = (
-    " [... cut by prismake: {n} more characters; the full text is in data/processed/studies.csv]"
-)
-
-
-def fit_cell(value: str, limit: int = CELL_LIMIT) -> str:
-    """``value``, or its start with a visible mark saying how much was cut to fit a cell."""
-    if len(value) <= limit:
-        return value
-    keep = limit - len(CUT_MARK.format(n=len(value))) - 1
-    return value[:keep] + CUT_MARK.format(n=len(value) - keep)
 
 
 def _cells(record: Mapping[str, object], columns: Sequence[str], safe: bool) -> list[str]:
