@@ -128,6 +128,6 @@ rule database_yield:
         searches=config["searches"],
         screening=config["screening"],
         dedupe=config["dedupe"],
-        code=code_version("prisma", "tables.py"),
+        code=code_version("prisma", "tables.py", "tableformats.py"),
     script:
         "../scripts/database_yield.py"
