@@ -38,7 +38,9 @@ def parse(text: str, file: str) -> ImportResult:
     """Read EndNote XML; a file that is not well-formed XML cannot be imported."""
     result = ImportResult(file=file, format="endnote_xml", encoding="")
     try:
-        root = fromstring(text.encode("utf-8"))
+        # the text, not bytes: it is decoded already, so the declaration's encoding
+        # ("ISO-8859-1", "UTF-16") must not be applied to it a second time
+        root = fromstring(text)
     except DefusedXmlException as error:
         raise ImportFileError(
             file, f"it uses XML features refused for safety ({type(error).__name__})"

@@ -60,10 +60,33 @@ def _not_utf8(data: bytes | mmap.mmap) -> tuple[str, str]:
     good = len(_UTF8_SEQUENCE.findall(data))
     if good > bad:
         return f"utf-8 ({bad} invalid byte{'s' if bad != 1 else ''} replaced by \ufffd)", text
+    declared = _xml_encoding(data)
+    if declared:
+        try:
+            return f"{declared} (as its XML declaration says)", str(data, declared)
+        except UnicodeDecodeError:
+            pass
     try:
         return "cp1252", str(data, "cp1252")
     except UnicodeDecodeError:
         return "latin-1", str(data, "latin-1")
+
+
+_XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def _xml_encoding(data: bytes | mmap.mmap) -> str:
+    """The 8-bit encoding an XML file that is not UTF-8 declares ("ISO-8859-1",
+    "windows-1251"), if Python knows it; '' otherwise."""
+    match = _XML_DECLARATION.match(data[:200])
+    if not match:
+        return ""
+    name = match.group(1).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return ""
+    return "" if codec.name.startswith(("utf", "mbcs")) else name
 
 
 def _looks_utf16(data: bytes | mmap.mmap) -> bool:
