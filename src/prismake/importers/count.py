@@ -13,7 +13,6 @@ The count is also where a file cut short shows: a record that starts but never e
 
 from __future__ import annotations
 
-import bisect
 import csv
 import itertools
 import json
@@ -148,6 +147,7 @@ def count_wos(text: str) -> RecordCount:
 
 # one pass: "\nPM" is a literal prefix; the group is "I" for PMID, "C" for PMC
 _PMID_OR_PMC = re.compile(r"\nPM(?=(I|C))(?:ID *-|C *- )")
+_PMID_NEXT_LINE = re.compile(r"\s*PMID")
 _MEDLINE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *-", re.M)
 _MEDLINE_HOW = "lines starting 'PMID- ' (and 'PMC - ' in records without a PMID)"
 
@@ -182,18 +182,28 @@ def _last_starts(text: str, k: int) -> list[int]:
 
 
 def _medline_starts(text: str) -> list[int]:
-    marks = _marks(_PMID_OR_PMC, text)
-    starts = [at for at, _ in marks if text[at + 2] == "I"]
-    for at in [at for at, _ in marks if text[at + 2] == "C"] if len(starts) < len(marks) else ():
-        block = text.rfind("\n\n", 0, at)
-        block = 0 if block < 0 else block + 2
-        stop = text.find("\n\n", at)
-        stop = len(text) if stop < 0 else stop
-        i = bisect.bisect_left(starts, block)
-        if i < len(starts) and starts[i] < stop:
-            starts[i] = min(starts[i], at)  # the record's first id line starts it
+    """A record has one PMID and one PMC line, whatever blank lines fall inside it:
+    PubMed writes PMID first and PMC deep inside, PubMed Central PMC with PMID on the
+    next line. A PMID starts a record unless it is the line after the PMC line that
+    opened one; a PMC starts a record when the last record has a PMC already, has no
+    PMID, or when the next line is a PMID."""
+    starts: list[int] = []
+    has_pmid = has_pmc = False
+    after_pmc = -1  # where the line after a record's opening PMC line starts
+    for at, _ in _marks(_PMID_OR_PMC, text):
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[at + 2] == "I":
+            if not (has_pmc and not has_pmid and not text[after_pmc:at].strip()):
+                starts.append(at)
+                has_pmc = False
+            has_pmid = True
         else:
-            bisect.insort(starts, at)
+            if has_pmc or not has_pmid or _PMID_NEXT_LINE.match(text, line_end):
+                starts.append(at)
+                has_pmid = False
+                after_pmc = line_end
+            has_pmc = True
     return starts
 
 

@@ -73,22 +73,24 @@ class _Reader:
         else:
             self.result.records.append(record)
 
-    def tag(self, tag: str, value: str, number: int) -> None:
+    def tag(self, tag: str, value: str, number: int, end: int = -1) -> None:
+        """A tag line; ``end``: where its field ends in the text (for a look at the next
+        line), -1 when not known."""
         fields = self.fields
-        if fields is not None and self.gap:
-            if tag in _STARTS or not ("PMID" in fields or "PMC" in fields):
+        if fields is not None:
+            if tag in _STARTS and starts_record(tag, fields, self.text, end):
                 self.close()
-            else:  # no PMID after the blank line: the blank line split one record
+            elif self.gap and not ("PMID" in fields or "PMC" in fields):
+                self.close()  # a record without ids ends at a blank line
+            elif self.gap:  # the blank line split one record
                 self.result.notes.append(
                     Skipped(
                         self.gap,
-                        "a blank line inside a record (the next tag is not PMID); "
-                        "read as one record",
+                        "a blank line inside a record (the line after it starts no "
+                        "record); read as one record",
                     )
                 )
         self.gap = 0
-        if self.fields is not None and tag in _STARTS and tag in self.fields:
-            self.close()
         if self.fields is None:
             self.fields, self.start = {}, number
         values = self.fields.get(tag)
@@ -157,7 +159,7 @@ class _Reader:
                 continue
             if last_tag:
                 self.last, last_tag = fast[last_tag], ""
-            self.tag(tag, value.strip(), self.line_at(start))
+            self.tag(tag, value.strip(), self.line_at(start), pos)
             fast = self.fields if not self.gap else None
         if last_tag:
             self.last = fast[last_tag]
@@ -166,6 +168,25 @@ class _Reader:
         if self.fields is not None:
             self.close()
         return self.noise.merge_into(self.result)
+
+
+_PMID_NEXT = re.compile(r"\s*PMID *-")
+
+
+def starts_record(tag: str, fields: dict[str, list[str]], text: str, end: int) -> bool:
+    """Whether a PMID or PMC line starts a new record after the open one (``fields``).
+
+    A record has one PMID and one PMC. PubMed writes PMID first and PMC deep inside;
+    PubMed Central writes PMC first and PMID on the next line. So: a PMID starts a record
+    unless the open one holds only a PMC line; a PMC starts one when the open record has
+    a PMC already or the next line is a PMID. Blank lines do not decide (a blank line
+    inside a record, before its PMC line, split it in two); count.py counts the same way.
+    """
+    if tag in fields:
+        return True
+    if tag == "PMID":
+        return fields.keys() != {"PMC"}
+    return end >= 0 and _PMID_NEXT.match(text, end) is not None
 
 
 def parse(text: str, file: str) -> ImportResult:
@@ -221,8 +242,13 @@ def _read_regular(text: str, file: str) -> ImportResult | None:
                 return None
             values = fields.get(tag)
             if values is None:
-                if not fields and tag not in _STARTS:
-                    return None  # a record that does not start with PMID
+                if not fields and (
+                    tag not in _STARTS
+                    or (tag == "PMC" and (len(lines) < 2 or lines[1][:4] != "PMID"))
+                ):
+                    # a record that does not start with PMID (or PMC, PMID as PubMed
+                    # Central writes them): a blank line may have split a record
+                    return None
                 fields[tag] = [field[6:].strip()]
             elif tag in _STARTS:
                 return None  # a second PMID: two records without a blank line
