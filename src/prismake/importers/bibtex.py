@@ -40,14 +40,25 @@ def parse(text: str, file: str) -> ImportResult:
     finally:
         splitter_log.setLevel(level)
     outside = LineSkips()
-    for block in library.blocks:
+    blocks = library.blocks
+    for i, block in enumerate(blocks):
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             if isinstance(entry, model.Entry):
                 result.notes.append(Skipped(line, f"entry key '{block.key}' used twice"))
                 block = entry
+        if (
+            isinstance(block, model.ImplicitComment)
+            and i
+            and isinstance(blocks[i - 1], model.Entry | model.DuplicateBlockKeyBlock)
+            and _FIELDS_LEFT.match(block.comment)
+        ):
+            continue  # the rest of an entry a stray '}' closed early: read with it
         if isinstance(block, model.Entry):
+            after = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(after, model.ImplicitComment) and _FIELDS_LEFT.match(after.comment):
+                block = _rejoined(block, after, line, result)
             record = to_record(block, f"{file}:{line}")
             reason = missing_reason(record)
             if reason:
@@ -60,6 +71,38 @@ def parse(text: str, file: str) -> ImportResult:
             outside.add(line, "text outside any entry, ignored")
     outside.merge_into(result)
     return result
+
+
+# what follows an entry a stray '}' closed early: ", Year = {2017}, ..."
+_FIELDS_LEFT = re.compile(r"\s*,\s*[A-Za-z][\w-]*\s*=")
+
+
+def _rejoined(
+    entry: model.Entry, rest: model.ImplicitComment, line: int, result: ImportResult
+) -> model.Entry:
+    """An entry whose field holds one '}' too many (``Title = { a broken} Title},``):
+    bibtexparser ends the entry there and reads the fields after it as text outside any
+    entry, so the record lost its year, DOI, journal. Those fields are read again and
+    given back to it, and the note names the brace's line."""
+    brace = line + entry.raw.count("\n")
+    recovered = bibtexparser.parse_string(f"@misc{{rest{rest.comment}", parse_stack=[])
+    found = [f for e in recovered.entries for f in e.fields]
+    have = {f.key.lower() for f in entry.fields}
+    added = [f for f in found if f.key.lower() not in have]
+    names = ", ".join(f.key for f in added[:8]) + (", ..." if len(added) > 8 else "")
+    what = (
+        f"the fields after it were read again ({names})"
+        if added
+        else "the fields after it could not be read and are missing"
+    )
+    result.notes.append(
+        Skipped(
+            line,
+            f"entry '{entry.key}': a '}}' too many at line {brace} ends the entry early; "
+            f"{what}. Check the field at line {brace} and remove the stray '}}' in the file",
+        )
+    )
+    return model.Entry(entry.entry_type, entry.key, list(entry.fields) + added, entry.start_line)
 
 
 def _why(block: model.ParsingFailedBlock) -> str:
