@@ -53,6 +53,7 @@ def _rows(
     width = len(header)
     names = _names(header)
     start = reader.line_num + 1
+    ragged: list[Skipped] = []
     try:
         for cells in reader:
             line = start
@@ -73,7 +74,7 @@ def _rows(
                     cells = cells[:width]
                 elif n > width:
                     cells, k = _realign(cells, header)
-                    result.notes.append(
+                    ragged.append(
                         Skipped(
                             line,
                             f"row has {n} cells but the header has {width}: the first {k} "
@@ -82,7 +83,7 @@ def _rows(
                         )
                     )
                 else:
-                    result.notes.append(
+                    ragged.append(
                         Skipped(
                             line,
                             f"row has {n} cells but the header has {width}: the "
@@ -91,6 +92,7 @@ def _rows(
                     )
                     cells = cells + [""] * (width - n)
             yield line, dict(zip(header, cells, strict=True))
+        _note_ragged(result, ragged)
     except csv.Error as error:
         raise ImportFileError(
             file,
@@ -98,6 +100,26 @@ def _rows(
             line=reader.line_num,
             hint="Open it in a spreadsheet program and save it again as CSV (UTF-8).",
         ) from None
+
+
+_RAGGED_SHOWN = 20
+
+
+def _note_ragged(result: ImportResult, ragged: list[Skipped]) -> None:
+    """The first 20 ragged rows, each with its line; the others in one note with their
+    count (one line per row made a report of 115 lines for one Scopus file)."""
+    result.notes.extend(ragged[:_RAGGED_SHOWN])
+    rest = ragged[_RAGGED_SHOWN:]
+    if rest:
+        lines = ", ".join(str(s.line) for s in rest[:10]) + (" ..." if len(rest) > 10 else "")
+        result.notes.append(
+            Skipped(
+                rest[0].line,
+                f"{len(rest)} more rows have more or fewer cells than the header (lines "
+                f"{lines}), read the same way",
+            )
+        )
+    result.notes.sort(key=lambda s: s.line)
 
 
 REPEATED_HEADER = (
