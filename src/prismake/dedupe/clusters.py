@@ -63,10 +63,13 @@ def group_records(
     veto: VetoCheck,
     same: Iterable[tuple[int, int]] = (),
     different: Iterable[tuple[int, int]] = (),
+    proven: frozenset[tuple[int, int]] = frozenset(),
 ) -> Grouping:
     """Label ``n`` records with group numbers (smallest member position of the group).
 
     ``duplicate_pairs`` must come strongest first; ``same``/``different`` are verdicts.
+    A pair scored apart (the veto name "apart") stops a merge by similarity alone, not one
+    ``proven`` by an identifier, the whole citation or the same text (a reprint).
     """
     groups = _Groups(n)
     cannot: dict[int, set[int]] = {}
@@ -105,6 +108,8 @@ def group_records(
             li = np.repeat(np.array(left), len(right))
             ri = np.tile(np.array(right), len(left))
             reasons = veto(li, ri)
+            if (int(a), int(b)) in proven:
+                reasons = np.where(reasons == "apart", "", reasons)
             hit = np.flatnonzero(reasons != "")
             if len(hit):
                 refused.append((int(a), int(b), f"chain: {reasons[hit[0]]}"))

@@ -84,7 +84,8 @@ def find_studies(
     id_rank[np.argsort(table.record_id.astype(str), kind="stable")] = np.arange(n)
     lo = np.minimum(id_rank[scored.i[dup]], id_rank[scored.j[dup]])
     hi = np.maximum(id_rank[scored.i[dup]], id_rank[scored.j[dup]])
-    order = dup[np.lexsort((hi, lo, -scored.score[dup]))]
+    strength = scored.strength if scored.strength is not None else scored.score
+    order = dup[np.lexsort((hi, lo, -strength[dup], -scored.score[dup]))]
     decided = verdicts.decided()
     strongest = [
         (int(scored.i[k]), int(scored.j[k]))
@@ -94,7 +95,13 @@ def find_studies(
     same = [(position[a], position[b]) for a, b, _ in verdicts.same]
     different = [(position[a], position[b]) for a, b, _ in verdicts.different]
     try:
-        grouping = group_records(n, strongest, _known_vetoes(table, scored), same, different)
+        # merges an identifier, the whole citation or the same text prove (not similarity)
+        proven = frozenset(
+            (int(scored.i[k]), int(scored.j[k])) for k in dup if scored.rule[k] != "similarity"
+        )
+        grouping = group_records(
+            n, strongest, _known_vetoes(table, scored), same, different, proven
+        )
     except VerdictConflict as clash:
         rows = {frozenset((a, b)): r for a, b, r in verdicts.same + verdicts.different}
         ids = table.record_id
@@ -126,7 +133,8 @@ def find_studies(
 
 
 def _known_vetoes(table: MatchTable, scored: ScoredPairs):  # type: ignore[no-untyped-def]
-    """The clustering's veto check, reusing the vetoes already found for scored pairs.
+    """The clustering's veto check, reusing the vetoes already found for scored pairs (and
+    the pairs scored distinct).
 
     Merging two groups checks every pair across them, mostly pairs that were scored
     (a study's records are candidates of each other); pair_vetoes is symmetric, so a
@@ -135,7 +143,13 @@ def _known_vetoes(table: MatchTable, scored: ScoredPairs):  # type: ignore[no-un
     n = max(len(table), 1)
     codes = scored.i.astype(np.int64) * n + scored.j.astype(np.int64)
     order = np.argsort(codes, kind="stable")
-    codes, known = codes[order], scored.veto[order]
+    # a pair scored below "duplicate" with a field that disagrees (other volume, pages,
+    # year ...) is kept apart as a veto is: a record that lacks those fields (no volume, no
+    # pages) must not join two reports by a chain; the refused merge goes to to_check.csv
+    differs = scored.differs if scored.differs is not None else np.zeros(len(codes), bool)
+    apart = (scored.outcome != DUPLICATE) & differs & (scored.veto == "")
+    known = np.where(apart, "apart", scored.veto)
+    codes, known = codes[order], known[order]
 
     def veto(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lo, hi = np.minimum(a, b), np.maximum(a, b)

@@ -50,7 +50,39 @@ _ERRATUM_SUFFIX = re.compile(
 _NOTICE_PREFIX = re.compile(
     r"^(?:erratum|errata|corrigendum|corrigenda|correction|retraction|retracted|notice of "
     r"retraction|retraction notice|author correction|publisher correction)"
-    r"(?:\s+(?:to|for|of|on|notice))?\s*[:.\-]\s*",
+    r"(?:\s+(?:to|for|of|on|notice|article))?\s*[:.\-]\s*",
+    re.IGNORECASE,
+)
+# A letter, reply or commentary about an article often takes the article's title after
+# a word and a colon ("Re: ...", "Response to: ...", "Commentary: ..." as Frontiers
+# titles them): the kind of notice each prefix word makes. A review Cochrane withdrew is
+# titled "WITHDRAWN: ..." under its own DOI, like an article marked "RETRACTED:".
+_ABOUT_PREFIX = re.compile(
+    r"^(?P<word>re|regarding|response|responses|in response|response to|in response to|reply|"
+    r"replies|reply to|in reply|in reply to|authors?'? reply|authors?'? response|comment|"
+    r"comments|comment on|comments on|commentary|commentary on|invited commentary|invited "
+    r"commentary on|editorial comment|editorial comment on|letter|letter to the editor|"
+    r"correspondence|addendum|expression of concern|withdrawn|withdrawal)\s*:\s*"
+    r"|^(?P<letter>letter to the editor (?:regarding|re|on|about|concerning)\b)\s*"
+    # phrases that say so without a colon (an export that dropped the punctuation)
+    r"|^(?P<phrase>invited commentary(?: on)?|in response to|in reply to|authors?'? reply to"
+    r"|commentary on|comments on|expression of concern(?: regarding| about| on)?)\s+",
+    re.IGNORECASE,
+)
+_ABOUT_LETTERS = frozenset("RrIiCcLlAaEeWw")
+_ABOUT_KIND = {
+    "re": "reply", "regarding": "reply", "response": "reply", "responses": "reply",
+    "reply": "reply", "replies": "reply", "author": "reply", "authors": "reply",
+    "in": "reply", "comment": "comment", "comments": "comment", "commentary": "comment",
+    "invited": "comment", "letter": "comment",
+    "correspondence": "comment", "addendum": "correction", "expression": "retraction",
+    "withdrawn": "retracted", "withdrawal": "retraction",
+}  # fmt: skip
+# ... or after it: "X: erratum", "X - corrigendum", "X [Erratum]", "X: reply"
+_NOTICE_WORD = r"erratum|errata|corrigendum|corrigenda|retraction|retraction notice|reply|comment"
+_NOTICE_SUFFIX = re.compile(
+    rf"(?:\s*[:\u2013\u2014-]\s*(?P<word>{_NOTICE_WORD})|\s*[\[(](?P<bracketed>{_NOTICE_WORD})[\])])"
+    r"\s*\.?\s*$",
     re.IGNORECASE,
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -96,6 +128,12 @@ _SERIES = re.compile(
     r"([0-9]+|[ivx]{1,4}|one|two|three|four|five|six|[a-d])\b"
 )
 _TRAILING_ROMAN = re.compile(r"(?:^|\s)(ii|iii|iv|vi|vii|viii|ix)$")
+# "First report: ...", "the second part of ...": the number before the word
+_ORDINAL_SERIES = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+"
+    r"(?:part|report|paper|series|phase|update)\b"
+)
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NOTICE_WORDS = (
     "errat",
     "retract",
@@ -175,6 +213,11 @@ def title_parts(title: object) -> tuple[str, str]:
     if "&" in text or "<" in text or "\\" in text or "{" in text or "$" in text:
         text = strip_markup(text).strip()
     notice = ""
+    suffix = _NOTICE_SUFFIX.search(text)
+    if suffix is not None and suffix.start() >= 20:
+        word = (suffix.group("word") or suffix.group("bracketed")).lower().split()[0]
+        notice = word if word in ("retraction", "reply", "comment") else "erratum"
+        text = text[: suffix.start()].strip()
     bracketed = "[" in text or "(" in text
     if bracketed:
         cut = _CUT_ANNOTATION.search(text)
@@ -182,11 +225,25 @@ def title_parts(title: object) -> tuple[str, str]:
             text = text[: cut.start()].strip()
     if text[:1] in "EeCcRrNnAaPp" and _NOTICE_PREFIX.match(text):
         word = text.split()[0].lower().rstrip(":.")
-        if word.startswith(("retract", "notice")):
+        if word == "retracted":
+            # Elsevier's "RETRACTED:", Springer's "RETRACTED ARTICLE:" mark the article
+            # itself (same DOI); Hindawi titles its notices so (their own DOI): vetoes.py
+            notice = "retracted"
+        elif word.startswith(("retract", "notice")):
             notice = "retraction"
         else:
             notice = "correction" if word.startswith("correction") else "erratum"
         text = _NOTICE_PREFIX.sub("", text)
+    if "  " in text:  # "Invited  commentary" once a tag is gone
+        text = " ".join(text.split())
+    for _ in range(2):  # "Response: Commentary: ..."
+        about = _ABOUT_PREFIX.match(text) if text[:1] in _ABOUT_LETTERS else None
+        if about is None or len(text) - about.end() < 20:
+            break
+        first = about.group("word") or about.group("letter") or about.group("phrase")
+        first = first.split()[0].lower()
+        notice = notice or _ABOUT_KIND.get(first.rstrip("'s").rstrip("'"), "comment")
+        text = text[about.end() :].strip().strip('"\u201c\u201d')
     if bracketed:
         if len(text) > 30 and _ERRATUM_SUFFIX.search(text):
             notice = notice or "erratum"
@@ -369,6 +426,10 @@ def series_number(key: str) -> str:
             else:
                 values.append(raw)
         return ",".join(values)
+    ordinal = _ORDINAL_SERIES.search(key)
+    if ordinal:
+        word = ordinal.group(1)
+        return str(_ORDINAL.get(word) or int(word[:-2]))
     trailing = _TRAILING_ROMAN.search(key)
     return str(_ROMAN[trailing.group(1)]) if trailing else ""
 

@@ -9,14 +9,16 @@ or above ``duplicate_threshold``, a maybe (for a person to check) at or above
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
-from prismake.dedupe.venues import same_journal
+from prismake.dedupe.venues import same_journal, sister_journal
 from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap, same_text
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
@@ -39,6 +41,12 @@ class ScoredPairs:
     rule: np.ndarray
     evidence: np.ndarray
     veto: np.ndarray  # the veto name of each pair ("" = none), for the clustering to reuse
+    # a field both records carry disagrees (volume, pages, year, abstract, a word of the
+    # title, sister journals): with a score below "duplicate", the clustering keeps them apart
+    differs: np.ndarray | None = None
+    # the score before it is clipped to [0, 1]: which of two pairs scored 1.0 agrees more,
+    # so that the clustering merges the closer pair first
+    strength: np.ndarray | None = None
 
 
 def _ratio(a: np.ndarray, b: np.ndarray, scorer=fuzz.ratio) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -91,6 +99,114 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
         short_b = any(len(w) <= 2 or (any(c.isdigit() for c in w) and len(w) <= 6) for w in only_b)
         out[k] = short_a and short_b
     return out
+
+
+# Words that, added to a title, make it name something else ("non-randomised", "without
+# diabetes", "a protocol for ..."); other added words are a subtitle one export dropped.
+TURNING_WORDS = frozenset({"non", "not", "without", "protocol"})  # not "no": "Abstract no. 5"
+# Prefixes that make another word of a word ("women", "nonrandomized", "escitalopram")
+# and pairs of prefixes that name opposites ("hypertension" / "hypotension").
+OTHER_WORD_PREFIXES = ("non", "un", "in", "im", "ir", "dis", "anti", "es", "wo", "post", "pre")
+OPPOSITE_PREFIXES = (
+    ("hyper", "hypo"),
+    ("pre", "post"),
+    ("intra", "inter"),
+    ("intra", "extra"),
+    ("inter", "extra"),
+    ("over", "under"),
+    ("mono", "poly"),
+    ("sub", "supra"),
+    ("in", "out"),
+    ("im", "ex"),
+    ("up", "down"),
+)
+_TITLE_STOP = frozenset(
+    {"a", "an", "the", "of", "in", "on", "at", "for", "and", "or", "to", "with", "by",
+     "from", "as", "its", "their", "vs", "versus"}
+)  # fmt: skip
+
+
+def _other_word(x: str, y: str) -> bool:
+    """A word made another by a prefix ("men"/"women", "tension"/"hypertension") or by
+    the opposite prefix ("hypertensive"/"hypotensive")."""
+    for short, long in ((x, y), (y, x)):
+        if long.endswith(short) and long[: len(long) - len(short)] in OTHER_WORD_PREFIXES:
+            return True
+        if long.startswith(short) and long[len(short) :] in ("out", "less"):
+            return True
+    for p, q in OPPOSITE_PREFIXES:
+        for a, b in ((x, y), (y, x)):
+            if a.startswith(p) and b.startswith(q) and a[len(p) :] == b[len(q) :]:
+                return True
+    return False
+
+
+def _spelt_two_ways(x: str, y: str) -> bool:
+    """Two words that are one word spelt two ways: a typo, British and American spelling,
+    a plural, an accent lost ("haemolytic"/"hemolytic", "persistant"/"persistent")."""
+    if _GREEK_NAME.sub("a", x) == _GREEK_NAME.sub("a", y):
+        return True  # "sappalpha" and "sappa": a Greek letter an export turned into "a"
+    if min(len(x), len(y)) < 3 or max(len(x), len(y)) < 4:
+        return False
+    # one letter dropped, added, changed or two swapped; or close, in a long word
+    return DamerauLevenshtein.distance(x, y) <= 1 or fuzz.ratio(x, y) >= 80
+
+
+_GREEK_NAME = re.compile(r"alpha|beta|gamma|delta|kappa")
+
+
+def word_clash(a: str, b: str) -> bool:
+    """Two title keys that differ in a word of what the study is about ("children" vs
+    "adults", "intranasal" vs "intravenous"), or by a word that turns the meaning ("non",
+    "without", "protocol"): two studies, however alike the rest of the titles.
+
+    Differences two exports of one title make are not a clash: spacing, a typo, British
+    and American spelling, a plural, a subtitle or small word left out; words with digits
+    are left to the numbers veto and ``identifier_clash``.
+    """
+    if a == b or not a or not b or a.replace(" ", "") == b.replace(" ", ""):
+        return False
+    # a title cut short (an export's field limit) is compared with as much of the other
+    if len(a) < 0.9 * len(b) and b.startswith(a[:12]):
+        b = b[: len(a) + 1].rstrip()
+    elif len(b) < 0.9 * len(a) and a.startswith(b[:12]):
+        a = a[: len(b) + 1].rstrip()
+    wa, wb = set(a.split()), set(b.split())
+
+    def content(words: set[str]) -> set[str]:
+        return {w for w in words if w not in _TITLE_STOP and not any(c.isdigit() for c in w)}
+
+    only_a, only_b = content(wa - wb), content(wb - wa)
+    if (only_a | only_b) & TURNING_WORDS:
+        return True
+    # a title cut short ends in part of a word ("lung can" for "lung cancer")
+    last_a, last_b = a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1]
+    both_cut = last_a.startswith(last_b) or last_b.startswith(last_a)
+    if both_cut or any(w.startswith(last_a) for w in wb):
+        only_a.discard(last_a)
+    if both_cut or any(w.startswith(last_b) for w in wa):
+        only_b.discard(last_b)
+    if any(_other_word(x, y) for x in only_a for y in only_b):
+        return True
+    left_a = {x for x in only_a if not any(_spelt_two_ways(x, y) for y in only_b)}
+    left_b = {y for y in only_b if not any(_spelt_two_ways(x, y) for x in only_a)}
+    # a word each title has and the other lacks; not one title's word cut in two
+    return bool(left_a) and bool(left_b) and not _split_word(left_a, left_b, a, b)
+
+
+def _split_word(left_a: set[str], left_b: set[str], a: str, b: str) -> bool:
+    """The leftover words are one word written apart in one title ("nonsmallcell" vs
+    "non small cell", "epi genetic"): the same letters once spaces are dropped, or nearly
+    so when an export also lost a letter to a "?" ("fran ais" for "francais") or a typo
+    moved a space."""
+    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
+    if all(w in joined_b for w in left_a) and all(w in joined_a for w in left_b):
+        return True
+    if len(left_a) + len(left_b) < 3:
+        return False  # one word for another: a substitution, not a word cut apart
+    in_order_a = "".join(w for w in a.split() if w in left_a)
+    in_order_b = "".join(w for w in b.split() if w in left_b)
+    return fuzz.ratio(in_order_a, in_order_b) >= 85
 
 
 LAST_WORD_TITLE_WORDS = 8
@@ -202,7 +318,16 @@ def score_pairs(
         a, b = table.journal_words[i[k]], table.journal_words[j[k]]
         journal_agree[k] = same_journal(a, b)
     conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
+    # "Blood" and "Blood Advances" share every word of one name: two journals all the same
+    sister = np.zeros(n, dtype=bool)
+    named_two_ways = journal_agree & ~conference & (table.venue_name[i] != table.venue_name[j])
+    for k in np.flatnonzero(named_two_ways):
+        sister[k] = sister_journal(table.venue_name[i[k]], table.venue_name[j[k]])
+    journal_agree &= ~sister
     journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.6) & ~conference
+    # not known to be one journal, even when the names share a word ("American Journal of
+    # Transplantation", "Journal of Heart and Lung Transplantation"): asks for the place
+    journal_unsure = has_journal & ~journal_agree & ~conference
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
     note(journal_agree, "journal agrees")
     note(journal_differ, "journals differ")
@@ -268,11 +393,31 @@ def score_pairs(
     score = score - np.where(clash, 0.1, 0.0)
     note(clash, "titles differ in a letter or number")
 
+    # a word of what the study is about differs ("children" / "adults", "non-"): two
+    # studies by one team, unless the DOI, the place (volume and pages) or the abstract
+    # says one; a person checks it then (maybe at most)
+    reworded = np.zeros(n, dtype=bool)
+    # (only where it can matter: pairs scored high enough to merge or to be checked)
+    for k in np.flatnonzero(
+        has_title & (title >= 0.75) & (title < 1.0) & (score >= maybe_threshold)
+    ):
+        reworded[k] = word_clash(table.title[i[k]], table.title[j[k]])
+    # ... or one is a part of a series ("X: part 1") and the other the title alone
+    reworded |= (table.series[i] != "") != (table.series[j] != "")
+    # (pages agreeing on a page or two prove little: a page holds several meeting abstracts)
+    many_pages = (table.page_span[i] > 2) & (table.page_span[j] > 2)
+    reworded &= ~doi_equal & ~(pages_agree & many_pages & ~journal_differ) & ~abstracts_agree
+    reworded &= ~full_citation
+    score = np.where(reworded, np.minimum(score, duplicate_threshold - 0.01), score)
+    note(reworded, "titles differ in a word of what they are about")
+
     # short or generic titles ("Editorial") say little: ask for authors and place too
     words_i = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[i]), np.int64, n)
     words_j = np.fromiter((t.count(" ") + 1 if t else 0 for t in table.title[j]), np.int64, n)
     short_title = np.minimum(words_i, words_j) < SHORT_TITLE_WORDS
-    corroborated = authors_agree & (pages_agree | volume_equal | doi_equal)
+    # (a volume holds an editorial per issue: the volume alone does not place one)
+    issue_equal = (table.issue[i] != "") & (table.issue[i] == table.issue[j])
+    corroborated = authors_agree & (pages_agree | (volume_equal & issue_equal) | doi_equal)
     weak = short_title & ~corroborated
     score = score - np.where(weak, 0.2, 0.0)
     note(weak, "short title without authors and pages to confirm")
@@ -296,14 +441,20 @@ def score_pairs(
 
     # different journal or volume: two publications (abstract and article, journal club)
     cap = np.zeros(n, dtype=bool)
-    issue_equal = (table.issue[i] != "") & (table.issue[i] == table.issue[j])
+    # (journals named too differently to match ("Infec Agents Cancer [Elec Resou"), with
+    # the same abstract in the same volume or on the same pages: one article)
     two_places = (has_volume & ~volume_equal & ~journal_agree) | (
-        journal_differ & ~(volume_equal & (pages_agree | issue_equal))
+        journal_unsure & ~(volume_equal & (pages_agree | issue_equal))
     )
+    two_places &= ~(abstracts_agree & (pages_agree | volume_equal) & (title >= 0.98))
     cap |= two_places
     note(two_places, "different journal or volume")
     # years one apart: fine for a print/online split, but ask for the place to agree ...
-    year_gap = has_year & (dy == 1) & ~(volume_equal | pages_agree | doi_equal | journal_agree)
+    # (the same journal is enough for an online-first record and its print one, but not
+    # when both give an issue and the issues differ: a protocol and its review, a reprint)
+    issues_differ = (table.issue[i] != "") & (table.issue[j] != "") & ~issue_equal
+    year_gap = has_year & (dy == 1) & ~(volume_equal | pages_agree | doi_equal)
+    year_gap &= ~(journal_agree & ~issues_differ)
     # ... or, for a conference paper (dated by the meeting in one export and by the
     # proceedings in the other), for the same long title by the same whole author list
     # with nothing placing the two apart. Not for a thesis and its Dissertation Abstracts
@@ -325,6 +476,13 @@ def score_pairs(
         note(one_meeting, "one conference paper: same title and authors, years one apart")
     cap |= year_gap
     note(year_gap, "years one apart and nothing else places both in one issue")
+    # sister journals (or one journal named two ways): one article only if its place (volume
+    # and pages) or its pages and abstract say so too
+    first_page = (table.page_label[i] != "") & (table.page_label[i] == table.page_label[j])
+    placed = (pages_agree | first_page) & (volume_equal | abstracts_agree)
+    sisters = sister & ~placed
+    cap |= sisters
+    note(sisters, "sister journals (one name and the same name with a word more)")
     score = np.where(cap & ~doi_equal, np.minimum(score, duplicate_threshold - 0.01), score)
 
     # a title alone (no other field agrees) must be near identical to count as a duplicate
@@ -341,6 +499,7 @@ def score_pairs(
     score = np.where(reprinted, np.maximum(score, duplicate_threshold), score)
     note(reprinted, "the same title, authors and abstract: one text printed twice")
 
+    strength = np.round(score, 3)
     score = np.clip(score, 0.0, 1.0)
     rule = np.full(n, "similarity", dtype=object)
     rule[(full_citation | same_pages_cited) & (score >= duplicate_threshold)] = "citation"
@@ -383,6 +542,9 @@ def score_pairs(
             if vetoed[k]:
                 parts[slot].append(VETO_REASONS[veto[k]])
         evidence[shown] = ["; ".join(p) for p in parts]
+    # (journal names and author lists are too often garbled or abbreviated to count here)
+    differs = (has_volume & ~volume_equal) | pages_differ | (has_year & (dy != 0))
+    differs |= sisters | reworded | (has_abstract & (abstract_sim < 0.5))
     return ScoredPairs(
         i=i,
         j=j,
@@ -391,4 +553,6 @@ def score_pairs(
         rule=rule,
         evidence=evidence,
         veto=veto,
+        differs=differs,
+        strength=strength,
     )

@@ -12,6 +12,7 @@ names a meeting or abstracts. Journal names are compared word by word, so
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "meeting_signal",
     "page_span",
     "same_journal",
+    "sister_journal",
     "volume_parts",
 ]
 
@@ -111,6 +113,38 @@ def page_span(pages: str) -> int:
     if len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     return abs(int(last) - int(first)) + 1
+
+
+# What a database adds after a journal's name: "BMJ (Clinical research ed.)", "JAMA -
+# Journal of the American Medical Association", "Stroke; a journal of cerebral
+# circulation", a parallel title after "=" (MEDLINE), a subtitle after a colon ("Journal
+# of clinical oncology : official journal of ...", "MIS Quarterly: Management Information
+# Systems"; which leaves "Neurology: Clinical Practice" unseen: a colon cannot tell).
+_QUALIFIER = re.compile(r"\s*(?:[(\[;:=].*|\s[-\u2013\u2014]\s.*)$")
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+_CONTINUES = frozenset({"of", "and", "for", "in", "on", "the", "de", "du", "des", "la", "et"})
+# words a database adds to a journal's own name ("Applied Soft Computing Journal")
+_FILLERS = frozenset({"journal", "online", "print", "electronic", "resource"})
+
+
+def sister_journal(name_a: str, name_b: str) -> bool:
+    """Two journals of one family: a name and the same name with a word more ("Blood" and
+    "Blood Advances", "JAMA" and "JAMA Oncology", "BMJ" and "BMJ Open"). Not a qualifier a
+    database adds to a name (after "(", ";", ":" or " - "), nor a name that continues
+    ("Proceedings of the National Academy of Sciences" ... "of the United States of
+    America")."""
+    words_a, words_b = _name_words(name_a), _name_words(name_b)
+    short, long = sorted((words_a, words_b), key=len)
+    if not short or len(short) == len(long) or long[: len(short)] != short:
+        return False
+    return long[len(short)] not in _CONTINUES and long[len(short)] not in _FILLERS
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    words = _NAME_WORD.findall(_QUALIFIER.sub("", text.lower()).replace("&", " and "))
+    return tuple(words[1:] if words[:1] == ["the"] else words)
 
 
 def same_journal(words_a: str, words_b: str) -> bool:

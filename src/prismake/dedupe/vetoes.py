@@ -7,6 +7,8 @@ similarity score, and the clustering applies them to every pair of a would-be gr
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
@@ -30,6 +32,7 @@ VETO_REASONS = {
     "abstract": "a meeting abstract (supplement, S/A pages, meeting venue) vs an article elsewhere",
     "meeting": "two meeting abstracts on different pages (two meetings, or two abstracts)",
     "year": "years more than one apart",
+    "apart": "two records scored as different reports",  # only for chains (engine.py)
 }
 
 
@@ -41,6 +44,21 @@ def _neither_subset(a: str, b: str) -> bool:
     """Numbers of two titles conflict: each has one the other lacks (a typo drops one)."""
     sa, sb = set(a.split()), set(b.split())
     return not (sa <= sb or sb <= sa)
+
+
+# what follows a DOI to name another version of its work: Cochrane's ".pub2" (a review
+# updated, or a protocol become a review), ".v2"
+_VERSION_TAIL = re.compile(r"^[./_-](?:pub|v|version)\d+$", re.IGNORECASE)
+
+
+def cut_short(short: str, full: str) -> bool:
+    """``short`` is ``full`` cut short by an export (a field too narrow), not another DOI:
+    "10.1002/14651858.CD012345" and "...CD012345.pub2" are a protocol and its review,
+    "10.2196/12345" and "10.2196/123456" stay one DOI cut short (a number may be)."""
+    if not full.startswith(short):
+        return False
+    tail = full[len(short) :]
+    return not _VERSION_TAIL.match(tail)
 
 
 def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -73,9 +91,9 @@ def pair_vetoes(
     # two DOIs name two articles, unless everything else says one: a mistyped DOI
     # ("jaha.e000457" for "jaha.113.000457") or one pasted from the next record
     differ = np.flatnonzero(_both(doi_i, doi_j) & (doi_i != doi_j))
-    if len(differ):  # a DOI cut short is the same DOI, partly copied
+    if len(differ):  # a DOI cut short is the same DOI, partly copied; not a version
         cut = [
-            a.startswith(b) or b.startswith(a)
+            cut_short(a, b) or cut_short(b, a)
             for a, b in zip(doi_i[differ], doi_j[differ], strict=True)
         ]
         differ = differ[~np.array(cut, dtype=bool)]
@@ -90,7 +108,13 @@ def pair_vetoes(
     ser_i, ser_j = table.series[i], table.series[j]
     mark("series", _both(ser_i, ser_j) & (ser_i != ser_j))
     notice_i, notice_j = table.notice[i], table.notice[j]
-    mark("notice", notice_i != notice_j)
+    # an article marked "RETRACTED:" (or a review "WITHDRAWN:") keeps its DOI; a notice so
+    # titled has its own (an erratum carrying its article's DOI stays a notice)
+    one_doi = (doi_i != "") & (doi_i == doi_j)
+    marked = ((notice_i == "retracted") & (notice_j == "")) | (
+        (notice_j == "retracted") & (notice_i == "")
+    )
+    mark("notice", (notice_i != notice_j) & ~(marked & one_doi))
     venue_i, venue_j = table.venue[i], table.venue[j]
     # an abstract printed in a journal supplement names that journal: not a veto then
     other_journal = table.journal[i] != table.journal[j]

@@ -1,0 +1,226 @@
+"""Two different studies that look alike must stay two, above all when one record lacks the
+fields that tell them apart (an ahead-of-print record without volume, pages or DOI).
+
+Each case takes a real pattern of the literature (two studies by one team under titles one
+word apart, a letter or reply titled after the article, a Cochrane protocol and its review,
+sister journals, editorials of one volume) and removes from one record what an export
+often leaves out. The companion cases check that the ways two exports of one title differ
+(spelling, a typo, a title cut short, a qualifier a database adds to a journal's name)
+still merge.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_dedupe_vetoes import BASE, studies_of
+
+from prismake.dedupe import find_studies
+from prismake.dedupe.normalise import title_parts
+
+# what an ahead-of-print record, or a terse export, lacks
+NO_PLACE = {"volume": "", "issue": "", "pages": "", "doi": "", "abstract": ""}
+TITLE = "Early mobilisation and recovery in {} after stroke: a randomised trial"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("children", "adults"),
+        ("men", "women"),
+        ("patients with diabetes", "patients without diabetes"),
+        ("hypertensive patients", "hypotensive patients"),
+        ("preoperative patients", "postoperative patients"),
+        ("intranasal sedation", "intravenous sedation"),
+        ("escitalopram users", "citalopram users"),
+        ("primary care", "secondary care"),
+        ("short-term care", "long-term care"),
+    ],
+)
+def test_titles_one_word_of_substance_apart_are_two_studies(one, other):
+    a, b = studies_of(
+        {"title": TITLE.format(one), "doi": ""}, {"title": TITLE.format(other), **NO_PLACE}
+    )
+    assert a != b
+
+
+def test_a_non_randomised_study_is_not_the_randomised_one():
+    title = BASE["title"].replace("a randomised", "a non-randomised")
+    a, b = studies_of({"doi": ""}, {"title": title, **NO_PLACE})
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        BASE["title"].replace("randomised", "randomized"),  # American spelling
+        BASE["title"].replace("recovery", "recovry"),  # a typo
+        BASE["title"].replace("mobilisation", "mobilisations"),  # a plural
+        BASE["title"][:-7],  # cut short inside its last word
+        BASE["title"].replace("after stroke", "afterstroke"),  # two words run together
+        BASE["title"].upper(),
+    ],
+)
+def test_one_title_written_two_ways_is_still_one_study(title):
+    a, b = studies_of({"doi": ""}, {"title": title, **NO_PLACE})
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Re: " + BASE["title"],
+        "Response to: " + BASE["title"],
+        "In response to: " + BASE["title"],
+        "Response: Commentary: " + BASE["title"],
+        "Commentary: " + BASE["title"],
+        "Letter: " + BASE["title"],
+        "Comments on: " + BASE["title"],
+        "Correspondence: " + BASE["title"],
+        "Addendum: " + BASE["title"],
+        "Expression of concern: " + BASE["title"],
+        f'Letter to the editor regarding "{BASE["title"]}"',
+        BASE["title"] + ": erratum",
+        BASE["title"] + " - corrigendum",
+        BASE["title"] + " [Erratum]",
+    ],
+)
+def test_a_letter_reply_or_notice_titled_after_the_article_stays_apart(title):
+    # the authors' reply has the article's authors; the notice no volume or pages
+    a, b = studies_of({"doi": ""}, {"title": title, **NO_PLACE})
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Response to treatment after stroke: early mobilisation and recovery in a trial",
+        "Comment on the role of early mobilisation after stroke",
+        "Retracted: " + BASE["title"],
+    ],
+)
+def test_titles_that_only_start_like_a_notice_word_are_read_as_written(title):
+    key, notice = title_parts(title)
+    if title.startswith(("Response to treatment",)):
+        assert notice == "" and key.startswith("response to treatment")
+    else:
+        assert notice != ""
+
+
+def test_an_article_marked_retracted_or_withdrawn_is_the_article_under_its_own_doi():
+    # Elsevier titles the retracted article "RETRACTED: ...", Cochrane a withdrawn review
+    # "WITHDRAWN: ...", both under the article's DOI; a notice so titled has its own DOI
+    for mark in ("RETRACTED: ", "RETRACTED ARTICLE: ", "WITHDRAWN: "):
+        same = studies_of({}, {"title": mark + BASE["title"]})
+        assert same[0] == same[1], mark
+    notice = studies_of({}, {"title": "Retracted: " + BASE["title"], "doi": "10.1000/jsr.r1"})
+    assert notice[0] != notice[1]
+
+
+COCHRANE = {
+    "title": "Exercise for preventing falls in older people living in the community",
+    "journal": "Cochrane Database of Systematic Reviews",
+    "volume": "",
+    "pages": "CD012345",
+    "abstract": "",
+}
+
+
+def test_a_cochrane_protocol_and_its_review_or_update_are_different_reports():
+    protocol = {**COCHRANE, "year": "2018", "issue": "3", "doi": "10.1002/14651858.CD012345"}
+    review = {**COCHRANE, "year": "2019", "issue": "11", "doi": "10.1002/14651858.CD012345.pub2"}
+    update = {**review, "year": "2020", "issue": "1", "doi": "10.1002/14651858.CD012345.pub3"}
+    a, b, c = studies_of(protocol, review, update)
+    assert len({a, b, c}) == 3
+    # without DOIs, the two issues of two years still tell them apart
+    a, b = studies_of({**protocol, "doi": ""}, {**review, "doi": ""})
+    assert a != b
+
+
+def test_a_doi_with_a_version_tail_names_another_version():
+    first = "10.12688/f1000research.7035"
+    a, b = studies_of({"doi": first}, {"doi": first + ".v2", "pages": ""})
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    ("journal", "sister"),
+    [
+        ("Blood", "Blood Advances"),
+        ("JAMA", "JAMA Oncology"),
+        ("The Lancet", "Lancet Oncology"),
+        ("BMJ", "BMJ Open"),
+        ("American Journal of Transplantation", "Journal of Heart and Lung Transplantation"),
+    ],
+)
+def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
+    a, b = studies_of({"journal": journal, "doi": ""}, {"journal": sister, **NO_PLACE})
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    ("journal", "as_exported"),
+    [
+        ("BMJ", "BMJ (Clinical research ed.)"),
+        ("Stroke", "Stroke; a journal of cerebral circulation"),
+        (
+            "Journal of Clinical Oncology",
+            "Journal of clinical oncology : official journal of the American Society of "
+            "Clinical Oncology",
+        ),
+        (
+            "Proceedings of the National Academy of Sciences",
+            "Proceedings of the National Academy of Sciences of the United States of America",
+        ),
+        ("MIS Quarterly", "MIS Quarterly: Management Information Systems"),
+    ],
+)
+def test_a_journal_name_with_what_a_database_adds_is_one_journal(journal, as_exported):
+    a, b = studies_of({"journal": journal, "doi": ""}, {"journal": as_exported, **NO_PLACE})
+    assert a == b
+
+
+@pytest.mark.parametrize("title", ["Editorial", "Introduction", "Editor's note"])
+def test_editorials_of_one_volume_need_their_issue_or_pages_to_be_one(title):
+    editorial = {"title": title, "authors": "Zwass, Vladimir", "doi": "", "abstract": ""}
+    a, b, c = studies_of(
+        {**editorial, "issue": "1", "pages": "1-3"},
+        {**editorial, "issue": "2", "pages": "1-2"},
+        {**editorial, "issue": "", "pages": ""},
+    )
+    assert a != b
+    assert c not in (a, b)  # which one it is, nothing says
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("First report: " + BASE["title"], "Second report: " + BASE["title"]),
+        (BASE["title"] + " (I)", BASE["title"] + " (II)"),
+        (BASE["title"] + ": Part 1", BASE["title"]),
+    ],
+)
+def test_parts_of_a_series_stay_apart_when_one_lacks_its_place(one, other):
+    a, b = studies_of({"title": one, "doi": ""}, {"title": other, **NO_PLACE})
+    assert a != b
+
+
+def test_a_record_without_its_place_does_not_chain_an_abstract_to_the_later_article():
+    """A meeting abstract (2010, 116(21):280-281) and the article (2011, 117(25):6786-6792)
+    score apart; a third record of the article without volume or pages matches both. It
+    must not put the abstract in the article's study, and the refused merge is shown."""
+    title = "Long-term treatment with eculizumab in paroxysmal nocturnal hemoglobinuria"
+    common = {"title": title, "authors": "Kelly, R.; Hill, A.; Arnold, L.", "journal": "Blood"}
+    rows = [
+        {**common, "record_id": "embase-1", "search": "embase", "year": "2010",
+         "volume": "116", "issue": "21", "pages": "280-281"},
+        {**common, "record_id": "medline-2", "search": "medline", "year": "2011",
+         "volume": "117", "issue": "25", "pages": "6786-6792"},
+        {**common, "record_id": "scopus-3", "search": "scopus", "year": "2011"},
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows).fillna("")
+    result = find_studies(frame, {"embase": 0, "medline": 1, "scopus": 2})
+    study = dict(zip(result.table.record_id, result.study_ids, strict=True))
+    assert study["embase-1"] != study["medline-2"]
+    assert study["medline-2"] == study["scopus-3"]
+    assert any(why == "chain: apart" for _, _, why in result.grouping.refused)
