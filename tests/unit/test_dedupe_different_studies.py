@@ -224,3 +224,12 @@ def test_a_record_without_its_place_does_not_chain_an_abstract_to_the_later_arti
     assert study["embase-1"] != study["medline-2"]
     assert study["medline-2"] == study["scopus-3"]
     assert any(why == "chain: apart" for _, _, why in result.grouping.refused)
+
+
+def test_one_doi_on_the_same_pages_is_one_article_whatever_numbers_its_titles_write():
+    covid = "Early mobilisation after stroke during COVID-19: a randomised trial"
+    a, b = studies_of({"title": covid}, {"title": covid.replace("COVID-19", "2019-nCoV")})
+    assert a == b
+    # ... but two DOIs (or none) keep those numbers apart
+    a, b = studies_of({"title": covid, "doi": ""}, {"title": covid.replace("19", "20"), **NO_PLACE})
+    assert a != b

@@ -176,7 +176,10 @@ def pair_vetoes(
         neither_subset = np.array([_neither_subset(num_i[k], num_j[k]) for k in differ], dtype=bool)
         hit = np.zeros(len(i), dtype=bool)
         hit[differ[neither_subset]] = True
-        mark("numbers", hit)
+        # one DOI on the same pages of one volume: the title's numbers were written two
+        # ways ("COVID-19" / "2019-nCoV", an en dash lost: "18-65" / "1865")
+        placed = same_issue & (table.page_lo[i] >= 0) & ranges_overlap(table, i, j)
+        mark("numbers", hit & ~(same_doi & placed))
     y_i, y_j = table.year[i], table.year[j]
     mark("year", (y_i > 0) & (y_j > 0) & (np.abs(y_i - y_j) > 1))
     return reason
