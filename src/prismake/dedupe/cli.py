@@ -33,6 +33,7 @@ MATCH_COLUMNS = (
     "volume",
     "issue",
     "pages",
+    "article_number",
     "doi",
     "pmid",
     "url",

@@ -23,6 +23,8 @@ class Grouping:
 
     labels: np.ndarray
     refused: list[tuple[int, int, str]] = field(default_factory=list)
+    # refused merge (a, b) -> the pair across the two groups that stopped it
+    stopped_by: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
 class VerdictConflict(Exception):
@@ -96,6 +98,7 @@ def group_records(
         groups.union(ra, rb)
 
     refused: list[tuple[int, int, str]] = []
+    stopped_by: dict[tuple[int, int], tuple[int, int]] = {}
     for a, b in duplicate_pairs:
         ra, rb = groups.find(int(a)), groups.find(int(b))
         if ra == rb:
@@ -113,8 +116,9 @@ def group_records(
             hit = np.flatnonzero(reasons != "")
             if len(hit):
                 refused.append((int(a), int(b), f"chain: {reasons[hit[0]]}"))
+                stopped_by[(int(a), int(b))] = (int(li[hit[0]]), int(ri[hit[0]]))
                 continue
         groups.union(ra, rb)
 
     labels = np.fromiter((groups.find(x) for x in range(n)), dtype=np.int64, count=n)
-    return Grouping(labels=labels, refused=refused)
+    return Grouping(labels=labels, refused=refused, stopped_by=stopped_by)

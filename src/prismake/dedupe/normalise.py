@@ -596,8 +596,13 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     journals = _column(records, "journal")
     booktitles = _column(records, "booktitle")
     venue_names = [j or b for j, b in zip(_cached(journal_name, journals), booktitles, strict=True)]
-    pages = _cached(page_range, _column(records, "pages"))
-    labels = _cached(page_label, _column(records, "pages"))
+    # an article number ("e008123", Scopus's own column) stands where pages would
+    raw_pages = [
+        p or a
+        for p, a in zip(_column(records, "pages"), _column(records, "article_number"), strict=True)
+    ]
+    pages = _cached(page_range, raw_pages)
+    labels = _cached(page_label, raw_pages)
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
@@ -607,7 +612,6 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     lo, hi = np.minimum(first, last), np.maximum(first, last)
     years = _cached(year_of, _column(records, "year"))
     raw_volumes, raw_issues = _column(records, "volume"), _column(records, "issue")
-    raw_pages = _column(records, "pages")
     # "13 (2)" is volume 13, issue 2; "1)" is junk (venues.volume_parts)
     volume_split = _cached(volume_parts, raw_volumes)
     volumes = [v for v, _, _ in volume_split]

@@ -166,17 +166,12 @@ def to_check_table(
         (int(p.i[k]), int(p.j[k])): float(p.score[k])
         for k in np.flatnonzero(p.outcome == DUPLICATE)
     }
+    scored = {(int(p.i[k]), int(p.j[k])): k for k in range(len(p.i))}
     for a, b, why in result.grouping.refused:
         if why.startswith("verdict"):
             continue
         pairs.append(
-            (
-                ids[a],
-                ids[b],
-                dup_score.get((a, b), 0.0),
-                "not merged: it would put "
-                f"{VETO_REASONS.get(why.removeprefix('chain: '), why)} in one study",
-            )
+            (ids[a], ids[b], dup_score.get((a, b), 0.0), _chain_reason(result, a, b, why, scored))
         )
     pairs = [row for row in pairs if frozenset(row[:2]) not in decided]
     lookup = records.reindex(columns=[*_SIDE_BY_SIDE, "record_id"]).fillna("")
@@ -195,6 +190,22 @@ def to_check_table(
     return frame.sort_values(
         ["score", "record_id_a", "record_id_b"], ascending=[False, True, True]
     ).reset_index(drop=True)
+
+
+def _chain_reason(
+    result: DedupeResult, a: int, b: int, why: str, scored: dict[tuple[int, int], int]
+) -> str:
+    """Why a merge was refused, naming the two records it would have put in one study."""
+    veto = why.removeprefix("chain: ")
+    x, y = result.grouping.stopped_by.get((a, b), (a, b))
+    ids = result.table.record_id
+    text = f"not merged: it would put {ids[x]} and {ids[y]} in one study"
+    k = scored.get((min(x, y), max(x, y)))
+    if veto == "apart" and k is not None:
+        evidence = result.pairs.evidence[k]
+        detail = f"scored {result.pairs.score[k]:.2f}" + (f": {evidence}" if evidence else "")
+        return f"{text} ({detail})"
+    return f"{text} ({VETO_REASONS.get(veto, veto)})"
 
 
 def counts_table(

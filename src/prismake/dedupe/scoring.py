@@ -41,8 +41,8 @@ class ScoredPairs:
     rule: np.ndarray
     evidence: np.ndarray
     veto: np.ndarray  # the veto name of each pair ("" = none), for the clustering to reuse
-    # a field both records carry disagrees (volume, pages, year, abstract, a word of the
-    # title, sister journals): with a score below "duplicate", the clustering keeps them apart
+    # a field both records carry disagrees (volume, pages, abstract, a word of the title,
+    # sister journals): with a score below "duplicate", the clustering keeps them apart
     differs: np.ndarray | None = None
     # the score before it is clipped to [0, 1]: which of two pairs scored 1.0 agrees more,
     # so that the clustering merges the closer pair first
@@ -120,6 +120,7 @@ OPPOSITE_PREFIXES = (
     ("im", "ex"),
     ("up", "down"),
 )
+_ROMANS = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
 _TITLE_STOP = frozenset(
     {"a", "an", "the", "of", "in", "on", "at", "for", "and", "or", "to", "with", "by",
      "from", "as", "its", "their", "vs", "versus"}
@@ -144,15 +145,21 @@ def _other_word(x: str, y: str) -> bool:
 def _spelt_two_ways(x: str, y: str) -> bool:
     """Two words that are one word spelt two ways: a typo, British and American spelling,
     a plural, an accent lost ("haemolytic"/"hemolytic", "persistant"/"persistent")."""
-    if _GREEK_NAME.sub("a", x) == _GREEK_NAME.sub("a", y):
-        return True  # "sappalpha" and "sappa": a Greek letter an export turned into "a"
+    if _latin_greek(x) == _latin_greek(y):
+        return True  # "nfkappab" and "nfkb", "sappalpha" and "sappa": a Greek letter
     if min(len(x), len(y)) < 3 or max(len(x), len(y)) < 4:
         return False
     # one letter dropped, added, changed or two swapped; or close, in a long word
     return DamerauLevenshtein.distance(x, y) <= 1 or fuzz.ratio(x, y) >= 80
 
 
-_GREEK_NAME = re.compile(r"alpha|beta|gamma|delta|kappa")
+_GREEK_NAME = re.compile(r"alpha|beta|gamma|delta|kappa|lambda|sigma|theta|omega|epsilon|tau|mu")
+
+
+def _latin_greek(word: str) -> str:
+    """A word with each spelt-out Greek letter as the Latin letter exports write for it
+    ("nfkappab" -> "nfkb"; "alpha" -> "a", which is also what "?" or mojibake leaves)."""
+    return _GREEK_NAME.sub(lambda m: m[0][0], word)
 
 
 def word_clash(a: str, b: str) -> bool:
@@ -173,9 +180,16 @@ def word_clash(a: str, b: str) -> bool:
         a = a[: len(b) + 1].rstrip()
     wa, wb = set(a.split()), set(b.split())
 
-    def content(words: set[str]) -> set[str]:
-        return {w for w in words if w not in _TITLE_STOP and not any(c.isdigit() for c in w)}
+    def content(words: set[str]) -> set[str]:  # ("kb" of "NF-?B": identifier_clash's)
+        return {
+            w
+            for w in words
+            if len(w) > 2 and w not in _TITLE_STOP and not any(c.isdigit() for c in w)
+        }
 
+    # "type i" / "type ii", "(i)" / "(ii)": two numbers of a series, however short
+    if (wa - wb) & _ROMANS and (wb - wa) & _ROMANS:
+        return True
     only_a, only_b = content(wa - wb), content(wb - wa)
     if (only_a | only_b) & TURNING_WORDS:
         return True
@@ -325,9 +339,6 @@ def score_pairs(
         sister[k] = sister_journal(table.venue_name[i[k]], table.venue_name[j[k]])
     journal_agree &= ~sister
     journal_differ = has_journal & ~journal_agree & (journal_words_sim < 0.6) & ~conference
-    # not known to be one journal, even when the names share a word ("American Journal of
-    # Transplantation", "Journal of Heart and Lung Transplantation"): asks for the place
-    journal_unsure = has_journal & ~journal_agree & ~conference
     score = score + np.where(journal_agree, 0.02, 0.0) - np.where(journal_differ, 0.1, 0.0)
     note(journal_agree, "journal agrees")
     note(journal_differ, "journals differ")
@@ -444,7 +455,7 @@ def score_pairs(
     # (journals named too differently to match ("Infec Agents Cancer [Elec Resou"), with
     # the same abstract in the same volume or on the same pages: one article)
     two_places = (has_volume & ~volume_equal & ~journal_agree) | (
-        journal_unsure & ~(volume_equal & (pages_agree | issue_equal))
+        journal_differ & ~(volume_equal & (pages_agree | issue_equal))
     )
     two_places &= ~(abstracts_agree & (pages_agree | volume_equal) & (title >= 0.98))
     cap |= two_places
@@ -543,8 +554,9 @@ def score_pairs(
                 parts[slot].append(VETO_REASONS[veto[k]])
         evidence[shown] = ["; ".join(p) for p in parts]
     # (journal names and author lists are too often garbled or abbreviated to count here)
-    differs = (has_volume & ~volume_equal) | pages_differ | (has_year & (dy != 0))
-    differs |= sisters | reworded | (has_abstract & (abstract_sim < 0.5))
+    # (nor a year apart: an online-first record and its print one)
+    differs = (has_volume & ~volume_equal) | pages_differ | sisters | reworded
+    differs |= has_abstract & (abstract_sim < 0.5)
     return ScoredPairs(
         i=i,
         j=j,

@@ -115,12 +115,14 @@ def page_span(pages: str) -> int:
     return abs(int(last) - int(first)) + 1
 
 
-# What a database adds after a journal's name: "BMJ (Clinical research ed.)", "JAMA -
-# Journal of the American Medical Association", "Stroke; a journal of cerebral
-# circulation", a parallel title after "=" (MEDLINE), a subtitle after a colon ("Journal
-# of clinical oncology : official journal of ...", "MIS Quarterly: Management Information
-# Systems"; which leaves "Neurology: Clinical Practice" unseen: a colon cannot tell).
-_QUALIFIER = re.compile(r"\s*(?:[(\[;:=].*|\s[-\u2013\u2014]\s.*)$")
+# What a database adds after a journal's name, or writes between its parts, in the
+# ways databases differ: "BMJ (Clinical research ed.)", "JAMA - Journal of the American
+# Medical Association", "BMJ-BRITISH MEDICAL JOURNAL" (Web of Science), "Stroke; a journal
+# of cerebral circulation", a parallel title after "=" (MEDLINE), a subtitle after a colon
+# or a full stop ("Journal of clinical oncology : official journal of ...", "Circulation:
+# Heart Failure" as MEDLINE's "Circulation. Heart failure"). Only what comes before counts,
+# which leaves "Neurology: Clinical Practice" unseen: punctuation cannot tell.
+_QUALIFIER = re.compile(r"\s*(?:[(\[;:=].*|\.\s.*|\s?[-\u2013\u2014]\s?.*)$")
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _CONTINUES = frozenset({"of", "and", "for", "in", "on", "the", "de", "du", "des", "la", "et"})
 # words a database adds to a journal's own name ("Applied Soft Computing Journal")

@@ -51,6 +51,9 @@ def _neither_subset(a: str, b: str) -> bool:
 _VERSION_TAIL = re.compile(r"^[./_-](?:pub|v|version)\d+$", re.IGNORECASE)
 
 
+_ARTICLE_NUMBER = re.compile(r"^[a-z]\d{4,}$")  # "e008123", "e0192222"
+
+
 def cut_short(short: str, full: str) -> bool:
     """``short`` is ``full`` cut short by an export (a field too narrow), not another DOI:
     "10.1002/14651858.CD012345" and "...CD012345.pub2" are a protocol and its review,
@@ -108,11 +111,14 @@ def pair_vetoes(
     ser_i, ser_j = table.series[i], table.series[j]
     mark("series", _both(ser_i, ser_j) & (ser_i != ser_j))
     notice_i, notice_j = table.notice[i], table.notice[j]
-    # an article marked "RETRACTED:" (or a review "WITHDRAWN:") keeps its DOI; a notice so
-    # titled has its own (an erratum carrying its article's DOI stays a notice)
+    # One DOI, a type word on one export only: the item itself. An article marked
+    # "RETRACTED:" (a review "WITHDRAWN:") keeps its DOI; a commentary or letter a database
+    # titles "Commentary: ..." or "Letter: ..." has its own DOI, not its article's. Not for
+    # errata: an erratum carrying its article's DOI is a known export error.
     one_doi = (doi_i != "") & (doi_i == doi_j)
-    marked = ((notice_i == "retracted") & (notice_j == "")) | (
-        (notice_j == "retracted") & (notice_i == "")
+    marks = ("retracted", "comment", "reply")
+    marked = (np.isin(notice_i, marks) & (notice_j == "")) | (
+        np.isin(notice_j, marks) & (notice_i == "")
     )
     mark("notice", (notice_i != notice_j) & ~(marked & one_doi))
     venue_i, venue_j = table.venue[i], table.venue[j]
@@ -165,6 +171,17 @@ def pair_vetoes(
     # ... and so is the page of one meeting abstract that two databases number differently
     known = ~same_doi & ~repaginated
     mark("pages", same_issue & _both(pg_i, pg_j) & ~ranges_overlap(table, i, j) & known)
+    # article numbers ("e008123", "e008456": no page range to compare) name articles too;
+    # not a supplement's short pages ("e3", "e8-e9": databases number abstracts apart)
+    lab_i, lab_j = table.page_label[i], table.page_label[j]
+    numbered = np.flatnonzero(same_issue & (pg_i == "") & (pg_j == "") & _both(lab_i, lab_j))
+    if len(numbered):
+        hit = np.zeros(len(i), dtype=bool)
+        hit[numbered] = [
+            x != y and bool(_ARTICLE_NUMBER.match(x)) and bool(_ARTICLE_NUMBER.match(y))
+            for x, y in zip(lab_i[numbered], lab_j[numbered], strict=True)
+        ]
+        mark("pages", hit & known)
     # "Suppl 1" and "1": one export kept the word, the other did not; compare the numbers
     iss_i, iss_j = table.issue_number[i], table.issue_number[j]
     same_pages = (table.page_lo[i] >= 0) & (table.page_lo[i] == table.page_lo[j])
