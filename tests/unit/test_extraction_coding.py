@@ -173,3 +173,17 @@ def test_a_declared_characteristic_without_a_column_is_reported(tmp_path):
         "sector",
         "setting",
     ]
+
+
+def test_coding_of_a_study_whose_screening_went_missing_says_to_restore_not_delete(tmp_path):
+    """A reviewer sheet deleted by mistake leaves a coded study pending at full text: the
+    message must not send the coder to delete good rows, as it does for an excluded study."""
+    paths = make_review(tmp_path)
+    decisions = pd.read_csv(paths["decisions"], dtype=str, keep_default_na=False)
+    decisions.loc[decisions["study_id"] == "S-aaaaaaaaaa", "decision"] = "pending"
+    decisions.to_csv(paths["decisions"], index=False)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    pending = [p for p in error.value.problems if "S-aaaaaaaaaa" in p.message]
+    assert pending and all("went missing" in p.hint for p in pending)
+    assert all("rather than delete this row" in p.hint for p in pending)

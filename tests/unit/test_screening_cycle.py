@@ -515,3 +515,25 @@ def test_a_former_reviewer_s_sheet_gone_is_named_even_when_another_sheet_is_iden
         review.run("title_abstract")
     assert "ben.csv, the sheet of a former reviewer, is gone" in caplog.text
     assert "No backup of it is on this machine" in caplog.text
+
+
+def test_a_sheet_deleted_after_a_resolution_is_not_told_to_leave_rows_blank(tmp_path, caplog):
+    """ben's sheet goes; the conflict a resolution settled is final without him. The run
+    names the missing sheet and its backup; it must not tell ben to leave that row blank
+    (his decision was not "not needed": it was lost with the sheet)."""
+    review = Review(tmp_path)
+    add_studies(review, 4)
+    review.run("title_abstract")
+    alice, ben = review.sheet("title_abstract", "alice"), review.sheet("title_abstract", "ben")
+    first = rows_of(alice)[0]["study_id"]
+    type_decisions(alice, {first: "include"})
+    type_decisions(ben, {first: "exclude"})
+    resolutions = tmp_path / "data/screening/title_abstract/resolutions.csv"
+    resolutions.write_text(f"study_id,decision,reason,resolved_by,note\n{first},include,,cleo,\n")
+    review.run("title_abstract")
+    ben.unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        review.run("title_abstract")
+    assert "ben.csv was missing" in caplog.text
+    assert "undecided row" not in caplog.text

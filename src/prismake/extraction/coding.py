@@ -104,13 +104,23 @@ class StudyIndex:
                 if decision
                 else "it was not assessed at full text"
             )
+            hint = "Code only included studies; " + TO_CODE_HINT.lower()
+            if decision in (None, "", "pending", "conflict"):
+                # not excluded: its decisions may have gone, not the coding be wrong
+                hint = (
+                    "If it was included before, its screening decisions went missing (a "
+                    "reviewer sheet deleted, emptied or saved over an older copy: see the "
+                    "warnings of the screening step, and the backups in "
+                    "data/processed/backups/): put them back rather than delete this row. "
+                    "Otherwise code only included studies; " + TO_CODE_HINT.lower()
+                )
             return None, Problem(
                 file,
                 f"study {study} is not an included study ({why})",
                 row,
                 "study_id",
                 typed,
-                hint="Code only included studies; " + TO_CODE_HINT.lower(),
+                hint=hint,
             )
         return study, None
 

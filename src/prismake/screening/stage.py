@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1019,8 +1019,12 @@ def screen_stage(
     screening: Mapping[str, Any],
     outputs: Mapping[str, str | Path],
     read: tuple[StudyIndex, Reading, Mapping[str, set[str]]] | None = None,
+    anew: Collection[str] = (),
 ) -> None:
     """Write decisions, reviewer_decisions, conflicts and orphans for one stage.
+
+    ``anew``: reviewers whose sheet went missing and was just written again (sync): their
+    empty rows are the sheet's loss, not rows to leave blank.
 
     Reads every reviewer sheet named in config for the stage, resolutions.csv and (at
     title/abstract) the removed-before-screening sheet (unless given ``read``, see
@@ -1053,7 +1057,7 @@ def screen_stage(
             ", ".join(f"{who} {n}" for who, n in waiting.items()),
         )
     for who, n in not_needed_per_reviewer(result).items():
-        if who not in active:
+        if who not in active or who in anew:
             continue
         log.warning(
             "%s: %s's sheet has %d undecided row%s for studies decided without them (by "

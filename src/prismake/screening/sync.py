@@ -73,6 +73,8 @@ class SheetPlan:
     reading: Reading = field(default_factory=Reading)
     # study -> its `rank`, the order it was handed out in (see hand_out_ranks)
     ranks: dict[str, int] = field(default_factory=dict)
+    # reviewers whose sheet went missing and was written anew by this run (sync_sheets)
+    written_anew: set[str] = field(default_factory=set)
 
 
 def fill_sources(index: StudyIndex, searches: Sequence[Mapping[str, Any]]) -> StudyIndex:
@@ -402,13 +404,14 @@ def _decisions_in(path: Path) -> int:
     return sum(1 for _, cells in sheet.rows if sheet.cell(cells, "decision"))
 
 
-def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int, stage: str = "") -> None:
+def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int, stage: str = "") -> bool:
     """Say loudly that a sheet prismake wrote before is gone, and where its last backup is
     (on a fresh clone of a review kept in git there is none: the record of the sheets
-    prismake wrote still tells it was there)."""
+    prismake wrote still tells it was there). True when it was there before."""
     copies = backups_of(path, backup_dir)[-20:]
     if not copies:
-        if stage and path.stem in sheets_written(path.parent, stage):
+        known = bool(stage) and path.stem in sheets_written(path.parent, stage)
+        if known:
             log.warning(
                 "%s was missing (moved, renamed or deleted): a new sheet with the %d studies "
                 "of this stage was written in its place, and its decisions no longer count. "
@@ -420,7 +423,7 @@ def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int, stage: st
                 path,
                 path,
             )
-        return  # never written before: a new reviewer or a new review
+        return known  # else never written before: a new reviewer or a new review
     counts = {copy: _decisions_in(copy) for copy in copies}
     last = copies[-1]
     most = max(copies, key=lambda c: (counts[c], copies.index(c)))
@@ -441,6 +444,7 @@ def _missing_sheet_warning(path: Path, backup_dir: Path, studies: int, stage: st
         also,
         _renamed_as(path, last, backup_dir),
     )
+    return True
 
 
 def _renamed_as(path: Path, last: Path, backup_dir: Path) -> str:
@@ -619,7 +623,8 @@ def sync_sheets(
         if sheet is None:
             _replace(path, new_sheet_bytes(columns, records), temp_dir, was=_NEW)
             log.info("%s: new sheet with %s", path, _count(len(records), "study", "studies"))
-            _missing_sheet_warning(path, backup_dir, len(records), stage)
+            if _missing_sheet_warning(path, backup_dir, len(records), stage):
+                plan.written_anew.add(reviewer)
             _keep_copy(path, path.read_bytes(), backup_dir, stamp)
         else:
             last_read = _keep_copy(path, sheet.raw, backup_dir, stamp)
@@ -703,6 +708,8 @@ def screen_with_sheets(
     for reviewer, study_ids in plan.additions.items():
         for study_id in study_ids:
             added[study_id].add(reviewer)
-    screen_stage(**common, outputs=outputs, read=(index, plan.reading, added))
+    screen_stage(
+        **common, outputs=outputs, read=(index, plan.reading, added), anew=plan.written_anew
+    )
     if seen is not None and "settled" in outputs:
         write_settled(outputs["settled"], sheet_dir, *seen)
