@@ -348,6 +348,9 @@ def protected_title(title: str) -> str:
     return " ".join(out)
 
 
+_VOLUME_OR_NUMBER = frozenset({"inproceedings", "incollection", "book", "inbook"})
+
+
 def bibtex_entry(study: Mapping[str, str], key: str) -> Entry:
     """One BibTeX entry; text is LaTeX-escaped, DOI and URL are kept verbatim."""
     entry_type, _ = reference_type(study.get("type", ""), study.get("journal", ""))
@@ -361,12 +364,17 @@ def bibtex_entry(study: Mapping[str, str], key: str) -> Entry:
         container_value = study.get("journal", "")
     article_number = study.get("article_number", "")
     pages = f"{start}--{end}" if end else start
+    # a book or proceedings' volume and number are alternatives in the standard styles
+    # (bibtex warns "can't use both volume and number fields"): the volume names it
+    number = study.get("issue", "")
+    if entry_type in _VOLUME_OR_NUMBER and study.get("volume", ""):
+        number = ""
     text_fields = {
         "title": study.get("title", ""),
         "year": study.get("year", ""),
         container: container_value,
         "volume": study.get("volume", ""),
-        "number": study.get("issue", ""),
+        "number": number,
         "pages": pages or article_number,
         "eid": article_number,
         "publisher": publisher if container != "publisher" else "",

@@ -9,7 +9,7 @@ import rispy
 from extraction_review import run_extract
 
 from prismake.extraction.citations import citation_key
-from prismake.references import reference_type, write_included_references
+from prismake.references import bibtex_entry, reference_type, write_included_references
 
 
 def export(tmp_path):
@@ -99,3 +99,15 @@ def test_accented_names_are_accent_commands_in_bibtex_and_utf8_in_ris(tmp_path):
     )
     (reference,) = rispy.loads(ris.read_text(encoding="utf-8"))
     assert reference["authors"] == ["Öztürk, Özge", "Durand ÉM", "Nowak, Łukasz"]
+
+
+def test_a_proceedings_paper_gives_its_volume_not_also_a_number():
+    # bibtex's standard styles warn "can't use both volume and number fields" for
+    # proceedings and books (Scopus gives a series code, "AISC", as the issue)
+    paper = {"type": "CONF", "title": "A logic framework", "journal": "Advances in "
+             "Intelligent Systems and Computing", "volume": "294", "issue": "AISC"}  # fmt: skip
+    fields = {f.key: f.value for f in bibtex_entry(paper, "Santos2014").fields}
+    assert fields["volume"] == "294" and "number" not in fields
+    article = {**paper, "type": "JOUR", "journal": "Journal of Social Policy", "issue": "2"}
+    fields = {f.key: f.value for f in bibtex_entry(article, "Santos2014").fields}
+    assert fields["volume"] == "294" and fields["number"] == "2"
