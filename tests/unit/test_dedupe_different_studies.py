@@ -279,3 +279,10 @@ def test_an_article_number_stands_for_pages():
     assert a != b
     a, b = studies_of({**common, "article_number": "e008123"}, {**common, "pages": "e008123"})
     assert a == b
+
+
+def test_one_title_in_british_and_american_spelling_is_one_study():
+    british = "Sulphonylureas versus metformin in paediatric oesophageal tumours: centres"
+    american = "Sulfonylureas vs. metformin in pediatric esophageal tumors: centers"
+    a, b = studies_of({"title": british, "doi": ""}, {"title": american, **NO_PLACE})
+    assert a == b

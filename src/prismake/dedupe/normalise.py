@@ -79,6 +79,7 @@ _ABOUT_KIND = {
     "withdrawn": "retracted", "withdrawal": "retraction",
 }  # fmt: skip
 # ... or after it: "X: erratum", "X - corrigendum", "X [Erratum]", "X: reply"
+_SUFFIX_WORDS = re.compile(r"errat|corrig|retract|reply|comment", re.IGNORECASE)  # to look
 _NOTICE_WORD = r"erratum|errata|corrigendum|corrigenda|retraction|retraction notice|reply|comment"
 _NOTICE_SUFFIX = re.compile(
     rf"(?:\s*[:\u2013\u2014-]\s*(?P<word>{_NOTICE_WORD})|\s*[\[(](?P<bracketed>{_NOTICE_WORD})[\])])"
@@ -193,6 +194,26 @@ def strip_markup(text: str) -> str:
     return text
 
 
+# British spellings as American ones, in keys only: "paediatric oesophageal tumours",
+# "paediatric" and "pediatric" are one word to blocking and scoring (a title keeps its own
+# spelling everywhere a person reads it). Both titles of a pair change alike, so words
+# made odd ("exercize") still compare as they should.
+_BRITISH = re.compile(
+    r"ae|oe|sulph|isation|is(?:e|ed|es|ing)\b|ys(?:e|ed|es|ing)\b|our(?=s?\b)"
+    r"|(?<=[a-z])tre(?=s?\b)|ogue(?=s?\b)|(?<=[a-z])ll(?=ing\b|ed\b)"
+)
+_BRITISH_HINT = re.compile("ae|oe|sulph|is[aei]|ys[ei]|our|tre|ogue|ll[ie]")
+_AMERICAN = {"ae": "e", "oe": "e", "sulph": "sulf", "isation": "ization", "our": "or",
+             "tre": "ter", "ogue": "og", "ll": "l"}  # fmt: skip
+
+
+def _american(match: re.Match[str]) -> str:
+    found = match[0]
+    if found[:2] in ("is", "ys") and found not in _AMERICAN:
+        return found[0] + "z" + found[2:]  # "randomise(d)" -> "randomize(d)", "analyse"
+    return _AMERICAN[found]
+
+
 def title_key(title: object) -> str:
     """A title as lower-case ASCII words separated by single spaces (see title_parts)."""
     return title_parts(title)[0]
@@ -213,7 +234,7 @@ def title_parts(title: object) -> tuple[str, str]:
     if "&" in text or "<" in text or "\\" in text or "{" in text or "$" in text:
         text = strip_markup(text).strip()
     notice = ""
-    suffix = _NOTICE_SUFFIX.search(text)
+    suffix = _NOTICE_SUFFIX.search(text) if _SUFFIX_WORDS.search(text, len(text) - 24) else None
     if suffix is not None and suffix.start() >= 20:
         word = (suffix.group("word") or suffix.group("bracketed")).lower().split()[0]
         notice = word if word in ("retraction", "reply", "comment") else "erratum"
@@ -263,6 +284,8 @@ def title_parts(title: object) -> tuple[str, str]:
             text = text.replace("[", " ").replace("]", " ")
     folded = _DIGIT_GROUPS.sub(r"\1\2", ascii_fold(text))  # "10 000" = "10,000" = "10000"
     key = _NON_ALNUM.sub(" ", folded).strip()
+    if _BRITISH_HINT.search(key):  # a quick look first: most titles have none
+        key = _BRITISH.sub(_american, key)
     if not notice and any(word in key for word in _NOTICE_WORDS):
         found = _NOTICE_ANY.search(key)
         if found:
@@ -535,6 +558,7 @@ class MatchTable:
     numbers: np.ndarray
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
+    raw_title: np.ndarray  # as exported: one search spells one record one way
     venue_name: np.ndarray
     surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
     author_words: np.ndarray  # lazy
@@ -588,7 +612,8 @@ def _cached_rows(function, *columns: list[str]) -> list:  # type: ignore[no-unty
 
 def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
-    parts = [title_parts(t) for t in _column(records, "title")]
+    raw_titles = _column(records, "title")
+    parts = [title_parts(t) for t in raw_titles]
     titles = [p[0] for p in parts]
     authors = _column(records, "authors")
     # every surname once: the first one blocks, the list scores (first_surname's reading)
@@ -672,6 +697,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         numbers=obj([title_numbers(t) for t in titles], dtype=object),
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),
+        raw_title=obj(raw_titles, dtype=object),
         venue_name=obj(venue_names, dtype=object),
         surnames=obj(surnames, dtype=object),
         author_words=np.full(n, "", dtype=object),

@@ -531,6 +531,10 @@ def score_pairs(
         & ~(has_volume & (v_i != v_j))
         & ~pages_differ
     )
+    # (as exported: the keys write British spelling the American way, one search does not)
+    for k in np.flatnonzero(same_search & near_identical & (outcome == DUPLICATE)):
+        a, b = table.raw_title[i[k]].casefold(), table.raw_title[j[k]].casefold()
+        near_identical[k] = a == b or fuzz.ratio(a, b) >= 98
     demote = same_search & (outcome == DUPLICATE) & ~near_identical
     outcome[demote] = MAYBE
     rule[demote] = "same search, not identical"
