@@ -405,10 +405,10 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         _header_cell(str(c), r, plan.break_after)
         for c, r in zip(frame.columns, plan.rotate, strict=True)
     )
-    rows = [
-        " & ".join(latex_escape(_cell(v), plan.break_after) for v in row) + " \\\\"
-        for row in frame.itertuples(index=False)
-    ]
+    cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    if plan.long and plan.fractions:
+        cells = [_fit_page(row, plan, caption) for row in cells]
+    rows = [" & ".join(latex_escape(v, plan.break_after) for v in row) + " \\\\" for row in cells]
     title = ""
     if caption:
         title += f"\\caption{{{latex_escape(full_stop(caption))}}}"
@@ -449,6 +449,34 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
         lines += [f"\\begin{{tabular}}{{{align}}}", "\\toprule", head + " \\\\", "\\midrule"]
         lines += [*rows, "\\bottomrule", "\\end{tabular}", "\\end{table}"]
     return "\n".join(lines) + "\n"
+
+
+ROW_HEIGHT = 0.85 * PAGE_HEIGHT  # a longtable row cannot break: with headings, a page
+CUT_MARK = " [...; in full in the table's .csv and .html]"
+_SCALE = {size: scale for size, scale, *_ in SETTINGS}
+
+
+def _fit_page(row: list[str], plan: LatexPlan, caption: str | None) -> list[str]:
+    """A row's cells cut so the row fits on a page: TeX cannot break a longtable row, and
+    a taller one runs off the page (a long coded excerpt). The cut is marked and said."""
+    scale = _SCALE.get(plan.size, 1.0)
+    fractions = plan.fractions or []
+    widths = [max(f * TEXT_WIDTH - 2 * plan.tabcolsep, 1.0) / scale for f in fractions]
+    most = int(ROW_HEIGHT / (BASELINE * scale))
+    out = []
+    for text, width in zip(row, widths, strict=True):
+        lines = _lines(text, width)
+        if lines > most:
+            keep = text[: int(len(text) * (most - 2) / lines)].rsplit(" ", 1)[0]
+            log.warning(
+                "%s: a cell of %d characters is taller than a page in the LaTeX table; it "
+                "is cut there (marked), the .csv, .md and .html keep it whole",
+                caption or "a table",
+                len(text),
+            )
+            text = keep + CUT_MARK
+        out.append(text)
+    return out
 
 
 # --- Markdown -----------------------------------------------------------------------

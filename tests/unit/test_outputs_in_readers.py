@@ -486,3 +486,35 @@ def test_accented_names_abbreviate_sort_and_typeset_in_every_bibtex_style(tmp_pa
     assert at == sorted(at), surnames
     assert "Évaluation für" in bbl
     run_latex(tmp_path, body)  # the bibliography typesets without an error
+
+
+def quotes_with_one_long_excerpt() -> pd.DataFrame:
+    excerpt = "Trust took years to build and weeks to lose in every meeting we held. "
+    return pd.DataFrame(
+        {
+            "Theme": [f"Theme {i % 4}" for i in range(40)],
+            "Study": [f"Smith et al. ({2000 + i})" for i in range(40)],
+            "Excerpt": [excerpt * (90 if i == 3 else 1) for i in range(40)],
+        }
+    )
+
+
+def test_a_cell_taller_than_a_page_is_cut_in_latex_with_a_mark_and_a_warning(caplog):
+    # TeX cannot break a longtable row: a 6,000-character excerpt ran off the page
+    tex = to_latex(quotes_with_one_long_excerpt(), "Quotes")
+    assert "\\begin{longtable}" in tex
+    assert tex.count("in full in the table") == 1
+    assert tex.count("Trust took years") < 90 + 39
+    assert "taller than a page" in caplog.text
+
+
+@pytest.mark.slow
+@needs_latex
+def test_a_long_excerpt_cut_for_latex_compiles_with_its_mark(tmp_path):
+    # (pdflatex says nothing about a longtable row that runs off the page: the cut itself
+    # is checked above; here, that the cut row and its mark typeset)
+    (tmp_path / "quotes.tex").write_text(
+        to_latex(quotes_with_one_long_excerpt(), "Quotes"), encoding="utf-8"
+    )
+    log = run_latex(tmp_path, "\\input{quotes}")
+    assert overfull(log) == []
