@@ -286,3 +286,12 @@ def test_one_title_in_british_and_american_spelling_is_one_study():
     american = "Sulfonylureas vs. metformin in pediatric esophageal tumors: centers"
     a, b = studies_of({"title": british, "doi": ""}, {"title": american, **NO_PLACE})
     assert a == b
+
+
+def test_the_evidence_of_a_notice_kept_apart_names_both_kinds():
+    rows = [
+        {**BASE, "record_id": "a-1", "search": "a", "doi": ""},
+        {**BASE, "record_id": "b-2", "search": "b", "doi": "", "title": "Re: " + BASE["title"]},
+    ]
+    result = find_studies(pd.DataFrame(rows), {"a": 0, "b": 1})
+    assert "a notice vs another record (article / reply)" in result.pairs.evidence[0]

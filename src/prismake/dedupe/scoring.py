@@ -554,7 +554,10 @@ def score_pairs(
             for slot in np.flatnonzero(mask[shown]):
                 parts[slot].append(text)
         for slot, k in enumerate(shown):
-            if vetoed[k]:
+            if vetoed[k] and veto[k] == "notice":  # which kinds, in the reviewer's words
+                kinds = [table.notice[i[k]] or "article", table.notice[j[k]] or "article"]
+                parts[slot].append(f"a notice vs another record ({kinds[0]} / {kinds[1]})")
+            elif vetoed[k]:
                 parts[slot].append(VETO_REASONS[veto[k]])
         evidence[shown] = ["; ".join(p) for p in parts]
     # (journal names and author lists are too often garbled or abbreviated to count here)
