@@ -121,3 +121,50 @@ themes: [{id: culture, label: Culture}]
 """,
     )
     assert [k.mark for k in load_codebook(path).kinds] == ["!", "Li", "Le"]
+
+
+def test_a_theme_id_that_reads_like_another_themes_label_is_refused_naming_both(tmp_path):
+    """Rows typed 'language' went silently to the theme labelled 'Language' (found by a
+    walker): a reader of the sheet cannot tell which theme was meant."""
+    path = write(
+        tmp_path,
+        """
+kinds: [{id: risk, label: Risk}, {id: limit, label: Limit}]
+themes:
+  - {id: culture, label: Culture}
+  - {id: language, label: Watching jargon}
+  - {id: terms, label: Language}
+""",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_codebook(path)
+    text = str(error.value)
+    assert "1 problem found" in text
+    assert "theme 'terms' ('Language') reads like the id of theme 'language'" in text
+    assert "Rename one of the two" in text
+
+
+def test_a_kind_id_that_reads_like_another_kinds_label_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds: [{id: risk, label: Limit}, {id: limit, label: Constraint}]
+themes: [{id: culture, label: Culture}]
+""",
+    )
+    with pytest.raises(ConfigError, match=r"id of kind 'limit' \('limit'\) reads like the label"):
+        load_codebook(path)
+
+
+def test_sub_codes_of_two_themes_with_one_name_are_refused(tmp_path):
+    path = write(
+        tmp_path,
+        """
+kinds: [{id: risk, label: Risk}]
+themes:
+  - {id: culture, label: Culture, subcodes: [{id: trust, label: Trust building}]}
+  - {id: money, label: Money, subcodes: [{id: trust_building, label: Funds held in trust}]}
+""",
+    )
+    with pytest.raises(ConfigError, match="sub-code 'trust_building'"):
+        load_codebook(path)

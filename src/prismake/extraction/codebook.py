@@ -141,40 +141,65 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
         if t.get("subcodes")
     }
 
-    problems += _clashes(source, "themes", [t.id for t in themes], [t.label for t in themes])
-    problems += _clashes(source, "kinds", [k.id for k in kinds], [k.label for k in kinds])
-    problems += _clashes(source, "kind marks", [k.mark for k in kinds], [])
-    theme_words = {_word(t.id) for t in themes} | {_word(t.label) for t in themes}
-    problems += [
-        Problem(
-            source,
-            f"sub-code '{sub.id}' has the same name as a theme",
-            column="themes",
-            hint="Give it a name of its own",
-        )
+    # every name a coder may type must lead to one code: an id of one theme that reads
+    # like the label of another is as ambiguous as two equal ids
+    theme_names = [("theme", t.id, (("id", t.id), ("label", t.label))) for t in themes]
+    sub_names = [
+        ("sub-code", sub.id, (("id", sub.id), ("label", sub.label)))
         for subs in subcodes.values()
         for sub in subs
-        if {_word(sub.id), _word(sub.label)} & theme_words
     ]
+    problems += _clashes(source, "themes", theme_names + sub_names)
+    problems += _clashes(
+        source, "kinds", [("kind", k.id, (("id", k.id), ("label", k.label))) for k in kinds]
+    )
+    problems += _clashes(source, "kinds", [("kind", k.id, (("mark", k.mark),)) for k in kinds])
     if problems:
         raise ConfigError(f"{source} is not a valid codebook", problems)
     return Codebook(themes=themes, kinds=kinds, subcodes=subcodes)
 
 
-def _clashes(source: str, what: str, ids: list[str], labels: list[str]) -> list[Problem]:
-    """Two codes a coder could not tell apart (same id, or same label ignoring case)."""
+def _clashes(
+    source: str, column: str, codes: list[tuple[str, str, tuple[tuple[str, str], ...]]]
+) -> list[Problem]:
+    """Two codes a coder could not tell apart: any name (id, label or mark) of one that
+    reads like any name of another, ignoring case, spaces, hyphens and underscores.
+
+    ``codes``: (what it is, its id, its names as (which name, value)) in codebook order.
+    """
     problems = []
-    for name, values in (("id", ids), ("label", labels)):
-        seen: set[str] = set()
-        for value in values:
-            if _word(value) in seen:
-                problems.append(
-                    Problem(
-                        source,
-                        f"two {what} share the {name} '{value}'",
-                        column=what.split()[0],
-                        hint="Every theme and kind needs its own id and label",
-                    )
+    owner: dict[str, tuple[int, str, str]] = {}  # word -> (code, which name, value)
+    for i, (what, code_id, names) in enumerate(codes):
+        for name, value in names:
+            word = _word(value)
+            if not word:
+                continue
+            if word not in owner:
+                owner[word] = (i, name, value)
+                continue
+            first, first_name, first_value = owner[word]
+            if first == i:
+                continue  # a code's id and label may read alike
+            first_what, first_id, _ = codes[first]
+            if (what, name) == (first_what, first_name):
+                message = f"two {what}s share the {name} '{value}' ({first_id} and {code_id})"
+            else:
+                message = (
+                    f"the {name} of {what} '{code_id}' ('{value}') reads like the "
+                    f"{first_name} of {first_what} '{first_id}' ('{first_value}'): a coder "
+                    f"who types '{value}' could mean either"
                 )
-            seen.add(_word(value))
+            problems.append(
+                Problem(
+                    source,
+                    message,
+                    column=column,
+                    hint=(
+                        "Rename one of the two, so that no id or label of one code reads "
+                        "like an id or label of another (case, spaces, hyphens and "
+                        "underscores do not count); then change the rows of the coding "
+                        "sheets that used the old name"
+                    ),
+                )
+            )
     return problems
