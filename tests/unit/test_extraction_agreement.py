@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from extraction_review import CODEBOOK, run_extract
+from extraction_review import CODEBOOK, CODING, CODING_HEADER, make_review, run_extract, write_csv
 
 from prismake.extraction.agreement import (
     coder_agreement,
@@ -84,3 +84,24 @@ def test_the_review_writes_agreement_and_disagreements_for_its_double_coded_stud
     )
     assert set(disagreements["study_id"]) == {"S-aaaaaaaaaa", "S-bbbbbbbbbb"}
     assert len(disagreements) == 4
+
+
+def test_a_coder_typed_in_another_case_or_with_spaces_is_the_same_coder(tmp_path):
+    """'Ben ' in ben.csv made a third coder 'Ben' (found by a walker): the pairs split into
+    Ben-alice and alice-ben, each over fewer studies."""
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    alice = [r for r in CODING if r[5] == "alice"]
+    ben = [r for r in CODING if r[5] == "ben"]
+    ben[0] = [*ben[0][:5], " Ben ", ben[0][6]]
+    ben[2] = [*ben[2][:5], "BEN", ben[2][6]]
+    sheets = [
+        str(write_csv(folder / "alice.csv", CODING_HEADER, alice)),
+        str(write_csv(folder / "ben.csv", CODING_HEADER, ben)),
+    ]
+    outputs = run_extract(tmp_path, paths, coding_paths=sheets)
+    agreement = pd.read_csv(outputs["coder_agreement"], dtype=str, keep_default_na=False)
+    pooled = agreement[agreement["theme"] == "all"]
+    assert pooled[["coder_a", "coder_b", "n_studies"]].values.tolist() == [["alice", "ben", "2"]]
+    coded = pd.read_csv(outputs["coded"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert sorted(set(coded["coder"])) == ["alice", "ben"]

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prismake.csvio import keep_copy
@@ -131,6 +131,30 @@ def default_coder(path: str | os.PathLike) -> str:
     return "" if stem == "coding" else stem
 
 
+def coder_key(name: str) -> str:
+    """A coder as compared everywhere: 'Ben ', 'ben' and 'BEN' are one coder."""
+    return " ".join(name.split()).casefold()
+
+
+def _one_name_per_coder(excerpts: list[CodedExcerpt], sheet_coders: Sequence[str]) -> None:
+    """Give every coder one spelling (in place): the name of their own sheet
+    (coding/<coder>.csv), else the spelling they were typed with most often (first seen
+    on a tie), so agreement never counts 'Ben' and 'ben' as two coders."""
+    spellings: dict[str, dict[str, int]] = {}
+    for e in excerpts:
+        if e.coder:
+            counts = spellings.setdefault(coder_key(e.coder), {})
+            counts[e.coder] = counts.get(e.coder, 0) + 1
+    shown = {
+        key: max(counts, key=lambda name: (counts[name], -list(counts).index(name)))
+        for key, counts in spellings.items()
+    }
+    shown.update({coder_key(name): name for name in sheet_coders if name})
+    for i, e in enumerate(excerpts):
+        if e.coder and shown[coder_key(e.coder)] != e.coder:
+            excerpts[i] = replace(e, coder=shown[coder_key(e.coder)])
+
+
 def _squash(text: str) -> str:
     """An excerpt as compared for duplicates: quotes, case and spacing ignored."""
     return re.sub(r"\s+", " ", text.strip().strip("\"'“”‘’«»")).casefold()
@@ -197,7 +221,7 @@ def read_coding(
             if row_problems or study is None or theme is None or kind is None:
                 problems += row_problems
                 continue
-            key = (study, theme, kind, coder.casefold(), _squash(cells["excerpt"]))
+            key = (study, theme, kind, coder_key(coder), _squash(cells["excerpt"]))
             if key in first_seen:
                 where, first_row = first_seen[key]
                 same = f"row {first_row}" if where == file else f"{where}, row {first_row}"
@@ -226,6 +250,7 @@ def read_coding(
             )
     if problems:
         raise SheetError("The coding sheets have mistakes", problems)
+    _one_name_per_coder(excerpts, [default_coder(path) for path in paths])
     return excerpts
 
 
