@@ -122,7 +122,8 @@ def test_the_same_excerpt_typed_in_two_per_coder_sheets_by_one_coder_is_a_duplic
     row = ["S-aaaaaaaaaa", "culture", "risk", "Same words.", "p. 1", "alice", ""]
     sheets = [
         write_csv(folder / "a.csv", CODING_HEADER, [row]),
-        write_csv(folder / "b.csv", CODING_HEADER, [row]),
+        # not a byte-for-byte copy of a.csv (that would be a stray copy, not counted)
+        write_csv(folder / "b.csv", CODING_HEADER, [row, [*row[:3], "Other words.", *row[4:]]]),
     ]
     with pytest.raises(SheetError, match=r"a\.csv, row 2"):
         run_extract(tmp_path, paths, coding_paths=[str(p) for p in sheets])

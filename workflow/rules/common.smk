@@ -13,7 +13,7 @@ import prismake
 from prismake.config import check_config
 from prismake.errors import PrismakeError
 from prismake.runner import failure_summary
-from prismake.screening.sheets import sheet_files, sheets_as_seen
+from prismake.screening.sheets import is_sheet_file, sheet_files, sheets_as_seen
 
 try:
     config.update(check_config(config))
@@ -122,13 +122,16 @@ def _sheets_as_seen(stage):
 
 
 def coding_sheets(wc=None):
-    """data/extraction/coding.csv and/or one sheet per coder in data/extraction/coding/."""
+    """data/extraction/coding.csv and/or one sheet per coder in data/extraction/coding/.
+
+    Every CSV of the folder, stray copies ("alice (1).csv") included: `extract` names
+    those it does not count (prismake.extraction.coding.counted_coding_sheets), and one
+    added or removed reruns it. Spreadsheet lock files are left out.
+    """
     sheets = existing(["data/extraction/coding.csv"])
     folder = Path("data/extraction/coding")
     if folder.is_dir():
-        sheets += sorted(
-            str(p) for p in folder.glob("*.csv") if not p.name.startswith("~$")
-        )
+        sheets += sorted(str(p) for p in folder.glob("*.csv") if is_sheet_file(p))
     return sheets
 
 

@@ -16,4 +16,5 @@ run_step(
     extraction=snakemake.params.extraction,
     outputs=dict(snakemake.output.items()),
     backup_dir=snakemake.params.backup_dir,
+    sheet_dir="data/extraction",  # where the sheets above are: one gone is named
 )

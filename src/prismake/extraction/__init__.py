@@ -27,6 +27,8 @@ from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.extraction.coding import (
     CodedExcerpt,
     StudyIndex,
+    counted_coding_sheets,
+    gone_sheets,
     keep_sheet_copies,
     read_characteristics,
     read_coding,
@@ -160,13 +162,15 @@ def extract(
     extraction: dict,
     outputs: dict,
     backup_dir: str | None = None,
+    sheet_dir: str | None = None,
 ) -> None:
     """Check the coding and characteristics sheets and write the extraction tables.
 
     outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements.
     Raises SheetError listing every problem in every sheet (nothing is written then).
     ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies), once
-    the sheets have no mistake.
+    the sheets have no mistake. ``sheet_dir`` (data/extraction): a sheet read before (it
+    has a copy in ``backup_dir``) that is gone from there now is named in a warning.
     """
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
@@ -175,6 +179,9 @@ def extract(
     labels = dict(zip(included["study_id"], included["citation_label"], strict=True))
     index = study_index(studies, decisions)
 
+    if backup_dir is not None and sheet_dir is not None:
+        gone_sheets(sheet_dir, backup_dir)
+    coding_paths = counted_coding_sheets(coding_paths)
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []
     try:
@@ -194,7 +201,7 @@ def extract(
         # only sheets a run could use: a copy of a sheet with a mistake the coder then
         # fixed would make the fix look like lost rows on the next run
         sheets = [*coding_paths, characteristics_path]
-        keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir)
+        keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir, index)
 
     # people open these three, later steps read them back (read_table(neutralised=True))
     write_sheet(_coded_frame(excerpts, codebook, labels), outputs["coded"])

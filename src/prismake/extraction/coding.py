@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from prismake.csvio import keep_copy
+from prismake.csvio import backups_of, keep_copy
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
 from prismake.screening.sheets import column_key as column_name
@@ -254,14 +254,21 @@ def read_coding(
     return excerpts
 
 
-def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.PathLike) -> None:
-    """Keep a copy of each extraction sheet as read, and name the rows that the copy the
-    last run read has and the sheet lost.
+def keep_sheet_copies(
+    paths: Sequence[str | os.PathLike],
+    backup_dir: str | os.PathLike,
+    studies: StudyIndex | None = None,
+) -> None:
+    """Keep a copy of each extraction sheet as read, and name what the copy the last run
+    read has and the sheet lost.
 
     prismake never writes these sheets, but two coders saving one file, or an older copy
     saved over it, erase coded excerpts without a trace; the newest copy still has them.
-    A row counts as gone when its study and excerpt (or, in the characteristics sheet,
-    its study) are nowhere in the sheet now: a theme or kind changed is not a loss.
+    An excerpt counts as gone when its study and text are nowhere in the sheet now (a
+    theme or kind changed is not a loss); a characteristic when its study's cell had a
+    value and is empty now or its column is gone (a value changed is not a loss). A study
+    is compared as the study its id leads to (``studies``): an id retyped in another case,
+    or as an alias, is the same study.
     """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for path in paths:
@@ -272,16 +279,18 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
         except OSError as error:
             log.warning("%s: no copy kept in %s (%s)", path, folder, error)
             continue
-        gone = sorted(_row_keys(last_read) - _row_keys(path)) if last_read else []
+        if last_read is None:
+            continue
+        unit, before = _row_keys(last_read, studies)
+        gone = sorted(set(before) - set(_row_keys(path, studies)[1]))
         if gone:
             shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
             log.warning(
-                "%s: %d %s from the last run %s gone (%s%s). If that was not on "
+                "%s: %s from the last run %s gone (%s%s). If that was not on "
                 "purpose (two people saved the same file, or an older copy was saved "
                 "over it), copy them back from its last copy, %s, and run snakemake again",
                 path,
-                len(gone),
-                "row" if len(gone) == 1 else "rows",
+                _count(len(gone), unit),
                 "is" if len(gone) == 1 else "are",
                 shown,
                 ", ..." if len(gone) > 5 else "",
@@ -289,20 +298,138 @@ def keep_sheet_copies(paths: Sequence[str | os.PathLike], backup_dir: str | os.P
             )
 
 
-def _row_keys(path: str | os.PathLike) -> set[tuple[str, ...]]:
-    """A sheet's rows as keep_sheet_copies compares them: (study, excerpt) or (study,)."""
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _row_keys(
+    path: str | os.PathLike, studies: StudyIndex | None = None
+) -> tuple[str, set[tuple[str, ...]]]:
+    """What keep_sheet_copies compares, and what to call one: a coding sheet's
+    (study, excerpt) pairs ("row"), or a characteristics sheet's (study, characteristic)
+    pairs with a value ("characteristic")."""
     sheet = read_sheet(path, ["study_id"])
+
+    def study(typed: str) -> str:
+        found = studies.study_of.get(typed.casefold()) if studies is not None else None
+        return found or typed.casefold()
+
     if "excerpt" in sheet.columns:
-        return {
-            (cells.get("study_id", ""), _squash(cells["excerpt"]))
+        return "row", {
+            (study(cells.get("study_id", "")), _squash(cells["excerpt"]))
             for _, cells in sheet.rows
             if cells["excerpt"]
         }
-    return {
-        (cells.get("study_id", ""),)
+    return "characteristic", {
+        (study(cells.get("study_id", "")), name)
         for _, cells in sheet.rows
-        if any(v for name, v in cells.items() if name != "study_id")
+        for name, value in cells.items()
+        if name != "study_id" and value
     }
+
+
+def gone_sheets(sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:
+    """Warn about each extraction sheet a run read before (it has a copy in ``backup_dir``)
+    that is gone now: its excerpts or characteristics no longer count. Returned: those
+    sheets. The warning names the copy to put back, and is repeated on every run until the
+    sheet is back or its copies are moved away (when it was removed on purpose)."""
+    found = []
+    sheet_dir = Path(sheet_dir)
+    for folder in (sheet_dir, sheet_dir / "coding"):
+        copies_dir = Path(backup_dir) / folder.name
+        if not copies_dir.is_dir():
+            continue
+        names = sorted({c.name.rsplit(".", 2)[0] for c in copies_dir.glob("*.csv.*.bak")})
+        for name in names:
+            path = folder / name
+            if path.exists():
+                continue
+            copies = backups_of(path, copies_dir)
+            if not copies:
+                continue
+            found.append(path)
+            last = copies[-1]
+            unit, keys = _row_keys(last)
+            what = "coded excerpts" if unit == "row" else "study characteristics"
+            log.warning(
+                "%s is gone (deleted, moved or renamed): the %s it held at the last run "
+                "no longer count. Its last copy, %s, holds %s: if the sheet went by "
+                "mistake, copy that file back to %s (or put the moved file back) and run "
+                "snakemake again. If it was removed on purpose, move its copies (%s.*.bak) "
+                "out of %s and this warning stops",
+                path,
+                what,
+                last,
+                _count(len(keys), "coded excerpt" if unit == "row" else "characteristic"),
+                path,
+                name,
+                copies_dir,
+            )
+    return found
+
+
+# a coder's sheet is data/extraction/coding/<coder id>.csv: a simple name, so that a copy
+# a spreadsheet or a file manager makes beside it ("alice (1).csv", "Copy of alice.csv",
+# "alice - copy.csv") is not taken for one more coder
+CODER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def counted_coding_sheets(paths: Sequence[str | os.PathLike]) -> list[str]:
+    """The coding sheets that count, in order; a warning names each one that does not.
+
+    data/extraction/coding.csv always counts; a sheet in data/extraction/coding/ counts
+    when its name is a coder id (letters, digits, '-' and '_', see CODER_ID) and it is
+    not a byte-for-byte copy of another coder's sheet (the shorter name counts then).
+    """
+    per_coder = [Path(p) for p in paths if Path(p).parent.name == "coding"]
+    contents = {}
+    for path in per_coder:
+        try:
+            contents[path] = path.read_bytes()
+        except OSError:
+            contents[path] = None  # the reader reports it
+    counted = []
+    for path in map(Path, paths):
+        if path not in contents:
+            counted.append(str(path))
+            continue
+        why = ""
+        if not CODER_ID.fullmatch(path.stem):
+            why = (
+                "its name is not a coder id (letters, digits, '-' and '_' only): it looks "
+                "like a copy of a coder's sheet"
+            )
+        else:
+            twin = min(
+                (
+                    other
+                    for other in per_coder
+                    if other != path
+                    and CODER_ID.fullmatch(other.stem)
+                    and contents[other] is not None
+                    and contents[other] == contents[path]
+                    and (len(other.stem), other.name) < (len(path.stem), path.name)
+                ),
+                key=lambda other: (len(other.stem), other.name),
+                default=None,
+            )
+            if twin is not None and _row_keys(path)[1]:
+                why = f"it is a copy of {twin.name}, byte for byte"
+        if not why:
+            counted.append(str(path))
+            continue
+        excerpts = len(_row_keys(path)[1]) if contents[path] is not None else 0
+        log.warning(
+            "%s is not counted: %s. Its %s count for no coder. If it is a coder's "
+            "sheet, rename it to the coder's id (such as %s.csv); if it is a stray copy, "
+            "move it out of %s",
+            path,
+            why,
+            _count(excerpts, "coded excerpt"),
+            re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-") or "coder",
+            path.parent,
+        )
+    return counted
 
 
 def read_characteristics(
