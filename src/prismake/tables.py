@@ -1,7 +1,8 @@
 """The thematic tables of the paper, each in CSV, Markdown, LaTeX (booktabs) and HTML.
 
 - themes_by_kind: per theme, how many included studies report it as each kind, and how
-  many excerpts were coded (an excerpt two coders both coded counts once).
+  many distinct excerpts were coded (a passage two coders both coded counts once, in
+  every cell, "Any kind" and "Any theme" included).
 - evidence_matrix: included studies by themes, with a mark per kind reported.
 - quotes: up to ``quotes_per_cell`` illustrative excerpts per theme and kind.
 - characteristics: the characteristics of the included studies.
@@ -43,19 +44,30 @@ def _distinct_excerpts(coded: pd.DataFrame) -> pd.DataFrame:
     return keyed.drop_duplicates(["study_id", "theme", "kind", "_key"])
 
 
+def _passages(rows: pd.DataFrame) -> int:
+    """The distinct passages among coded rows: a passage (the same study and words) counts
+    once however many coders, themes or kinds it was coded with."""
+    return len(rows.drop_duplicates(["study_id", "_key"]))
+
+
 def themes_by_kind(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """One row per theme (and a total row): studies and excerpts for each kind."""
-    distinct = _distinct_excerpts(coded)
+    """One row per theme (and a total row): studies and excerpts for each kind.
+
+    Each "excerpts" cell counts the distinct passages coded there: one passage two coders
+    coded with two kinds counts once under each kind and once under "Any kind" (so the
+    kinds may add up to more), and once in the "Any theme" row.
+    """
+    keyed = coded.assign(_key=coded["excerpt"].map(excerpt_key))
     rows = []
     for theme_id, label in [(t.id, t.label) for t in codebook.themes] + [(None, "Any theme")]:
-        part = distinct if theme_id is None else distinct[distinct["theme"] == theme_id]
+        part = keyed if theme_id is None else keyed[keyed["theme"] == theme_id]
         row: dict[str, object] = {"Theme": label}
         for kind in codebook.kinds:
             cell = part[part["kind"] == kind.id]
             row[f"{kind.label}: studies"] = cell["study_id"].nunique()
-            row[f"{kind.label}: excerpts"] = len(cell)
+            row[f"{kind.label}: excerpts"] = _passages(cell)
         row["Any kind: studies"] = part["study_id"].nunique()
-        row["Any kind: excerpts"] = len(part)
+        row["Any kind: excerpts"] = _passages(part)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -160,12 +172,14 @@ def excluded_studies(
 
 PRINT_CAPTION = (
     "Themes by kind: number of included studies reporting each theme as {kinds}, with the "
-    "number of coded excerpts in brackets."
+    "number of distinct coded excerpts in brackets (an excerpt coded by two coders, or "
+    "with two kinds, counts once in any kind and any theme)."
 )
 CAPTIONS = {
     "themes_by_kind": (
         "Themes by kind: number of included studies reporting each theme as {kinds} "
-        "(studies), and number of coded excerpts (excerpts)."
+        "(studies), and number of distinct coded excerpts (excerpts; an excerpt coded by two "
+        "coders, or with two kinds, counts once in any kind and any theme)."
     ),
     "evidence_matrix": "Evidence matrix: themes reported by each included study ({legend}).",
     "quotes": "Illustrative excerpts for each theme and kind.",

@@ -90,8 +90,37 @@ def test_themes_by_kind_counts_equal_counts_from_the_coding_sheet(tmp_path):
             *(studies.get((theme, k), set()) for k in ("risk", "limit", "lesson"))
         )
         assert result.loc[label, "Any kind: studies"] == len(any_kind)
+    assert_passages_count_once(result, CODING)
     assert result.loc["Any theme", "Any kind: studies"] == len({r[0] for r in CODING})
-    assert result.loc["Any theme", "Any kind: excerpts"] == sum(len(v) for v in excerpts.values())
+
+
+def passage(row):
+    return (row[0], " ".join(row[3].split()).lower())
+
+
+def assert_passages_count_once(result, rows):
+    """'Any kind' and 'Any theme' count a passage once, whatever kinds coders gave it."""
+    for theme, label in THEME_LABELS.items():
+        mine = {passage(r) for r in rows if THEMES[r[1].strip().lower()] == theme}
+        assert result.loc[label, "Any kind: excerpts"] == len(mine), label
+    for kind in ("risk", "limit", "lesson"):
+        mine = {passage(r) for r in rows if r[2].strip().lower() == kind}
+        assert result.loc["Any theme", f"{kind.title()}: excerpts"] == len(mine), kind
+    assert result.loc["Any theme", "Any kind: excerpts"] == len({passage(r) for r in rows})
+
+
+def test_a_passage_two_coders_coded_with_two_kinds_counts_once_in_any_kind(tmp_path):
+    """The demo's 'Proper resourcing, Any kind' said 17 excerpts for 15 passages (found by
+    a walker): two coders had given one passage different kinds."""
+    paths = make_review(tmp_path)
+    text = "Unpaid labour of service users."
+    extra = [["S-cccccccccc", "resourcing", "limit", text, "p. 2", "ben", ""]]
+    write_csv(paths["coding"], CODING_HEADER, [*CODING, *extra])
+    result = table(render(tmp_path, paths), "themes_by_kind").set_index("Theme")
+    row = result.loc["Proper resourcing"]
+    assert (row["Risk: excerpts"], row["Limit: excerpts"]) == (1, 2)
+    assert row["Any kind: excerpts"] == 4  # not 5: the passage counts once
+    assert_passages_count_once(result, [*CODING, *extra])
 
 
 def test_evidence_matrix_marks_exactly_the_kinds_coded_for_each_study(tmp_path):
@@ -216,4 +245,5 @@ def test_on_the_demo_review_table_counts_equal_counts_from_its_coding_sheet(tmp_
             assert result.loc[label, f"{kind.title()}: excerpts"] == len(
                 excerpts_in.get((theme, kind), ())
             )
+    assert_passages_count_once(result, demo)
     assert result.loc["Any theme", "Any kind: studies"] == len(ids)
