@@ -188,3 +188,24 @@ def test_coding_of_a_study_whose_screening_went_missing_says_to_restore_not_dele
     pending = [p for p in error.value.problems if "S-aaaaaaaaaa" in p.message]
     assert pending and all("went missing" in p.hint for p in pending)
     assert all("rather than delete this row" in p.hint for p in pending)
+
+
+def test_column_and_row_mistakes_in_the_characteristics_sheet_are_reported_in_one_go(tmp_path):
+    """A missing and an extra column stopped the check before the rows: the duplicate and
+    the excluded study were only reported on the next run (found by a walker)."""
+    paths = make_review(tmp_path)
+    header = ["study_id", *CHARACTERISTICS[:-1], "funding"]  # no participants, extra funding
+    rows = [
+        ["S-aaaaaaaaaa", "UK", "", "", "", "NIHR"],
+        ["S-aaaaaaaaaa", "UK", "", "", "", ""],
+        ["S-hhhhhhhhhh", "UK", "", "", "", ""],
+    ]
+    write_csv(paths["characteristics"], header, rows)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert sorted((p.row, p.column) for p in error.value.problems) == [
+        (1, "funding"),
+        (1, "participants"),
+        (3, "study_id"),
+        (4, "study_id"),
+    ]

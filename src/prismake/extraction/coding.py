@@ -463,11 +463,11 @@ def read_characteristics(
                     hint="Add the column, or remove it from extraction.characteristics",
                 )
             )
-    if problems:
-        raise SheetError(f"{file} has mistakes", problems)
     found: dict[str, dict[str, str]] = {}
     first_row: dict[str, int] = {}
-    for row, cells in sheet.rows:
+    # the rows are checked too when the columns have mistakes: every problem in one go
+    rows = sheet.rows if "study_id" in sheet.columns else ()
+    for row, cells in rows:
         study, problem = studies.check(cells["study_id"], file, row)
         if problem:
             problems.append(problem)
@@ -486,7 +486,7 @@ def read_characteristics(
             )
             continue
         first_row[study] = row
-        found[study] = {name: cells[column_name(name)] for name in names}
+        found[study] = {name: cells.get(column_name(name), "") for name in names}
     if problems:
         raise SheetError(f"{file} has mistakes", problems)
     return found
