@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from screening_demo import (
     SEARCHES,
     base_studies,
@@ -25,6 +26,7 @@ from screening_demo import (
 )
 
 from prismake.csvio import read_table
+from prismake.errors import SheetError
 from prismake.screening import summarise_screening
 from prismake.screening.sync import screen_with_sheets
 
@@ -391,6 +393,7 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
         out = review.run("title_abstract")
     waiting = next(r.getMessage() for r in caplog.records if "waiting for a decision" in r.message)
     assert "cleo 7" in waiting and "ben" not in waiting  # the 5 ben decided count
+    assert "cleo, new to the stage, takes over the 7 studies ben left undecided" in caplog.text
     notes = out["decisions"].loc[out["decisions"]["decision"] == "pending", "note"]
     assert notes.str.startswith("waiting for").all() and not notes.str.contains("ben").any()
     status = review.status()
@@ -537,3 +540,32 @@ def test_a_sheet_deleted_after_a_resolution_is_not_told_to_leave_rows_blank(tmp_
         review.run("title_abstract")
     assert "ben.csv was missing" in caplog.text
     assert "undecided row" not in caplog.text
+
+
+def test_a_reviewer_id_changed_in_config_but_not_the_sheet_stops_before_dealing_out(tmp_path):
+    """cleo becomes "cat" in config, her sheet keeps its name: her undecided studies would
+    go to alice, ben and a new cat.csv, beyond taking back. The run stops and says to
+    rename the sheet; once renamed, cat carries on in her own sheet. Two different people
+    (cleo left, cat joined) go through in two runs, as the message says."""
+    review, cleo, hers, _ = cleo_leaves_half_decided(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben", "cat"], double_fraction=0.0)
+    before = {n: review.sheet("title_abstract", n).read_bytes() for n in ("alice", "ben")}
+    with pytest.raises(SheetError) as error:
+        review.run("title_abstract")
+    text = str(error.value)
+    assert "cleo is no longer among this stage's reviewers" in text
+    assert "rename this sheet to cat.csv" in text
+    assert {n: review.sheet("title_abstract", n).read_bytes() for n in before} == before
+    assert not review.sheet("title_abstract", "cat").exists()
+    cleo.rename(review.sheet("title_abstract", "cat"))
+    after = review.run("title_abstract")
+    assert after["added"].empty  # nothing dealt out: cat screens on in her sheet
+    assert {r["study_id"] for r in rows_of(review.sheet("title_abstract", "cat"))} == set(hers)
+
+
+def test_a_reviewer_who_left_and_a_new_one_go_through_in_two_runs(tmp_path):
+    review, *_ = cleo_leaves_half_decided(tmp_path)
+    review.run("title_abstract")  # cleo left: her undecided studies go to alice and ben
+    review.screening = screening_config("split", ["alice", "ben", "cat"], double_fraction=0.0)
+    review.run("title_abstract")  # then cat joins: no question asked
+    assert review.sheet("title_abstract", "cat").exists()

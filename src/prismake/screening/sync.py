@@ -122,12 +122,72 @@ def plan_sheets(
         for reviewer in assign(study_id, stage_config, listed.get(study_id, set()), done):
             if study_id not in from_copy.get(reviewer, ()):
                 plan.additions[reviewer].append(study_id)
+    _check_renamed_reviewer(plan, reviewers, Path(sheet_dir), listed, decided)
     recorded = recorded_ranks(stage, reading)
     new = [
         s for s in candidates if s not in listed and s not in reading.removed and s not in recorded
     ]
     plan.ranks = hand_out_ranks(new, reading, recorded)
     return plan
+
+
+def _check_renamed_reviewer(
+    plan: SheetPlan,
+    reviewers: Sequence[str],
+    sheet_dir: Path,
+    listed: Mapping[str, set[str]],
+    decided: Mapping[str, set[str]],
+) -> None:
+    """Stop before a reviewer's undecided studies are dealt out to the others when a new
+    reviewer without a sheet appears in the same run: most likely one person's id changed
+    in config ("cat" to "catherine") and not the sheet's name. Appended rows cannot be
+    taken back, so the run asks first."""
+    written = sheets_written(sheet_dir, plan.stage)
+    new = [r for r in reviewers if r not in plan.reading.sheets and r not in written]
+    if not new:
+        return
+    to_others = {s for r, ids in plan.additions.items() if r not in new for s in ids}
+    to_new = {s for r in new for s in plan.additions.get(r, ())}
+    problems = []
+    for former in sorted(plan.reading.former):
+        theirs = {
+            s for s, who in listed.items() if former in who and former not in decided.get(s, ())
+        }
+        if theirs & to_new and not theirs & to_others:
+            # the newcomer takes them all (dual screening): nothing goes astray either way
+            log.warning(
+                "%s, new to the stage, takes over the %s %s left undecided. If %s is %s "
+                "under a new id, delete the new %s.csv before anyone types in it, rename "
+                "%s.csv to %s.csv and run snakemake again",
+                " and ".join(new),
+                _count(len(theirs & to_new), "study", "studies"),
+                former,
+                new[0],
+                former,
+                new[0],
+                former,
+                new[0],
+            )
+        elif theirs & to_others:
+            problems.append(
+                Problem(
+                    str(sheet_dir / f"{former}.csv"),
+                    f"{former} is no longer among this stage's reviewers and their sheet has "
+                    f"{_count(len(theirs & to_others), 'undecided study', 'undecided studies')}"
+                    ", which would go to the other reviewers, "
+                    f"while {' and '.join(new)} {'is' if len(new) == 1 else 'are'} new to the "
+                    "stage, without a sheet",
+                    hint=(
+                        f"If {new[0]} is {former} under a new id, rename this sheet to "
+                        f"{new[0]}.csv (and {former} to {new[0]} in resolutions.csv's "
+                        "resolved_by) and run snakemake again. If they are two people, run "
+                        f"snakemake once without {' and '.join(new)} in the stage's reviewers "
+                        f"({former}'s studies then go to the others), then add them"
+                    ),
+                )
+            )
+    if problems:
+        raise SheetError("A reviewer's id changed in config, but not their sheet's name?", problems)
 
 
 def _former_sheets(
