@@ -452,7 +452,8 @@ def to_latex(frame: pd.DataFrame, caption: str | None = None, label: str | None 
 
 
 ROW_HEIGHT = 0.85 * PAGE_HEIGHT  # a longtable row cannot break: with headings, a page
-CUT_MARK = " [...; in full in the table's .csv and .html]"
+# the .md and .html never cut a cell; the .csv cuts one longer than an Excel cell holds
+CUT_MARK = " [...; in full in the table's .md and .html]"
 _SCALE = {size: scale for size, scale, *_ in SETTINGS}
 
 
@@ -470,7 +471,8 @@ def _fit_page(row: list[str], plan: LatexPlan, caption: str | None) -> list[str]
             keep = text[: int(len(text) * (most - 2) / lines)].rsplit(" ", 1)[0]
             log.warning(
                 "%s: a cell of %d characters is taller than a page in the LaTeX table; it "
-                "is cut there (marked), the .csv, .md and .html keep it whole",
+                "is cut there (marked); the .md and .html keep it whole (the .csv too, up "
+                "to the 32,767 characters of an Excel cell)",
                 caption or "a table",
                 len(text),
             )

@@ -14,6 +14,7 @@ from extraction_review import (
     CODING,
     CODING_HEADER,
     STUDIES,
+    extraction_outputs,
     make_review,
     run_extract,
     write_csv,
@@ -247,3 +248,38 @@ def test_on_the_demo_review_table_counts_equal_counts_from_its_coding_sheet(tmp_
             )
     assert_passages_count_once(result, demo)
     assert result.loc["Any theme", "Any kind: studies"] == len(ids)
+
+
+def test_an_excerpt_longer_than_an_excel_cell_reaches_the_tables_whole(tmp_path):
+    """A 40,000-character excerpt was cut at 32,765 characters in coded.csv, and that cut
+    text with its mark went on into quotes.md and .html; the mark sent people to
+    data/processed/, which held no excerpt (found by a walker)."""
+    paths = make_review(tmp_path)
+    long = "Officials kept the agenda, meeting after meeting. " * 800  # 40,000 characters
+    rows = [*CODING, ["S-gggggggggg", "culture", "risk", long, "p. 1", "alice", ""]]
+    write_csv(paths["coding"], CODING_HEADER, rows)
+    full = tmp_path / "data" / "processed" / "extraction" / "coded.csv"
+    outputs = {**extraction_outputs(tmp_path), "coded_full": str(full)}
+    run_extract(tmp_path, paths, outputs=outputs)
+    # people's coded.csv holds what Excel holds, and its mark says where the rest is
+    coded = pd.read_csv(outputs["coded"], dtype=str, keep_default_na=False)
+    cut = coded.loc[coded["study_id"] == "S-gggggggggg", "excerpt"].item()
+    assert len(cut) < 32_767 and cut.endswith("the full text is in data/processed/]")
+    kept = pd.read_csv(full, dtype=str, keep_default_na=False)
+    assert long.strip() in set(kept["excerpt"])
+    tables = tmp_path / "results" / "tables"
+    write_thematic_tables(
+        codebook_path=str(CODEBOOK),
+        coded_path=str(full),
+        characteristics_path=outputs["characteristics"],
+        included_path=outputs["included"],
+        decisions_path=str(paths["decisions"]),
+        studies_path=str(paths["studies"]),
+        extraction={"characteristics": CHARACTERISTICS, "quotes_per_cell": 9},
+        outputs=[str(tables / f"quotes.{ext}") for ext in FORMATS],
+    )
+    for ext in ("md", "html"):
+        text = (tables / f"quotes.{ext}").read_text(encoding="utf-8")
+        assert long.strip() in text and "cut by prismake" not in text, ext
+    tex = (tables / "quotes.tex").read_text(encoding="utf-8")
+    assert "in full in the table's .md and .html" in tex

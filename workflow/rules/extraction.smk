@@ -18,6 +18,8 @@ rule extract:
         characteristics=existing(["data/extraction/characteristics.csv"]),
     output:
         coded="results/extraction/coded.csv",
+        # the same, no excerpt cut to fit an Excel cell: what tables and figures read
+        coded_full="data/processed/extraction/coded.csv",
         characteristics="results/extraction/characteristics.csv",
         included="results/extraction/included_studies.csv",
         to_code=report(
@@ -57,7 +59,7 @@ rule thematic_tables:
     """Themes by kind, evidence matrix, quotes, characteristics, excluded studies."""
     input:
         codebook=config["extraction"]["codebook"],
-        coded="results/extraction/coded.csv",
+        coded="data/processed/extraction/coded.csv",
         characteristics="results/extraction/characteristics.csv",
         included="results/extraction/included_studies.csv",
         decisions="results/screening/full_text/decisions.csv",
@@ -118,7 +120,7 @@ rule thematic_figures:
     """Bar chart of studies per theme and kind; evidence-matrix heatmap."""
     input:
         codebook=config["extraction"]["codebook"],
-        coded="results/extraction/coded.csv",
+        coded="data/processed/extraction/coded.csv",
         included="results/extraction/included_studies.csv",
     output:
         themes_by_kind=report(

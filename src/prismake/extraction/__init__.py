@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from prismake.csvio import read_table, write_sheet, write_table
+from prismake.csvio import neutralise_formula, read_table, write_sheet, write_table
 from prismake.errors import Problem, SheetError
 from prismake.extraction.agreement import (
     AGREEMENT_COLUMNS,
@@ -166,7 +166,8 @@ def extract(
 ) -> None:
     """Check the coding and characteristics sheets and write the extraction tables.
 
-    outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements.
+    outputs: coded, characteristics, included, to_code, coder_agreement, coder_disagreements,
+    and optionally coded_full (coded.csv with no excerpt cut to fit Excel, for the tables).
     Raises SheetError listing every problem in every sheet (nothing is written then).
     ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies), once
     the sheets have no mistake. ``sheet_dir`` (data/extraction): a sheet read before (it
@@ -204,7 +205,13 @@ def extract(
         keep_sheet_copies([p for p in sheets if p and os.path.exists(p)], backup_dir, index)
 
     # people open these three, later steps read them back (read_table(neutralised=True))
-    write_sheet(_coded_frame(excerpts, codebook, labels), outputs["coded"])
+    coded = _coded_frame(excerpts, codebook, labels)
+    write_sheet(coded, outputs["coded"])
+    if "coded_full" in outputs:
+        # what the tables and figures read: every excerpt whole (coded.csv cuts one longer
+        # than an Excel cell, and its mark sends people to data/processed/ for the rest),
+        # neutralised as coded.csv is, so both read back the same way
+        write_table(coded.map(neutralise_formula), outputs["coded_full"], CODED_COLUMNS)
     write_sheet(included, outputs["included"])
 
     chars = included[["study_id", "citation_label"]].copy()
