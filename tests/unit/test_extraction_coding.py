@@ -209,3 +209,27 @@ def test_column_and_row_mistakes_in_the_characteristics_sheet_are_reported_in_on
         (3, "study_id"),
         (4, "study_id"),
     ]
+
+
+@pytest.mark.parametrize("typed", ["S aaaaaaaaab", "S-aaaaaaaabb", "saaaaaaaaaa ", "S–aaaaaaaaaa"])
+def test_a_mistyped_study_id_names_the_included_study_it_likely_means(tmp_path, typed):
+    """'S xvq2k4hth5' (a space for the hyphen) got only 'no study has this id' (found by
+    a walker); screening names the study one or two characters off, and so does coding."""
+    paths = make_review(tmp_path)
+    write_csv(paths["coding"], CODING_HEADER, [[typed, "culture", "risk", "t", "", "a", ""]])
+    write_csv(
+        paths["characteristics"], ["study_id", *CHARACTERISTICS], [[typed, "UK", "", "", "", ""]]
+    )
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert [p.message for p in error.value.problems] == ["no study has this id"] * 2
+    assert all(p.hint.startswith("Did you mean S-aaaaaaaaaa?") for p in error.value.problems)
+
+
+def test_an_id_near_no_included_study_gets_no_guess(tmp_path):
+    paths = make_review(tmp_path)
+    rows = [["S-hhhhhhhhhi", "culture", "risk", "t", "", "a", ""]]  # near an excluded one
+    write_csv(paths["coding"], CODING_HEADER, rows)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths)
+    assert "Did you mean" not in str(error.value)

@@ -14,13 +14,17 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
+
+import pandas as pd
 
 from prismake.csvio import backups_of, keep_copy
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
 from prismake.screening.sheets import column_key as column_name
 from prismake.screening.sheets import read_sheet as read_screening_sheet
+from prismake.screening.stage import StudyIndex as ScreeningStudies
 
 log = logging.getLogger("prismake.extraction")
 
@@ -88,14 +92,29 @@ class StudyIndex:
     full_text_decision: Mapping[str, str]  # study_id -> decision at full text
     included: frozenset[str]
 
+    @cached_property
+    def _included_index(self) -> ScreeningStudies:
+        ids = sorted(self.included)
+        return ScreeningStudies(studies=pd.DataFrame(), lookup={}, rows={i: {} for i in ids})
+
+    def near(self, typed: str) -> str | None:
+        """The included study one or two characters off ``typed`` (a typo), by the
+        screening stage's test (StudyIndex.near); separators are ignored first, so that
+        'S xvq2k4hth5' or 'Sxvq2k4hth5' is read as the id it was meant to be."""
+        letters = re.sub(r"[^A-Za-z0-9]", "", typed)
+        shaped = f"S-{letters[1:]}" if len(letters) == 11 and letters[0] in "Ss" else typed
+        return self._included_index.near(shaped) if self.included else None
+
     def check(self, typed: str, file: str, row: int) -> tuple[str | None, Problem | None]:
         """The included study a sheet row names, or the problem with it."""
         if not typed:
             return None, Problem(file, "study_id is empty", row, "study_id", hint=TO_CODE_HINT)
         study = self.study_of.get(typed.casefold())
         if study is None:
+            near = self.near(typed)
+            guess = f"Did you mean {near}? " if near else ""
             return None, Problem(
-                file, "no study has this id", row, "study_id", typed, hint=TO_CODE_HINT
+                file, "no study has this id", row, "study_id", typed, hint=guess + TO_CODE_HINT
             )
         if study not in self.included:
             decision = self.full_text_decision.get(study)
