@@ -8,16 +8,19 @@ matrix shades cells by how many kinds a study reports, from light to dark.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 from prismake.csvio import read_table
 from prismake.extraction.codebook import Codebook, load_codebook
@@ -170,7 +173,25 @@ def evidence_matrix_figure(
     if not studies:
         ax.text(0.5, 0.5, "No included studies yet", transform=ax.transAxes, ha="center")
     fig.tight_layout()
+    if _crowded(fig, ax.get_xticklabels()):
+        # many themes: headings side by side would run into each other; slanted, each
+        # has the room of its whole line
+        slanted = [_wrap(t.label, 30) for t in codebook.themes]
+        ax.set_xticks([j + 0.5 for j in range(n_cols)], slanted)
+        for label in ax.get_xticklabels():
+            label.set(rotation=45, ha="left", va="bottom", rotation_mode="anchor")
+        longest = max(len(line) for text in slanted for line in text.split("\n"))
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + longest * 8 * 0.55 * 0.71 / 72)
+        fig.tight_layout()
     return fig
+
+
+def _crowded(fig: Figure, labels: Sequence[Text]) -> bool:
+    """Whether two neighbouring labels overlap, as drawn."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
+    return any(a.x1 > b.x0 for a, b in itertools.pairwise(boxes))
 
 
 def _count_label(n: int) -> str:

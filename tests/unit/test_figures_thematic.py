@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import html
+import itertools
+import math
 import re
 import subprocess
 import sys
 
 import pandas as pd
 from extraction_review import CODEBOOK, make_review, run_extract
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from prismake.csvio import read_table, write_sheet
-from prismake.extraction.codebook import load_codebook
+from prismake.extraction.codebook import Code, Codebook, load_codebook
 from prismake.figures import (
     FIGURE_NAMES,
+    evidence_matrix_figure,
     studies_per_theme_and_kind,
     themes_by_kind_figure,
     write_thematic_figures,
 )
+from prismake.plotting import style
 
 EXTENSIONS = ("svg", "pdf", "png")
 
@@ -131,3 +136,54 @@ def test_dollars_and_backslashes_in_labels_are_drawn_as_typed_not_as_math(tmp_pa
         assert " ".join(theme.split()) in " ".join(text.split())
         assert "Risk $1 $2" in text or "risk $1 $2" in text
     assert r"$mith $\beta$ (2019)" in matrix
+
+
+def headings_overlap(figure) -> bool:
+    """Whether two neighbouring column headings of the matrix overlap as drawn: side by
+    side, their boxes; slanted (parallel lines of text), the gap across the slant."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    labels = figure.axes[0].get_xticklabels()
+    for a, b in itertools.pairwise(labels):
+        box_a, box_b = a.get_window_extent(renderer), b.get_window_extent(renderer)
+        angle = a.get_rotation()
+        if angle == 0:
+            if box_a.x1 > box_b.x0:
+                return True
+            continue
+        # each line of the heading is about 1.2 font sizes high (in pixels, at the dpi)
+        line = 1.2 * a.get_fontsize() * figure.dpi / 72
+        lines = a.get_text().count("\n") + 1
+        across = box_b.x0 - box_a.x0  # the distance between neighbouring anchors
+        if across * math.sin(math.radians(angle)) < line * lines:
+            return True
+    return False
+
+
+def matrix_with_themes(labels):
+    themes = tuple(Code(f"t{i}", label) for i, label in enumerate(labels))
+    codebook = Codebook(themes=themes, kinds=(Code("risk", "Risk", "", "R"),))
+    included = pd.DataFrame({"study_id": ["S1", "S2"], "citation_label": ["A (2001)", "B (2002)"]})
+    coded = pd.DataFrame({"study_id": ["S1"], "theme": ["t0"], "kind": ["risk"]})
+    with style():
+        return evidence_matrix_figure(coded, included, codebook)
+
+
+def test_the_matrix_headings_of_many_themes_do_not_run_into_each_other():
+    """With 10+ themes the headings, wrapped at a fixed width, ran into each other (found
+    by a walker); the demo's five stay side by side."""
+    many = [
+        "Creating a co-productive culture", "Managing expectations", "Avoiding one-size-fits-all",
+        "Watching language", "Proper resourcing", "Power and hierarchy", "Time and timing",
+        "Evaluation and evidence", "Leadership support", "Trust between partners",
+        "Training and skills", "Payment of service users",
+    ]  # fmt: skip
+    figure = matrix_with_themes(many)
+    assert not headings_overlap(figure)
+    width, height = figure.get_size_inches() * figure.dpi
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    for label in figure.axes[0].get_xticklabels():  # and none is cut off at the edge
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width and box.y1 <= height, label.get_text()
+    five = matrix_with_themes([t.label for t in load_codebook(CODEBOOK).themes])
+    assert not headings_overlap(five)
+    assert {label.get_rotation() for label in five.axes[0].get_xticklabels()} == {0}
