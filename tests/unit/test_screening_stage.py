@@ -113,7 +113,8 @@ def test_an_id_one_or_two_characters_off_a_study_s_id_is_a_typo_named_with_the_s
     leave the conflict unresolved behind a warning, as if the study had vanished."""
     typo = ids[1][:-1] + ("x" if ids[1][-1] != "x" else "y")
     swapped = ids[0][:-2] + ids[0][-1] + ids[0][-2]
-    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "exclude")])
+    short = ids[2][:-1]  # a character left out
+    _sheet(tmp_path, "alice", [(ids[0], "include"), (ids[1], "exclude"), (short, "exclude")])
     _sheet(tmp_path, "ben", [(swapped, "include"), (ids[1], "include")])
     _sheet(tmp_path, "resolutions", [(typo, "include", "", "chidi", "")],
            header="study_id,decision,reason,resolved_by,note")  # fmt: skip
@@ -123,6 +124,7 @@ def test_an_id_one_or_two_characters_off_a_study_s_id_is_a_typo_named_with_the_s
     assert found == {
         ("resolutions.csv", typo, f"Did you mean {ids[1]}"),
         ("ben.csv", swapped, f"Did you mean {ids[0]}"),
+        ("alice.csv", short, f"Did you mean {ids[2]}"),
     }
 
 

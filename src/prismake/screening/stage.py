@@ -100,6 +100,7 @@ RESOLUTION_COLUMNS = ("study_id", "decision", "reason", "resolved_by", "note")
 REMOVED_BY = {"automation": REMOVED_AUTOMATION, "other": REMOVED_OTHER}
 
 _STUDY_ID = re.compile(r"^[Ss]-([A-Za-z2-7]{10})$")
+_ID_LIKE = re.compile(r"^[Ss]-[A-Za-z0-9]{8,12}$")
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*-[A-Za-z2-7]{10}(?:-\d+)?$")
 _ID_HINT = "Copy the id exactly as prismake wrote it in the sheet (ids look like S-abcde23456)"
 
@@ -172,8 +173,9 @@ class StudyIndex:
         two of prismake's random ids are almost never that close (a study that no longer
         exists is not near any)."""
         text = canonical_id(typed)
-        if not _STUDY_ID.match(text):
+        if not _ID_LIKE.match(text):  # a character left out or added too: "S-abcdefghi"
             return None
+        text = "S-" + text[2:].lower()
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
@@ -327,7 +329,7 @@ def _check_row(
             )
         return None
     study_id, status = index.resolve(typed)
-    near = index.near(typed) if status == "orphan" else None
+    near = index.near(typed) if status else None
     if status == "invalid" or near:
         sheet.problem(
             "no study has this id",
