@@ -132,7 +132,8 @@ def test_coded_rows_gone_since_the_last_run_are_named_with_the_copy_that_holds_t
     with caplog.at_level(logging.INFO, logger="prismake"):
         run_extract(tmp_path, paths, backup_dir=str(backups))
     warnings = gone(caplog)
-    assert len(warnings) == 1 and "coding.csv: 2 rows from the last run are gone" in warnings[0]
+    assert len(warnings) == 1
+    assert "coding.csv: 2 coded rows from the last run are gone" in warnings[0]
     assert all(row[0] in warnings[0] for row in lost)
     named = Path(warnings[0].split("last copy, ")[1].split(", and run")[0])
     assert all(row[3] in named.read_text(encoding="utf-8") for row in lost)

@@ -19,6 +19,7 @@ from extraction_review import (
     write_csv,
 )
 
+from prismake.errors import SheetError
 from prismake.ids import study_alias
 
 
@@ -61,7 +62,7 @@ def test_a_deleted_coder_sheet_is_named_with_its_excerpts_and_the_copy_to_put_ba
     outputs, warnings = extract(tmp_path, paths, caplog, [alice])
     [warning] = [w for w in warnings if "ben.csv" in w]
     assert f"{ben} is gone" in warning
-    assert "holds 4 coded excerpts" in warning
+    assert "holds 4 coded rows that no sheet has now" in warning
     copy = Path(warning.split("Its last copy, ")[1].split(", holds")[0])
     assert "Jargon excluded people." in copy.read_text(encoding="utf-8")
     assert read(outputs["coder_agreement"]).empty  # what the coder would see: ben is gone
@@ -85,7 +86,18 @@ def test_a_deleted_characteristics_sheet_is_named_with_the_copy_to_put_back(tmp_
     assert "Netherlands" in copy.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("copy_name", ["alice (1).csv", "Copy of alice.csv", "alice_copy.csv"])
+@pytest.mark.parametrize(
+    "copy_name",
+    [
+        "alice (1).csv",
+        "alice(2).csv",
+        "Copy of alice.csv",
+        "alice - Copy.csv",
+        "alice copy.csv",
+        "alice_copy.csv",
+        "alice-kopie.csv",
+    ],
+)
 def test_a_stray_copy_of_a_coder_sheet_is_named_and_not_counted(tmp_path, caplog, copy_name):
     paths = make_review(tmp_path)
     alice, ben = per_coder(paths)
@@ -96,7 +108,7 @@ def test_a_stray_copy_of_a_coder_sheet_is_named_and_not_counted(tmp_path, caplog
     outputs, warnings = extract(tmp_path, paths, caplog, sheets)
     [warning] = [w for w in warnings if copy_name in w]
     assert f"{stray} is not counted" in warning
-    assert "16 coded excerpts count for no coder" in warning
+    assert "16 coded rows count for no coder" in warning
     assert read(outputs["coded"]).equals(read(expected["coded"]))
     agreement = read(outputs["coder_agreement"])
     assert set(zip(agreement["coder_a"], agreement["coder_b"], strict=True)) == {("alice", "ben")}
@@ -137,4 +149,90 @@ def test_a_characteristic_column_emptied_is_named(tmp_path, caplog):
     changed = [[r[0], "United Kingdom" if r[1] == "UK" else r[1], *r[2:]] for r in emptied]
     write_csv(paths["characteristics"], ["study_id", *CHARACTERISTICS], changed)
     _, warnings = extract(tmp_path, paths, caplog, [paths["coding"]])
+    assert not [w for w in warnings if "gone" in w]
+
+
+@pytest.mark.parametrize(
+    "name", ["j.smith", "Müller", "Zoë", "o'brien", "Anne Marie", "_lee", "Chidi_O-2"]
+)
+def test_a_coder_sheet_named_as_people_are_named_counts(tmp_path, caplog, name):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    renamed = ben.rename(ben.parent / f"{name}.csv")
+    outputs, warnings = extract(tmp_path, paths, caplog, [alice, renamed])
+    assert not [w for w in warnings if "not counted" in w]
+    coded = read(outputs["coded"])
+    assert (coded["coder"] == name).sum() == 4
+    agreement = read(outputs["coder_agreement"])
+    pairs = zip(agreement["coder_a"], agreement["coder_b"], strict=True)
+    assert {frozenset(pair) for pair in pairs} == {frozenset(("alice", name))}
+
+
+def test_a_copy_whose_coder_has_no_sheet_is_told_the_name_to_take_not_its_own(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    stray = ben.rename(ben.parent / "ben (1).csv")
+    _, warnings = extract(tmp_path, paths, caplog, [alice, stray])
+    [warning] = [w for w in warnings if "not counted" in w]
+    assert "there is no ben.csv" in warning and "rename it to ben.csv" in warning
+    assert "rename it to ben (1).csv" not in warning and "4 coded rows" in warning
+
+
+def test_two_coders_who_coded_exactly_the_same_both_count(tmp_path, caplog):
+    # a pilot: both coders coded the same passages the same way, their sheets are equal
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    ben.write_bytes(alice.read_bytes())
+    outputs, warnings = extract(tmp_path, paths, caplog, [alice, ben])
+    assert not [w for w in warnings if "not counted" in w]
+    assert set(read(outputs["coded"])["coder"]) == {"alice", "ben"}
+    agreement = read(outputs["coder_agreement"])
+    assert set(zip(agreement["coder_a"], agreement["coder_b"], strict=True)) == {("alice", "ben")}
+    assert set(agreement["percent_agreement"].astype(float)) == {100.0}
+
+
+def test_two_sheets_for_one_coder_are_one_problem_naming_both(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    big_ben = write_csv(ben.parent / "Ben.csv", CODING_HEADER, [r[:] for r in CODING[3:5]])
+    rows = [[*r[:5], "", r[6]] for r in CODING if r[5] == "alice"]
+    rows[0][2] = "riks"  # a mistake elsewhere: reported in the same run
+    write_csv(alice, CODING_HEADER, rows)
+    with pytest.raises(SheetError) as error:
+        extract(tmp_path, paths, caplog, [big_ben, alice, ben])
+    problems = error.value.problems
+    assert not [p for p in problems if "duplicate" in p.message]
+    [two] = [p for p in problems if "two sheets for one coder" in p.message]
+    assert "Ben.csv" in two.message and "ben.csv" in two.message
+    assert "compared without case and spaces" in two.message
+    assert "merge them into one or rename one" in two.hint.lower()
+    assert [p.column for p in problems if p is not two] == ["kind"]
+
+
+def test_a_sheet_moved_into_per_coder_sheets_is_not_called_gone(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    coding = paths["coding"]
+    extract(tmp_path, paths, caplog, [coding])
+    folder = coding.parent / "coding"
+    sheets = [
+        write_csv(folder / f"{who}.csv", CODING_HEADER, [r for r in CODING if r[5] == who])
+        for who in ("alice", "ben")
+    ]
+    coding.unlink()
+    _, warnings = extract(tmp_path, paths, caplog, sheets)
+    assert not [w for w in warnings if "gone" in w]
+    # ben's sheet then deleted: his rows are gone, though alice coded two of his passages
+    sheets[1].unlink()
+    _, warnings = extract(tmp_path, paths, caplog, sheets[:1])
+    [warning] = [w for w in warnings if f"{sheets[1]} is gone" in w]
+    assert "holds 4 coded rows that no sheet has now" in warning
+
+
+def test_a_sheet_deleted_whose_last_copy_held_nothing_is_not_called_gone(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    empty = write_csv(alice.parent / "chidi.csv", CODING_HEADER, [])
+    extract(tmp_path, paths, caplog, [alice, ben, empty])
+    empty.unlink()
+    _, warnings = extract(tmp_path, paths, caplog, [alice, ben])
     assert not [w for w in warnings if "gone" in w]

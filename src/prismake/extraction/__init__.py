@@ -180,9 +180,10 @@ def extract(
     labels = dict(zip(included["study_id"], included["citation_label"], strict=True))
     index = study_index(studies, decisions)
 
-    if backup_dir is not None and sheet_dir is not None:
-        gone_sheets(sheet_dir, backup_dir)
     coding_paths = counted_coding_sheets(coding_paths)
+    if backup_dir is not None and sheet_dir is not None:
+        read_now = [*coding_paths, characteristics_path]
+        gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index)
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []
     try:

@@ -151,8 +151,9 @@ def default_coder(path: str | os.PathLike) -> str:
 
 
 def coder_key(name: str) -> str:
-    """A coder as compared everywhere: 'Ben ', 'ben' and 'BEN' are one coder."""
-    return " ".join(name.split()).casefold()
+    """A coder as compared everywhere, without case and spaces: 'Ben ', 'ben', 'BEN' are
+    one coder, and so are 'Anne Marie' and 'AnneMarie'."""
+    return "".join(name.split()).casefold()
 
 
 def _one_name_per_coder(excerpts: list[CodedExcerpt], sheet_coders: Sequence[str]) -> None:
@@ -193,6 +194,26 @@ def read_coding(
     first_seen: dict[tuple[str, ...], tuple[str, int]] = {}
     theme_hint = "Use a theme id or label from the codebook: " + ", ".join(codebook.theme_ids)
     kind_hint = "Use one of: " + ", ".join(codebook.kind_ids)
+    # two sheets of one coder (Ben.csv beside ben.csv): one problem naming both, and
+    # their rows not compared with each other (each row would be a 'duplicate')
+    sheet_of: dict[str, str] = {}
+    second_sheets: set[str] = set()
+    for path in paths:
+        key = coder_key(default_coder(path))
+        if not key or Path(path).parent.name != "coding":
+            continue
+        if key not in sheet_of:
+            sheet_of[key] = str(path)
+            continue
+        second_sheets.add(str(path))
+        problems.append(
+            Problem(
+                str(path),
+                f"two sheets for one coder (coder names are compared without case and "
+                f"spaces): {Path(sheet_of[key]).name} and {Path(path).name}",
+                hint=f"Merge them into one or rename one (both are in {Path(path).parent})",
+            )
+        )
     for path in paths:
         sheet = read_sheet(path, REQUIRED_CODING_COLUMNS, CODING_COLUMNS)
         file = sheet.file
@@ -241,6 +262,8 @@ def read_coding(
                 problems += row_problems
                 continue
             key = (study, theme, kind, coder_key(coder), _squash(cells["excerpt"]))
+            if str(path) in second_sheets:
+                key += (str(path),)
             if key in first_seen:
                 where, first_row = first_seen[key]
                 same = f"row {first_row}" if where == file else f"{where}, row {first_row}"
@@ -301,9 +324,10 @@ def keep_sheet_copies(
         if last_read is None:
             continue
         unit, before = _row_keys(last_read, studies)
-        gone = sorted(set(before) - set(_row_keys(path, studies)[1]))
+        now = set(_row_keys(path, studies)[1])
+        gone = [key for key in before if key not in now]  # one per row, as counted
         if gone:
-            shown = "; ".join(" ".join(key)[:70] for key in gone[:5])
+            shown = "; ".join(" ".join(key)[:70] for key in sorted(set(gone))[:5])
             log.warning(
                 "%s: %s from the last run %s gone (%s%s). If that was not on "
                 "purpose (two people saved the same file, or an older copy was saved "
@@ -312,7 +336,7 @@ def keep_sheet_copies(
                 _count(len(gone), unit),
                 "is" if len(gone) == 1 else "are",
                 shown,
-                ", ..." if len(gone) > 5 else "",
+                ", ..." if len(set(gone)) > 5 else "",
                 last_read,
             )
 
@@ -322,11 +346,15 @@ def _count(n: int, unit: str) -> str:
 
 
 def _row_keys(
-    path: str | os.PathLike, studies: StudyIndex | None = None
-) -> tuple[str, set[tuple[str, ...]]]:
+    path: str | os.PathLike,
+    studies: StudyIndex | None = None,
+    sheet_of: str | os.PathLike | None = None,
+) -> tuple[str, list[tuple[str, ...]]]:
     """What keep_sheet_copies compares, and what to call one: a coding sheet's
-    (study, excerpt) pairs ("row"), or a characteristics sheet's (study, characteristic)
-    pairs with a value ("characteristic")."""
+    (study, excerpt) pair of each coded row ("coded row", the unit of extract's info
+    line), or a characteristics sheet's (study, characteristic) pairs with a value
+    ("characteristic"). With ``sheet_of`` (the sheet ``path`` is, or is a copy of), a
+    coded row's coder is compared too: an excerpt two coders coded is each one's."""
     sheet = read_sheet(path, ["study_id"])
 
     def study(typed: str) -> str:
@@ -334,26 +362,47 @@ def _row_keys(
         return found or typed.casefold()
 
     if "excerpt" in sheet.columns:
-        return "row", {
+        coder = default_coder(sheet_of) if sheet_of is not None else None
+        return "coded row", [
             (study(cells.get("study_id", "")), _squash(cells["excerpt"]))
+            + (() if coder is None else (coder_key(cells.get("coder", "") or coder),))
             for _, cells in sheet.rows
             if cells["excerpt"]
-        }
-    return "characteristic", {
+        ]
+    return "characteristic", [
         (study(cells.get("study_id", "")), name)
         for _, cells in sheet.rows
         for name, value in cells.items()
         if name != "study_id" and value
-    }
+    ]
 
 
-def gone_sheets(sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike) -> list[Path]:
+def _coded_rows(path: str | os.PathLike) -> int:
+    """How many rows of a coding sheet have an excerpt."""
+    unit, keys = _row_keys(path)
+    return len(keys) if unit == "coded row" else 0
+
+
+def gone_sheets(
+    sheet_dir: str | os.PathLike,
+    backup_dir: str | os.PathLike,
+    present: Sequence[str | os.PathLike] = (),
+    studies: StudyIndex | None = None,
+) -> list[Path]:
     """Warn about each extraction sheet a run read before (it has a copy in ``backup_dir``)
-    that is gone now: its excerpts or characteristics no longer count. Returned: those
-    sheets. The warning names the copy to put back, and is repeated on every run until the
-    sheet is back or its copies are moved away (when it was removed on purpose)."""
+    that is gone now and whose coded rows or characteristics no longer count: those its
+    last copy holds and none of the sheets read now (``present``) has. A sheet moved
+    (coding.csv into coding/<coder>.csv) or one whose last copy was empty is no loss.
+    Returned: the sheets warned about. The warning names the copy to put back, and is
+    repeated on every run until the sheet is back or its copies are moved away (when it
+    was removed on purpose)."""
     found = []
     sheet_dir = Path(sheet_dir)
+    now: dict[str, set[tuple[str, ...]]] = {}
+    for sheet in present:
+        if Path(sheet).exists():
+            unit, keys = _row_keys(sheet, studies, sheet)
+            now.setdefault(unit, set()).update(keys)
     for folder in (sheet_dir, sheet_dir / "coding"):
         copies_dir = Path(backup_dir) / folder.name
         if not copies_dir.is_dir():
@@ -366,20 +415,23 @@ def gone_sheets(sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike) -> 
             copies = backups_of(path, copies_dir)
             if not copies:
                 continue
-            found.append(path)
             last = copies[-1]
-            unit, keys = _row_keys(last)
-            what = "coded excerpts" if unit == "row" else "study characteristics"
+            unit, keys = _row_keys(last, studies, path)
+            lost = [key for key in keys if key not in now.get(unit, set())]
+            if not lost:
+                continue  # it held nothing, or every row of it is in a sheet read now
+            found.append(path)
+            what = "coded rows" if unit == "coded row" else "study characteristics"
             log.warning(
                 "%s is gone (deleted, moved or renamed): the %s it held at the last run "
-                "no longer count. Its last copy, %s, holds %s: if the sheet went by "
-                "mistake, copy that file back to %s (or put the moved file back) and run "
-                "snakemake again. If it was removed on purpose, move its copies (%s.*.bak) "
-                "out of %s and this warning stops",
+                "no longer count. Its last copy, %s, holds %s that no sheet has now: if "
+                "the sheet went by mistake, copy that file back to %s (or put the moved "
+                "file back) and run snakemake again. If it was removed on purpose, move "
+                "its copies (%s.*.bak) out of %s and this warning stops",
                 path,
                 what,
                 last,
-                _count(len(keys), "coded excerpt" if unit == "row" else "characteristic"),
+                _count(len(lost), unit),
                 path,
                 name,
                 copies_dir,
@@ -387,66 +439,69 @@ def gone_sheets(sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike) -> 
     return found
 
 
-# a coder's sheet is data/extraction/coding/<coder id>.csv: a simple name, so that a copy
-# a spreadsheet or a file manager makes beside it ("alice (1).csv", "Copy of alice.csv",
-# "alice - copy.csv") is not taken for one more coder
-CODER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+# a copy a spreadsheet program, a browser or a file manager makes beside a coder's sheet:
+# "alice (1).csv", "alice(2).csv", "Copy of alice.csv", "Copy (2) of alice.csv",
+# "alice - Copy.csv", "alice - Copy (2).csv", "alice copy.csv", "alice copy 2.csv",
+# "alice_copy.csv", "alice-kopie.csv". Any other name is a coder's name.
+_COPY_WORD = r"(?:copy|kopie|copie|kopia)"
+COPY_NAME = re.compile(
+    r"(?P<a>.+?)\s*\(\d+\)"
+    rf"|{_COPY_WORD}(?:\s*\(\d+\))?\s+(?:of|van|von|de)\s+(?P<b>.+)"
+    rf"|(?P<c>.+?)(?:\s*-\s*|\s+|_){_COPY_WORD}(?:\s*\(?\d+\)?)?",
+    re.IGNORECASE,
+)
+
+
+def copied_from(path: str | os.PathLike) -> str | None:
+    """The coder whose sheet ``path`` looks like a copy of, by its name ("alice (1).csv",
+    "Copy of alice.csv", "alice - Copy.csv": "alice"), else None: it is a coder's sheet."""
+    stem = Path(path).stem.strip()
+    match = COPY_NAME.fullmatch(stem)
+    if match is None:
+        return None
+    original = (match["a"] or match["b"] or match["c"] or "").strip()
+    return copied_from(original + ".csv") or original if original else None
 
 
 def counted_coding_sheets(paths: Sequence[str | os.PathLike]) -> list[str]:
     """The coding sheets that count, in order; a warning names each one that does not.
 
-    data/extraction/coding.csv always counts; a sheet in data/extraction/coding/ counts
-    when its name is a coder id (letters, digits, '-' and '_', see CODER_ID) and it is
-    not a byte-for-byte copy of another coder's sheet (the shorter name counts then).
+    data/extraction/coding.csv always counts, and so does every sheet in
+    data/extraction/coding/ (its name, Unicode letters, dots, spaces and apostrophes
+    included, is its coder's) except one whose name looks like a copy a spreadsheet
+    program or a file manager makes ("alice (1).csv", "Copy of alice.csv", see
+    COPY_NAME): a stray copy, not one more coder.
     """
-    per_coder = [Path(p) for p in paths if Path(p).parent.name == "coding"]
-    contents = {}
-    for path in per_coder:
-        try:
-            contents[path] = path.read_bytes()
-        except OSError:
-            contents[path] = None  # the reader reports it
     counted = []
+    names = {coder_key(Path(p).stem) for p in paths if Path(p).parent.name == "coding"}
     for path in map(Path, paths):
-        if path not in contents:
+        original = copied_from(path) if path.parent.name == "coding" else None
+        if original is None:
             counted.append(str(path))
             continue
-        why = ""
-        if not CODER_ID.fullmatch(path.stem):
-            why = (
-                "its name is not a coder id (letters, digits, '-' and '_' only): it looks "
-                "like a copy of a coder's sheet"
+        beside = coder_key(original) in names
+        try:
+            rows = _coded_rows(path)
+        except Exception:  # unreadable: nothing of it counts either way
+            rows = 0
+        if beside:
+            todo = (
+                f"If it is a stray copy, move it out of {path.parent}; if it holds rows "
+                f"{original}.csv lacks, copy them into {original}.csv"
             )
         else:
-            twin = min(
-                (
-                    other
-                    for other in per_coder
-                    if other != path
-                    and CODER_ID.fullmatch(other.stem)
-                    and contents[other] is not None
-                    and contents[other] == contents[path]
-                    and (len(other.stem), other.name) < (len(path.stem), path.name)
-                ),
-                key=lambda other: (len(other.stem), other.name),
-                default=None,
+            todo = (
+                f"If it is {original}'s sheet, rename it to {original}.csv; if it is a "
+                f"stray copy, move it out of {path.parent}"
             )
-            if twin is not None and _row_keys(path)[1]:
-                why = f"it is a copy of {twin.name}, byte for byte"
-        if not why:
-            counted.append(str(path))
-            continue
-        excerpts = len(_row_keys(path)[1]) if contents[path] is not None else 0
         log.warning(
-            "%s is not counted: %s. Its %s count for no coder. If it is a coder's "
-            "sheet, rename it to the coder's id (such as %s.csv); if it is a stray copy, "
-            "move it out of %s",
+            "%s is not counted: its name looks like a copy of %s's sheet (%s), as a "
+            "spreadsheet program or a file manager names one. Its %s count for no coder. %s",
             path,
-            why,
-            _count(excerpts, "coded excerpt"),
-            re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-") or "coder",
-            path.parent,
+            original,
+            f"{original}.csv is there too" if beside else f"there is no {original}.csv",
+            _count(rows, "coded row"),
+            todo,
         )
     return counted
 
