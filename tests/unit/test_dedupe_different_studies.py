@@ -295,3 +295,65 @@ def test_the_evidence_of_a_notice_kept_apart_names_both_kinds():
     ]
     result = find_studies(pd.DataFrame(rows), {"a": 0, "b": 1})
     assert "a notice vs another record (article / reply)" in result.pairs.evidence[0]
+
+
+TRIAL = "A randomised controlled trial of home-based exercise for older adults with COPD"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Secondary analysis of a randomised controlled trial of home-based exercise for "
+        "older adults with COPD",
+        "A pilot randomised controlled trial of home-based exercise for older adults with COPD",
+        TRIAL + ": study protocol",
+        TRIAL + ": 5-year follow-up",
+        "Rationale and design of a randomised controlled trial of home-based exercise for "
+        "older adults with COPD",
+        "Executive summary of a randomised controlled trial of home-based exercise for "
+        "older adults with COPD",
+    ],
+)
+def test_another_report_of_one_trial_named_by_a_word_in_one_title_stays_apart(other):
+    a, b = studies_of({"title": TRIAL, "doi": ""}, {"title": other, **NO_PLACE})
+    assert a != b
+
+
+def test_a_word_swapped_for_one_the_title_already_holds_is_seen():
+    title = "Consensus statement on the diagnosis and management of encephalitis in children"
+    a, b = studies_of(
+        {"title": title + ": diagnosis", "doi": ""},
+        {"title": title + ": management", **NO_PLACE},
+    )
+    assert a != b
+
+
+def test_two_cochrane_review_numbers_in_one_issue_are_two_reviews():
+    cochrane = {**COCHRANE, "year": "2018", "volume": "", "issue": "9", "doi": ""}
+    a, b = studies_of({**cochrane, "pages": "CD003968"}, {**cochrane, "pages": "CD003969"})
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Seroprevalence of SARS-CoV-2 antibodies in school children and their teachers",
+         "Seroprevalence of SARS-CoV2 antibodies in school children and their teachers"),
+        ("Type II diabetes in adolescents: a cohort study of risk factors in schools",
+         "Type 2 diabetes in adolescents: a cohort study of risk factors in schools"),
+    ],
+)  # fmt: skip
+def test_an_identifier_written_two_ways_one_year_apart_is_one_study(one, other):
+    a, b = studies_of(
+        {"title": one, "doi": "", "year": "2021"},
+        {"title": other, **NO_PLACE, "year": "2020"},
+    )
+    assert a == b
+
+
+def test_one_journal_written_with_a_hyphen_by_one_database_is_no_sister():
+    a, b = studies_of(
+        {"journal": "Science China Information Sciences", "doi": ""},
+        {"journal": "Science China-Information Sciences", **NO_PLACE},
+    )
+    assert a == b

@@ -127,5 +127,8 @@ def run(args: argparse.Namespace) -> int:
         table = to_check_table(records, result, verdicts.decided())
         write_sheet(table, args.to_check, TO_CHECK_COLUMNS)
     n_studies = out["study_id"].nunique()
-    print(f"{len(out):,} records -> {n_studies:,} studies; wrote {args.output}", file=sys.stderr)
+    studies = "study" if n_studies == 1 else "studies"
+    records = "record" if len(out) == 1 else "records"
+    summary = f"{len(out):,} {records} -> {n_studies:,} {studies}; wrote {args.output}"
+    print(summary, file=sys.stderr)
     return 0

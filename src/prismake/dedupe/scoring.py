@@ -10,6 +10,8 @@ or above ``duplicate_threshold``, a maybe (for a person to check) at or above
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,9 +91,11 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
     """
     out = np.zeros(len(ta), dtype=bool)
     for k, (a, b) in enumerate(zip(ta, tb, strict=True)):
-        if a == b or not a or not b:
+        # "sars cov 2" / "sars cov2", "type ii" / "type 2": one identifier written two ways
+        if a == b or not a or not b or a.replace(" ", "") == b.replace(" ", ""):
             continue
-        wa, wb = set(a.split()), set(b.split())
+        wa = {_ROMAN_DIGITS.get(w, w) for w in a.split()}
+        wb = {_ROMAN_DIGITS.get(w, w) for w in b.split()}
         only_a, only_b = wa - wb, wb - wa
         if not only_a or not only_b:
             continue
@@ -103,7 +107,13 @@ def identifier_clash(ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
 
 # Words that, added to a title, make it name something else ("non-randomised", "without
 # diabetes", "a protocol for ..."); other added words are a subtitle one export dropped.
-TURNING_WORDS = frozenset({"non", "not", "without", "protocol"})  # not "no": "Abstract no. 5"
+TURNING_WORDS = frozenset(
+    {"non", "not", "without", "protocol",  # (not "no": "Abstract no. 5")
+     # ... and words that name another report of one study (a pilot, a secondary
+     # analysis, a follow-up, a design paper, an update, an executive summary)
+     "pilot", "feasibility", "secondary", "hoc", "follow", "followup", "rationale",
+     "baseline", "extension", "update", "updated", "summary", "plan", "economic"}
+)  # fmt: skip
 # Prefixes that make another word of a word ("women", "nonrandomized", "escitalopram")
 # and pairs of prefixes that name opposites ("hypertension" / "hypotension").
 OTHER_WORD_PREFIXES = ("non", "un", "in", "im", "ir", "dis", "anti", "es", "wo", "post", "pre")
@@ -121,6 +131,7 @@ OPPOSITE_PREFIXES = (
     ("up", "down"),
 )
 _ROMANS = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"})
+_ROMAN_DIGITS = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 _TITLE_STOP = frozenset(
     {"a", "an", "the", "of", "in", "on", "at", "for", "and", "or", "to", "with", "by",
      "from", "as", "its", "their", "vs", "versus"}
@@ -173,14 +184,23 @@ def word_clash(a: str, b: str) -> bool:
     """
     if a == b or not a or not b or a.replace(" ", "") == b.replace(" ", ""):
         return False
-    # a title cut short (an export's field limit) is compared with as much of the other
-    if len(a) < 0.9 * len(b) and b.startswith(a[:12]):
+    # a word that names another report of the study, in one title only (whole titles:
+    # "X: study protocol", "Secondary analysis of X", "X: 5-year follow-up")
+    whole_a, whole_b = set(a.split()), set(b.split())
+    if (whole_a ^ whole_b) & TURNING_WORDS:
+        return True
+    # a title cut short (an export's field limit) is compared with as much of the other,
+    # when the other starts the same way (not a title with words inserted in the middle)
+    if len(a) < 0.9 * len(b) and fuzz.ratio(a, b[: len(a)]) >= 90:
         b = b[: len(a) + 1].rstrip()
-    elif len(b) < 0.9 * len(a) and a.startswith(b[:12]):
+    elif len(b) < 0.9 * len(a) and fuzz.ratio(b, a[: len(b)]) >= 90:
         a = a[: len(b) + 1].rstrip()
-    wa, wb = set(a.split()), set(b.split())
+    # words counted, not only seen: "... diagnosis and management ...: diagnosis" against
+    # "...: management" swaps a word the titles also share elsewhere
+    count_a, count_b = Counter(a.split()), Counter(b.split())
+    wa, wb = set(count_a), set(count_b)
 
-    def content(words: set[str]) -> set[str]:  # ("kb" of "NF-?B": identifier_clash's)
+    def content(words: Iterable[str]) -> set[str]:  # ("kb" of "NF-?B": identifier_clash's)
         return {
             w
             for w in words
@@ -190,15 +210,13 @@ def word_clash(a: str, b: str) -> bool:
     # "type i" / "type ii", "(i)" / "(ii)": two numbers of a series, however short
     if (wa - wb) & _ROMANS and (wb - wa) & _ROMANS:
         return True
-    only_a, only_b = content(wa - wb), content(wb - wa)
-    if (only_a | only_b) & TURNING_WORDS:
-        return True
+    only_a, only_b = content(count_a - count_b), content(count_b - count_a)
     # a title cut short ends in part of a word ("lung can" for "lung cancer")
     last_a, last_b = a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1]
-    both_cut = last_a.startswith(last_b) or last_b.startswith(last_a)
-    if both_cut or any(w.startswith(last_a) for w in wb):
+    both_cut = last_a != last_b and (last_a.startswith(last_b) or last_b.startswith(last_a))
+    if both_cut or any(w.startswith(last_a) and w != last_a for w in wb):
         only_a.discard(last_a)
-    if both_cut or any(w.startswith(last_b) for w in wa):
+    if both_cut or any(w.startswith(last_b) and w != last_b for w in wa):
         only_b.discard(last_b)
     if any(_other_word(x, y) for x in only_a for y in only_b):
         return True
@@ -213,13 +231,14 @@ def _split_word(left_a: set[str], left_b: set[str], a: str, b: str) -> bool:
     "non small cell", "epi genetic"): the same letters once spaces are dropped, or nearly
     so when an export also lost a letter to a "?" ("fran ais" for "francais") or a typo
     moved a space."""
-    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
-    if all(w in joined_b for w in left_a) and all(w in joined_a for w in left_b):
+    # the leftover words in title order, run together (not the whole titles: a word the
+    # other title holds elsewhere is no part of a split one)
+    in_order_a = "".join(w for w in a.split() if w in left_a)
+    in_order_b = "".join(w for w in b.split() if w in left_b)
+    if all(w in in_order_b for w in left_a) and all(w in in_order_a for w in left_b):
         return True
     if len(left_a) + len(left_b) < 3:
         return False  # one word for another: a substitution, not a word cut apart
-    in_order_a = "".join(w for w in a.split() if w in left_a)
-    in_order_b = "".join(w for w in b.split() if w in left_b)
     return fuzz.ratio(in_order_a, in_order_b) >= 85
 
 

@@ -135,11 +135,19 @@ def sister_journal(name_a: str, name_b: str) -> bool:
     database adds to a name (after "(", ";", ":" or " - "), nor a name that continues
     ("Proceedings of the National Academy of Sciences" ... "of the United States of
     America")."""
+    if _all_words(name_a) == _all_words(name_b):  # "Science China-Information Sciences"
+        return False
     words_a, words_b = _name_words(name_a), _name_words(name_b)
     short, long = sorted((words_a, words_b), key=len)
     if not short or len(short) == len(long) or long[: len(short)] != short:
         return False
     return long[len(short)] not in _CONTINUES and long[len(short)] not in _FILLERS
+
+
+def _all_words(name: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    words = _NAME_WORD.findall(text.lower().replace("&", " and "))
+    return tuple(words[1:] if words[:1] == ["the"] else words)
 
 
 @lru_cache(maxsize=65536)

@@ -51,7 +51,7 @@ def _neither_subset(a: str, b: str) -> bool:
 _VERSION_TAIL = re.compile(r"^[./_-](?:pub|v|version)\d+$", re.IGNORECASE)
 
 
-_ARTICLE_NUMBER = re.compile(r"^[a-z]\d{4,}$")  # "e008123", "e0192222"
+_ARTICLE_NUMBER = re.compile(r"^[a-z]{1,2}\d{4,}$")  # "e008123", "e0192222", "cd003968"
 
 
 def cut_short(short: str, full: str) -> bool:
@@ -174,7 +174,11 @@ def pair_vetoes(
     # article numbers ("e008123", "e008456": no page range to compare) name articles too;
     # not a supplement's short pages ("e3", "e8-e9": databases number abstracts apart)
     lab_i, lab_j = table.page_label[i], table.page_label[j]
-    numbered = np.flatnonzero(same_issue & (pg_i == "") & (pg_j == "") & _both(lab_i, lab_j))
+    # (Cochrane reviews often come without a volume: one journal and year is the place)
+    same_year_journal = (table.journal[i] != "") & (table.journal[i] == table.journal[j])
+    same_year_journal &= (table.year[i] > 0) & (table.year[i] == table.year[j])
+    numbered = same_issue | (same_year_journal & (vol_i == "") & (vol_j == ""))
+    numbered = np.flatnonzero(numbered & (pg_i == "") & (pg_j == "") & _both(lab_i, lab_j))
     if len(numbered):
         hit = np.zeros(len(i), dtype=bool)
         hit[numbered] = [
