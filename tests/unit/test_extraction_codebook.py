@@ -168,3 +168,62 @@ themes:
     )
     with pytest.raises(ConfigError, match="sub-code 'trust_building'"):
         load_codebook(path)
+
+
+SHARED_OTHER = """
+kinds: [{id: risk, label: Risk}]
+themes:
+  - id: trust
+    label: Trust
+    subcodes:
+      - {id: trust_other, label: Other}
+      - {id: trust_barriers, label: Barriers}
+  - id: power
+    label: Power
+    subcodes:
+      - {id: power_other, label: Other}
+      - {id: power_barriers, label: Barriers}
+"""
+
+
+def test_sub_codes_of_two_themes_may_share_a_label_and_a_row_types_the_id(tmp_path):
+    """'Other' or 'Barriers' under each theme is common and was refused (a regression)."""
+    codebook = load_codebook(write(tmp_path, SHARED_OTHER))
+    assert codebook.find_theme("trust_other") == "trust"
+    assert codebook.find_theme("Power-Barriers") == "power"
+    assert codebook.find_theme("Other") is None  # which theme, the label cannot say
+    assert codebook.sub_codes_named("other") == [
+        ("trust", "trust_other"),
+        ("power", "power_other"),
+    ]
+    assert codebook.sub_codes_named("trust_other") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # two sub-codes of one theme with one label: no id can make the label tell them apart
+        ("- {id: trust_barriers, label: Barriers}", "two sub-codes share the label 'Other'"),
+        # an id reading like a label shared by others is as ambiguous as before
+        ("- {id: power_barriers, label: Barriers}", "sub-code 'other'"),
+    ],
+)
+def test_a_shared_label_within_one_theme_or_read_like_an_id_is_still_refused(
+    tmp_path, change, message
+):
+    replacement = {
+        "- {id: trust_barriers, label: Barriers}": "- {id: trust_else, label: Other}",
+        "- {id: power_barriers, label: Barriers}": "- {id: other, label: Anything else}",
+    }[change]
+    path = write(tmp_path, SHARED_OTHER.replace(change, replacement))
+    with pytest.raises(ConfigError, match=message):
+        load_codebook(path)
+
+
+def test_a_theme_label_shared_with_a_sub_code_is_still_refused(tmp_path):
+    path = write(
+        tmp_path,
+        SHARED_OTHER.replace("label: Barriers}\n  - id: power", "label: Power}\n  - id: power", 1),
+    )
+    with pytest.raises(ConfigError, match="Power"):
+        load_codebook(path)

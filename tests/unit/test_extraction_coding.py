@@ -233,3 +233,32 @@ def test_an_id_near_no_included_study_gets_no_guess(tmp_path):
     with pytest.raises(SheetError) as error:
         run_extract(tmp_path, paths)
     assert "Did you mean" not in str(error.value)
+
+
+def test_a_row_typing_a_sub_code_label_two_themes_share_is_asked_for_the_id(tmp_path):
+    paths = make_review(tmp_path)
+    codebook = tmp_path / "shared.yaml"
+    codebook.write_text(
+        """
+kinds: [{id: risk, label: Risk}]
+themes:
+  - {id: trust, label: Trust, subcodes: [{id: trust_other, label: Other}]}
+  - {id: power, label: Power, subcodes: [{id: power_other, label: Other}]}
+""",
+        encoding="utf-8",
+    )
+    rows = [
+        ["S-aaaaaaaaaa", "power_other", "risk", "Officials kept the agenda.", "", "alice", ""],
+        ["S-aaaaaaaaaa", "Other", "risk", "Nobody said why.", "", "alice", ""],
+        ["S-aaaaaaaaaa", "trust", "riks", "Trust was low.", "", "alice", ""],
+    ]
+    write_csv(paths["coding"], CODING_HEADER, rows)
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths, codebook_path=str(codebook))
+    shared, kind = error.value.problems
+    assert (shared.row, shared.column, kind.row, kind.column) == (3, "theme", 4, "kind")
+    assert "trust_other (theme trust), power_other (theme power)" in shared.message
+    assert "trust_other or power_other" in shared.hint
+    write_csv(paths["coding"], CODING_HEADER, [rows[0]])
+    coded_rows = coded(run_extract(tmp_path, paths, codebook_path=str(codebook)))
+    assert list(coded_rows["theme"]) == ["power"]

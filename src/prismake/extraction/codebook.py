@@ -55,16 +55,31 @@ class Codebook:
         return next(k.mark for k in self.kinds if k.id == kind_id)
 
     def find_theme(self, typed: str) -> str | None:
-        """The theme id for what a coder typed (theme or sub-code, id or label), else None."""
-        words: dict[str, str] = {}
+        """The theme id for what a coder typed (theme or sub-code, id or label), else None
+        (also for a sub-code label that sub-codes of two themes share: see sub_codes_named)."""
+        themes = {theme_id for theme_id, _ in self._names().get(_word(typed), [])}
+        return themes.pop() if len(themes) == 1 else None
+
+    def sub_codes_named(self, typed: str) -> list[tuple[str, str]]:
+        """(theme id, sub-code id) of each sub-code whose label is ``typed``, when they are
+        of more than one theme ('Other' under trust and under power): a row that types it
+        does not say which theme, and must type the sub-code's id. Else []."""
+        found = self._names().get(_word(typed), [])
+        return found if len({theme_id for theme_id, _ in found}) > 1 else []
+
+    def _names(self) -> dict[str, list[tuple[str, str]]]:
+        """Each name a coder may type -> the (theme id, code id) it can mean."""
+        words: dict[str, list[tuple[str, str]]] = {}
         for theme in self.themes:
-            words[_word(theme.id)] = theme.id
-            words[_word(theme.label)] = theme.id
+            for name in (theme.id, theme.label):
+                words.setdefault(_word(name), []).append((theme.id, theme.id))
         for theme_id, subs in self.subcodes.items():
             for sub in subs:
-                words.setdefault(_word(sub.id), theme_id)
-                words.setdefault(_word(sub.label), theme_id)
-        return words.get(_word(typed))
+                for name in (sub.id, sub.label):
+                    codes = words.setdefault(_word(name), [])
+                    if (theme_id, sub.id) not in codes:
+                        codes.append((theme_id, sub.id))
+        return words
 
     def find_kind(self, typed: str) -> str | None:
         """The kind id for what a coder typed (id or label, any case), else None."""
@@ -142,45 +157,58 @@ def load_codebook(path: str | os.PathLike) -> Codebook:
     }
 
     # every name a coder may type must lead to one code: an id of one theme that reads
-    # like the label of another is as ambiguous as two equal ids
-    theme_names = [("theme", t.id, (("id", t.id), ("label", t.label))) for t in themes]
+    # like the label of another is as ambiguous as two equal ids. One exception: sub-codes
+    # of different themes may share a label ('Other' under trust and under power, ids
+    # trust_other and power_other), a row that types it is asked for the id
+    theme_names = [("theme", t.id, (("id", t.id), ("label", t.label)), "") for t in themes]
     sub_names = [
-        ("sub-code", sub.id, (("id", sub.id), ("label", sub.label)))
-        for subs in subcodes.values()
+        ("sub-code", sub.id, (("id", sub.id), ("label", sub.label)), theme_id)
+        for theme_id, subs in subcodes.items()
         for sub in subs
     ]
     problems += _clashes(source, "themes", theme_names + sub_names)
     problems += _clashes(
-        source, "kinds", [("kind", k.id, (("id", k.id), ("label", k.label))) for k in kinds]
+        source, "kinds", [("kind", k.id, (("id", k.id), ("label", k.label)), "") for k in kinds]
     )
-    problems += _clashes(source, "kinds", [("kind", k.id, (("mark", k.mark),)) for k in kinds])
+    problems += _clashes(source, "kinds", [("kind", k.id, (("mark", k.mark),), "") for k in kinds])
     if problems:
         raise ConfigError(f"{source} is not a valid codebook", problems)
     return Codebook(themes=themes, kinds=kinds, subcodes=subcodes)
 
 
 def _clashes(
-    source: str, column: str, codes: list[tuple[str, str, tuple[tuple[str, str], ...]]]
+    source: str, column: str, codes: list[tuple[str, str, tuple[tuple[str, str], ...], str]]
 ) -> list[Problem]:
     """Two codes a coder could not tell apart: any name (id, label or mark) of one that
-    reads like any name of another, ignoring case, spaces, hyphens and underscores.
+    reads like any name of another, ignoring case, spaces, hyphens and underscores; but
+    sub-codes of two themes may share a label (a row then types the id).
 
-    ``codes``: (what it is, its id, its names as (which name, value)) in codebook order.
+    ``codes``: (what it is, its id, its names as (which name, value), its theme for a
+    sub-code) in codebook order.
     """
     problems = []
-    owner: dict[str, tuple[int, str, str]] = {}  # word -> (code, which name, value)
-    for i, (what, code_id, names) in enumerate(codes):
+    owners: dict[str, list[tuple[int, str, str]]] = {}  # word -> (code, which name, value)
+    for i, (what, code_id, names, theme) in enumerate(codes):
         for name, value in names:
             word = _word(value)
             if not word:
                 continue
-            if word not in owner:
-                owner[word] = (i, name, value)
+            clash = None
+            for first, first_name, first_value in owners.get(word, []):
+                first_what, _, _, first_theme = codes[first]
+                shared_label = (
+                    what == first_what == "sub-code"
+                    and name == first_name == "label"
+                    and theme != first_theme
+                )
+                if first != i and not shared_label:  # a code's id and label may read alike
+                    clash = (first, first_name, first_value)
+                    break
+            owners.setdefault(word, []).append((i, name, value))
+            if clash is None:
                 continue
-            first, first_name, first_value = owner[word]
-            if first == i:
-                continue  # a code's id and label may read alike
-            first_what, first_id, _ = codes[first]
+            first, first_name, first_value = clash
+            first_what, first_id, _, _ = codes[first]
             if (what, name) == (first_what, first_name):
                 message = f"two {what}s share the {name} '{value}' ({first_id} and {code_id})"
             else:

@@ -224,7 +224,21 @@ def read_coding(
             study, problem = studies.check(cells["study_id"], file, row)
             row_problems = [problem] if problem else []
             theme = codebook.find_theme(cells["theme"])
-            if theme is None:
+            shared = codebook.sub_codes_named(cells["theme"])
+            if shared:
+                ids = [sub_id for _, sub_id in shared]
+                row_problems.append(
+                    Problem(
+                        file,
+                        "sub-codes of more than one theme have this label: "
+                        + ", ".join(f"{sub} (theme {t})" for t, sub in shared),
+                        row,
+                        "theme",
+                        cells["theme"],
+                        f"Type the id of the sub-code you mean ({' or '.join(ids)})",
+                    )
+                )
+            elif theme is None:
                 row_problems.append(
                     Problem(
                         file,
