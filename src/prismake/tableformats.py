@@ -473,7 +473,8 @@ def _fit_page(row: list[str], plan: LatexPlan, caption: str | None) -> list[str]
                 "%s: a cell of %d characters is taller than a page in the LaTeX table; it "
                 "is cut there (marked); the .md and .html keep it whole (the .csv too, up "
                 "to the 32,767 characters of an Excel cell)",
-                caption or "a table",
+                # the caption as a name: "Excerpts per theme.: a cell" read oddly
+                re.sub(r"(?<!\.)\.$", "", (caption or "").strip()) or "a table",
                 len(text),
             )
             text = keep + CUT_MARK
