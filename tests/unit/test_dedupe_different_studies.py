@@ -357,3 +357,11 @@ def test_one_journal_written_with_a_hyphen_by_one_database_is_no_sister():
         {"journal": "Science China-Information Sciences", **NO_PLACE},
     )
     assert a == b
+
+
+def test_a_meeting_abstract_known_by_its_number_is_not_the_article_of_its_volume():
+    a, b = studies_of(
+        {"doi": "", "pages": "1001-1010"},
+        {"doi": "", "pages": "Abstract 1234", "issue": "", "abstract": ""},
+    )
+    assert a != b

@@ -559,6 +559,8 @@ class MatchTable:
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
     raw_title: np.ndarray  # as exported: one search spells one record one way
+    # bool: the pages field holds only an abstract's number ("Abstract 1234")
+    abstract_number: np.ndarray
     venue_name: np.ndarray
     surnames: np.ndarray  # "smith jones lee" (space-joined surname keys)
     author_words: np.ndarray  # lazy
@@ -698,6 +700,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         raw_authors=obj(authors, dtype=object),
         raw_abstract=obj(_column(records, "abstract"), dtype=object),
         raw_title=obj(raw_titles, dtype=object),
+        abstract_number=np.array([bool(_ABSTRACT_NUMBER.match(p)) for p in raw_pages], bool),
         venue_name=obj(venue_names, dtype=object),
         surnames=obj(surnames, dtype=object),
         author_words=np.full(n, "", dtype=object),
@@ -706,6 +709,9 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         abstract=np.full(n, "", dtype=object),
         prepared=np.zeros(n, dtype=bool),
     )
+
+
+_ABSTRACT_NUMBER = re.compile(r"^\s*(?:abstract|abs\.?|poster)\s*(?:no\.?\s*)?[a-z]?\d+\s*$", re.I)
 
 
 def _usable_doi(value: str) -> str:

@@ -141,10 +141,15 @@ def pair_vetoes(
         has_num = (num_a >= 0) & (num_b >= 0)
         same_journal = (table.journal[a] != "") & (table.journal[a] == table.journal[b])
         vol_a, vol_b = table.volume[a], table.volume[b]
+        # (an abstract known only by its number, "Abstract 1234", is not placed in the
+        # pages of an article of the same volume)
+        numbered = (table.abstract_number[a] & table.article[b]) | (
+            table.abstract_number[b] & table.article[a]
+        )
         one_place = same_journal & np.where(
             has_num,
             num_a == num_b,
-            _both(vol_a, vol_b) & (vol_a == vol_b) & (table.year[a] == table.year[b]),
+            _both(vol_a, vol_b) & (vol_a == vol_b) & (table.year[a] == table.year[b]) & ~numbered,
         )
         abs_a, abs_b = table.meeting_abstract[a], table.meeting_abstract[b]
         repaginated = np.zeros(len(i), dtype=bool)
