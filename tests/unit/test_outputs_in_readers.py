@@ -12,6 +12,7 @@ Tests needing a program that is not installed skip and say which Debian package 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import shutil
@@ -506,6 +507,22 @@ def test_a_cell_taller_than_a_page_is_cut_in_latex_with_a_mark_and_a_warning(cap
     assert tex.count("in full in the table") == 1
     assert tex.count("Trust took years") < 90 + 39
     assert "taller than a page" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("caption", "named"),
+    [
+        ("Quotes by theme and kind.", "Quotes by theme and kind: a cell"),
+        ("Quotes by theme and kind", "Quotes by theme and kind: a cell"),
+        ("Quotes, and so on...", "Quotes, and so on...: a cell"),
+        (None, "a table: a cell"),
+    ],
+)
+def test_the_cut_warning_names_the_table_without_its_final_full_stop(caplog, caption, named):
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        to_latex(quotes_with_one_long_excerpt(), caption)
+    [warning] = [r.getMessage() for r in caplog.records if "taller than a page" in r.getMessage()]
+    assert warning.startswith(named)
 
 
 @pytest.mark.slow
