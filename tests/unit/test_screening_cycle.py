@@ -93,6 +93,16 @@ def screen_batches(review: Review, sheet: Path, batches: int) -> None:
         type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
 
 
+def ben_decides_five(tmp_path: Path) -> tuple[Review, Path]:
+    """Dual screening of 12 studies by alice and ben; ben excludes his first five."""
+    review = Review(tmp_path)
+    add_studies(review, 12)
+    review.run("title_abstract")
+    ben = review.sheet("title_abstract", "ben")
+    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    return review, ben
+
+
 def cleo_leaves_half_decided(tmp_path: Path) -> tuple[Review, Path, list[str], dict]:
     """Split screening by alice, ben and cleo over 30 studies; cleo excludes the first half
     of her sheet and is taken out of config. Returns the review, her sheet, her studies
@@ -382,11 +392,7 @@ def test_a_git_merge_left_unfinished_in_sheets_or_kept_records_is_named_not_a_cr
 def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
     """Dual: ben decides part of his sheet and leaves; cleo takes his place. The run and
     status must not tell ben he still has studies to screen: they went to cleo."""
-    review = Review(tmp_path)
-    add_studies(review, 12)
-    review.run("title_abstract")
-    ben = review.sheet("title_abstract", "ben")
-    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review, _ = ben_decides_five(tmp_path)
     review.screening = screening_config("dual", ["alice", "cleo"])
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="prismake"):
@@ -403,11 +409,7 @@ def test_a_reviewer_who_left_has_nothing_left_to_screen(tmp_path, caplog):
 def test_a_reviewer_id_changed_with_their_sheet_s_name_is_not_a_loss(tmp_path, caplog):
     """ben becomes bb in config and ben.csv is renamed bb.csv: his decisions count there,
     and the run must not tell the team to copy ben.csv back (they would count twice)."""
-    review = Review(tmp_path)
-    add_studies(review, 12)
-    review.run("title_abstract")
-    ben = review.sheet("title_abstract", "ben")
-    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review, ben = ben_decides_five(tmp_path)
     review.run("title_abstract")
     ben.rename(ben.with_name("bb.csv"))
     review.screening = screening_config("dual", ["alice", "bb"])
@@ -423,11 +425,7 @@ def test_a_reviewer_id_changed_with_their_sheet_s_name_is_not_a_loss(tmp_path, c
 def test_a_sheet_deleted_on_a_fresh_clone_without_backups_is_still_named(tmp_path, caplog):
     """A review kept in git, cloned on a new machine (no data/processed/backups): ben's
     sheet deleted by mistake must not come back as a new blank sheet with only an INFO."""
-    review = Review(tmp_path)
-    add_studies(review, 12)
-    review.run("title_abstract")
-    ben = review.sheet("title_abstract", "ben")
-    type_decisions(ben, {r["study_id"]: "exclude" for r in rows_of(ben)[:5]})
+    review, ben = ben_decides_five(tmp_path)
     review.run("title_abstract")
     shutil.rmtree(tmp_path / "data/processed/backups")  # not in git
     ben.unlink()
