@@ -567,3 +567,33 @@ def test_a_reviewer_who_left_and_a_new_one_go_through_in_two_runs(tmp_path):
     review.screening = screening_config("split", ["alice", "ben", "cat"], double_fraction=0.0)
     review.run("title_abstract")  # then cat joins: no question asked
     assert review.sheet("title_abstract", "cat").exists()
+
+
+@pytest.mark.parametrize("prioritised", [False, True], ids=["in full", "prioritised"])
+def test_studies_renamed_by_a_new_anchor_keep_their_reviewers_in_split_screening(
+    tmp_path, prioritised
+):
+    # A search listed above the others (or an earlier one taken out) anchors studies on
+    # another record, so they get new ids; the sheets list them under the old ones. Split
+    # screening drew, from the old id, whether a study needs one decision or two: the new
+    # id must not deal a decided study to a second reviewer, nor leave it waiting.
+    review = Review(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben", "chidi"], double_fraction=0.2)
+    if prioritised:
+        review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 100}
+    titles = [f"Co-production study number {i}" for i in range(60)]
+    first = [study([record("pubmed", t)], t) for t in titles]
+    write_studies(review.studies, first)
+    review.run("title_abstract")
+    sheets = [review.sheet("title_abstract", name) for name in ("alice", "ben", "chidi")]
+    listed = [[r["study_id"] for r in rows_of(sheet)] for sheet in sheets]
+    for sheet, ids in zip(sheets, listed, strict=True):
+        type_decisions(sheet, dict.fromkeys(ids, "exclude"))
+    renamed = [study([record("scopus", t), record("pubmed", t)], t) for t in titles]
+    assert not {s["study_id"] for s in renamed} & {s["study_id"] for s in first}
+    write_studies(review.studies, renamed)
+    out = review.run("title_abstract")
+    assert out["added"].empty
+    assert [[r["study_id"] for r in rows_of(sheet)] for sheet in sheets] == listed
+    assert sorted(out["decisions"]["study_id"]) == sorted(s["study_id"] for s in renamed)
+    assert set(out["decisions"]["decision"]) == {"exclude"}

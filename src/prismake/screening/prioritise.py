@@ -438,7 +438,10 @@ def _outstanding(reading, stage_config: Mapping[str, Any]) -> set[str]:
         decided.setdefault(entry.study_id, set())
         if entry.decision and entry.reviewer in counted:
             decided[entry.study_id].add(entry.reviewer)
-    waiting = {s for s, who in decided.items() if len(who) < reviewers_needed(s, stage_config)}
+    dealt = reading.dealt_as()  # the id each study was dealt under (Reading.dealt_as)
+    waiting = {
+        s for s, who in decided.items() if len(who) < reviewers_needed(dealt[s], stage_config)
+    }
     return waiting - set(reading.resolutions) - set(reading.removed)
 
 

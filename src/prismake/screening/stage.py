@@ -272,6 +272,19 @@ class Reading:
             out[entry.study_id].add(entry.reviewer)
         return out
 
+    def dealt_as(self) -> dict[str, str]:
+        """Study -> the id its sheets list it under: its own id when any row has it, else
+        the first in id order (a study that is in no sheet is not in here).
+
+        Whether split screening doubles a study, and who gets it, are drawn from its id
+        (prismake.screening.assign). A study renamed since it was dealt out (a new anchor,
+        when a search is listed above the others or one is taken out) keeps the draw it
+        was dealt under, so a study decided once is not dealt to a second reviewer."""
+        typed: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            typed[entry.study_id].add(canonical_id(entry.typed_id))
+        return {s: s if s in ids else min(ids) for s, ids in typed.items()}
+
     def ranks(self) -> dict[str, int]:
         """Study -> its `rank` (the order prismake handed it out in), the lowest any of
         its rows has; studies without one are left out."""
@@ -787,6 +800,7 @@ def decide(
     candidate_set = set(candidates)
     typed: dict[str, list[Entry]] = defaultdict(list)
     listed = reading.listed()
+    dealt = reading.dealt_as()
     for study_id, names in (extra_listed or {}).items():
         listed[study_id] = listed.get(study_id, set()) | set(names)
     orphans = list(reading.orphans)
@@ -854,7 +868,9 @@ def decide(
                 basis="none",
                 note=MULTI_SEPARATOR.join(_said(e) for e in entries),
             )
-        elif entries and len(entries) >= reviewers_needed(study_id, stage_config):
+        elif entries and len(entries) >= reviewers_needed(
+            dealt.get(study_id, study_id), stage_config
+        ):
             reasons = list(dict.fromkeys(e.reason for e in entries if e.reason))
             row.update(
                 decision=entries[0].decision,
@@ -864,7 +880,7 @@ def decide(
         else:
             # only the stage's reviewers screen: a former one's row went to them
             waiting = [r for r in who if r not in {e.reviewer for e in entries} and r in order]
-            needed = reviewers_needed(study_id, stage_config)
+            needed = reviewers_needed(dealt.get(study_id, study_id), stage_config)
             if waiting:
                 note = "waiting for " + ", ".join(waiting)
             elif entries:

@@ -113,13 +113,15 @@ def plan_sheets(
     stage_config = screening["stages"][stage]
     listed = reading.listed()
     decided = reading.decided_by()
+    dealt = reading.dealt_as()
     plan.additions = {r: list(lost.get(r, [])) for r in reviewers}
     from_copy = {r: set(ids) for r, ids in lost.items()}  # already added from a lost sheet
     for study_id in candidates:
         if study_id in reading.removed:
             continue
         done = decided.get(study_id, set()) & reading.former
-        for reviewer in assign(study_id, stage_config, listed.get(study_id, set()), done):
+        present = listed.get(study_id, set())
+        for reviewer in assign(dealt.get(study_id, study_id), stage_config, present, done):
             if study_id not in from_copy.get(reviewer, ()):
                 plan.additions[reviewer].append(study_id)
     _check_renamed_reviewer(plan, reviewers, Path(sheet_dir), listed, decided)
