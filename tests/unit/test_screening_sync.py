@@ -280,4 +280,3 @@ def test_a_deleted_sheet_in_split_prioritised_screening_comes_back_with_all_its_
     assert [(r["study_id"], r["rank"]) for r in rows_of(alice)] == before
     assert all(r["decision"] == "" for r in rows_of(alice))
     assert (ben.read_bytes() if ben.exists() else None) == ben_before
-
