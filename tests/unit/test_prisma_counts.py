@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -115,6 +116,28 @@ def test_an_update_counts_only_the_latest_round_and_keeps_earlier_studies_as_pre
     assert c["records_screened"] == 2
     assert (c["new_studies"], c["previous_studies"], c["total_studies"]) == (1, 1, 2)
     assert c["latest_round"] == 2
+
+
+def test_an_update_says_its_previous_version_is_counted_from_the_sheets_as_they_are_now(
+    tmp_path, caplog
+):
+    # A round-1 decision changed after the update began changes the previous version's
+    # figure: the run says where the figure comes from and how to pin the published one.
+    searches = [search("scopus", "Scopus"), search("scopus2", "Scopus", round_=2)]
+    studies = [
+        Study("OLD1", ["scopus"], ta="include", ft="include"),
+        Study("OLD2", ["scopus"], ta="include", ft="exclude", reason="Wrong participants"),
+        Study("NEW1", ["scopus2"], ta="include", ft="include"),
+    ]
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run(tmp_path, searches, studies)
+    said = [r.getMessage() for r in caplog.records if "Previous version" in r.getMessage()]
+    assert said and "1 study included at full text in search rounds before 2" in said[0]
+    assert "previous_review" in said[0]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="prismake"):
+        run(tmp_path, searches, studies, {"previous_review": {"studies": 2}})
+    assert not [r for r in caplog.records if "Previous version" in r.getMessage()]
 
 
 def test_the_previous_review_from_the_config_replaces_the_derived_one(tmp_path):

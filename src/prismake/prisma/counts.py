@@ -366,6 +366,15 @@ def derive_counts(
         earlier = set(per_study.index[per_study["first_round"] < latest])
         previous_studies = sum(ft_of.get(s) == "include" for s in earlier)
         previous_reports = previous_studies
+        if latest > 1:
+            log.info(
+                "Previous version of the review: %s included at full text in search "
+                "rounds before %d, counted from the sheets as they are now (a decision "
+                "changed since that version was published changes it: to show the "
+                "published figure, set prisma: previous_review: {studies: N} in config)",
+                _studies(previous_studies),
+                latest,
+            )
     rows += [
         Box("new_studies", "Studies included in review", new_studies),
         Box("new_reports", "Reports of included studies", new_studies),
