@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "prismake.dedupe.cli",
         "group records into studies (one row per record with its study_id)",
     ),
-    "status": ("prismake.screening.cli", "show screening progress per stage and reviewer"),
+    "status": (
+        "prismake.status",
+        "show screening progress per stage and reviewer, and coding sheets not counted",
+    ),
     "simulate": (
         "prismake.screening.simulate",
         "replay prioritised screening on a labelled set: the order a team would screen in",

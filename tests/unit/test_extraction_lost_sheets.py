@@ -236,3 +236,56 @@ def test_a_sheet_deleted_whose_last_copy_held_nothing_is_not_called_gone(tmp_pat
     empty.unlink()
     _, warnings = extract(tmp_path, paths, caplog, [alice, ben])
     assert not [w for w in warnings if "gone" in w]
+
+
+def _files(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_prismake_status_names_a_stray_copy_and_a_gone_sheet_on_every_look(
+    tmp_path, caplog, capsys, monkeypatch
+):
+    """The run that names them is the only one until a sheet changes again: a coder who
+    missed it learns from `prismake status`, which reads the files as they are now and
+    writes nothing."""
+    import yaml
+
+    from prismake.cli import main
+
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    extract(tmp_path, paths, caplog, [alice, ben])
+    ben.unlink()
+    shutil.copy(alice, alice.parent / "alice (1).csv")
+    stage = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    search = {"name": "scopus", "database": "Scopus", "file": "data/raw/x.ris"}
+    config = {
+        "review": {"title": "demo"},
+        "searches": [dict(search, date_searched="2025-01-01")],
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": {"title_abstract": stage}},
+        "extraction": {"codebook": str(paths["codebook"])},
+    }
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data/raw").mkdir(parents=True)
+    (tmp_path / "data/raw/x.ris").write_text("")
+    monkeypatch.chdir(tmp_path)
+    before = _files(tmp_path)
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    err = capsys.readouterr().err
+    assert "data/extraction/coding/alice (1).csv is not counted" in err
+    assert "data/extraction/coding/ben.csv is gone" in err and "4 coded rows" in err
+    assert _files(tmp_path) == before
+    # said again on the next look, and no more once ben's sheet is back
+    assert main(["status"]) == 0
+    assert "data/extraction/coding/ben.csv is gone" in capsys.readouterr().err
+    copy = err.split("Its last copy, ")[1].split(", holds")[0]
+    shutil.copy(copy, "data/extraction/coding/ben.csv")
+    assert main(["status"]) == 0
+    assert "is gone" not in capsys.readouterr().err

@@ -12,8 +12,9 @@ from pathlib import Path
 import prismake
 from prismake.config import check_config
 from prismake.errors import PrismakeError
+from prismake.extraction.coding import coding_sheet_paths
 from prismake.runner import failure_summary
-from prismake.screening.sheets import is_sheet_file, sheet_files, sheets_as_seen
+from prismake.screening.sheets import sheet_files, sheets_as_seen
 
 try:
     config.update(check_config(config))
@@ -126,13 +127,10 @@ def coding_sheets(wc=None):
 
     Every CSV of the folder, stray copies ("alice (1).csv") included: `extract` names
     those it does not count (prismake.extraction.coding.counted_coding_sheets), and one
-    added or removed reruns it. Spreadsheet lock files are left out.
+    added or removed reruns it. Spreadsheet lock files are left out. `prismake status`
+    lists them the same way.
     """
-    sheets = existing(["data/extraction/coding.csv"])
-    folder = Path("data/extraction/coding")
-    if folder.is_dir():
-        sheets += sorted(str(p) for p in folder.glob("*.csv") if is_sheet_file(p))
-    return sheets
+    return coding_sheet_paths("data/extraction")
 
 
 def failed_jobs():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ from prismake.extraction.codebook import Codebook, load_codebook
 from prismake.extraction.coding import (
     CodedExcerpt,
     StudyIndex,
+    coding_sheet_paths,
     counted_coding_sheets,
     gone_sheets,
     keep_sheet_copies,
@@ -36,7 +38,7 @@ from prismake.extraction.coding import (
 from prismake.ids import study_alias
 from prismake.records import MULTI_SEPARATOR, expand_pages
 
-__all__ = ["CODED_COLUMNS", "extract", "included_studies", "study_index"]
+__all__ = ["CODED_COLUMNS", "check_sheets", "extract", "included_studies", "study_index"]
 
 log = logging.getLogger("prismake.extraction")
 
@@ -152,6 +154,44 @@ def _coded_frame(
     return pd.DataFrame(rows, columns=list(CODED_COLUMNS))
 
 
+def sheets_that_count(
+    coding_paths: Sequence[str],
+    characteristics_path: str | None,
+    index: StudyIndex | None,
+    *,
+    sheet_dir: str | os.PathLike | None = None,
+    backup_dir: str | os.PathLike | None = None,
+) -> list[str]:
+    """The coding sheets that count; a warning names each stray copy that does not
+    (counted_coding_sheets) and, given where the sheets and their copies are, each sheet
+    gone since a run read it whose rows no sheet has now (gone_sheets). Reads, never
+    writes: ``extract`` and ``prismake status`` both call it, so a coder who missed the
+    one run that reran extract still hears of it."""
+    counted = counted_coding_sheets(coding_paths)
+    if backup_dir is not None and sheet_dir is not None:
+        read_now = [*counted, characteristics_path]
+        gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index)
+    return counted
+
+
+def check_sheets(
+    sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike, studies_path: str | os.PathLike
+) -> None:
+    """What ``extract`` warns about the extraction sheets in ``sheet_dir`` (stray copies,
+    sheets gone), from the files as they are now: for ``prismake status``, since Snakemake
+    reruns extract (and says it) only when a sheet changes."""
+    studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
+    index = study_index(studies, pd.DataFrame({"study_id": [], "decision": []}))
+    characteristics = Path(sheet_dir) / "characteristics.csv"
+    sheets_that_count(
+        coding_sheet_paths(sheet_dir),
+        str(characteristics) if characteristics.exists() else None,
+        index,
+        sheet_dir=sheet_dir,
+        backup_dir=backup_dir,
+    )
+
+
 def extract(
     *,
     codebook_path: str,
@@ -180,10 +220,9 @@ def extract(
     labels = dict(zip(included["study_id"], included["citation_label"], strict=True))
     index = study_index(studies, decisions)
 
-    coding_paths = counted_coding_sheets(coding_paths)
-    if backup_dir is not None and sheet_dir is not None:
-        read_now = [*coding_paths, characteristics_path]
-        gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index)
+    coding_paths = sheets_that_count(
+        coding_paths, characteristics_path, index, sheet_dir=sheet_dir, backup_dir=backup_dir
+    )
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []
     try:

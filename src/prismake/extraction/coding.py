@@ -23,6 +23,7 @@ from prismake.csvio import backups_of, keep_copy
 from prismake.errors import Problem, SheetError
 from prismake.extraction.codebook import Codebook
 from prismake.screening.sheets import column_key as column_name
+from prismake.screening.sheets import is_sheet_file
 from prismake.screening.sheets import read_sheet as read_screening_sheet
 from prismake.screening.stage import StudyIndex as ScreeningStudies
 
@@ -451,6 +452,18 @@ def gone_sheets(
                 copies_dir,
             )
     return found
+
+
+def coding_sheet_paths(sheet_dir: str | os.PathLike = "data/extraction") -> list[str]:
+    """The coding sheets there are: ``sheet_dir``/coding.csv and every CSV of
+    ``sheet_dir``/coding/ (stray copies included, spreadsheet lock files not), as
+    ``sheet_dir`` names them. The extract rule's input and ``prismake status`` list them
+    with this, so both judge the same files."""
+    folder = Path(sheet_dir)
+    sheets = [str(folder / "coding.csv")] if (folder / "coding.csv").exists() else []
+    if (folder / "coding").is_dir():
+        sheets += sorted(str(p) for p in (folder / "coding").glob("*.csv") if is_sheet_file(p))
+    return sheets
 
 
 # a copy a spreadsheet program, a browser or a file manager makes beside a coder's sheet:
