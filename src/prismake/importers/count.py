@@ -338,6 +338,9 @@ def count_json(text: str) -> RecordCount:
     return RecordCount(n, "entries in the JSON array")
 
 
+SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)  # Excel's first line naming the separator
+
+
 def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
     """Rows after the header: line breaks outside quotes (a quote never closed opens no
     cell, so the lines after it still count as rows); rows of empty cells do not count,
@@ -368,6 +371,8 @@ def count_csv_rows(text: str, quoted: bool = True) -> RecordCount:
         else:
             row = lines[k]
             k += 1
+        if header is None and SEP_LINE.fullmatch(row.strip("\ufeff \r")):
+            continue  # Excel's line naming the separator, above the header
         if row.strip(' \t,;"'):
             if header is None:
                 header = _header_names(row, quoted)

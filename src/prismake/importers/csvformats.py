@@ -14,11 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 from prismake.errors import ImportFileError
 from prismake.importers import wos
+from prismake.importers.count import SEP_LINE
 from prismake.importers.normalise import (
     first_doi,
     issn_isbn,
@@ -34,19 +35,55 @@ Row = dict[str, str]
 csv.field_size_limit(1 << 30)
 
 
+def _first_lines(text: str, n: int = 100) -> Iterator[str]:
+    """The first ``n`` lines of ``text``, without splitting all of a large file."""
+    start = 0
+    for _ in range(n):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def header_line(lines: Iterable[str]) -> tuple[str, str | None]:
+    """A table's header line, and the separator an Excel "sep=;" line above it names."""
+    said = None
+    for line in lines:
+        text = line.strip("\ufeff \r")
+        sep = SEP_LINE.fullmatch(text)
+        if sep and said is None:
+            said = sep.group(1)
+        elif text.strip(",;\t "):
+            return line, said
+    return "", said
+
+
+def _before_header(cells: list[str], delimiter: str) -> bool:
+    """An empty row, or Excel's "sep=;" line: what a spreadsheet may put above the header."""
+    text = delimiter.join(cells).strip("\ufeff \r")
+    return not text.strip(delimiter + " ") or bool(SEP_LINE.fullmatch(text))
+
+
 def _rows(
     text: str, file: str, result: ImportResult, delimiter: str | None = None, quoting: int = 0
 ) -> Iterator[tuple[int, Row]]:
-    """``(line, row)`` per data row, keyed by lower-cased header; ragged rows noted."""
+    """``(line, row)`` per data row, keyed by lower-cased header; ragged rows noted.
+
+    The header is the first row with text in it: a file saved from a spreadsheet may
+    start with empty rows, and Excel's "sep=;" line names the separator."""
+    first, said = header_line(_first_lines(text))
     if delimiter is None:
-        first = text.split("\n", 1)[0]
         counts = {d: first.count(d) for d in (",", ";", "\t")}
-        delimiter = max(counts, key=lambda d: counts[d])
+        delimiter = said or max(counts, key=lambda d: counts[d])
     reader = csv.reader(
         io.StringIO(text), delimiter=delimiter, quoting=quoting or csv.QUOTE_MINIMAL
     )
     try:
         header = next(reader)
+        while _before_header(header, delimiter):
+            header = next(reader)
     except StopIteration:
         raise ImportFileError(file, "the file is empty") from None
     header = [h.strip().lstrip("\ufeff").lower() for h in header]

@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prismake.importers.csvformats import SEP_LINE, header_line
+
 FORMATS: tuple[str, ...] = (
     "ris",
     "medline",
@@ -329,11 +331,11 @@ def _delimiter(first: str) -> str:
 
 def _table(head: str, lines: list[str]) -> _Fit | None:
     """A header row naming known columns, then rows with as many cells as it has."""
-    first = next((line for line in lines if line.strip()), "")
+    first, said = header_line(lines)
     if not any(d in first for d in (",", ";", "\t")):
         return None
-    delimiter = _delimiter(first)
-    text = "\n".join(lines)
+    delimiter = said or _delimiter(first)
+    text = "\n".join(line for line in lines if not SEP_LINE.fullmatch(line.strip("\ufeff \r")))
     quoting = csv.QUOTE_NONE if delimiter == "\t" and _looks_wos_tab(first) else csv.QUOTE_MINIMAL
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=quoting))

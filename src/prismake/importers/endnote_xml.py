@@ -11,10 +11,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
-from prismake.errors import ImportFileError
 from prismake.importers.normalise import (
     clean,
     first_doi,
@@ -24,6 +20,7 @@ from prismake.importers.normalise import (
     record_type,
 )
 from prismake.importers.result import ImportResult, Skipped
+from prismake.importers.xmlio import xml_root
 
 
 def _text(element: ET.Element | None) -> str:
@@ -37,22 +34,11 @@ def _all(record: ET.Element, path: str) -> list[str]:
 def parse(text: str, file: str) -> ImportResult:
     """Read EndNote XML; a file that is not well-formed XML cannot be imported."""
     result = ImportResult(file=file, format="endnote_xml", encoding="")
-    try:
-        # the text, not bytes: it is decoded already, so the declaration's encoding
-        # ("ISO-8859-1", "UTF-16") must not be applied to it a second time
-        root = fromstring(text)
-    except DefusedXmlException as error:
-        raise ImportFileError(
-            file, f"it uses XML features refused for safety ({type(error).__name__})"
-        ) from None
-    except ET.ParseError as error:
-        line = error.position[0] if getattr(error, "position", None) else None
-        raise ImportFileError(
-            file,
-            f"it is not well-formed XML ({error})",
-            line=line,
-            hint="Export the library again from EndNote (File > Export > XML).",
-        ) from None
+    root = xml_root(
+        text,
+        file,
+        "Export the library again from EndNote (File > Export > XML).",
+    )
     # ElementTree keeps no line numbers: find where each <record> starts in the text.
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<record[\s>]", text)]
     for number, record in enumerate(root.iter("record"), 1):

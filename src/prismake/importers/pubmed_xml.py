@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
-from prismake.errors import ImportFileError
 from prismake.importers.normalise import (
     first_doi,
     issn_isbn,
@@ -25,6 +21,7 @@ from prismake.importers.normalise import (
     record_type,
 )
 from prismake.importers.result import ImportResult, Record, Skipped
+from prismake.importers.xmlio import xml_root
 
 _ARTICLE = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
 
@@ -36,23 +33,12 @@ def _text(element: ET.Element | None) -> str:
 def parse(text: str, file: str) -> ImportResult:
     """Read PubMed XML; a file that is not well-formed XML cannot be imported."""
     result = ImportResult(file=file, format="pubmed_xml", encoding="")
-    try:
-        # the text, not bytes: it is decoded already, so the declaration's encoding
-        # ("ISO-8859-1", "UTF-16") must not be applied to it a second time
-        root = fromstring(text)
-    except DefusedXmlException as error:
-        raise ImportFileError(
-            file, f"it uses XML features refused for safety ({type(error).__name__})"
-        ) from None
-    except ET.ParseError as error:
-        line = error.position[0] if getattr(error, "position", None) else None
-        raise ImportFileError(
-            file,
-            f"it is not well-formed XML ({error})",
-            line=line,
-            hint="Download the records from PubMed again (Save > Format: XML); the file "
-            "may have been cut short.",
-        ) from None
+    root = xml_root(
+        text,
+        file,
+        "Download the records from PubMed again (Save > Format: XML); the file "
+        "may have been cut short.",
+    )
     # ElementTree keeps no line numbers: find where each article starts in the text
     starts = [text.count("\n", 0, m.start()) + 1 for m in _ARTICLE.finditer(text)]
     articles = [e for e in root.iter() if e.tag in ("PubmedArticle", "PubmedBookArticle")]
