@@ -52,10 +52,12 @@ def build(
     conflicts=None,
     pairs_to_check=None,
     typed_by=None,
+    typed=None,
 ):
     """Write the review's tables, count it, and return (yield table paths, methods text).
 
-    ``typed_by``: stage -> reviewer ids, each with one decision in reviewer_decisions.csv."""
+    ``typed_by``: stage -> reviewer ids, each with one decision in reviewer_decisions.csv;
+    ``typed``: stage -> its reviewer_decisions.csv rows as (study_id, reviewer, decision)."""
     paths = write_review(tmp_path, searches, studies)
     run(tmp_path, searches, studies, paths=paths)
     agreement = tmp_path / "agreement.csv"
@@ -71,9 +73,11 @@ def build(
         rows = [(f"r{i}", f"s{i}") for i in range(pairs_to_check)]
         write_table(pd.DataFrame(rows, columns=["record_id_a", "record_id_b"]), to_check)
     typed_paths = []
+    typed = dict(typed or {})
     for stage, people in (typed_by or {}).items():
+        typed[stage] = [("A", r, "include") for r in people] + [("B", "ghost", "")]
+    for stage, rows in typed.items():
         path = tmp_path / "screening" / stage / "reviewer_decisions.csv"
-        rows = [("A", r, "include") for r in people] + [("B", "ghost", "")]
         write_table(pd.DataFrame(rows, columns=["study_id", "reviewer", "decision"]), path)
         typed_paths.append(str(path))
     tables = [
@@ -284,6 +288,53 @@ def test_duplicate_pairs_still_to_check_are_counted_instead_of_claimed_checked(t
     assert "were checked by a reviewer" not in text
     _, one = build(tmp_path / "one", pairs_to_check=1)
     assert "1 pair still awaits that check" in one
+
+
+def test_reports_both_screened_but_not_retrieved_are_counted_out_of_n_and_the_text_says_so(
+    tmp_path,
+):
+    """Not retrieved judges no eligibility, so full-text kappa leaves it out; the paper
+    said 'screened each of the 4 reports' beside 'n = 1' and never said why."""
+    screening = {
+        "stages": {
+            "title_abstract": {"mode": "dual", "reviewers": ["alice", "ben"]},
+            "full_text": {"mode": "split", "reviewers": ["alice", "ben", "chidi"]},
+        },
+        "full_text_exclusion_reasons": ["Wrong participants"],
+    }
+    # the full-text reports of STUDIES are A, B, C and E
+    typed = {
+        "full_text": [
+            ("A", "alice", "include"),
+            ("A", "ben", "include"),
+            ("B", "alice", "not_retrieved"),  # one of them could not retrieve it
+            ("B", "ben", "include"),
+            ("C", "alice", "not_retrieved"),  # both could not
+            ("C", "ben", "not_retrieved"),
+            ("E", "chidi", "not_retrieved"),  # all that alice and chidi share
+            ("E", "alice", "include"),
+        ]
+    }
+    agreement = [
+        {"stage": "full_text", "reviewer_a": "alice", "reviewer_b": "ben", "n": "1"}
+        | {"percent_agreement": "100.0", "kappa": ""}
+    ]
+    _, text = build(tmp_path, agreement, NAMES, screening=screening, typed=typed)
+    # the four were screened by two, whatever they decided: not n = 1
+    assert "4 reports (100%) were screened independently by two reviewers" in text
+    assert (
+        "Agreement between Alice Adeyemi and Ben Okafor at full-text screening (n = 1): "
+        "100.0% agreement. The statistics compare eligibility decisions (include or exclude) "
+        "only: n leaves out 2 reports that both screened and one of them (1) or both (1) "
+        "recorded as not retrieved." in text
+    )
+    assert (
+        "No agreement between Alice Adeyemi and Chidi Nwosu at full-text screening is "
+        "reported: the 1 report both screened was recorded as not retrieved by one of them. "
+        "The statistics compare eligibility decisions (include or exclude) only." in text
+    )
+    # title/abstract has no decision outside its categories: nothing to say there
+    assert text.count("leaves out") == 1
 
 
 def test_an_empty_agreement_table_leaves_the_agreement_sentence_out(tmp_path):

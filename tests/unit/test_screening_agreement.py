@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from prismake.screening.agreement import agreement, kappa_with_ci, pair_agreement
+from prismake.screening.agreement import (
+    LeftOut,
+    agreement,
+    kappa_with_ci,
+    left_out,
+    pair_agreement,
+)
 from prismake.screening.status import agreement_table
 
 
@@ -130,6 +136,28 @@ def test_not_retrieved_is_left_out_of_full_text_agreement():
     )
     table = agreement_table("full_text", typed, ["alice", "ben"])
     assert table.loc[0, "n"] == 1
+
+
+def test_left_out_counts_per_pair_the_studies_both_decided_outside_the_categories():
+    """What the methods paragraph says n leaves out: not retrieved by one or by both."""
+    typed = [
+        ("S-1", "alice", "include"),
+        ("S-1", "ben", "not_retrieved"),
+        ("S-2", "alice", "not_retrieved"),
+        ("S-2", "ben", "not_retrieved"),
+        ("S-2", "chidi", "exclude"),
+        ("S-3", "alice", "not_retrieved"),  # nobody else decided it
+        ("S-3", "ben", ""),
+        ("S-4", "alice", "exclude"),
+        ("S-4", "ben", "include"),
+    ]
+    left = left_out(typed, ["include", "exclude"])
+    assert left == {
+        frozenset({"alice", "ben"}): LeftOut(by_one=1, by_both=1),
+        frozenset({"alice", "chidi"}): LeftOut(by_one=1),
+        frozenset({"ben", "chidi"}): LeftOut(by_one=1),
+    }
+    assert left[frozenset({"alice", "ben"})].total == 2
 
 
 def test_too_few_shared_studies_give_kappa_without_a_confidence_interval():

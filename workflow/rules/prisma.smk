@@ -128,6 +128,12 @@ rule database_yield:
         searches=config["searches"],
         screening=config["screening"],
         dedupe=config["dedupe"],
-        code=code_version("prisma", "tables.py", "tableformats.py"),
+        code=code_version(
+            "prisma",
+            "tables.py",
+            "tableformats.py",
+            "screening/agreement.py",
+            "screening/decisions.py",
+        ),
     script:
         "../scripts/database_yield.py"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ import pandas as pd
 from prismake import __version__
 from prismake.csvio import read_table
 from prismake.prisma.counts import FULL_TEXT, TITLE_ABSTRACT, Box, read_counts, read_decisions
+from prismake.screening.agreement import LeftOut, left_out
+from prismake.screening.decisions import AGREEMENT_CATEGORIES
 from prismake.screening.priority import PriorityModel
 from prismake.tableformats import markdown_escape, write_formats
 
@@ -51,6 +53,8 @@ YIELD_CAPTION = (
 STAGE_WORDS = {TITLE_ABSTRACT: "title and abstract", FULL_TEXT: "full-text"}
 UNIT = {TITLE_ABSTRACT: ("record", "records"), FULL_TEXT: ("report", "reports")}
 DECIDED = ("include", "exclude", "maybe", "not_retrieved")
+# not retrieved judges no eligibility: agreement leaves it out (prismake.screening.agreement)
+ELIGIBILITY_ONLY = "The statistics compare eligibility decisions (include or exclude) only"
 
 
 def database_yield(
@@ -234,6 +238,8 @@ class StageProgress:
     automation_reason: str = ""  # the stopping rule's verdict when the team stopped
     screened_by_people: int = 0  # beside them: screened by reviewers (same search round)
     decided_by: tuple[str, ...] = ()  # ids of everyone who typed a decision at the stage
+    # per reviewer pair: studies both decided that agreement leaves out (not retrieved)
+    left_out: Mapping[frozenset[str], LeftOut] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -424,11 +430,28 @@ def _screening_text(
     )
 
 
-def _agreement_text(agreement: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
+def _not_retrieved_by(left: LeftOut) -> str:
+    """Who recorded the studies a pair shares as not retrieved: one of them, both, or either."""
+    if left.by_one and left.by_both:
+        return f"one of them ({left.by_one:,}) or both ({left.by_both:,})"
+    return "one of them" if left.by_one else "both"
+
+
+def _agreement_text(
+    agreement: pd.DataFrame,
+    names: Mapping[str, str],
+    progress: Mapping[str, StageProgress] | None = None,
+) -> list[str]:
+    """One sentence per reviewer pair; where the statistics leave out studies both
+    screened (not retrieved at full text), how many and why."""
+    progress = progress or {}
     lines = []
+    reported: set[tuple[str, frozenset[str]]] = set()
     for row in agreement.itertuples(index=False):
         kappa = _number(getattr(row, "kappa", ""))
         percent = _number(getattr(row, "percent_agreement", ""))
+        pair = frozenset((str(row.reviewer_a), str(row.reviewer_b)))
+        reported.add((str(row.stage), pair))
         if kappa is None and percent is None:
             continue
         words = STAGE_WORDS.get(row.stage, row.stage)
@@ -449,7 +472,28 @@ def _agreement_text(agreement: pd.DataFrame, names: Mapping[str, str]) -> list[s
             else:
                 ci = " (too few studies screened by both for a confidence interval)"
             facts.append(f"Cohen's kappa {kappa:.2f}{ci}")
-        lines.append(f"{text}: {', '.join(facts)}.")
+        text = f"{text}: {', '.join(facts)}."
+        done = progress.get(str(row.stage))
+        left = done.left_out.get(pair) if done else None
+        if left is not None:
+            one, many = UNIT.get(str(row.stage), ("study", "studies"))
+            text += (
+                f" {ELIGIBILITY_ONLY}: n leaves out {counted(left.total, one, many)} that both "
+                f"screened and {_not_retrieved_by(left)} recorded as not retrieved."
+            )
+        lines.append(text)
+    for stage, done in progress.items():
+        one, many = UNIT.get(stage, ("study", "studies"))
+        for pair, left in sorted(done.left_out.items(), key=lambda item: sorted(item[0])):
+            if (stage, pair) in reported:
+                continue
+            a, b = (markdown_escape(names.get(r, r)) for r in sorted(pair))
+            lines.append(
+                f"No agreement between {a} and {b} at {STAGE_WORDS.get(stage, stage)} "
+                f"screening is reported: the {counted(left.total, one, many)} both screened "
+                f"{_were(left.total)} recorded as not retrieved by {_not_retrieved_by(left)}. "
+                f"{ELIGIBILITY_ONLY}."
+            )
     return lines
 
 
@@ -633,11 +677,33 @@ def methods_markdown(
             lines[-1] += " " + prioritised
         if open_stage is None and not (done and done.complete):
             open_stage = STAGE_WORDS.get(stage, stage.replace("_", " "))
-    agreement_lines = _agreement_text(agreement, names)
+    agreement_lines = _agreement_text(agreement, names, progress)
     if agreement_lines:
         lines += ["", *agreement_lines]
     lines += ["", "## Results of the search", "", _flow_text(counts, reasons, searches), ""]
     return "\n".join(lines)
+
+
+def _as_typed(
+    progress: StageProgress, typed: pd.DataFrame | None, stage: str, order: Sequence[str]
+) -> StageProgress:
+    """What reviewer_decisions.csv (the decisions typed at the stage: study_id, reviewer,
+    decision) tells beside decisions.csv: who typed decisions (config order first), how
+    many studies two reviewers screened, and which of those agreement leaves out."""
+    if typed is None:
+        return progress
+    position = {r: i for i, r in enumerate(order)}
+    people = sorted(set(typed["reviewer"]), key=lambda r: (position.get(r, len(position)), r))
+    categories = AGREEMENT_CATEGORIES.get(stage)
+    return replace(
+        progress,
+        decided_by=tuple(people),
+        # the studies two screened, not retrieved ones too (agreement's n leaves those out)
+        double=int((typed.groupby("study_id")["reviewer"].nunique() > 1).sum()),
+        left_out=left_out(typed[["study_id", "reviewer", "decision"]].values, categories)
+        if categories
+        else {},
+    )
 
 
 def _latest_round_studies(
@@ -676,7 +742,8 @@ def write_database_yield(
     (results/dedupe/to_check.csv) let it say how many disagreements were resolved, and
     by whom, and how many duplicate pairs still wait for a person.
     ``reviewer_decisions_paths`` (results/screening/<stage>/reviewer_decisions.csv) let it
-    name a reviewer who left a stage, with decisions typed, among those who screened.
+    name a reviewer who left a stage, with decisions typed, among those who screened, and
+    say how many studies two reviewers screened that the agreement statistics leave out.
     """
     records = read_table(records_path, ["record_id", "search", "study_id"])
     decisions, _files = read_decisions(decisions_paths)
@@ -691,30 +758,31 @@ def write_database_yield(
     names = {str(r["id"]): str(r.get("name") or r["id"]) for r in reviewers}
     conflicts = {Path(p).parent.name: read_table(p) for p in conflicts_paths if Path(p).exists()}
     latest_round = _latest_round_studies(records, searches)
-    order = {r: i for i, r in enumerate(names)}
-    decided_by = {}
+    typed_at = {}
     for path in reviewer_decisions_paths:
-        typed = read_table(path, ["reviewer", "decision"]) if Path(path).exists() else None
-        if typed is not None:
-            people = set(typed.loc[typed["decision"].str.strip() != "", "reviewer"].str.strip())
-            people.discard("")
-            decided_by[Path(path).parent.name] = tuple(
-                sorted(people, key=lambda r: (order.get(r, len(order)), r))
+        if Path(path).exists():
+            typed = read_table(path, ["study_id", "reviewer", "decision"])
+            typed = typed.apply(lambda column: column.str.strip())
+            typed_at[Path(path).parent.name] = typed[
+                (typed["decision"] != "") & (typed["reviewer"] != "")
+            ]
+    for stage, typed in typed_at.items():
+        unnamed = sorted(set(typed["reviewer"]) - set(names))
+        if names and unnamed:
+            log.warning(
+                "%s: %s typed decisions but %s not among the reviewers in "
+                "config/config.yaml, so the methods paragraph names them by id; add them "
+                "to reviewers (id and name) to name them as the paper should",
+                stage,
+                ", ".join(repr(r) for r in unnamed),
+                "is" if len(unnamed) == 1 else "are",
             )
-            unnamed = sorted(people - set(names))
-            if names and unnamed:
-                log.warning(
-                    "%s: %s typed decisions but %s not among the reviewers in "
-                    "config/config.yaml, so the methods paragraph names them by id; add them "
-                    "to reviewers (id and name) to name them as the paper should",
-                    Path(path).parent.name,
-                    ", ".join(repr(r) for r in unnamed),
-                    "is" if len(unnamed) == 1 else "are",
-                )
     progress = {
-        stage: replace(
+        stage: _as_typed(
             stage_progress(frame, agreement, conflicts.get(stage), stage, names, latest_round),
-            decided_by=decided_by.get(stage, ()),
+            typed_at.get(stage),
+            stage,
+            list(names),
         )
         for stage, frame in decisions.items()
     }

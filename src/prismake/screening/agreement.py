@@ -16,12 +16,19 @@ over the categories of the stage (include/exclude, plus maybe at title/abstract)
 - Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29-48): pe = sum_q pi_q (1 - pi_q) / (k - 1),
   pi_q = the mean of the two reviewers' proportions in category q.
 k is the number of categories of the stage, whether or not both reviewers used them all.
+
+Only decisions in those categories are compared: at full text, "not retrieved" says a
+report could not be found, not whether it is eligible, so a report one or both reviewers
+recorded as not retrieved is not in n. ``left_out`` counts those reports per pair, so that
+what reports the statistics (the methods paragraph) can say how many and why.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,3 +109,36 @@ def pair_agreement(
 ) -> Agreement:
     """Agreement of two reviewers' decisions on the same studies, in the same order."""
     return agreement(contingency(first, second, categories))
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Studies two reviewers both decided that their agreement leaves out: one of them
+    (``by_one``) or both (``by_both``) typed a decision outside the stage's categories."""
+
+    by_one: int = 0
+    by_both: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.by_one + self.by_both
+
+
+def left_out(
+    typed: Iterable[tuple[str, str, str]], categories: Sequence[str]
+) -> dict[frozenset[str], LeftOut]:
+    """Per reviewer pair (as a set of two ids), the studies both decided that agreement
+    leaves out because a decision is not in ``categories``; pairs with none are absent.
+
+    ``typed``: (study id, reviewer, decision) for every decision typed at the stage."""
+    by_study: dict[str, dict[str, str]] = defaultdict(dict)
+    for study_id, reviewer, decision in typed:
+        if decision:
+            by_study[study_id][reviewer] = decision
+    counts: dict[frozenset[str], list[int]] = defaultdict(lambda: [0, 0])
+    for decided in by_study.values():
+        for a, b in itertools.combinations(sorted(decided), 2):
+            outside = (decided[a] not in categories) + (decided[b] not in categories)
+            if outside:
+                counts[frozenset((a, b))][outside - 1] += 1
+    return {pair: LeftOut(one, both) for pair, (one, both) in counts.items()}
