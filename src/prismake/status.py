@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from prismake.config import load_config
 from prismake.extraction import check_sheets
 from prismake.screening import cli as screening_status
 
@@ -28,5 +29,6 @@ def run(args: argparse.Namespace) -> int:
     code = screening_status.run(args)
     # the extract rule's copies of the sheets (data/processed/backups/extraction)
     backups = Path(args.studies).parent / "backups" / "extraction"
-    check_sheets(args.extraction, backups, args.studies)
+    reviewers = load_config(args.config)["reviewers"]
+    check_sheets(args.extraction, backups, args.studies, reviewers)
     return code

@@ -289,3 +289,44 @@ def test_prismake_status_names_a_stray_copy_and_a_gone_sheet_on_every_look(
     shutil.copy(copy, "data/extraction/coding/ben.csv")
     assert main(["status"]) == 0
     assert "is gone" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("sheet", "reviewer"),
+    [
+        ("anne_copy.csv", {"id": "anne_copy"}),
+        ("Anne Copy.csv", {"id": "anne_copy"}),
+        ("ANNE-KOPIE.csv", {"id": "anne-kopie"}),
+        ("Jo Copy.csv", {"id": "jc", "name": "Jo Copy"}),
+    ],
+)
+def test_a_coder_whose_id_or_name_reads_like_a_copy_is_that_coder(
+    tmp_path, caplog, sheet, reviewer
+):
+    """Config names the coders: a sheet named by one (case, spaces, _ and - aside) is
+    theirs, never a stray copy; only a name no reviewer has can be one."""
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    theirs = ben.rename(ben.parent / sheet)
+    stray = alice.parent / "alice copy.csv"
+    shutil.copy(alice, stray)
+    reviewers = [{"id": "alice"}, reviewer, {"id": "chidi"}]  # chidi coded nothing
+    outputs, warnings = extract(
+        tmp_path, paths, caplog, sorted([alice, theirs, stray]), reviewers=reviewers
+    )
+    [warning] = [w for w in warnings if "not counted" in w]
+    assert f"{stray} is not counted" in warning
+    coded = read(outputs["coded"])
+    assert len(coded) == 20 and (coded["coder"] != "alice").sum() == 4
+    agreement = read(outputs["coder_agreement"])
+    assert len(set(zip(agreement["coder_a"], agreement["coder_b"], strict=True))) == 1
+
+
+def test_a_sheet_whose_coder_config_does_not_name_still_counts(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    zoe = ben.rename(ben.parent / "zoe.csv")
+    reviewers = [{"id": "alice"}, {"id": "ben"}]
+    outputs, warnings = extract(tmp_path, paths, caplog, [alice, zoe], reviewers=reviewers)
+    assert not [w for w in warnings if "not counted" in w]
+    assert (read(outputs["coded"])["coder"] == "zoe").sum() == 4

@@ -49,6 +49,8 @@ rule extract:
         runtime=5,
     params:
         extraction=config["extraction"],
+        # who codes: a sheet named by a reviewer is theirs, never a stray copy
+        reviewers=config["reviewers"],
         backup_dir="data/processed/backups/extraction",
         code=code_version("extraction", "screening/sheets.py"),
     script:

@@ -16,5 +16,6 @@ run_step(
     extraction=snakemake.params.extraction,
     outputs=dict(snakemake.output.items()),
     backup_dir=snakemake.params.backup_dir,
+    reviewers=snakemake.params.reviewers,
     sheet_dir="data/extraction",  # where the sheets above are: one gone is named
 )

@@ -161,13 +161,15 @@ def sheets_that_count(
     *,
     sheet_dir: str | os.PathLike | None = None,
     backup_dir: str | os.PathLike | None = None,
+    reviewers: Sequence[Mapping[str, object]] = (),
 ) -> list[str]:
     """The coding sheets that count; a warning names each stray copy that does not
     (counted_coding_sheets) and, given where the sheets and their copies are, each sheet
     gone since a run read it whose rows no sheet has now (gone_sheets). Reads, never
     writes: ``extract`` and ``prismake status`` both call it, so a coder who missed the
-    one run that reran extract still hears of it."""
-    counted = counted_coding_sheets(coding_paths)
+    one run that reran extract still hears of it. ``reviewers``: config's, whose sheets
+    are never taken for copies."""
+    counted = counted_coding_sheets(coding_paths, reviewers)
     if backup_dir is not None and sheet_dir is not None:
         read_now = [*counted, characteristics_path]
         gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index)
@@ -175,7 +177,10 @@ def sheets_that_count(
 
 
 def check_sheets(
-    sheet_dir: str | os.PathLike, backup_dir: str | os.PathLike, studies_path: str | os.PathLike
+    sheet_dir: str | os.PathLike,
+    backup_dir: str | os.PathLike,
+    studies_path: str | os.PathLike,
+    reviewers: Sequence[Mapping[str, object]] = (),
 ) -> None:
     """What ``extract`` warns about the extraction sheets in ``sheet_dir`` (stray copies,
     sheets gone), from the files as they are now: for ``prismake status``, since Snakemake
@@ -189,6 +194,7 @@ def check_sheets(
         index,
         sheet_dir=sheet_dir,
         backup_dir=backup_dir,
+        reviewers=reviewers,
     )
 
 
@@ -203,6 +209,7 @@ def extract(
     outputs: dict,
     backup_dir: str | None = None,
     sheet_dir: str | None = None,
+    reviewers: Sequence[Mapping[str, object]] = (),
 ) -> None:
     """Check the coding and characteristics sheets and write the extraction tables.
 
@@ -212,6 +219,7 @@ def extract(
     ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies), once
     the sheets have no mistake. ``sheet_dir`` (data/extraction): a sheet read before (it
     has a copy in ``backup_dir``) that is gone from there now is named in a warning.
+    ``reviewers`` (config's, id and name): a sheet named by one is never a stray copy.
     """
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
@@ -221,7 +229,12 @@ def extract(
     index = study_index(studies, decisions)
 
     coding_paths = sheets_that_count(
-        coding_paths, characteristics_path, index, sheet_dir=sheet_dir, backup_dir=backup_dir
+        coding_paths,
+        characteristics_path,
+        index,
+        sheet_dir=sheet_dir,
+        backup_dir=backup_dir,
+        reviewers=reviewers,
     )
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []

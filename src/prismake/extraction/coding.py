@@ -157,6 +157,26 @@ def coder_key(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
+def configured_coders(reviewers: Sequence[Mapping[str, object]] = ()) -> dict[str, str]:
+    """The coders config knows (``reviewers``: id and name), keyed as a sheet or a coder
+    column may spell them: case, spaces, _ and - aside, so 'Anne Copy.csv' is anne_copy's
+    sheet (an id has no spaces, a file name often does). Keyed by id and by name, an id
+    winning; a key two reviewers share leads to neither. -> {key: reviewer id}."""
+    found: dict[str, set[str]] = {}
+    for field in ("name", "id"):  # ids last: an id wins over a name that reads like it
+        keyed: dict[str, set[str]] = {}
+        for reviewer in reviewers:
+            if reviewer.get(field):
+                keyed.setdefault(config_key(str(reviewer[field])), set()).add(str(reviewer["id"]))
+        found.update(keyed)
+    return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+
+def config_key(name: str) -> str:
+    """A coder's name as compared with config's reviewers (configured_coders)."""
+    return re.sub(r"[\s_-]+", "", name).casefold()
+
+
 def _one_name_per_coder(excerpts: list[CodedExcerpt], sheet_coders: Sequence[str]) -> None:
     """Give every coder one spelling (in place): the name of their own sheet
     (coding/<coder>.csv), else the spelling they were typed with most often (first seen
@@ -490,19 +510,26 @@ def copied_from(path: str | os.PathLike) -> str | None:
     return copied_from(original + ".csv") or original if original else None
 
 
-def counted_coding_sheets(paths: Sequence[str | os.PathLike]) -> list[str]:
+def counted_coding_sheets(
+    paths: Sequence[str | os.PathLike], reviewers: Sequence[Mapping[str, object]] = ()
+) -> list[str]:
     """The coding sheets that count, in order; a warning names each one that does not.
 
     data/extraction/coding.csv always counts, and so does every sheet in
     data/extraction/coding/ (its name, Unicode letters, dots, spaces and apostrophes
     included, is its coder's) except one whose name looks like a copy a spreadsheet
     program or a file manager makes ("alice (1).csv", "Copy of alice.csv", see
-    COPY_NAME): a stray copy, not one more coder.
+    COPY_NAME): a stray copy, not one more coder. A sheet named by a reviewer of config
+    (``reviewers``, id or name: configured_coders) is theirs whatever it looks like: a
+    coder whose id is anne_copy is a coder, not a copy of anne.
     """
     counted = []
     names = {coder_key(Path(p).stem) for p in paths if Path(p).parent.name == "coding"}
+    known = configured_coders(reviewers)
     for path in map(Path, paths):
-        original = copied_from(path) if path.parent.name == "coding" else None
+        original = None
+        if path.parent.name == "coding" and config_key(path.stem) not in known:
+            original = copied_from(path)
         if original is None:
             counted.append(str(path))
             continue
