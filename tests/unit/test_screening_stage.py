@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,51 @@ def test_full_text_exclusions_need_a_reason_from_config_in_any_case(tmp_path, id
     assert decisions.loc[ids[1], "decision"] == "conflict"  # same decision, different reasons
     assert decisions.loc[ids[2], "decision"] == "not_retrieved"
     assert ids[-1] in decisions.index  # citation-only study goes straight to full text
+
+
+def test_a_reason_on_a_full_text_row_that_does_not_exclude_is_a_note_and_the_run_says_where(
+    tmp_path, ids, caplog
+):
+    """The reason column is for exclusions: one typed beside include or not retrieved
+    (a slip, or a note) reached decisions.csv as the study's reason, silently."""
+    previous = tmp_path / "ta.csv"
+    previous.write_text("study_id,decision\n" + "".join(f"{i},include\n" for i in ids[:3]))
+    _sheet(tmp_path, "alice", [(ids[0], "include", "Wrong participants", ""),
+           (ids[1], "not retrieved", "Conference abstract only", "asked the authors"),
+           (ids[2], "exclude", "Wrong participants", "")], stage="full_text")  # fmt: skip
+    _sheet(tmp_path, "ben", [(ids[0], "include", "", ""), (ids[1], "not retrieved", "", ""),
+           (ids[2], "include", "Wrong participants", "")], stage="full_text")  # fmt: skip
+    _sheet(tmp_path, "resolutions", [(ids[2], "include", "fits after all", "chidi", "")],
+           stage="full_text", header="study_id,decision,reason,resolved_by,note")  # fmt: skip
+    with caplog.at_level("WARNING", logger="prismake"):
+        result = _screen(tmp_path, "full_text", previous=previous)
+    decisions = result["decisions"].set_index("study_id")
+    assert decisions.loc[ids[0], ["decision", "reason"]].tolist() == ["include", ""]
+    assert decisions.loc[ids[1], ["decision", "reason"]].tolist() == ["not_retrieved", ""]
+    assert decisions.loc[ids[2], ["decision", "reason", "note"]].tolist() == [
+        "include",
+        "",
+        "fits after all",
+    ]
+    conflict = result["conflicts"].iloc[0]
+    assert (conflict["decision_b"], conflict["reason_b"]) == ("include", "")
+    # nothing typed is lost: the text is the row's note
+    typed = result["reviewer_decisions"].set_index(["study_id", "reviewer"])
+    assert typed.loc[(ids[0], "alice"), ["reason", "note"]].tolist() == ["", "Wrong participants"]
+    assert typed.loc[(ids[1], "alice"), "note"] == "asked the authors; Conference abstract only"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    said = {Path(w.split(":")[0]).name: w for w in warnings if "reason column" in w}
+    assert set(said) == {"alice.csv", "ben.csv", "resolutions.csv"}
+    assert (
+        f"a reason is typed on 2 rows that do not exclude the study: row 2 ({ids[0]}, "
+        f"include): 'Wrong participants'; row 3 ({ids[1]}, not retrieved): 'Conference "
+        "abstract only'. The reason column is for exclusions" in said["alice.csv"]
+    )
+    assert f"a row that does not exclude the study: row 4 ({ids[2]}, include)" in said["ben.csv"]
+    for warning in said.values():
+        assert "never counted as an exclusion reason" in warning
+        assert "type exclude in the decision column" in warning
+        assert "move it to the note column" in warning
 
 
 def test_removed_before_screening_studies_get_their_own_decision(tmp_path, ids):

@@ -28,6 +28,7 @@ from prismake.screening.decisions import (
     EXCLUDE,
     INCLUDE,
     MAYBE,
+    NOT_RETRIEVED,
     PENDING,
     REMOVED_AUTOMATION,
     REMOVED_OTHER,
@@ -323,9 +324,14 @@ def _check_row(
     vocab: Vocabulary,
     index: StudyIndex,
     seen: dict[str, int],
+    misplaced: list[str],
 ) -> tuple[str | None, str, str, str, str] | None:
     """Validate one decision row: (study id or None if orphan, typed id, decision, reason,
-    note), or None when the row is blank or has problems (recorded on ``sheet``)."""
+    note), or None when the row is blank or has problems (recorded on ``sheet``).
+
+    A reason on a full-text row that does not exclude is read as a note (the reason
+    column is for exclusions, which PRISMA counts by reason): the row is added to
+    ``misplaced`` for the warning ``_say_misplaced_reasons`` gives."""
     typed = sheet.cell(cells, "study_id")
     raw_decision = sheet.cell(cells, "decision")
     raw_reason = sheet.cell(cells, "reason")
@@ -416,7 +422,34 @@ def _check_row(
                 reason = canonical
     if not ok:
         return None
+    if stage == "full_text" and decision in (INCLUDE, NOT_RETRIEVED) and raw_reason:
+        # a slip (typed on the wrong row) or a note: never a reason the study was excluded
+        shown = decision.replace("_", " ")
+        misplaced.append(f"row {row} ({typed.strip()}, {shown}): {raw_reason!r}")
+        reason = ""
+        note = MULTI_SEPARATOR.join(dict.fromkeys(n for n in (note, raw_reason) if n))
     return study_id, typed.strip(), decision or "", reason, note
+
+
+def _say_misplaced_reasons(path: str | Path, misplaced: list[str]) -> None:
+    """One warning per sheet for the reasons typed on full-text rows that do not exclude."""
+    if not misplaced:
+        return
+    shown = "; ".join(misplaced[:8]) + (
+        f"; and {len(misplaced) - 8} more" if len(misplaced) > 8 else ""
+    )
+    many = len(misplaced) > 1
+    log.warning(
+        "%s: a reason is typed on %s that %s not exclude the study: %s. The reason column "
+        "is for exclusions, so %s read as a note, never counted as an exclusion reason. "
+        "If the study is excluded, type exclude in the decision column; if it is a note, "
+        "move it to the note column",
+        path,
+        f"{len(misplaced)} rows" if many else "a row",
+        "do" if many else "does",
+        shown,
+        "each is" if many else "it is",
+    )
 
 
 def parse_rank(cell: str) -> int | None:
@@ -454,8 +487,9 @@ def _reviewer_sheet(
     reading.sheets[reviewer] = sheet
     seen: dict[str, int] = {}
     mine: dict[str, Entry] = {}
+    misplaced: list[str] = []
     for row, cells in sheet.rows:
-        checked = _check_row(sheet, row, cells, stage, vocab, index, seen)
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced)
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
@@ -501,6 +535,7 @@ def _reviewer_sheet(
         elif entry.decision and not earlier.decision:
             mine[study_id] = entry
         log.info("%s: rows %s and %s are the same study %s", path, earlier.row, row, study_id)
+    _say_misplaced_reasons(path, misplaced)
     reading.problems += sheet.problems
     reading.entries += list(mine.values())
 
@@ -514,8 +549,9 @@ def _resolutions(
         path, required=("study_id", "decision"), known=("reason", "resolved_by", "note")
     )
     seen: dict[str, int] = {}
+    misplaced: list[str] = []
     for row, cells in sheet.rows:
-        checked = _check_row(sheet, row, cells, stage, vocab, index, seen)
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced)
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
@@ -548,6 +584,7 @@ def _resolutions(
         reading.resolutions[study_id] = Entry(
             study_id, typed, who, decision, reason, note, str(path), row
         )
+    _say_misplaced_reasons(path, misplaced)
     reading.problems += sheet.problems
 
 
