@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from extraction_review import CODEBOOK, CODING, CODING_HEADER, make_review, run_extract, write_csv
 
+from prismake.errors import SheetError
 from prismake.extraction.agreement import (
     coder_agreement,
     coder_disagreements,
@@ -105,3 +106,52 @@ def test_a_coder_typed_in_another_case_or_with_spaces_is_the_same_coder(tmp_path
     assert pooled[["coder_a", "coder_b", "n_studies"]].values.tolist() == [["alice", "ben", "2"]]
     coded = pd.read_csv(outputs["coded"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert sorted(set(coded["coder"])) == ["alice", "ben"]
+
+
+REVIEWERS = [{"id": "alice", "name": "Alice Adams"}, {"id": "ben_o", "name": "Ben O'Hara"}]
+
+
+def _read(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_coders_are_shown_by_their_reviewer_id_in_config_not_as_their_sheet_spells_them(
+    tmp_path,
+):
+    """As the screening side's agreement.csv names reviewers: by the id config gives them,
+    whether their sheet is Alice.csv, named by their name, or the coder column says so."""
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    alice = [[*r[:5], "", r[6]] for r in CODING if r[5] == "alice"]
+    ben = [[*r[:5], "", r[6]] for r in CODING if r[5] == "ben"]
+    ben[1][5] = "ben o"  # typed in his own sheet, as his id with a space
+    sheets = [
+        str(write_csv(folder / "Alice.csv", CODING_HEADER, alice)),
+        str(write_csv(folder / "Ben O'Hara.csv", CODING_HEADER, ben)),
+    ]
+    outputs = run_extract(tmp_path, paths, coding_paths=sheets, reviewers=REVIEWERS)
+    assert sorted(set(_read(outputs["coded"])["coder"])) == ["alice", "ben_o"]
+    for table in ("coder_agreement", "coder_disagreements"):
+        pairs = _read(outputs[table])[["coder_a", "coder_b"]].drop_duplicates()
+        assert pairs.values.tolist() == [["alice", "ben_o"]], table
+    # one sheet, the coder column typed with names and ids in any case
+    typed = {"alice": "ALICE ADAMS", "ben": "Ben_O"}
+    write_csv(paths["coding"], CODING_HEADER, [[*r[:5], typed[r[5]], r[6]] for r in CODING])
+    outputs = run_extract(tmp_path, paths, reviewers=REVIEWERS)
+    assert sorted(set(_read(outputs["coded"])["coder"])) == ["alice", "ben_o"]
+    pooled = _read(outputs["coder_agreement"]).query("theme == 'all'")
+    assert pooled[["coder_a", "coder_b", "n_studies"]].values.tolist() == [["alice", "ben_o", "2"]]
+
+
+def test_two_sheets_named_by_one_reviewers_id_and_name_are_two_sheets_for_one_coder(tmp_path):
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    sheets = [
+        str(write_csv(folder / "alice.csv", CODING_HEADER, CODING[:3])),
+        str(write_csv(folder / "Alice Adams.csv", CODING_HEADER, CODING[5:7])),
+    ]
+    with pytest.raises(SheetError) as error:
+        run_extract(tmp_path, paths, coding_paths=sheets, reviewers=REVIEWERS)
+    [problem] = error.value.problems
+    assert "two sheets for one coder" in problem.message
+    assert "alice.csv" in problem.message and "Alice Adams.csv" in problem.message

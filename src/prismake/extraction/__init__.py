@@ -219,7 +219,8 @@ def extract(
     ``backup_dir``: where a copy of each sheet as read is kept (keep_sheet_copies), once
     the sheets have no mistake. ``sheet_dir`` (data/extraction): a sheet read before (it
     has a copy in ``backup_dir``) that is gone from there now is named in a warning.
-    ``reviewers`` (config's, id and name): a sheet named by one is never a stray copy.
+    ``reviewers`` (config's, id and name): a sheet named by one is never a stray copy,
+    and a coder config lists is shown by their id (read_coding).
     """
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
@@ -239,7 +240,7 @@ def extract(
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []
     try:
-        excerpts = read_coding(coding_paths, codebook, index)
+        excerpts = read_coding(coding_paths, codebook, index, reviewers)
     except SheetError as error:
         problems += error.problems
     names = list(extraction.get("characteristics", []))

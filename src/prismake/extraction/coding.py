@@ -179,8 +179,9 @@ def config_key(name: str) -> str:
 
 def _one_name_per_coder(excerpts: list[CodedExcerpt], sheet_coders: Sequence[str]) -> None:
     """Give every coder one spelling (in place): the name of their own sheet
-    (coding/<coder>.csv), else the spelling they were typed with most often (first seen
-    on a tie), so agreement never counts 'Ben' and 'ben' as two coders."""
+    (coding/<coder>.csv; read_coding has put config's id for a reviewer's), else the
+    spelling they were typed with most often (first seen on a tie), so agreement never
+    counts 'Ben' and 'ben' as two coders."""
     spellings: dict[str, dict[str, int]] = {}
     for e in excerpts:
         if e.coder:
@@ -207,9 +208,22 @@ def _did_you_mean(typed: str, ids: Sequence[str]) -> str:
 
 
 def read_coding(
-    paths: Sequence[str | os.PathLike], codebook: Codebook, studies: StudyIndex
+    paths: Sequence[str | os.PathLike],
+    codebook: Codebook,
+    studies: StudyIndex,
+    reviewers: Sequence[Mapping[str, object]] = (),
 ) -> list[CodedExcerpt]:
-    """Every coded excerpt of the coding sheets, checked; SheetError lists all problems."""
+    """Every coded excerpt of the coding sheets, checked; SheetError lists all problems.
+
+    A coder config lists (``reviewers``), by id or name, in a sheet's name or its coder
+    column, is given their id, as screening names reviewers in its tables: 'Alice.csv'
+    and 'Alice Adams' are alice. Any other coder keeps their sheet's name or typed name.
+    """
+    known = configured_coders(reviewers)
+
+    def coder_of(name: str) -> str:
+        return known.get(config_key(name), name) if name else name
+
     problems: list[Problem] = []
     excerpts: list[CodedExcerpt] = []
     first_seen: dict[tuple[str, ...], tuple[str, int]] = {}
@@ -220,7 +234,7 @@ def read_coding(
     sheet_of: dict[str, str] = {}
     second_sheets: set[str] = set()
     for path in paths:
-        key = coder_key(default_coder(path))
+        key = coder_key(coder_of(default_coder(path)))
         if not key or Path(path).parent.name != "coding":
             continue
         if key not in sheet_of:
@@ -231,7 +245,8 @@ def read_coding(
             Problem(
                 str(path),
                 f"two sheets for one coder (coder names are compared without case and "
-                f"spaces): {Path(sheet_of[key]).name} and {Path(path).name}",
+                f"spaces, and a reviewer's id and name in config are one coder): "
+                f"{Path(sheet_of[key]).name} and {Path(path).name}",
                 hint=f"Merge them into one or rename one (both are in {Path(path).parent})",
             )
         )
@@ -292,7 +307,7 @@ def read_coding(
                         hint="Paste the passage of the study that supports this code",
                     )
                 )
-            coder = cells.get("coder", "") or default_coder(path)
+            coder = coder_of(cells.get("coder", "") or default_coder(path))
             if row_problems or study is None or theme is None or kind is None:
                 problems += row_problems
                 continue
@@ -327,7 +342,7 @@ def read_coding(
             )
     if problems:
         raise SheetError("The coding sheets have mistakes", problems)
-    _one_name_per_coder(excerpts, [default_coder(path) for path in paths])
+    _one_name_per_coder(excerpts, [coder_of(default_coder(path)) for path in paths])
     return excerpts
 
 
