@@ -330,3 +330,15 @@ def test_a_sheet_whose_coder_config_does_not_name_still_counts(tmp_path, caplog)
     outputs, warnings = extract(tmp_path, paths, caplog, [alice, zoe], reviewers=reviewers)
     assert not [w for w in warnings if "not counted" in w]
     assert (read(outputs["coded"])["coder"] == "zoe").sum() == 4
+
+
+def test_a_reviewers_sheet_renamed_from_their_name_to_their_id_is_not_called_gone(tmp_path, caplog):
+    """Both names are one coder (read_coding gives both the id): every row still counts."""
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    by_name = alice.rename(alice.parent / "Alice Adams.csv")
+    reviewers = [{"id": "alice", "name": "Alice Adams"}, {"id": "ben"}]
+    extract(tmp_path, paths, caplog, [by_name, ben], reviewers=reviewers)
+    by_name.rename(alice)
+    _, warnings = extract(tmp_path, paths, caplog, [alice, ben], reviewers=reviewers)
+    assert not [w for w in warnings if "gone" in w]

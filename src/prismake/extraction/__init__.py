@@ -172,7 +172,7 @@ def sheets_that_count(
     counted = counted_coding_sheets(coding_paths, reviewers)
     if backup_dir is not None and sheet_dir is not None:
         read_now = [*counted, characteristics_path]
-        gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index)
+        gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index, reviewers)
     return counted
 
 

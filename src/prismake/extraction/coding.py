@@ -399,12 +399,15 @@ def _row_keys(
     path: str | os.PathLike,
     studies: StudyIndex | None = None,
     sheet_of: str | os.PathLike | None = None,
+    coders: Mapping[str, str] | None = None,
 ) -> tuple[str, list[tuple[str, ...]]]:
     """What keep_sheet_copies compares, and what to call one: a coding sheet's
     (study, excerpt) pair of each coded row ("coded row", the unit of extract's info
     line), or a characteristics sheet's (study, characteristic) pairs with a value
     ("characteristic"). With ``sheet_of`` (the sheet ``path`` is, or is a copy of), a
-    coded row's coder is compared too: an excerpt two coders coded is each one's."""
+    coded row's coder is compared too: an excerpt two coders coded is each one's; a
+    reviewer of config as their id (``coders``: configured_coders), as read_coding
+    counts them, so 'Alice Adams.csv' renamed to alice.csv loses nothing."""
     sheet = read_sheet(path, ["study_id"])
 
     def study(typed: str) -> str:
@@ -413,9 +416,13 @@ def _row_keys(
 
     if "excerpt" in sheet.columns:
         coder = default_coder(sheet_of) if sheet_of is not None else None
+
+        def who(typed: str) -> str:
+            return coder_key((coders or {}).get(config_key(typed), typed))
+
         return "coded row", [
             (study(cells.get("study_id", "")), _squash(cells["excerpt"]))
-            + (() if coder is None else (coder_key(cells.get("coder", "") or coder),))
+            + (() if coder is None else (who(cells.get("coder", "") or coder),))
             for _, cells in sheet.rows
             if cells["excerpt"]
         ]
@@ -438,6 +445,7 @@ def gone_sheets(
     backup_dir: str | os.PathLike,
     present: Sequence[str | os.PathLike] = (),
     studies: StudyIndex | None = None,
+    reviewers: Sequence[Mapping[str, object]] = (),
 ) -> list[Path]:
     """Warn about each extraction sheet a run read before (it has a copy in ``backup_dir``)
     that is gone now and whose coded rows or characteristics no longer count: those its
@@ -445,13 +453,14 @@ def gone_sheets(
     (coding.csv into coding/<coder>.csv) or one whose last copy was empty is no loss.
     Returned: the sheets warned about. The warning names the copy to put back, and is
     repeated on every run until the sheet is back or its copies are moved away (when it
-    was removed on purpose)."""
+    was removed on purpose). ``reviewers``: config's, a coder by id or name is one."""
+    coders = configured_coders(reviewers)
     found = []
     sheet_dir = Path(sheet_dir)
     now: dict[str, set[tuple[str, ...]]] = {}
     for sheet in present:
         if Path(sheet).exists():
-            unit, keys = _row_keys(sheet, studies, sheet)
+            unit, keys = _row_keys(sheet, studies, sheet, coders)
             now.setdefault(unit, set()).update(keys)
     for folder in (sheet_dir, sheet_dir / "coding"):
         copies_dir = Path(backup_dir) / folder.name
@@ -466,7 +475,7 @@ def gone_sheets(
             if not copies:
                 continue
             last = copies[-1]
-            unit, keys = _row_keys(last, studies, path)
+            unit, keys = _row_keys(last, studies, path, coders)
             lost = [key for key in keys if key not in now.get(unit, set())]
             if not lost:
                 continue  # it held nothing, or every row of it is in a sheet read now
