@@ -342,3 +342,14 @@ def test_a_reviewers_sheet_renamed_from_their_name_to_their_id_is_not_called_gon
     by_name.rename(alice)
     _, warnings = extract(tmp_path, paths, caplog, [alice, ben], reviewers=reviewers)
     assert not [w for w in warnings if "gone" in w]
+
+
+def test_a_copy_of_a_sheet_whose_coders_id_reads_like_a_copy_is_a_copy_of_theirs(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    theirs = ben.rename(ben.parent / "anne_copy.csv")
+    stray = shutil.copy(theirs, theirs.parent / "anne_copy (1).csv")
+    reviewers = [{"id": "alice"}, {"id": "anne_copy"}]
+    _, warnings = extract(tmp_path, paths, caplog, [alice, theirs, stray], reviewers=reviewers)
+    [warning] = [w for w in warnings if "not counted" in w]
+    assert "a copy of anne_copy's sheet (anne_copy.csv is there too)" in warning

@@ -523,15 +523,19 @@ COPY_NAME = re.compile(
 )
 
 
-def copied_from(path: str | os.PathLike) -> str | None:
+def copied_from(path: str | os.PathLike, known: Mapping[str, str] | None = None) -> str | None:
     """The coder whose sheet ``path`` looks like a copy of, by its name ("alice (1).csv",
-    "Copy of alice.csv", "alice - Copy.csv": "alice"), else None: it is a coder's sheet."""
+    "Copy of alice.csv", "alice - Copy.csv": "alice"), else None: it is a coder's sheet.
+    A copy of a copy is traced back to the first name that is a reviewer's (``known``:
+    configured_coders): "anne_copy (1).csv" is a copy of anne_copy's sheet, not anne's."""
     stem = Path(path).stem.strip()
     match = COPY_NAME.fullmatch(stem)
     if match is None:
         return None
     original = (match["a"] or match["b"] or match["c"] or "").strip()
-    return copied_from(original + ".csv") or original if original else None
+    if not original or config_key(original) in (known or {}):
+        return original or None
+    return copied_from(original + ".csv", known) or original
 
 
 def counted_coding_sheets(
@@ -553,7 +557,7 @@ def counted_coding_sheets(
     for path in map(Path, paths):
         original = None
         if path.parent.name == "coding" and config_key(path.stem) not in known:
-            original = copied_from(path)
+            original = copied_from(path, known)
         if original is None:
             counted.append(str(path))
             continue
