@@ -256,22 +256,54 @@ def test_the_paragraph_names_reviewers_as_the_config_does_in_screening_and_agree
 def test_a_reviewer_who_left_a_stage_after_deciding_is_named_among_those_who_screened(tmp_path):
     """Chidi screened titles and abstracts, then left the stage in config: the paper must
     still credit the decisions that count to the person who typed them."""
-    _, text = build(tmp_path, reviewers=NAMES, typed_by={"title_abstract": ["chidi", "alice"]})
+    typed_by = {"title_abstract": ["chidi", "alice", "ben"]}
+    _, text = build(tmp_path, reviewers=NAMES, typed_by=typed_by)
     assert (
         "each of the 5 records was screened independently by two of Alice Adeyemi, "
         "Ben Okafor and Chidi Nwosu" in text
     )
     # nobody else: the stage's reviewers in config, then who typed a decision
-    _, text = build(tmp_path / "b", reviewers=NAMES, typed_by={"title_abstract": ["alice"]})
+    typed_by = {"title_abstract": ["alice", "ben"]}
+    _, text = build(tmp_path / "b", reviewers=NAMES, typed_by=typed_by)
     assert "Alice Adeyemi and Ben Okafor independently screened each of the 5 records" in text
     assert "ghost" not in text
+
+
+def test_a_reviewer_added_to_a_finished_stage_who_decided_nothing_there_is_not_named(tmp_path):
+    """Chidi joined title/abstract in config after it was complete: the paper named him
+    among those who screened it. A finished stage names who typed its decisions."""
+    screening = {
+        "stages": {
+            "title_abstract": {"mode": "dual", "reviewers": ["alice", "ben", "chidi"]},
+            "full_text": {"mode": "single", "reviewers": ["alice"]},
+        },
+        "full_text_exclusion_reasons": ["Wrong participants"],
+    }
+    typed_by = {"title_abstract": ["ben", "alice"], "full_text": ["alice"]}
+    _, text = build(tmp_path, reviewers=NAMES, screening=screening, typed_by=typed_by)
+    screening_text = section(text, "Screening")
+    assert (
+        "At title and abstract screening, Alice Adeyemi and Ben Okafor independently "
+        "screened each of the 5 records." in screening_text
+    )
+    assert "Chidi" not in screening_text
+    # while a stage goes on, who config gives it screens it, typed or not yet
+    studies = screening_rows(n_include=2, n_exclude=2, n_pending=3)
+    _, text = build(
+        tmp_path / "b", reviewers=NAMES, screening=screening, typed_by=typed_by, studies=studies
+    )
+    assert (
+        "Title and abstract screening is in progress: each record is screened independently "
+        "by two of Alice Adeyemi, Ben Okafor and Chidi Nwosu" in section(text, "Screening")
+    )
 
 
 def test_a_reviewer_deleted_from_config_s_reviewers_is_named_by_id_and_the_run_says_so(
     tmp_path, caplog
 ):
     with caplog.at_level("WARNING", logger="prismake"):
-        _, text = build(tmp_path, reviewers=NAMES, typed_by={"title_abstract": ["dana"]})
+        typed_by = {"title_abstract": ["alice", "ben", "dana"]}
+        _, text = build(tmp_path, reviewers=NAMES, typed_by=typed_by)
     assert "two of Alice Adeyemi, Ben Okafor and dana" in text
     assert "'dana' typed decisions but is not among the reviewers" in caplog.text
 

@@ -667,9 +667,15 @@ def methods_markdown(
     open_stage = None
     for stage, settings in (screening.get("stages", {}) or {}).items():
         done = progress.get(stage)
-        # who screened: the stage's reviewers, and any who left it with decisions typed
         ids = [str(r) for r in settings["reviewers"]]
-        ids += [r for r in (done.decided_by if done else ()) if r not in ids]
+        typed = done.decided_by if done else ()
+        if typed and done and done.complete and open_stage is None:
+            # a finished stage: who typed its decisions, not who config lists now (one
+            # added after it ended decided nothing there; one who left did)
+            ids = [r for r in ids if r in typed] + [r for r in typed if r not in ids]
+        else:
+            # a stage going on: who screens it now, and any who left with decisions typed
+            ids += [r for r in typed if r not in ids]
         named = {**settings, "reviewers": [markdown_escape(names.get(r, r)) for r in ids]}
         lines.append(_screening_text(stage, named, done, open_stage))
         prioritised = _prioritised_text(settings, done)
