@@ -20,7 +20,7 @@ k is the number of categories of the stage, whether or not both reviewers used t
 Only decisions in those categories are compared: at full text, "not retrieved" says a
 report could not be found, not whether it is eligible, so a report one or both reviewers
 recorded as not retrieved is not in n. ``left_out`` counts those reports per pair, so that
-what reports the statistics (the methods paragraph) can say how many and why.
+the methods paragraph can say how many and why.
 """
 
 from __future__ import annotations
