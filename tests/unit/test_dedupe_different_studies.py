@@ -83,6 +83,13 @@ def test_one_title_written_two_ways_is_still_one_study(title):
         BASE["title"] + ": erratum",
         BASE["title"] + " - corrigendum",
         BASE["title"] + " [Erratum]",
+        # the prefix word without its colon: a letter beside the title that follows it
+        "Re " + BASE["title"],
+        "RE " + BASE["title"],
+        "Re. " + BASE["title"],
+        f'Re "{BASE["title"]}"',
+        "Response to " + BASE["title"],
+        "Response " + BASE["title"],
     ],
 )
 def test_a_letter_reply_or_notice_titled_after_the_article_stays_apart(title):
@@ -105,6 +112,29 @@ def test_titles_that_only_start_like_a_notice_word_are_read_as_written(title):
         assert notice == "" and key.startswith("response to treatment")
     else:
         assert notice != ""
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Reassessing early mobilisation and recovery after stroke: a randomised trial",
+        "Re-evaluation of early mobilisation and recovery after stroke: a randomised trial",
+        "Rehabilitation with early mobilisation after stroke: a randomised trial",
+        "Response to early mobilisation after stroke: a randomised trial of recovery",
+    ],
+)
+def test_a_title_that_starts_like_re_is_no_letter_beside_its_own_export(title):
+    assert title_parts(title)[1] == ""
+    a, b = studies_of({"title": title, "doi": ""}, {"title": title.upper(), **NO_PLACE})
+    assert a == b
+
+
+def test_one_letter_exported_with_and_without_the_colon_of_its_re_is_one_letter():
+    letter = {"title": "Re: " + BASE["title"], "authors": "Brown, Peter", "doi": ""}
+    a, b, c = studies_of(
+        letter, {**letter, "title": "Re " + BASE["title"], **NO_PLACE}, {"doi": ""}
+    )
+    assert a == b != c
 
 
 def test_an_article_marked_retracted_or_withdrawn_is_the_article_under_its_own_doi():
@@ -150,6 +180,12 @@ def test_a_doi_with_a_version_tail_names_another_version():
         ("JAMA", "JAMA Oncology"),
         ("The Lancet", "Lancet Oncology"),
         ("BMJ", "BMJ Open"),
+        # the family's name, a colon and a subject: another journal, not a subtitle
+        ("Neurology", "Neurology: Clinical Practice"),
+        ("Neurology", "Neurology: Genetics"),
+        ("Circulation", "Circulation: Heart Failure"),
+        ("JACC: Cardiovascular Imaging", "JACC"),
+        ("Circulation", "Circulation. Heart failure"),  # MEDLINE writes a full stop
     ],
 )
 def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
@@ -175,10 +211,44 @@ def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
         ("BMJ", "BMJ-BRITISH MEDICAL JOURNAL"),  # Web of Science
         ("Circulation: Heart Failure", "Circulation. Heart failure"),  # MEDLINE
         ("Journal of Alzheimer's Disease", "J Alzheimers Dis"),
+        # a subtitle after the colon: an article, what the journal is, or its initials
+        ("Brain", "Brain: A Journal of Neurology"),
+        ("JAMA", "JAMA: the journal of the American Medical Association"),
+        (
+            "Disability and Rehabilitation",
+            "Disability and Rehabilitation: An International, Multidisciplinary Journal",
+        ),
+        ("Epigenetics", "Epigenetics: Official Journal of the DNA Methylation Society"),
+        (
+            "Journal of the Peripheral Nervous System",
+            "Journal of the peripheral nervous system : JPNS",
+        ),
+        (
+            "Asian Pacific Journal of Cancer Prevention",
+            "Asian Pacific Journal of Cancer Prevention: Apjcp",
+        ),
+        (
+            "Computer Supported Cooperative Work",
+            "Computer Supported Cooperative Work: CSCW: An International Journal",
+        ),
+        (
+            "International Journal of Cancer",
+            "International journal of cancer. Journal international du cancer",
+        ),
     ],
 )
 def test_a_journal_name_with_what_a_database_adds_is_one_journal(journal, as_exported):
     a, b = studies_of({"journal": journal, "doi": ""}, {"journal": as_exported, **NO_PLACE})
+    assert a == b
+
+
+def test_a_sister_journal_named_by_its_family_alone_is_one_article_with_its_doi_or_place():
+    """A database may give "Neurology" for an article of "Neurology: Clinical Practice":
+    the same DOI, or the same volume and pages, still make one article."""
+    sister = {"journal": "Neurology: Clinical Practice"}
+    a, b = studies_of(sister, {"journal": "Neurology", "volume": "", "issue": "", "pages": ""})
+    assert a == b
+    a, b = studies_of({**sister, "doi": ""}, {"journal": "Neurology", "doi": ""})
     assert a == b
 
 

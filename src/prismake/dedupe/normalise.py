@@ -78,6 +78,17 @@ _ABOUT_KIND = {
     "correspondence": "comment", "addendum": "correction", "expression": "retraction",
     "withdrawn": "retracted", "withdrawal": "retraction",
 }  # fmt: skip
+# ... or a prefix word without the colon ("Re Effect of X on Y", "Re. ...", "Response to
+# Effect of ..."): a letter only if what follows is another record's title, for a title
+# may begin with the word itself ("Response to treatment ...", "Comment on ..." as a
+# phrase of its own); vetoes.pair_notices compares it. Not "Re-evaluation", "Reassessing".
+_BARE_ABOUT = re.compile(
+    r"^(?P<word>re|regarding|(?:in\s+)?(?:response|responses|reply|replies)(?:\s+to)?"
+    r"|authors?'?\s+(?:reply|response)(?:\s+to)?|comments?(?:\s+on)?|commentary(?:\s+on)?)"
+    r"(?:\s*\.\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+_BARE_LETTERS = frozenset("RrCcIiAa")
 # ... or after it: "X: erratum", "X - corrigendum", "X [Erratum]", "X: reply"
 _SUFFIX_WORDS = re.compile(r"errat|corrig|retract|reply|comment", re.IGNORECASE)  # to look
 _NOTICE_WORD = r"erratum|errata|corrigendum|corrigenda|retraction|retraction notice|reply|comment"
@@ -467,6 +478,21 @@ def notice_kind(title: object) -> str:
     return title_parts(title)[1]
 
 
+def bare_notice(title: object) -> tuple[str, str]:
+    """(notice kind, title key of the rest) of a title that starts with a notice word
+    without its colon ("Re Effect of ...": "reply", "effect of ..."); ("", "") for
+    another title. A letter only when the rest is another record's title (vetoes.py)."""
+    text = str(title or "").strip()
+    about = _BARE_ABOUT.match(text) if text[:1] in _BARE_LETTERS else None
+    if about is None:
+        return "", ""
+    rest = title_key(text[about.end() :])
+    if len(rest) < 20:  # "Reply to reviewers", "Response to treatment": too short a title
+        return "", ""
+    word = about.group("word").lower()
+    return ("comment" if word.startswith("comment") else "reply"), rest
+
+
 def venue_kind(record_type: object, journal: object, booktitle: object) -> str:
     """ "conference" for a conference abstract or paper, "journal" for an article, else ""."""
     rtype = str(record_type or "").strip()
@@ -546,6 +572,10 @@ class MatchTable:
     page_hi: np.ndarray
     series: np.ndarray
     notice: np.ndarray
+    # a notice word without its colon ("Re ..."): its kind and the key of the rest, a
+    # notice when the rest is the other record's title (vetoes.pair_notices)
+    bare_notice: np.ndarray
+    bare_key: np.ndarray
     venue: np.ndarray
     meeting_abstract: np.ndarray  # bool: carries a meeting abstract's signals (venues.py)
     supplement: np.ndarray  # bool: a meeting abstract or another item of a supplement
@@ -616,6 +646,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     """Matching keys for a record table (RECORD_COLUMNS; missing columns are empty)."""
     raw_titles = _column(records, "title")
     parts = [title_parts(t) for t in raw_titles]
+    bare = [bare_notice(t) if t[:1] in _BARE_LETTERS else ("", "") for t in raw_titles]
     titles = [p[0] for p in parts]
     authors = _column(records, "authors")
     # every surname once: the first one blocks, the list scores (first_surname's reading)
@@ -687,6 +718,8 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         page_hi=hi,
         series=obj([series_number(t) for t in titles], dtype=object),
         notice=obj([p[1] for p in parts], dtype=object),
+        bare_notice=obj([b[0] for b in bare], dtype=object),
+        bare_key=obj([b[1] for b in bare], dtype=object),
         venue=obj(kinds, dtype=object),
         meeting_abstract=np.array([m == "abstract" for m in meeting], dtype=bool),
         supplement=supplement,

@@ -21,7 +21,13 @@ from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
 from prismake.dedupe.venues import same_journal, sister_journal
-from prismake.dedupe.vetoes import VETO_REASONS, pair_vetoes, ranges_overlap, same_text
+from prismake.dedupe.vetoes import (
+    VETO_REASONS,
+    pair_notices,
+    pair_vetoes,
+    ranges_overlap,
+    same_text,
+)
 
 DUPLICATE, MAYBE, DISTINCT = "duplicate", "maybe", "distinct"
 SHORT_TITLE_WORDS = 4
@@ -574,7 +580,8 @@ def score_pairs(
                 parts[slot].append(text)
         for slot, k in enumerate(shown):
             if vetoed[k] and veto[k] == "notice":  # which kinds, in the reviewer's words
-                kinds = [table.notice[i[k]] or "article", table.notice[j[k]] or "article"]
+                one_i, one_j = pair_notices(table, i[k : k + 1], j[k : k + 1])
+                kinds = [one_i[0] or "article", one_j[0] or "article"]
                 parts[slot].append(f"a notice vs another record ({kinds[0]} / {kinds[1]})")
             elif vetoed[k]:
                 parts[slot].append(VETO_REASONS[veto[k]])

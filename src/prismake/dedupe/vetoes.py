@@ -69,6 +69,40 @@ def ranges_overlap(table: MatchTable, i: np.ndarray, j: np.ndarray) -> np.ndarra
     return (table.page_lo[i] <= table.page_hi[j]) & (table.page_lo[j] <= table.page_hi[i])
 
 
+# what follows a notice word without its colon must be the other title, closer than the
+# whole titles are ("Re Effect of X" and "Effect of X"; a title cut short or a typo too)
+BARE_NOTICE_TITLE = 0.9
+
+
+def pair_notices(table: MatchTable, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The notice kind of each record of the pairs (i[k], j[k]), as the pair reads them.
+
+    A title's own words make most notices ("Erratum: ...", "Re: ..."). A notice word
+    without its colon ("Re Effect of X on Y", "Re. ...", "Response to ...") makes a
+    letter of a record only beside the record whose title is the rest: "Re Effect of X"
+    and "Effect of X" are a letter and its article, "Response to treatment in X" beside
+    another title is a title; two records that both start so are one text.
+    """
+    notice_i, notice_j = table.notice[i], table.notice[j]
+    bare_i, bare_j = table.bare_notice[i], table.bare_notice[j]
+    one_bare = np.flatnonzero((bare_i != "") != (bare_j != ""))
+    if len(one_bare) == 0:
+        return notice_i, notice_j
+    notice_i, notice_j = notice_i.copy(), notice_j.copy()
+    for k in one_bare:
+        a, b = (i[k], j[k]) if bare_i[k] else (j[k], i[k])
+        if table.notice[a]:  # "Reply ...": a notice by its own words already
+            continue
+        rest, other = table.bare_key[a], table.title[b]
+        alike = fuzz.ratio(rest, other) / 100
+        if alike >= BARE_NOTICE_TITLE and alike > fuzz.ratio(table.title[a], other) / 100:
+            if a == i[k]:
+                notice_i[k] = table.bare_notice[a]
+            else:
+                notice_j[k] = table.bare_notice[a]
+    return notice_i, notice_j
+
+
 def pair_vetoes(
     table: MatchTable, i: np.ndarray, j: np.ndarray, reprinted: np.ndarray | None = None
 ) -> np.ndarray:
@@ -110,7 +144,7 @@ def pair_vetoes(
     mark("registry", _both(reg_i, reg_j) & (reg_i != reg_j))
     ser_i, ser_j = table.series[i], table.series[j]
     mark("series", _both(ser_i, ser_j) & (ser_i != ser_j))
-    notice_i, notice_j = table.notice[i], table.notice[j]
+    notice_i, notice_j = pair_notices(table, i, j)
     # One DOI, a type word on one export only: the item itself. An article marked
     # "RETRACTED:" (a review "WITHDRAWN:") keeps its DOI; a commentary or letter a database
     # titles "Commentary: ..." or "Letter: ..." has its own DOI, not its article's. Not for
