@@ -136,6 +136,24 @@ def test_not_retrieved_is_left_out_of_full_text_agreement():
     )
     table = agreement_table("full_text", typed, ["alice", "ben"])
     assert table.loc[0, "n"] == 1
+    assert table.loc[0, "n_left_out"] == 1  # agreement.csv says what n leaves out
+
+
+def test_a_pair_that_shares_only_not_retrieved_reports_has_a_row_saying_so():
+    typed = pd.DataFrame(
+        [
+            ("S-1", "alice", "not_retrieved"),
+            ("S-1", "ben", "exclude"),
+            ("S-2", "alice", "not_retrieved"),
+            ("S-2", "ben", "not_retrieved"),
+        ],
+        columns=["study_id", "reviewer", "decision"],
+    )
+    table = agreement_table("full_text", typed, ["alice", "ben"])
+    assert table[["reviewer_a", "reviewer_b", "n", "n_left_out"]].values.tolist() == [
+        ["alice", "ben", 0, 2]
+    ]
+    assert table.loc[0, "kappa"] == ""
 
 
 def test_left_out_counts_per_pair_the_studies_both_decided_outside_the_categories():

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import read_table, write_table
-from prismake.screening.agreement import pair_agreement
+from prismake.screening.agreement import left_out, pair_agreement
 from prismake.screening.decisions import (
     AGREEMENT_CATEGORIES,
     CONFLICT,
@@ -44,6 +44,7 @@ AGREEMENT_COLUMNS = (
     "kappa_ci_high",
     "pabak",
     "ac1",
+    "n_left_out",
 )
 STATUS_COLUMNS = (
     "stage",
@@ -69,20 +70,35 @@ def _rounded(value: float, digits: int = 4) -> float | str:
 def agreement_table(
     stage: str, reviewer_decisions: pd.DataFrame, reviewers: Sequence[str] = ()
 ) -> pd.DataFrame:
-    """One row per reviewer pair with at least one study both decided (in the stage's
-    categories): n, percent agreement, kappa with 95% CI, PABAK, AC1."""
+    """One row per reviewer pair with at least one study both decided: n (both decisions
+    in the stage's categories), percent agreement, kappa with 95% CI, PABAK, AC1, and
+    ``n_left_out``, the studies both decided that n leaves out (one or both recorded
+    them as not retrieved at full text, which judges no eligibility); a pair that shares
+    only such studies has n = 0 and no statistics."""
     categories = AGREEMENT_CATEGORIES[stage]
+    left = left_out(
+        reviewer_decisions[["study_id", "reviewer", "decision"]].itertuples(index=False),
+        categories,
+    )
     usable = reviewer_decisions[reviewer_decisions["decision"].isin(categories)]
     by_reviewer = {
         r: dict(zip(g["study_id"], g["decision"], strict=True))
         for r, g in usable.groupby("reviewer", sort=True)
     }
     order = {r: i for i, r in enumerate(reviewers)}
-    names = sorted(by_reviewer, key=lambda r: (order.get(r, len(order)), r))
+    everyone = set(by_reviewer) | {r for pair in left for r in pair}
+    names = sorted(everyone, key=lambda r: (order.get(r, len(order)), r))
     rows = []
     for a, b in itertools.combinations(names, 2):
-        shared = sorted(set(by_reviewer[a]) & set(by_reviewer[b]))
+        shared = sorted(set(by_reviewer.get(a, {})) & set(by_reviewer.get(b, {})))
+        n_left_out = left[frozenset((a, b))].total if frozenset((a, b)) in left else 0
         if not shared:
+            if n_left_out:
+                rows.append(
+                    {"stage": stage, "reviewer_a": a, "reviewer_b": b, "n": 0}
+                    | dict.fromkeys(AGREEMENT_COLUMNS[4:-1], "")
+                    | {"n_left_out": n_left_out}
+                )
             continue
         stats = pair_agreement(
             [by_reviewer[a][s] for s in shared], [by_reviewer[b][s] for s in shared], categories
@@ -99,6 +115,7 @@ def agreement_table(
                 "kappa_ci_high": _rounded(stats.kappa_ci_high),
                 "pabak": _rounded(stats.pabak),
                 "ac1": _rounded(stats.ac1),
+                "n_left_out": n_left_out,
             }
         )
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
