@@ -15,6 +15,7 @@ from test_prisma_counts import run
 
 from prismake.csvio import read_table, write_table
 from prismake.prisma import write_database_yield
+from prismake.screening.status import agreement_table
 
 SEARCHES = [
     search("scopus", "Scopus"),
@@ -347,11 +348,12 @@ def test_reports_both_screened_but_not_retrieved_are_counted_out_of_n_and_the_te
             ("E", "alice", "include"),
         ]
     }
-    agreement = [
-        {"stage": "full_text", "reviewer_a": "alice", "reviewer_b": "ben", "n": "1"}
-        | {"percent_agreement": "100.0", "kappa": ""}
-    ]
-    _, text = build(tmp_path, agreement, NAMES, screening=screening, typed=typed)
+    # agreement.csv as the pipeline writes it (alice and chidi: a row with n = 0)
+    frame = pd.DataFrame(typed["full_text"], columns=["study_id", "reviewer", "decision"])
+    agreement = agreement_table("full_text", frame, ["alice", "ben", "chidi"])
+    assert agreement["n"].tolist() == [1, 0]
+    rows = agreement.astype(str).to_dict("records")
+    _, text = build(tmp_path, rows, NAMES, screening=screening, typed=typed)
     # the four were screened by two, whatever they decided: not n = 1
     assert "4 reports (100%) were screened independently by two reviewers" in text
     assert (

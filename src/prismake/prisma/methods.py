@@ -451,9 +451,9 @@ def _agreement_text(
         kappa = _number(getattr(row, "kappa", ""))
         percent = _number(getattr(row, "percent_agreement", ""))
         pair = frozenset((str(row.reviewer_a), str(row.reviewer_b)))
-        reported.add((str(row.stage), pair))
-        if kappa is None and percent is None:
+        if kappa is None and percent is None:  # n = 0: said below, when left out
             continue
+        reported.add((str(row.stage), pair))
         words = STAGE_WORDS.get(row.stage, row.stage)
         a = markdown_escape(names.get(str(row.reviewer_a), str(row.reviewer_a)))
         b = markdown_escape(names.get(str(row.reviewer_b), str(row.reviewer_b)))
