@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pytest
 from extraction_review import CODEBOOK, CODING, CODING_HEADER, make_review, run_extract, write_csv
@@ -155,3 +157,102 @@ def test_two_sheets_named_by_one_reviewers_id_and_name_are_two_sheets_for_one_co
     [problem] = error.value.problems
     assert "two sheets for one coder" in problem.message
     assert "alice.csv" in problem.message and "Alice Adams.csv" in problem.message
+
+
+def _warnings(caplog) -> list[str]:
+    """The warnings about coder names (the review leaves characteristics out too)."""
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    return [w for w in said if "characteristics sheet" not in w]
+
+
+def test_a_coder_typed_a_character_or_two_off_a_reviewer_is_warned_about_not_refused(
+    tmp_path, caplog
+):
+    """'alcie' for alice silently made a coder of its own: coder_agreement.csv compared
+    alcie with alice, and alice's counts lacked those rows. A coder config does not list is
+    allowed (a warning, not an error), so the run goes on and says what to do."""
+    paths = make_review(tmp_path)
+    typed = {"alice": "alice", "ben": "ben_o"}
+    rows = [[*r[:5], typed[r[5]], r[6]] for r in CODING]
+    for i in (5, 7):  # rows 7 and 9 as a spreadsheet shows them
+        rows[i][5] = "alcie"
+    rows[9][5] = "Ben O'Hra"  # one off his name in config
+    write_csv(paths["coding"], CODING_HEADER, rows)
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        outputs = run_extract(tmp_path, paths, reviewers=REVIEWERS)
+    assert sorted(set(_read(outputs["coded"])["coder"])) == ["Ben O'Hra", "alcie", "alice", "ben_o"]
+    alcie, ben = _warnings(caplog)
+    file = str(paths["coding"])
+    assert alcie.startswith(f"{file}, rows 7, 9, column 'coder': 'alcie' is no reviewer in config")
+    assert "did you mean alice?" in alcie and "Type alice there" in alcie
+    assert "add them to reviewers in config/config.yaml" in alcie
+    assert ben.startswith(f"{file}, row 11, column 'coder': 'Ben O'Hra'")
+    assert "did you mean ben_o?" in ben and "This row counts" in ben
+
+
+@pytest.mark.parametrize(
+    ("typed", "reviewers"),
+    [
+        ("zoe", REVIEWERS),  # close to nobody
+        ("alice adams", REVIEWERS),  # a reviewer's name, in another case and spacing
+        ("bob", [{"id": "ben"}]),  # two letters off a short name is another name
+        ("anna", [{"id": "anne"}, {"id": "anna"}]),  # a reviewer of their own
+    ],
+)
+def test_a_coder_who_is_a_reviewer_or_near_none_is_not_warned_about(
+    tmp_path, caplog, typed, reviewers
+):
+    paths = make_review(tmp_path)
+    write_csv(paths["coding"], CODING_HEADER, [[*r[:5], typed, r[6]] for r in CODING[:3]])
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        run_extract(tmp_path, paths, reviewers=reviewers)
+    assert _warnings(caplog) == []
+
+
+def test_a_coder_sheet_named_a_character_or_two_off_a_reviewer_is_warned_about(tmp_path, caplog):
+    paths = make_review(tmp_path)
+    folder = paths["coding"].parent / "coding"
+    mine = [[*r[:5], "", r[6]] for r in CODING if r[5] == "alice"]
+    sheets = [str(write_csv(folder / "alcie.csv", CODING_HEADER, mine[:3]))]
+    sheets.append(str(write_csv(folder / "Bne.csv", CODING_HEADER, [])))  # none typed yet
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        run_extract(tmp_path, paths, coding_paths=sheets, reviewers=[*REVIEWERS, {"id": "ben"}])
+    alcie, bne = _warnings(caplog)
+    assert alcie.startswith(f"{sheets[0]}: the sheet's name, 'alcie', is no reviewer in config")
+    assert "did you mean alice?" in alcie and "Its rows 2-4 (no coder typed) count" in alcie
+    assert "rename it alice.csv" in alcie
+    assert bne.startswith(f"{sheets[1]}: the sheet's name, 'Bne'") and "did you mean ben?" in bne
+    assert "Rows typed into it without a coder will count" in bne
+    # beside the reviewer's own sheet: their rows go into it, not a rename over it
+    sheets.append(str(write_csv(folder / "alice.csv", CODING_HEADER, mine[3:])))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        run_extract(tmp_path, paths, coding_paths=sheets[::2], reviewers=REVIEWERS)
+    [alcie] = _warnings(caplog)
+    assert "copy its rows into alice.csv, there too, and move it away" in alcie
+
+
+def test_prismake_status_names_a_mistyped_coder(tmp_path, monkeypatch, capsys):
+    import yaml
+
+    from prismake.cli import main
+
+    paths = make_review(tmp_path)
+    write_csv(paths["coding"], CODING_HEADER, [[*r[:5], "alcie", r[6]] for r in CODING[:2]])
+    stage = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    config = {
+        "review": {"title": "demo"},
+        "searches": [{"name": "scopus", "database": "Scopus", "file": "data/raw/x.ris",
+                      "date_searched": "2025-01-01"}],
+        "reviewers": [{"id": "alice"}, {"id": "ben"}],
+        "screening": {"stages": {"title_abstract": stage}},
+    }  # fmt: skip
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config))
+    (tmp_path / "data/raw").mkdir(parents=True)
+    (tmp_path / "data/raw/x.ris").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 0
+    err = capsys.readouterr().err
+    assert "data/extraction/coding.csv, rows 2-3, column 'coder': 'alcie'" in err
+    assert "did you mean alice?" in err

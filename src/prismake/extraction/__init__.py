@@ -32,6 +32,7 @@ from prismake.extraction.coding import (
     counted_coding_sheets,
     gone_sheets,
     keep_sheet_copies,
+    mistyped_coders,
     read_characteristics,
     read_coding,
 )
@@ -164,12 +165,14 @@ def sheets_that_count(
     reviewers: Sequence[Mapping[str, object]] = (),
 ) -> list[str]:
     """The coding sheets that count; a warning names each stray copy that does not
-    (counted_coding_sheets) and, given where the sheets and their copies are, each sheet
-    gone since a run read it whose rows no sheet has now (gone_sheets). Reads, never
+    (counted_coding_sheets), each coder name in them one or two characters off a
+    reviewer's (mistyped_coders) and, given where the sheets and their copies are, each
+    sheet gone since a run read it whose rows no sheet has now (gone_sheets). Reads, never
     writes: ``extract`` and ``prismake status`` both call it, so a coder who missed the
     one run that reran extract still hears of it. ``reviewers``: config's, whose sheets
     are never taken for copies."""
     counted = counted_coding_sheets(coding_paths, reviewers)
+    mistyped_coders(counted, reviewers)
     if backup_dir is not None and sheet_dir is not None:
         read_now = [*counted, characteristics_path]
         gone_sheets(sheet_dir, backup_dir, [p for p in read_now if p], index, reviewers)
@@ -183,8 +186,8 @@ def check_sheets(
     reviewers: Sequence[Mapping[str, object]] = (),
 ) -> None:
     """What ``extract`` warns about the extraction sheets in ``sheet_dir`` (stray copies,
-    sheets gone), from the files as they are now: for ``prismake status``, since Snakemake
-    reruns extract (and says it) only when a sheet changes."""
+    coder names mistyped, sheets gone), from the files as they are now: for ``prismake
+    status``, since Snakemake reruns extract (and says it) only when a sheet changes."""
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
     index = study_index(studies, pd.DataFrame({"study_id": [], "decision": []}))
     characteristics = Path(sheet_dir) / "characteristics.csv"

@@ -177,6 +177,125 @@ def config_key(name: str) -> str:
     return re.sub(r"[\s_-]+", "", name).casefold()
 
 
+def near_reviewers(name: str, known: Mapping[str, str]) -> list[str]:
+    """The reviewers (ids; ``known``: configured_coders) whose id or name a coder name
+    that is none of theirs is one or two characters off, as config_key compares them: a
+    typo, 'alcie' or 'Alice Adamz' for alice. Two letters swapped count as one; two
+    characters only where both names are longer than four ('bob' is no mistyped 'ben').
+    The closest, sorted; [] for a reviewer's own name, or a name close to none."""
+    key = config_key(name)
+    if not key or key in known:
+        return []
+    # as the screening stage guesses a mistyped study id (StudyIndex.near)
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found = process.extract(key, list(known), scorer=OSA.distance, score_cutoff=2, limit=None)
+    close = [
+        (distance, known[other])
+        for other, distance, _ in found
+        if distance <= (1 if min(len(other), len(key)) <= 4 else 2)
+    ]
+    best = min((distance for distance, _ in close), default=None)
+    return sorted({rid for distance, rid in close if distance == best})
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    """'row 3', 'rows 3, 7', 'rows 2-40, 45' (runs joined; the first eight runs shown)."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    shown = [str(a) if a == b else f"{a}-{b}" for a, b in runs[:8]]
+    more = ", ..." if len(runs) > 8 else ""
+    return f"{'row' if rows and len(set(rows)) == 1 else 'rows'} {', '.join(shown)}{more}"
+
+
+def _apart(coder: str, meant: Sequence[str]) -> str:
+    whose = " or ".join(meant)
+    return (
+        f"coder_agreement.csv compares {coder} with the other coders, and {whose}'s "
+        "counts lack them"
+    )
+
+
+def mistyped_coders(
+    paths: Sequence[str | os.PathLike], reviewers: Sequence[Mapping[str, object]] = ()
+) -> list[str]:
+    """Warn about each coder of the coding sheets (``paths``, those that count) who is no
+    reviewer of config but whose name is one or two characters off one (near_reviewers):
+    in a coder column, or as a coder's sheet's name that rows without a coder count under.
+
+    A coder config does not list counts (a warning, not an error), but as one of their
+    own: 'alcie' would be compared with alice in coder_agreement.csv, and alice's counts
+    would lack those rows. The warning names the file, the rows, the name as typed, the
+    reviewer meant, and what to do either way. Reads, never writes; returned: the
+    warnings, as logged."""
+    known = configured_coders(reviewers)
+    if not known:
+        return []
+    said = []
+    own_sheet = {  # a reviewer's sheet among them, by reviewer id
+        known[config_key(default_coder(p))]: Path(p).name
+        for p in paths
+        if Path(p).parent.name == "coding" and config_key(default_coder(p)) in known
+    }
+    for path in paths:
+        sheet = read_sheet(path, ["study_id"])
+        typed: dict[str, tuple[str, list[int]]] = {}  # config_key -> (as first typed, rows)
+        by_name: list[int] = []  # rows that count under the sheet's name
+        for row, cells in sheet.rows:
+            coder = cells.get("coder", "")
+            if coder:
+                typed.setdefault(config_key(coder), (coder, []))[1].append(row)
+            else:
+                by_name.append(row)
+        for coder, rows in typed.values():
+            meant = near_reviewers(coder, known)
+            if not meant:
+                continue
+            who = " or ".join(meant)
+            first = meant[0] if len(meant) == 1 else "the id of the one you mean"
+            said.append(
+                f"{path}, {_rows_text(rows)}, column 'coder': '{coder}' is no reviewer in "
+                f"config, but close to {who}: did you mean {who}? "
+                f"{'This row counts' if len(rows) == 1 else 'These rows count'} as a "
+                f"coder '{coder}' of their own ({_apart(coder, meant)}). Type {first} "
+                f"there; if {coder} is another coder, add them to reviewers in "
+                "config/config.yaml and this warning stops"
+            )
+        name = default_coder(path)
+        meant = near_reviewers(name, known) if Path(path).parent.name == "coding" else []
+        if meant and (by_name or not (sheet.rows or sheet.problems)):
+            counted = (
+                f"its {_rows_text(by_name)} (no coder typed) count"
+                if by_name
+                else "rows typed into it without a coder will count"
+            )
+            todo = "; ".join(
+                f"if it is {rid}'s sheet, "
+                + (
+                    f"copy its rows into {own_sheet[rid]}, there too, and move it away"
+                    if rid in own_sheet
+                    else f"rename it {rid}.csv"
+                )
+                for rid in meant
+            )
+            who = " or ".join(meant)
+            said.append(
+                f"{path}: the sheet's name, '{name}', is no reviewer in config, but close "
+                f"to {who}: did you mean {who}? {counted[0].upper()}{counted[1:]} as a coder "
+                f"'{name}' of their own ({_apart(name, meant)}). {todo[0].upper()}"
+                f"{todo[1:]}; if {name} is another coder, add them to reviewers in "
+                "config/config.yaml and this warning stops"
+            )
+    for text in said:
+        log.warning("%s", text)
+    return said
+
+
 def _one_name_per_coder(excerpts: list[CodedExcerpt], sheet_coders: Sequence[str]) -> None:
     """Give every coder one spelling (in place): the name of their own sheet
     (coding/<coder>.csv; read_coding has put config's id for a reviewer's), else the
