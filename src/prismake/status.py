@@ -2,16 +2,21 @@
 
 The screening part is prismake.screening.cli's. After it, the coding sheets are checked
 as the extract step checks them (prismake.extraction.check_sheets): a stray copy of a
-coder's sheet, or a sheet gone with coded rows no sheet has, is warned about by that step
-only when Snakemake reruns it, that is once; status names them on every look.
+coder's sheet, a coder name one or two characters off a reviewer's, or a sheet gone with
+coded rows no sheet has, is warned about by that step only when Snakemake reruns it, that
+is once; status names them on every look. Every problem in one look: mistakes in the
+screening sheets (which stop the screening status) are printed, then the coding sheets
+are checked all the same, and status exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from prismake.config import load_config
+from prismake.errors import SheetError
 from prismake.extraction import check_sheets
 from prismake.screening import cli as screening_status
 
@@ -26,7 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    code = screening_status.run(args)
+    try:
+        code = screening_status.run(args)
+    except SheetError as error:
+        if not Path(args.studies).exists():
+            raise  # no studies table yet: nothing else can be checked either
+        # said first, as the CLI says an error; then what the coding sheets have
+        print(f"prismake status: {error}", file=sys.stderr, flush=True)
+        code = 2
     # the extract rule's copies of the sheets (data/processed/backups/extraction)
     backups = Path(args.studies).parent / "backups" / "extraction"
     reviewers = load_config(args.config)["reviewers"]

@@ -169,3 +169,36 @@ def test_prismake_status_piped_into_a_reader_that_stops_early_ends_quietly(tmp_p
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err.decode()
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_prismake_status_reports_every_mistake_in_one_look_then_the_coding_sheets(
+    tmp_path, monkeypatch, capsys
+):
+    """Mistakes in two screening sheets, and a stray copy of a coding sheet: status said
+    the screening ones and stopped, so the copy went unnamed until they were fixed. Now it
+    lists every screening mistake as the run does (in file, row, column order), names
+    the copy after them, and exits 2."""
+    ids = _review(tmp_path)
+    dual = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    write_config(tmp_path, {"title_abstract": dual})
+    sheets = tmp_path / "data/screening/title_abstract"
+    type_decisions(sheets / "ben.csv", {ids[2]: "inclde"})
+    type_decisions(sheets / "alice.csv", {ids[3]: "exlcude"})
+    coding = tmp_path / "data/extraction/coding"
+    coding.mkdir(parents=True)
+    (coding / "alice.csv").write_text("study_id,theme,kind,excerpt\n")
+    (coding / "alice (1).csv").write_text("study_id,theme,kind,excerpt\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no figures from sheets with mistakes
+    err = captured.err
+    assert err.startswith(
+        "prismake status: The title/abstract screening sheets have mistakes (status not "
+        "shown): 2 problems found."
+    )
+    alice = err.index("1. data/screening/title_abstract/alice.csv, row ")
+    ben = err.index("2. data/screening/title_abstract/ben.csv, row ")
+    copy = err.index("data/extraction/coding/alice (1).csv is not counted")
+    assert "(found 'exlcude')" in err[alice:ben] and "(found 'inclde')" in err[ben:copy]
+    assert alice < ben < copy

@@ -74,6 +74,7 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
     out = []
     previous: pd.DataFrame | None = None
     problems: list[Problem] = []
+    named: list[str] = []  # the stages whose sheets have mistakes
     for stage in [s for s in STAGES if s in screening["stages"]]:
         candidates = stage_candidates(stage, index, previous=previous)
         plan = plan_sheets(
@@ -86,6 +87,7 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
             backup_dir=backup_folder(Path(sheets) / stage, stage),
         )
         problems += plan.reading.problems
+        named += [stage] if plan.reading.problems else []
         waiting: dict[str, set[str]] = defaultdict(set)
         for reviewer, study_ids in plan.additions.items():
             for study_id in study_ids:
@@ -112,7 +114,11 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
         )
         previous = result.decisions
     if problems:
-        raise SheetError("The screening sheets have mistakes (status not shown)", problems)
+        # as the screening step reports them (Reading.raise_problems): every stage's, in
+        # the order of file, row and column
+        names = " and ".join(STAGE_LABEL[s] for s in named)
+        ordered = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+        raise SheetError(f"The {names} screening sheets have mistakes (status not shown)", ordered)
     return out
 
 
