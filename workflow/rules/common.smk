@@ -42,7 +42,9 @@ def code_version(*parts):
     """A hash of the package modules a rule runs, so a code change re-runs the rule.
 
     Snakemake tracks a rule's script, not the modules it imports; this goes into the
-    rule's params, and the default rerun triggers compare params between runs.
+    rule's params, and the default rerun triggers compare params between runs. ``parts``
+    must cover every prismake module the step's module imports (a package folder covers
+    its modules): tests/unit/test_core_code_version.py checks each rule.
     """
     digest = hashlib.sha1()
     for part in (

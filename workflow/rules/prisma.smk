@@ -83,7 +83,7 @@ rule prisma_diagram:
         runtime=5,
     params:
         prisma=config["prisma"],
-        code=code_version("prisma"),
+        code=code_version("prisma", "plotting.py"),
     script:
         "../scripts/prisma_diagram.py"
 
@@ -134,6 +134,7 @@ rule database_yield:
             "tableformats.py",
             "screening/agreement.py",
             "screening/decisions.py",
+            "screening/priority.py",
         ),
     script:
         "../scripts/database_yield.py"
