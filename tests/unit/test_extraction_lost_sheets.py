@@ -344,6 +344,26 @@ def test_a_reviewers_sheet_renamed_from_their_name_to_their_id_is_not_called_gon
     assert not [w for w in warnings if "gone" in w]
 
 
+def test_a_sheet_named_with_a_typo_renamed_as_its_warning_says_is_not_called_gone(tmp_path, caplog):
+    """alcie.csv is warned about (did you mean alice?); renamed alice.csv, or its rows
+    copied into alice.csv, its rows are alice's, and none of them is lost."""
+    paths = make_review(tmp_path)
+    alice, ben = per_coder(paths)
+    typo = alice.rename(alice.parent / "alcie.csv")
+    reviewers = [{"id": "alice"}, {"id": "ben"}]
+    _, warnings = extract(tmp_path, paths, caplog, [typo, ben], reviewers=reviewers)
+    assert [w for w in warnings if "did you mean alice?" in w]
+    typo.rename(alice)
+    _, warnings = extract(tmp_path, paths, caplog, [alice, ben], reviewers=reviewers)
+    assert not [w for w in warnings if "gone" in w or "did you mean" in w]
+    # a sheet named by a coder config does not list, and near no reviewer, stays theirs
+    zoe = ben.rename(ben.parent / "zoe.csv")
+    extract(tmp_path, paths, caplog, [alice, zoe], reviewers=reviewers)
+    zoe.rename(ben)
+    _, warnings = extract(tmp_path, paths, caplog, [alice, ben], reviewers=reviewers)
+    assert [w for w in warnings if "zoe.csv is gone" in w]
+
+
 def test_a_copy_of_a_sheet_whose_coders_id_reads_like_a_copy_is_a_copy_of_theirs(tmp_path, caplog):
     paths = make_review(tmp_path)
     alice, ben = per_coder(paths)

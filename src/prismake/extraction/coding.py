@@ -526,7 +526,9 @@ def _row_keys(
     ("characteristic"). With ``sheet_of`` (the sheet ``path`` is, or is a copy of), a
     coded row's coder is compared too: an excerpt two coders coded is each one's; a
     reviewer of config as their id (``coders``: configured_coders), as read_coding
-    counts them, so 'Alice Adams.csv' renamed to alice.csv loses nothing."""
+    counts them, so 'Alice Adams.csv' renamed to alice.csv loses nothing, and so does
+    alcie.csv renamed alice.csv (a name one reviewer's is one or two characters off is
+    theirs here: near_reviewers)."""
     sheet = read_sheet(path, ["study_id"])
 
     def study(typed: str) -> str:
@@ -536,8 +538,17 @@ def _row_keys(
     if "excerpt" in sheet.columns:
         coder = default_coder(sheet_of) if sheet_of is not None else None
 
+        meant: dict[str, list[str]] = {}
+
         def who(typed: str) -> str:
-            return coder_key((coders or {}).get(config_key(typed), typed))
+            known = coders or {}
+            if config_key(typed) in known:
+                return coder_key(known[config_key(typed)])
+            # a name mistyped_coders takes for a reviewer's is theirs here: alcie.csv
+            # renamed alice.csv, as its warning says, loses nothing
+            if typed not in meant:
+                meant[typed] = near_reviewers(typed, known)
+            return coder_key(meant[typed][0] if len(meant[typed]) == 1 else typed)
 
         return "coded row", [
             (study(cells.get("study_id", "")), _squash(cells["excerpt"]))
