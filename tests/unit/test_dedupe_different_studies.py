@@ -186,6 +186,17 @@ def test_a_doi_with_a_version_tail_names_another_version():
         ("Circulation", "Circulation: Heart Failure"),
         ("JACC: Cardiovascular Imaging", "JACC"),
         ("Circulation", "Circulation. Heart failure"),  # MEDLINE writes a full stop
+        # ... or a dash: Web of Science a hyphen without spaces, other exports " - "
+        ("Psychiatry Research", "Psychiatry Research-Neuroimaging"),
+        ("Psychiatry Research", "Psychiatry Research - Neuroimaging"),
+        ("Science China", "Science China-Life Sciences"),
+        ("Nephron", "Nephron - Clinical Practice."),
+        ("Sports Medicine", "Sports medicine - open"),
+        ("European Heart Journal", "European Heart Journal - Cardiovascular Imaging"),
+        ("Circulation", "CIRCULATION-HEART FAILURE"),
+        ("Journal of Neurosurgery-Spine", "Journal of Neurosurgery-Pediatrics"),
+        ("Neuro-Oncology", "Neuro-Oncology Practice"),
+        ("Endocrine", "Endocrine-Related Cancer"),
     ],
 )
 def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
@@ -235,6 +246,31 @@ def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
             "International Journal of Cancer",
             "International journal of cancer. Journal international du cancer",
         ),
+        # ... and after a dash: a subtitle, a translation, a city, the part's subject
+        ("JAMA", "JAMA - Journal of the American Medical Association"),
+        ("Chemistry", "CHEMISTRY-A EUROPEAN JOURNAL"),
+        ("Haematologica", "Haematologica-the Hematology Journal"),
+        ("Pflugers Archiv", "PFLUGERS ARCHIV-EUROPEAN JOURNAL OF PHYSIOLOGY"),
+        ("Rinsho Ketsueki", "Rinsho Ketsueki - Japanese Journal of Clinical Hematology"),
+        ("Journal of Psychopathology", "Journal of Psychopathology-Giornale Di Psicopatologia"),
+        ("European Surgery", "European Surgery - Acta Chirurgica Austriaca"),
+        ("Journal of Molecular Medicine", "Journal of Molecular Medicine-Jmm"),
+        ("Applied Sciences", "APPLIED SCIENCES-BASEL"),
+        ("Journal of Physiology", "JOURNAL OF PHYSIOLOGY-LONDON"),
+        ("Medicina", "Medicina-Buenos Aires"),
+        (
+            "Journal of the Royal Statistical Society Series C",
+            "Journal of the Royal Statistical Society Series C-Applied Statistics",
+        ),
+        ("Frontiers in bioscience (Landmark edition)", "Frontiers in Bioscience-Landmark"),
+        ("Psychiatry Research: Neuroimaging", "PSYCHIATRY RESEARCH-NEUROIMAGING"),
+        # a hyphen inside a word, or for every space of an abbreviation
+        (
+            "European Journal of Cardio-Thoracic Surgery",
+            "European journal of cardio-thoracic surgery : official journal of the European "
+            "Association for Cardio-thoracic Surgery",
+        ),
+        ("Breast Cancer Research and Treatment", "Breast-Cancer-Res-Treat"),
     ],
 )
 def test_a_journal_name_with_what_a_database_adds_is_one_journal(journal, as_exported):
@@ -250,6 +286,23 @@ def test_a_sister_journal_named_by_its_family_alone_is_one_article_with_its_doi_
     assert a == b
     a, b = studies_of({**sister, "doi": ""}, {"journal": "Neurology", "doi": ""})
     assert a == b
+
+
+def test_a_section_letter_one_export_drops_from_the_pages_still_places_the_article():
+    """Karger printed Nephron's Clinical Practice section on pages "c37-c42"; one database
+    gives "Nephron", pages "c37-c42", another "Nephron - Clinical Practice", pages
+    "37-42" (the labelled haematology set): one article by its place. Another section's
+    letter ("e37-e42", Experimental Nephrology) is other pages: two reports."""
+    nephron = {"journal": "Nephron", "volume": "118", "pages": "c37-c42", "doi": ""}
+    clinical = {**nephron, "journal": "Nephron - Clinical Practice.", "pages": "37-42"}
+    a, b = studies_of(nephron, clinical)
+    assert a == b
+    experimental = {**nephron, "journal": "Nephron - Experimental Nephrology"}
+    a, b = studies_of(
+        {**nephron, "journal": "Nephron - Clinical Practice."},
+        {**experimental, "pages": "e37-e42", "abstract": ""},
+    )
+    assert a != b
 
 
 @pytest.mark.parametrize("title", ["Editorial", "Introduction", "Editor's note"])

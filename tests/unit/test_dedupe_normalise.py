@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from prismake.dedupe.normalise import (
     author_surnames,
     first_surname,
     journal_key,
     journal_words,
     page_range,
+    section_pages,
     series_number,
     title_key,
     title_parts,
@@ -89,3 +92,22 @@ def test_part_and_series_numbers_are_read_in_any_notation():
     assert series_number(title_key("Asthma care, Part 2: adults")) == "2"
     assert series_number(title_key("Asthma care. Part II")) == "2"
     assert series_number(title_key("Asthma care")) == ""
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        ("c37-c42", ("c", "37-42")),  # Karger's Nephron Clinical Practice section
+        ("37-42", ("", "37-42")),
+        ("E203-E206", ("e", "203-206")),
+        ("742-8; discussion 748-9", ("", "742-748")),
+        ("c37-e42", ("", "")),  # two letters: not one section's pages
+        ("c1804", ("", "")),  # BMJ's article number, not page 1804
+        ("63", ("", "")),
+        ("Suppl-29", ("", "")),
+    ],
+)
+def test_section_pages_reads_a_letter_before_both_numbers(pages, expected):
+    assert section_pages(pages) == expected
+    if expected[0]:  # the letter stays: "c37" and "e37" are not one page of a volume
+        assert page_range(pages) == ("", "")

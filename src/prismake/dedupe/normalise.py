@@ -409,6 +409,32 @@ def page_range(pages: object) -> tuple[str, str]:
     return first, last.lstrip("0")
 
 
+# a range with one letter before both numbers ("c37-c42", "e1-e8", "S345-S353")
+_LETTERED_RANGE = re.compile(r"^\s*([A-Za-z])\s?(\d+)\s*-+\s*([A-Za-z])\s?(\d+)\s*$")
+
+
+def section_pages(pages: object) -> tuple[str, str]:
+    """(letter, "first-last") of a page range written with a section's letter before both
+    numbers, ("", "first-last") of a plain range, ("", "") of anything else (one page, an
+    article number "c1804", a supplement's "Suppl-29").
+
+    Karger printed Nephron in three sections, each paged with its letter in one volume:
+    Clinical Practice on "c37-c42", Experimental Nephrology on "e1-e8", Physiology on
+    "p1-p6"; a database may give "37-42". So "c37-c42" and "37-42" can be the same pages
+    (scoring.py asks that of sister journals), while "c37-c42" and "e37-e42" are two
+    articles: the letter is not dropped here (page_range keeps such pages out).
+    """
+    text = str(pages or "").strip().translate(_DASHES)
+    lettered = _LETTERED_RANGE.match(text)
+    if lettered:
+        if lettered.group(1).lower() != lettered.group(3).lower():
+            return "", ""
+        first, last = page_range(f"{lettered.group(2)}-{lettered.group(4)}")
+        return lettered.group(1).lower(), f"{first}-{last}"
+    first, last = page_range(text)
+    return ("", f"{first}-{last}") if first and last and first != last else ("", "")
+
+
 _PAGE_TOKEN = re.compile(r"^\s*([A-Za-z]{0,3}\d+[A-Za-z]?)\b")
 
 
@@ -585,6 +611,10 @@ class MatchTable:
     page_number: np.ndarray  # int: the number in page_label ("s354" -> 354), -1 when none
     issue_number: np.ndarray  # issue digits without a supplement's "s" ("s1" -> "1")
     page_label: np.ndarray  # first page as written, folded ("s354", "56a", "e0192222")
+    # a range's numbers and the section letter written before both ("c37-c42": "c",
+    # "37-42"; "37-42": "", "37-42"), see section_pages
+    section_letter: np.ndarray
+    section_range: np.ndarray
     numbers: np.ndarray
     raw_authors: np.ndarray
     raw_abstract: np.ndarray
@@ -661,6 +691,7 @@ def match_table(records: pd.DataFrame) -> MatchTable:
     ]
     pages = _cached(page_range, raw_pages)
     labels = _cached(page_label, raw_pages)
+    sections = _cached(section_pages, raw_pages)
     types = [
         t or e for t, e in zip(_column(records, "type"), _column(records, "entrytype"), strict=True)
     ]
@@ -727,6 +758,8 @@ def match_table(records: pd.DataFrame) -> MatchTable:
         one_page=spans <= ABSTRACT_PAGES,
         page_span=spans,
         page_label=obj(labels, dtype=object),
+        section_letter=obj([x[0] for x in sections], dtype=object),
+        section_range=obj([x[1] for x in sections], dtype=object),
         page_number=np.array(_cached(_label_number, labels), dtype=np.int64),
         issue_number=obj([x.lstrip("s") for x in issues], dtype=object),
         numbers=obj([title_numbers(t) for t in titles], dtype=object),

@@ -357,9 +357,12 @@ def score_pairs(
         a, b = table.journal_words[i[k]], table.journal_words[j[k]]
         journal_agree[k] = same_journal(a, b)
     conference = (table.venue[i] == "conference") | (table.venue[j] == "conference")
-    # "Blood" and "Blood Advances" share every word of one name: two journals all the same
+    # "Blood" and "Blood Advances" share every word of one name: two journals all the same;
+    # so are two of a family named less alike ("Nephron - Clinical Practice" and "Nephron -
+    # Experimental Nephrology" share a volume's numbers; "Journal of Neurosurgery-Spine")
     sister = np.zeros(n, dtype=bool)
-    named_two_ways = journal_agree & ~conference & (table.venue_name[i] != table.venue_name[j])
+    named_two_ways = has_journal & ~conference & (table.venue_name[i] != table.venue_name[j])
+    named_two_ways &= journal_agree | (title >= 0.75)
     for k in np.flatnonzero(named_two_ways):
         sister[k] = sister_journal(table.venue_name[i[k]], table.venue_name[j[k]])
     journal_agree &= ~sister
@@ -515,7 +518,14 @@ def score_pairs(
     # sister journals (or one journal named two ways): one article only if its place (volume
     # and pages) or its pages and abstract say so too
     first_page = (table.page_label[i] != "") & (table.page_label[i] == table.page_label[j])
-    placed = (pages_agree | first_page) & (volume_equal | abstracts_agree)
+    # ... the same pages with a section's letter written by one export only ("c37-c42" and
+    # "37-42": Karger's Nephron Clinical Practice); "c37-c42" and "e37-e42" are two articles
+    one_letter = table.section_letter[i] != table.section_letter[j]
+    one_letter &= (table.section_letter[i] == "") | (table.section_letter[j] == "")
+    section_pages = one_letter & (table.section_range[i] != "")
+    section_pages &= table.section_range[i] == table.section_range[j]
+    note(section_pages, "the same pages, one with its section's letter")
+    placed = (pages_agree | first_page | section_pages) & (volume_equal | abstracts_agree)
     sisters = sister & ~placed
     cap |= sisters
     note(sisters, "sister journals (one name and the same name with a word more)")

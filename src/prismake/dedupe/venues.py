@@ -118,12 +118,16 @@ def page_span(pages: str) -> int:
 
 # What a database adds after a journal's name, or writes between its parts, in the
 # ways databases differ: "BMJ (Clinical research ed.)", "JAMA - Journal of the American
-# Medical Association", "BMJ-BRITISH MEDICAL JOURNAL" (Web of Science), "Stroke; a journal
-# of cerebral circulation", a parallel title after "=" (MEDLINE), a subtitle after a colon
-# or a full stop ("Journal of clinical oncology : official journal of ...", "Circulation:
-# Heart Failure" as MEDLINE's "Circulation. Heart failure"). Only what comes before counts
-# here; what follows a colon is read by _colon_name (a subtitle, or the rest of a name).
-_QUALIFIER = re.compile(r"\s*(?:[(\[;:=].*|\.\s.*|\s?[-\u2013\u2014]\s?.*)$")
+# Medical Association", "Stroke; a journal of cerebral circulation", a parallel title after
+# "=" (MEDLINE), a subtitle after a colon or a full stop ("Journal of clinical oncology :
+# official journal of ...", "Circulation: Heart Failure" as MEDLINE's "Circulation. Heart
+# failure"). Only what comes before counts here; what follows a colon, a full stop or a
+# dash is read by _part_names (a subtitle, or the rest of a name). A hyphen written
+# without spaces joins words ("Journal of Neuro-Oncology", "Breast-Cancer-Res-Treat"), or
+# parts of a name as Web of Science writes them ("PSYCHIATRY RESEARCH-NEUROIMAGING",
+# "BMJ-BRITISH MEDICAL JOURNAL"): sister_journal reads it where two names part there.
+_QUALIFIER = re.compile(r"\s*(?:[(\[;:=].*|\.\s.*|\s[-\u2013\u2014].*|[-\u2013\u2014]\s.*)$")
+_DASHES = ("-", "\u2013", "\u2014")
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _CONTINUES = frozenset({"of", "and", "for", "in", "on", "the", "de", "du", "des", "la", "et"})
 # words a database adds to a journal's own name ("Applied Soft Computing Journal")
@@ -132,21 +136,38 @@ _FILLERS = frozenset({"journal", "online", "print", "electronic", "resource"})
 
 def sister_journal(name_a: str, name_b: str) -> bool:
     """Two journals of one family: a name and the same name with a word more ("Blood" and
-    "Blood Advances", "JAMA" and "JAMA Oncology", "BMJ" and "BMJ Open"), or after a colon
-    or MEDLINE's full stop ("Neurology" and "Neurology: Clinical Practice", "Circulation"
-    and "Circulation. Heart failure", "JACC" and "JACC: Cardiovascular Imaging"). Not a
-    qualifier a database adds to a name (after "(", ";" or " - ", or a
-    colon's subtitle: "Stroke; a journal of ...", "JAMA: the journal of ..."), nor a name
-    that continues ("Proceedings of the National Academy of Sciences" ... "of the United
-    States of America")."""
+    "Blood Advances", "JAMA" and "JAMA Oncology", "BMJ" and "BMJ Open"), or after a colon,
+    MEDLINE's full stop or a dash ("Neurology" and "Neurology: Clinical Practice",
+    "Circulation" and "Circulation. Heart failure", "Psychiatry Research" and Web of
+    Science's "Psychiatry Research-Neuroimaging" or another export's "Psychiatry Research -
+    Neuroimaging", "Journal of Neurosurgery-Spine" and "Journal of Neurosurgery-Pediatrics").
+    Not a qualifier a database adds to a name (after "(" or ";", or a subtitle after a
+    colon, full stop or dash: "Stroke; a journal of ...", "JAMA: the journal of ...",
+    "BMJ-BRITISH MEDICAL JOURNAL", "APPLIED SCIENCES-BASEL"), nor a name that continues
+    ("Proceedings of the National Academy of Sciences" ... "of the United States of
+    America")."""
     if _all_words(name_a) == _all_words(name_b):  # "Science China-Information Sciences"
         return False
     words_a, words_b = _name_words(name_a), _name_words(name_b)
     if words_a and words_a == words_b:  # one name before the colon: what follows it?
         return _names_more(name_a, name_b) or _names_more(name_b, name_a)
-    short, long = sorted((words_a, words_b), key=len)
-    if not short or len(short) == len(long) or long[: len(short)] != short:
+    shared = 0
+    for x, y in zip(words_a, words_b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    if not shared:
         return False
+    hyphen_a, hyphen_b = _hyphen_part(name_a, shared), _hyphen_part(name_b, shared)
+    if shared < min(len(words_a), len(words_b)):  # both go on, each its own way
+        # "Journal of Neurosurgery-Spine" / "...-Pediatrics": a part after a hyphen
+        return (hyphen_a is not None and _part_more(words_a[:shared], hyphen_a, name_b)) or (
+            hyphen_b is not None and _part_more(words_b[:shared], hyphen_b, name_a)
+        )
+    short, long = sorted((words_a, words_b), key=len)
+    part, other = (hyphen_a, name_b) if long is words_a else (hyphen_b, name_a)
+    if part is not None:  # "Psychiatry Research-Neuroimaging": what follows the hyphen?
+        return _part_more(short, part, other)
     return long[len(short)] not in _CONTINUES and long[len(short)] not in _FILLERS
 
 
@@ -162,10 +183,19 @@ def sister_journal(name_a: str, name_b: str) -> bool:
 # A subject can also be a subtitle ("American Journal of Clinical Oncology: Cancer
 # Clinical Trials", "Gan to kagaku ryoho. Cancer & chemotherapy"): the sister journals'
 # rule asks for the place then (scoring.py), which such a pair in the labelled sets has.
-# After ";", "(", "=" or " - " comes a qualifier, as before: "Nephron" and "Nephron -
-# Clinical Practice." are one article in the labelled sets (pages "c37-c42" and "37-42").
+# A dash is read the same way: Web of Science writes a hyphen without spaces
+# ("Psychiatry Research-Neuroimaging", "Science China-Life Sciences", "Journal of
+# Trauma-Injury Infection & Critical Care", "Chemistry-A European Journal",
+# "Haematologica-the Hematology Journal"), other exports " - " ("Nephron - Clinical
+# Practice", "JAMA - Journal of the American Medical Association", "Rinsho Ketsueki -
+# Japanese Journal of Clinical Hematology"). Web of Science also names the city or country
+# that tells two journals of one name apart ("APPLIED SCIENCES-BASEL", "MEDICINA-BUENOS
+# AIRES", "JOURNAL OF PHYSIOLOGY-LONDON"), as others do in parentheses: a qualifier; and
+# after a part's letter ("Part B-Neuropsychiatric Genetics", "Series C-Applied
+# Statistics", "Section D-Biological Crystallography") it gives that part's subject.
+# After ";", "(" or "=" comes a qualifier, as before.
 _BREAK = re.compile(r"[(\[;:=/]|\.(?:\s|(?=[A-Za-z]))|\s[-\u2013\u2014]\s?|[-\u2013\u2014]\s")
-_OPENS_A_NAME = (":", ".")  # "Molecular Immunology.Conference: ..." too: a full stop
+_OPENS_A_NAME = (":", ".", "-", "\u2013", "\u2014")  # "Molecular Immunology.Conference: ..."
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _ARTICLES = frozenset({"a", "an", "the"})
 _DESCRIBES = frozenset(
@@ -179,10 +209,16 @@ _DESCRIBES = frozenset(
         "officiel", "ufficiale", "offizielles", "publicacao", "publicacion", "sociedade",
         "sociedad", "societe", "societa", "gesellschaft", "organe", "organo", "supplementum",
         "tydskrif", "tidskrift", "dergisi", "zhurnal", "casopis", "czasopismo", "lehti",
-        "boletin", "bollettino",
+        "boletin", "bollettino", "acta", "annals", "annales", "archives", "archiv",
     }
 )  # fmt: skip
 _SMALL = _CONTINUES | {"a", "an", "to", "with"}
+# the cities and countries Web of Science writes after a hyphen ("CHILDREN-BASEL")
+_PLACES = frozenset(
+    {"basel", "switzerland", "lithuania", "kaunas", "london", "paris", "oxford", "berlin",
+     "stuttgart", "wien", "tokyo", "buenos", "aires", "sao", "paulo", "new", "york"}
+)  # fmt: skip
+_PARTS = frozenset({"part", "section", "series"})  # "Part B-Neuropsychiatric Genetics"
 
 
 def _names_more(name: str, other: str) -> bool:
@@ -192,27 +228,43 @@ def _names_more(name: str, other: str) -> bool:
     return bool(more) and not set(more) <= set(_all_words(other))
 
 
+def _part_more(main: tuple[str, ...], part: str, other: str) -> bool:
+    """``part`` (what follows ``main`` after a hyphen) names words of another journal's
+    name that ``other`` lacks."""
+    more = _part_names(list(main), part)
+    return bool(more) and not set(more) <= set(_all_words(other))
+
+
 @lru_cache(maxsize=65536)
 def _colon_name(name: str) -> tuple[str, ...]:
-    """The words after a journal name's colon or full stop when they go on to name a
-    journal (see above), up to the next break; () for a subtitle or none."""
+    """The words after a journal name's colon, full stop or spaced dash when they go on to
+    name a journal (see above), up to the next break; () for a subtitle or none."""
     text = _fold(str(name or ""))
     first = _BREAK.search(text)
     if first is None or first.group().strip() not in _OPENS_A_NAME:
         return ()
     head, part = text[: first.start()], _BREAK.split(text[first.end() :], maxsplit=1)[0]
+    return _part_names(_NAME_WORD.findall(head.lower().replace("&", " and ")), part)
+
+
+def _part_names(main: list[str], part: str) -> tuple[str, ...]:
+    """The words of ``part`` (what follows the name ``main`` after a colon, full stop or
+    dash) when they go on to name a journal; () for a subtitle (see above)."""
     words = _NAME_WORD.findall(part.lower().replace("&", " and "))
     if not words or words[0] in _ARTICLES or _DESCRIBES.intersection(words):
         return ()
     if any(c.isdigit() for c in part):  # a date or a volume: "Stroke. 2019 Mar;50(3)"
         return ()
-    main = _NAME_WORD.findall(head.lower().replace("&", " and "))
     content = tuple(w for w in words if w not in _SMALL)
     if not content or set(content) <= set(main) or max(map(len, content)) < 2:
         return ()  # the name again, or initials ("Journal of B.U.ON.")
     if len(words) == 1 and _initials_of(_WORD.findall(part)[0], main):  # "JAIDS", "ChNS"
         return ()
     if len(content) > 1 and "".join(w[0] for w in content) in main:  # "MIS": spelled out
+        return ()
+    if set(content) <= _PLACES:  # "APPLIED SCIENCES-BASEL": which of two of one name
+        return ()
+    if len(main) >= 2 and main[-2] in _PARTS and len(main[-1]) <= 2:  # "Series C-Applied"
         return ()
     return content
 
@@ -238,11 +290,32 @@ def _all_words(name: str) -> tuple[str, ...]:
     return tuple(words[1:] if words[:1] == ["the"] else words)
 
 
-@lru_cache(maxsize=65536)
 def _name_words(name: str) -> tuple[str, ...]:
-    text = _fold(str(name or ""))
-    words = _NAME_WORD.findall(_QUALIFIER.sub("", text.lower()).replace("&", " and "))
-    return tuple(words[1:] if words[:1] == ["the"] else words)
+    """The words of a name before what a database adds (_QUALIFIER), "the" left out."""
+    return _name_parts(name)[0]
+
+
+def _hyphen_part(name: str, k: int) -> str | None:
+    """What follows the name's ``k`` first words (_name_words) when a hyphen without
+    spaces joins them to the rest ("PSYCHIATRY RESEARCH-NEUROIMAGING", k = 2:
+    "NEUROIMAGING"), up to the next break; None when a space does, or nothing follows, or
+    hyphens stand for spaces in a name written without any ("Breast-Cancer-Res-Treat")."""
+    words, spans, text = _name_parts(name)
+    if not 0 < k < len(words) or text[spans[k - 1][1] : spans[k][0]] not in _DASHES:
+        return None
+    if not any(c.isspace() for c in text) and sum(text.count(d) for d in _DASHES) > 1:
+        return None
+    return _BREAK.split(text[spans[k][0] :], maxsplit=1)[0]
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...], str]:
+    """(words, where each is, text) of a name before its qualifier (_QUALIFIER)."""
+    text = _QUALIFIER.sub("", _fold(str(name or "")).replace("&", " and ")).strip()
+    found = [(m.group().lower(), m.span()) for m in _WORD.finditer(text)]
+    if found[:1] and found[0][0] == "the":
+        found = found[1:]
+    return tuple(w for w, _ in found), tuple(span for _, span in found), text
 
 
 def same_journal(words_a: str, words_b: str) -> bool:
