@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from prismake.dedupe.engine import DedupeResult
+from prismake.dedupe.reasons import KEPT_APART, veto_detail
 from prismake.dedupe.scoring import DUPLICATE, MAYBE
 from prismake.dedupe.vetoes import VETO_REASONS
 from prismake.records import MULTI_SEPARATOR, RECORD_COLUMNS
@@ -153,15 +154,8 @@ def to_check_table(
     """Maybe pairs and merges refused to keep a chain consistent, both records side by side."""
     p, ids, study = result.pairs, result.table.record_id, result.study_ids
     maybe = np.flatnonzero((p.outcome == MAYBE) & (study[p.i] != study[p.j]))
-    pairs = [
-        (
-            ids[p.i[k]],
-            ids[p.j[k]],
-            p.score[k],
-            p.evidence[k] if p.rule[k] == "similarity" else f"{p.rule[k]}: {p.evidence[k]}",
-        )
-        for k in maybe
-    ]
+    # the evidence of a maybe pair starts with the rule that kept it apart (reasons.py)
+    pairs = [(ids[p.i[k]], ids[p.j[k]], p.score[k], p.evidence[k]) for k in maybe]
     dup_score = {
         (int(p.i[k]), int(p.j[k])): float(p.score[k])
         for k in np.flatnonzero(p.outcome == DUPLICATE)
@@ -195,17 +189,23 @@ def to_check_table(
 def _chain_reason(
     result: DedupeResult, a: int, b: int, why: str, scored: dict[tuple[int, int], int]
 ) -> str:
-    """Why a merge was refused, naming the two records it would have put in one study."""
+    """Why a merge was refused, naming the two records it would have put in one study, the
+    rule that keeps those apart and the values it read."""
     veto = why.removeprefix("chain: ")
     x, y = result.grouping.stopped_by.get((a, b), (a, b))
     ids = result.table.record_id
     text = f"not merged: it would put {ids[x]} and {ids[y]} in one study"
     k = scored.get((min(x, y), max(x, y)))
     if veto == "apart" and k is not None:
-        evidence = result.pairs.evidence[k]
-        detail = f"scored {result.pairs.score[k]:.2f}" + (f": {evidence}" if evidence else "")
-        return f"{text} ({detail})"
-    return f"{text} ({VETO_REASONS.get(veto, veto)})"
+        evidence = str(result.pairs.evidence[k]).removeprefix(f"{KEPT_APART}: ")
+        if evidence.startswith("scored "):  # its score below the threshold decided
+            detail = evidence
+        else:
+            detail = f"scored {result.pairs.score[k]:.2f}" + (f": {evidence}" if evidence else "")
+        return f"{text}, which are kept apart ({detail})"
+    if veto == "apart":
+        return f"{text} ({VETO_REASONS['apart']})"
+    return f"{text}, which are kept apart ({veto_detail(result.table, veto, x, y)})"
 
 
 def counts_table(

@@ -5,6 +5,8 @@ records carry it. The title similarity is the base; agreeing authors, year, jour
 volume, pages and abstract raise it, disagreeing ones lower it. A pair is a duplicate at
 or above ``duplicate_threshold``, a maybe (for a person to check) at or above
 ``maybe_threshold``, distinct below. Vetoes (prismake.dedupe.vetoes) make a pair distinct.
+A maybe pair's evidence starts with the rule that kept it from merging, in a reviewer's
+words (prismake.dedupe.reasons).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import cpdist
 
 from prismake.dedupe.normalise import MatchTable
+from prismake.dedupe.reasons import Decided, kept_apart
 from prismake.dedupe.venues import same_journal, sister_journal
 from prismake.dedupe.vetoes import (
     VETO_REASONS,
@@ -441,12 +444,15 @@ def score_pairs(
         has_title & (title >= 0.75) & (title < 1.0) & (score >= maybe_threshold)
     ):
         reworded[k] = word_clash(table.title[i[k]], table.title[j[k]])
+    word_clashed = reworded.copy()
     # ... or one is a part of a series ("X: part 1") and the other the title alone
-    reworded |= (table.series[i] != "") != (table.series[j] != "")
+    series_one = (table.series[i] != "") != (table.series[j] != "")
+    reworded |= series_one
     # (pages agreeing on a page or two prove little: a page holds several meeting abstracts)
     many_pages = (table.page_span[i] > 2) & (table.page_span[j] > 2)
     reworded &= ~doi_equal & ~(pages_agree & many_pages & ~journal_differ) & ~abstracts_agree
     reworded &= ~full_citation
+    uncapped = score.copy()  # the score the rules below cap, for the reason of a maybe
     score = np.where(reworded, np.minimum(score, duplicate_threshold - 0.01), score)
     note(reworded, "titles differ in a word of what they are about")
 
@@ -459,6 +465,7 @@ def score_pairs(
     corroborated = authors_agree & (pages_agree | (volume_equal & issue_equal) | doi_equal)
     weak = short_title & ~corroborated
     score = score - np.where(weak, 0.2, 0.0)
+    uncapped = uncapped - np.where(weak, 0.2, 0.0)
     note(weak, "short title without authors and pages to confirm")
 
     # short titles that differ only in their last word ("... construct pGL3-Luc" vs
@@ -595,6 +602,34 @@ def score_pairs(
                 parts[slot].append(f"a notice vs another record ({kinds[0]} / {kinds[1]})")
             elif vetoed[k]:
                 parts[slot].append(VETO_REASONS[veto[k]])
+        # a maybe pair's evidence starts with the rule that kept it apart (reasons.py)
+        decided = Decided(
+            title=title,
+            score=np.round(score, 3),
+            uncapped=uncapped,
+            duplicate_threshold=duplicate_threshold,
+            word_clash=reworded & word_clashed,
+            series=reworded & series_one,
+            last_word=last_word,
+            two_places=two_places & ~doi_equal,
+            year_gap=year_gap & ~doi_equal,
+            sisters=sisters & ~doi_equal,
+            thin=thin,
+            same_search=demote,
+            authors_differ=authors_differ,
+            years_one_apart=has_year & (dy == 1),
+            journals_differ=journal_differ,
+            volumes_differ=has_volume & ~volume_equal,
+            pages_differ=pages_differ,
+            abstracts_differ=has_abstract & (abstract_sim < 0.5),
+            identifier_clash=clash,
+            short_title=weak,
+        )
+        for slot, k in enumerate(shown):
+            if outcome[k] == MAYBE:
+                parts[slot][0] = (
+                    f"{kept_apart(table, i, j, k, decided)}. Evidence: {parts[slot][0]}"
+                )
         evidence[shown] = ["; ".join(p) for p in parts]
     # (journal names and author lists are too often garbled or abbreviated to count here)
     # (nor a year apart: an online-first record and its print one)
