@@ -136,6 +136,19 @@ def test_a_study_id_retyped_in_lower_case_or_as_an_alias_loses_nothing(tmp_path,
     assert not [w for w in warnings if "gone" in w]
 
 
+def test_a_study_id_a_screening_sheet_still_types_after_the_study_got_a_new_one_counts():
+    # scopus taken out of config: the study is named after its pubmed record now, and its
+    # coded rows have the id screening sheets typed for it (reviewer_decisions' typed_id)
+    from prismake.extraction import study_index
+
+    old, new = study_alias("scopus-aaaaaaaaaa"), study_alias("pubmed-bbbbbbbbbb")
+    studies = pd.DataFrame({"study_id": [new], "record_ids": ["pubmed-bbbbbbbbbb"]})
+    decisions = pd.DataFrame({"study_id": [new], "decision": ["include"]})
+    typed = pd.DataFrame({"study_id": [new, new], "typed_id": [old, old]})
+    assert study_index(studies, decisions).check(old, "coding.csv", 2)[0] is None
+    assert study_index(studies, decisions, typed).check(old, "coding.csv", 2) == (new, None)
+
+
 def test_a_characteristic_column_emptied_is_named(tmp_path, caplog):
     paths = make_review(tmp_path)
     extract(tmp_path, paths, caplog, [paths["coding"]])

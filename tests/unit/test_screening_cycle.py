@@ -597,3 +597,47 @@ def test_studies_renamed_by_a_new_anchor_keep_their_reviewers_in_split_screening
     assert [[r["study_id"] for r in rows_of(sheet)] for sheet in sheets] == listed
     assert sorted(out["decisions"]["study_id"]) == sorted(s["study_id"] for s in renamed)
     assert set(out["decisions"]["decision"]) == {"exclude"}
+
+
+def test_decisions_on_studies_given_new_ids_find_them_again_by_their_citation(tmp_path, caplog):
+    # Studies found by scopus and pubmed are named after their scopus record. Scopus is
+    # taken out of config (or renamed, or its export downloaded again with other records):
+    # they get new ids, and the ids the sheets have name no study any more. Each row
+    # prismake wrote still carries its study's DOI, title, authors and year: the
+    # decisions count for the study that citation names, none is lost or asked again.
+    review = Review(tmp_path)
+    titles = [f"Co-production of services with people who use them, case {i}" for i in range(6)]
+    dois = {0: "10.1000/demo.0", 1: "10.1000/demo.1"}  # the others have none
+    both = [
+        study([record("scopus", t), record("pubmed", t)], t, doi=dois.get(i, ""))
+        for i, t in enumerate(titles)
+    ]
+    short = study([record("scopus", "Editorial"), record("pubmed", "Editorial")], "Editorial")
+    write_studies(review.studies, [*both, short])
+    review.run("title_abstract")
+    alice, ben = (review.sheet("title_abstract", r) for r in ("alice", "ben"))
+    said = {s["study_id"]: ("include" if i % 2 else "exclude") for i, s in enumerate(both)}
+    said[short["study_id"]] = "exclude"
+    type_decisions(alice, said)
+    type_decisions(ben, {**said, both[0]["study_id"]: "include"})  # one conflict ...
+    resolutions = review.sheet("title_abstract", "resolutions")
+    resolutions.write_text(f"study_id,decision,reason,resolved_by,note\n"
+                           f"{both[0]['study_id']},include,,chidi,\n")  # fmt: skip
+    before = review.run("title_abstract")["decisions"]
+    assert set(before["decision"]) == {"include", "exclude"}  # ... resolved
+    # scopus taken out: the same studies, named after their pubmed records now
+    renamed = [study([record("pubmed", t)], t, doi=dois.get(i, "")) for i, t in enumerate(titles)]
+    short_now = study([record("pubmed", "Editorial")], "Editorial")
+    write_studies(review.studies, [*renamed, short_now])
+    with caplog.at_level(logging.WARNING, logger="prismake"):
+        after = review.run("title_abstract")
+    final = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
+    new_id = {old["study_id"]: new["study_id"] for old, new in zip(both, renamed, strict=True)}
+    said[both[0]["study_id"]] = "include"  # as resolved: resolutions.csv finds it too
+    assert final == {new_id[old]: said[old] for old in new_id} | {short_now["study_id"]: "pending"}
+    assert after["added"]["study_id"].tolist() == [short_now["study_id"]] * 2  # asked again
+    # "Editorial" names no single work: its decisions wait in orphans.csv for a person
+    assert set(after["orphans"]["study_id"]) == {short["study_id"]}
+    assert "6 rows have a study id no study has any more" in caplog.text
+    typed = after["reviewer_decisions"]
+    assert set(typed["typed_id"]) >= set(new_id)  # extraction takes them as aliases

@@ -2,7 +2,8 @@
 
 Input:  the codebook (config), data/extraction/coding.csv or data/extraction/coding/*.csv,
         data/extraction/characteristics.csv (human sheets, never outputs),
-        results/screening/full_text/decisions.csv, data/processed/studies.csv
+        results/screening/full_text/decisions.csv and reviewer_decisions.csv (the ids its
+        sheets typed), data/processed/studies.csv
 Output: results/extraction/*.csv, results/tables/<thematic tables>.{csv,md,tex,html},
         results/figures/*.{svg,pdf,png}, results/included.bib|ris
 """
@@ -13,6 +14,8 @@ rule extract:
     input:
         codebook=config["extraction"]["codebook"],
         decisions="results/screening/full_text/decisions.csv",
+        # the ids full-text sheets typed: an old id of a study is an alias of it
+        typed_ids="results/screening/full_text/reviewer_decisions.csv",
         studies="data/processed/studies.csv",
         coding=coding_sheets(),
         characteristics=existing(["data/extraction/characteristics.csv"]),

@@ -9,6 +9,7 @@ run_step(
     codebook_path=snakemake.input.codebook,
     decisions_path=snakemake.input.decisions,
     studies_path=snakemake.input.studies,
+    typed_ids_path=snakemake.input.typed_ids,
     coding_paths=list(snakemake.input.coding),
     characteristics_path=(
         snakemake.input.characteristics[0] if snakemake.input.characteristics else None

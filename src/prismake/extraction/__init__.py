@@ -73,8 +73,16 @@ TO_CODE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def study_index(studies: pd.DataFrame, decisions: pd.DataFrame) -> StudyIndex:
-    """Every id a sheet may use for a study (its id and its members' aliases), and its fate."""
+def study_index(
+    studies: pd.DataFrame,
+    decisions: pd.DataFrame,
+    typed_ids: pd.DataFrame | None = None,
+) -> StudyIndex:
+    """Every id a sheet may use for a study (its id and its members' aliases), and its fate.
+
+    ``typed_ids`` (full-text reviewer_decisions.csv: study_id, typed_id): an id a screening
+    sheet still has for a study that got a new one (a search renamed or taken out) is an
+    alias of it here too, so coded rows typed with it keep counting."""
     study_of: dict[str, str] = {}
     # ids its records had under the previous id rule (prismake.ids) lead to it too
     former = studies["former_record_ids"] if "former_record_ids" in studies else [""] * len(studies)
@@ -85,6 +93,11 @@ def study_index(studies: pd.DataFrame, decisions: pd.DataFrame) -> StudyIndex:
         for record_id in (r.strip() for r in typed.split(MULTI_SEPARATOR.strip())):
             if record_id:
                 study_of.setdefault(study_alias(record_id).casefold(), study_id)
+    if typed_ids is not None:
+        pairs = zip(typed_ids["study_id"], typed_ids["typed_id"], strict=True)
+        for study_id, typed_id in pairs:
+            if typed_id:
+                study_of.setdefault(typed_id.casefold(), study_id)
     for study_id in studies["study_id"]:
         study_of[study_id.casefold()] = study_id  # a study's own id wins over any alias
     decided = dict(zip(decisions["study_id"], decisions["decision"], strict=True))
@@ -213,6 +226,7 @@ def extract(
     backup_dir: str | None = None,
     sheet_dir: str | None = None,
     reviewers: Sequence[Mapping[str, object]] = (),
+    typed_ids_path: str | None = None,
 ) -> None:
     """Check the coding and characteristics sheets and write the extraction tables.
 
@@ -223,14 +237,19 @@ def extract(
     the sheets have no mistake. ``sheet_dir`` (data/extraction): a sheet read before (it
     has a copy in ``backup_dir``) that is gone from there now is named in a warning.
     ``reviewers`` (config's, id and name): a sheet named by one is never a stray copy,
-    and a coder config lists is shown by their id (read_coding).
+    and a coder config lists is shown by their id (read_coding). ``typed_ids_path``
+    (full-text reviewer_decisions.csv): the ids screening sheets typed (study_index).
     """
     codebook = load_codebook(codebook_path)
     studies = read_table(studies_path, columns=STUDY_COLUMNS_USED)
     decisions = read_table(decisions_path, columns=["study_id", "decision"])
     included = included_studies(studies, decisions, decisions_path)
     labels = dict(zip(included["study_id"], included["citation_label"], strict=True))
-    index = study_index(studies, decisions)
+    typed = None
+    if typed_ids_path and Path(typed_ids_path).exists():
+        typed = read_table(typed_ids_path)
+        typed = typed[["study_id", "typed_id"]] if "typed_id" in typed.columns else None
+    index = study_index(studies, decisions, typed)
 
     coding_paths = sheets_that_count(
         coding_paths,

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import backups_of, read_table, write_sheet, write_table
+from prismake.doi import normalise_doi
 from prismake.errors import Problem, SheetError, did_you_mean
 from prismake.ids import study_alias
 from prismake.records import MULTI_SEPARATOR
@@ -49,7 +50,11 @@ from prismake.screening.sheets import (
 log = logging.getLogger("prismake")
 
 DECISION_COLUMNS = ("study_id", "decision", "reason", "basis", "reviewers", "note")
-REVIEWER_DECISION_COLUMNS = ("study_id", "reviewer", "decision", "reason", "note", "sheet", "row")
+# typed_id: the id the sheet's row has, when a study has a new id the one it was typed with
+# (StudyIndex.found_again): extraction takes it as an alias of the study
+REVIEWER_DECISION_COLUMNS = (
+    "study_id", "reviewer", "decision", "reason", "note", "sheet", "row", "typed_id",
+)  # fmt: skip
 ORPHAN_COLUMNS = ("sheet", "row", "study_id", "reviewer", "decision", "reason", "note", "problem")
 CONFLICT_COLUMNS = (
     "study_id",
@@ -124,6 +129,11 @@ class StudyIndex:
     lookup: dict[str, str]
     rows: dict[str, dict[str, str]] = field(default_factory=dict)  # study_id -> its row
     _ids: list[str] | None = field(default=None, repr=False, compare=False)  # for ``near``
+    # old id -> study, for ids found again by the citation their row carries (found_again)
+    refound: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _citations: dict[tuple[str, ...], list[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -160,11 +170,14 @@ class StudyIndex:
         return cls.from_frame(read_table(path))
 
     def resolve(self, typed: str) -> tuple[str | None, str]:
-        """(study id, "") for a known id; (None, "orphan") for a well-formed id no study has
-        any more; (None, "invalid") for text that was never a prismake id."""
+        """(study id, "") for a known id (or one found again, see ``found_again``);
+        (None, "orphan") for a well-formed id no study has any more; (None, "invalid") for
+        text that was never a prismake id."""
         text = canonical_id(typed)
         if text in self.lookup:
             return self.lookup[text], ""
+        if text in self.refound:
+            return self.refound[text], ""
         if _STUDY_ID.match(text) or _RECORD_ID.match(text):
             return None, "orphan"
         return None, "invalid"
@@ -185,6 +198,35 @@ class StudyIndex:
         found = process.extractOne(text, self._ids, scorer=Levenshtein.distance, score_cutoff=2)
         return found[0] if found else None
 
+    def found_again(
+        self, typed: str, doi_link: str, title: str, authors: str, year: str
+    ) -> str | None:
+        """The one current study a sheet row's own citation names, for a row whose study id
+        no study has any more; later reads of that id (resolutions.csv) find it too.
+
+        A study's id comes from its records' ids, which depend on the search's name and
+        on what else its export holds: a search renamed or taken out, or an export
+        downloaded again with a record that shares a DOI, gives a study a new id. The row
+        prismake wrote still carries the study's DOI, title, authors and year, so its
+        decision is never lost: the DOI decides; else the same title (long enough to
+        name one work), year and first author. None when no study, or several, fit."""
+        if self._citations is None:
+            self._citations = defaultdict(list)
+            for study_id, row in self.rows.items():
+                for key in _citation_keys(
+                    str(row.get("doi") or ""), str(row.get("title") or ""),
+                    str(row.get("authors") or ""), str(row.get("year") or ""),
+                ):  # fmt: skip
+                    self._citations[key].append(study_id)
+        for key in _citation_keys(doi_link, title, authors, year):
+            found = self._citations.get(key, [])
+            if len(found) == 1:
+                self.refound[canonical_id(typed)] = found[0]
+                return found[0]
+            if found:
+                return None  # several studies fit: a person must say which
+        return None
+
     def sources(self, study_id: str) -> set[str]:
         """Where a study was found: database, register, other (database if unknown)."""
         text = str(self.rows[study_id]["sources"] or "")
@@ -194,6 +236,26 @@ class StudyIndex:
     def doi_link(self, study_id: str) -> str:
         doi = str(self.rows[study_id]["doi"] or "").strip()
         return f"https://doi.org/{doi}" if doi else ""
+
+
+_MIN_TITLE = 30  # letters and digits: shorter titles ("Editorial") name no single work
+
+
+def _citation_keys(doi: str, title: str, authors: str, year: str) -> list[tuple[str, ...]]:
+    """What names one work in a sheet row or a study: its DOI, else its title (if long
+    enough), year and first author's first letters (prismake.screening.stage.found_again)."""
+    keys: list[tuple[str, ...]] = []
+    bare = normalise_doi(doi)
+    if bare:
+        keys.append(("doi", bare))
+    letters = _ALNUM.sub("", title.lower())
+    if len(letters) >= _MIN_TITLE and year.strip():
+        first = _ALNUM.sub("", authors.split(";")[0].split(",")[0].lower())[:4]
+        keys.append(("title", letters, year.strip(), first))
+    return keys
+
+
+_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def stage_candidates(
@@ -325,13 +387,16 @@ def _check_row(
     index: StudyIndex,
     seen: dict[str, int],
     misplaced: list[str],
+    found_again: list[str],
 ) -> tuple[str | None, str, str, str, str] | None:
     """Validate one decision row: (study id or None if orphan, typed id, decision, reason,
     note), or None when the row is blank or has problems (recorded on ``sheet``).
 
     A reason on a full-text row that does not exclude is read as a note (the reason
     column is for exclusions, which PRISMA counts by reason): the row is added to
-    ``misplaced`` for the warning ``_say_misplaced_reasons`` gives."""
+    ``misplaced`` for the warning ``_say_misplaced_reasons`` gives. A row whose id no
+    study has any more but whose citation names one (StudyIndex.found_again) counts for
+    that study and is added to ``found_again`` (``_say_found_again``)."""
     typed = sheet.cell(cells, "study_id")
     raw_decision = sheet.cell(cells, "decision")
     raw_reason = sheet.cell(cells, "reason")
@@ -348,6 +413,13 @@ def _check_row(
             )
         return None
     study_id, status = index.resolve(typed)
+    if status == "orphan":  # an id no study has any more: its row's citation may tell
+        study_id = index.found_again(
+            typed, *(sheet.cell(cells, c) for c in ("doi_link", "title", "authors", "year"))
+        )
+        if study_id:
+            status = ""
+            found_again.append(f"row {row} ({typed.strip()} is now {study_id})")
     near = index.near(typed) if status else None
     if status == "invalid" or near:
         sheet.problem(
@@ -452,6 +524,25 @@ def _say_misplaced_reasons(path: str | Path, misplaced: list[str]) -> None:
     )
 
 
+def _say_found_again(path: str | Path, rows: list[str]) -> None:
+    """One warning per sheet for the rows whose study has a new id (StudyIndex.found_again)."""
+    if not rows:
+        return
+    shown = "; ".join(rows[:8]) + (f"; and {len(rows) - 8} more" if len(rows) > 8 else "")
+    many = len(rows) > 1
+    log.warning(
+        "%s: %s a study id no study has any more, but %s DOI, or title, year and first "
+        "author, names one study, and %s for it: %s. Study ids change when a search is "
+        "renamed or taken out, or an export is downloaded again with other records; "
+        "nothing to do unless a study named is not the one its row was about",
+        path,
+        f"{len(rows)} rows have" if many else "a row has",
+        "each row's" if many else "its",
+        "their decisions count" if many else "its decision counts",
+        shown,
+    )
+
+
 def parse_rank(cell: str) -> int | None:
     """A `rank` cell as a number; anything else (empty, typed over) counts as unknown.
 
@@ -488,8 +579,9 @@ def _reviewer_sheet(
     seen: dict[str, int] = {}
     mine: dict[str, Entry] = {}
     misplaced: list[str] = []
+    found_again: list[str] = []
     for row, cells in sheet.rows:
-        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced)
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced, found_again)
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
@@ -536,6 +628,7 @@ def _reviewer_sheet(
             mine[study_id] = entry
         log.info("%s: rows %s and %s are the same study %s", path, earlier.row, row, study_id)
     _say_misplaced_reasons(path, misplaced)
+    _say_found_again(path, found_again)
     reading.problems += sheet.problems
     reading.entries += list(mine.values())
 
@@ -550,8 +643,9 @@ def _resolutions(
     )
     seen: dict[str, int] = {}
     misplaced: list[str] = []
+    found_again: list[str] = []
     for row, cells in sheet.rows:
-        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced)
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced, found_again)
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
@@ -585,6 +679,7 @@ def _resolutions(
             study_id, typed, who, decision, reason, note, str(path), row
         )
     _say_misplaced_reasons(path, misplaced)
+    _say_found_again(path, found_again)
     reading.problems += sheet.problems
 
 
@@ -938,6 +1033,7 @@ def decide(
             "note": e.note,
             "sheet": e.sheet,
             "row": e.row,
+            "typed_id": canonical_id(e.typed_id),
         }
         for e in sorted(kept, key=lambda e: (e.study_id, order.get(e.reviewer, 99), e.reviewer))
     ]
