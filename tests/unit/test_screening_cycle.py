@@ -628,14 +628,19 @@ def test_decisions_on_studies_given_new_ids_find_them_again_by_their_citation(tm
     # scopus taken out: the same studies, named after their pubmed records now
     renamed = [study([record("pubmed", t)], t, doi=dois.get(i, "")) for i, t in enumerate(titles)]
     short_now = study([record("pubmed", "Editorial")], "Editorial")
-    write_studies(review.studies, [*renamed, short_now])
+    # and an erratum that carries the first study's DOI: its title tells them apart
+    erratum = f"Correction to: {titles[0]}"
+    erratum = study([record("pubmed", erratum)], erratum, doi=dois[0])
+    write_studies(review.studies, [*renamed, short_now, erratum])
     with caplog.at_level(logging.WARNING, logger="prismake"):
         after = review.run("title_abstract")
     final = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
     new_id = {old["study_id"]: new["study_id"] for old, new in zip(both, renamed, strict=True)}
     said[both[0]["study_id"]] = "include"  # as resolved: resolutions.csv finds it too
-    assert final == {new_id[old]: said[old] for old in new_id} | {short_now["study_id"]: "pending"}
-    assert after["added"]["study_id"].tolist() == [short_now["study_id"]] * 2  # asked again
+    waiting = {short_now["study_id"]: "pending", erratum["study_id"]: "pending"}
+    assert final == {new_id[old]: said[old] for old in new_id} | waiting
+    # asked again: the erratum is new, "Editorial" could not be found again
+    assert sorted(after["added"]["study_id"]) == sorted(list(waiting) * 2)
     # "Editorial" names no single work: its decisions wait in orphans.csv for a person
     assert set(after["orphans"]["study_id"]) == {short["study_id"]}
     assert "6 rows have a study id no study has any more" in caplog.text

@@ -218,14 +218,15 @@ class StudyIndex:
                     str(row.get("authors") or ""), str(row.get("year") or ""),
                 ):  # fmt: skip
                     self._citations[key].append(study_id)
-        for key in _citation_keys(doi_link, title, authors, year):
-            found = self._citations.get(key, [])
-            if len(found) == 1:
-                self.refound[canonical_id(typed)] = found[0]
-                return found[0]
-            if found:
-                return None  # several studies fit: a person must say which
-        return None
+        fits: set[str] | None = None  # the DOI's studies (an erratum may share it), then
+        for key in _citation_keys(doi_link, title, authors, year):  # the title's among them
+            found = set(self._citations.get(key, []))
+            fits = found if fits is None or not fits else fits & found
+            if len(fits) == 1:
+                (study_id,) = fits
+                self.refound[canonical_id(typed)] = study_id
+                return study_id
+        return None  # no study, or several: a person must say which
 
     def sources(self, study_id: str) -> set[str]:
         """Where a study was found: database, register, other (database if unknown)."""
