@@ -646,3 +646,33 @@ def test_decisions_on_studies_given_new_ids_find_them_again_by_their_citation(tm
     assert "6 rows have a study id no study has any more" in caplog.text
     typed = after["reviewer_decisions"]
     assert set(typed["typed_id"]) >= set(new_id)  # extraction takes them as aliases
+
+
+def test_a_stop_after_studies_got_new_ids_says_to_put_the_search_back(tmp_path):
+    # Prioritised screening, half handed out and decided; then scopus is taken out of
+    # config, so every study gets a new id. Those in the sheets are found again by their
+    # citation and keep their ranks; those never handed out cannot be told from an added
+    # search, so a stop is refused, and the message says how to keep the ids instead.
+    from prismake.errors import ConfigError
+
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    review.screening["stages"]["title_abstract"]["prioritise"] = {"batch": 4}
+    titles = [f"Co-production of services with people who use them, case {i}" for i in range(20)]
+    write_studies(review.studies, [study([record("scopus", t), record("pubmed", t)], t)
+                                   for t in titles])  # fmt: skip
+    sheet = review.sheet("title_abstract", "alice")
+    for _ in range(3):
+        review.run("title_abstract")
+        type_decisions(sheet, {r["study_id"]: "exclude" for r in rows_of(sheet)})
+    handed_out = [r["rank"] for r in rows_of(sheet)]
+    write_studies(review.studies, [study([record("pubmed", t)], t) for t in titles])
+    review.screening["stages"]["title_abstract"]["prioritise"]["stop"] = True
+    with pytest.raises(ConfigError) as error:
+        review.run("title_abstract")
+    assert "put it back as it was" in str(error.value.problems[0].hint)
+    review.screening["stages"]["title_abstract"]["prioritise"]["stop"] = False
+    review.run("title_abstract")  # the next batch comes after the ranks handed out
+    ranks = [int(r["rank"]) for r in rows_of(sheet)]
+    assert [str(r) for r in ranks[: len(handed_out)]] == handed_out
+    assert ranks == list(range(1, len(ranks) + 1))

@@ -14,7 +14,7 @@ reads the sheets themselves, and the next run that needs the file writes it agai
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -28,10 +28,19 @@ __all__ = ["read_kept"]
 
 
 def read_kept(
-    path: Path, columns: Sequence[str], key: str, numbers: Sequence[str] = ()
+    path: Path,
+    columns: Sequence[str],
+    key: str,
+    numbers: Sequence[str] = (),
+    current: Callable[[str], str] | None = None,
 ) -> pd.DataFrame | None:
     """The table at ``path`` with ``columns``, one row per ``key``, whole numbers in the
-    columns ``numbers``; None when it is missing, or set aside when it cannot be trusted."""
+    columns ``numbers``; None when it is missing, or set aside when it cannot be trusted.
+
+    ``current`` (Reading.current) gives each study id its id today: the file names
+    studies as they were named when it was written, and a study may have been given a
+    new id since (a search renamed or taken out). Two rows that became one study keep
+    the first by ``numbers[0]`` (the earlier join, rank or draw)."""
     if not path.is_file():
         return None
     try:
@@ -54,7 +63,14 @@ def read_kept(
     for column in numbers:
         if not table[column].str.fullmatch(r"\d+").all():
             return _set_aside(path, f"its column {column!r} holds something not a whole number")
-    return table[list(columns)]
+    table = table[list(columns)]
+    if current is not None:
+        table = table.assign(**{key: table[key].map(current)})
+        if numbers:
+            order = table[numbers[0]].astype(int)
+            table = table.iloc[order.argsort(kind="stable")]
+        table = table.drop_duplicates(key, keep="first")
+    return table
 
 
 _SAID: set[tuple[str, str]] = set()  # (file, why) already said in this process

@@ -336,7 +336,12 @@ def recorded_ranks(stage: str, reading) -> dict[str, int]:
             ranks = dict(zip(kept["study_id"], kept["rank"].astype(int), strict=True))
         _RANKS_READ.clear()
         _RANKS_READ[version] = ranks
-    return dict(_RANKS_READ[version])
+    # under the studies' ids today (Reading.current): a study renamed keeps its rank
+    out: dict[str, int] = {}
+    for study_id, rank in _RANKS_READ[version].items():
+        now = reading.current(study_id)
+        out[now] = min(rank, out.get(now, rank))
+    return out
 
 
 _RANKS_READ: dict[tuple[str, int, int], dict[str, int]] = {}
@@ -468,7 +473,11 @@ def joined_at(stage: str, reading, pool_ids: Sequence[str]) -> dict[str, int]:
     path = folder / POOL_FILE if folder is not None else None
     known: dict[str, int] = {}
     listed = reading.listed()
-    kept = read_kept(path, POOL_COLUMNS, "study_id", ["joined_at"]) if path is not None else None
+    kept = (
+        read_kept(path, POOL_COLUMNS, "study_id", ["joined_at"], reading.current)
+        if path is not None
+        else None
+    )
     if path is None:  # another layout (a script): nothing kept, all there from the start
         joined = dict.fromkeys(pool_ids, 0)
     elif kept is None:
@@ -539,7 +548,11 @@ def _frame(stage: str, reading, pool_ids: Sequence[str], create: bool) -> list[s
     pool = set(pool_ids)
     folder = processed_dir(stage, reading)
     path = folder / SAMPLE_FILE if folder is not None else None
-    table = read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"]) if path is not None else None
+    table = (
+        read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"], reading.current)
+        if path is not None
+        else None
+    )
     if table is not None:
         kept = [s for s in table["study_id"] if s in pool]
         drawn = [s in listed for s in kept]
@@ -625,6 +638,7 @@ def next_candidates(
             chosen,
             [s for s in stopped if joined[s] >= len(listed)],
             pool_file_missing=_pool_file_missing(stage, reading),
+            renamed=bool(index.refound),
         )
         log.info(
             "prioritised screening stopped by the team (stop: %s): %d studies never screened "
@@ -795,7 +809,11 @@ def _check_stop_covers(stage: str, pool_ids: Sequence[str], reading, index, chos
     reached = set(reading.listed()) | set(reading.removed)
     folder = processed_dir(stage, reading)
     path = folder / SAMPLE_FILE if folder is not None else None
-    table = read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"]) if path is not None else None
+    table = (
+        read_kept(path, SAMPLE_COLUMNS, "study_id", ["draw"], reading.current)
+        if path is not None
+        else None
+    )
     if table is not None:
         reached |= set(table["study_id"])
     by_round: dict[int, list[str]] = {}
@@ -839,10 +857,16 @@ def _pool_file_missing(stage: str, reading) -> bool:
 
 
 def _check_stop_ranked(
-    stage: str, chosen: Prioritise, never_ranked: Sequence[str], pool_file_missing: bool = False
+    stage: str,
+    chosen: Prioritise,
+    never_ranked: Sequence[str],
+    pool_file_missing: bool = False,
+    renamed: bool = False,
 ) -> None:
     """Stop with an error when ``stop: true`` would exclude studies no batch was ranked
-    with: they joined (an added search) after the last batch was handed out."""
+    with: they joined (an added search) after the last batch was handed out. ``renamed``:
+    studies in the sheets have new ids this run (StudyIndex.found_again), so those never
+    handed out may be the same studies under new ids, which no record can tell."""
     if not never_ranked:
         return
     if pool_file_missing:
@@ -860,16 +884,28 @@ def _check_stop_ranked(
                 )
             ],
         )
+    hint = (
+        "Set stop: false and rerun: they are ranked with the studies left and come in "
+        "batches; set stop: true again when `prismake status` says the stopping rule is met"
+    )
+    if renamed:
+        hint = (
+            "Studies in the sheets have new ids this run (see the warnings above): if a "
+            "search was renamed or taken out, put it back as it was and rerun, so that the "
+            "studies never screened keep the ids the ranking knows them by. Otherwise: "
+            + hint[0].lower()
+            + hint[1:]
+        )
     problem = Problem(
         "config/config.yaml",
         f"stop would count {len(never_ranked)} studies added since the last batch (an "
-        "added search) as excluded by automation tools, but no batch was ever ranked with "
-        f"them: {', '.join(never_ranked[:5])}{', ...' if len(never_ranked) > 5 else ''}",
+        "added search, or studies given new ids) as excluded by automation tools, but no "
+        "batch was ever ranked with them: "
+        f"{', '.join(never_ranked[:5])}{', ...' if len(never_ranked) > 5 else ''}",
         column=f"screening.stages.{stage}.prioritise.stop",
         column_label="setting",
         value="true" if chosen.stop is True else str(list(chosen.stop)),
-        hint="Set stop: false and rerun: they are ranked with the studies left and come in "
-        "batches; set stop: true again when `prismake status` says the stopping rule is met",
+        hint=hint,
     )
     raise ConfigError("config/config.yaml cannot be used", [problem])
 

@@ -320,6 +320,14 @@ class Reading:
     folder: Path | None = None  # the sheets' folder, whether or not a sheet exists yet
     # reviewers taken out of config whose sheets prismake wrote: their decisions count
     former: set[str] = field(default_factory=set)
+    index: StudyIndex | None = None  # the studies the sheets were read against
+
+    def current(self, study_id: str) -> str:
+        """The current id of a study that prismake's own records (pool.csv, handed_out.csv,
+        random_sample.csv) name by an id it had when they were written: an alias, or an
+        id found again by its citation (StudyIndex.found_again)."""
+        found = self.index.resolve(study_id)[0] if self.index is not None else None
+        return found or study_id
 
     def decided_by(self) -> dict[str, set[str]]:
         """Study -> reviewers who typed a decision for it."""
@@ -534,8 +542,9 @@ def _say_found_again(path: str | Path, rows: list[str]) -> None:
     log.warning(
         "%s: %s a study id no study has any more, but %s DOI, or title, year and first "
         "author, names one study, and %s for it: %s. Study ids change when a search is "
-        "renamed or taken out, or an export is downloaded again with other records; "
-        "nothing to do unless a study named is not the one its row was about",
+        "renamed or taken out, or an export is downloaded again with other records: "
+        "nothing to do unless a study named is not the one its row was about (a search "
+        "given its old name back keeps every id as it was)",
         path,
         f"{len(rows)} rows have" if many else "a row has",
         "each row's" if many else "its",
@@ -825,7 +834,7 @@ def read_stage(
     sheet_dir = Path(sheet_dir)
     vocab = Vocabulary.from_config(screening)
     reviewers = stage_reviewers(screening, stage)
-    reading = Reading(folder=sheet_dir)
+    reading = Reading(folder=sheet_dir, index=index)
     for reviewer in reviewers:
         _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading)
     _resolutions(stage, sheet_dir / RESOLUTION_FILE, vocab, index, reading)
