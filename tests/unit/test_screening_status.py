@@ -202,3 +202,27 @@ def test_prismake_status_reports_every_mistake_in_one_look_then_the_coding_sheet
     copy = err.index("data/extraction/coding/alice (1).csv is not counted")
     assert "(found 'exlcude')" in err[alice:ben] and "(found 'inclde')" in err[ben:copy]
     assert alice < ben < copy
+
+
+def test_prismake_status_with_a_sheet_it_cannot_read_says_only_that(
+    tmp_path, monkeypatch, capsys, caplog
+):
+    """alice's sheet saved as a workbook under its .csv name: status decided the stage
+    from ben's sheet alone, so the resolutions of alice's and ben's conflicts looked like
+    resolutions of studies without one, and it warned to copy alice's decisions back from
+    a backup (they were all there). As the run does, it now names the unreadable sheet
+    only."""
+    ids = _review(tmp_path)
+    dual = {"mode": "dual", "reviewers": ["alice", "ben"]}
+    write_config(tmp_path, {"title_abstract": dual, "full_text": dict(dual)})
+    sheets = tmp_path / "data/screening/title_abstract"
+    (sheets / "resolutions.csv").write_text(
+        f"study_id,decision,reason,resolved_by,note\n{ids[1]},include,,carol,\n"
+    )
+    (sheets / "alice.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00bin\x00")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert "alice.csv: this is not a CSV file" in err
+    said = err + caplog.text
+    assert "not in conflict" not in said and "copy those back" not in said

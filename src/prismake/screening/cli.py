@@ -24,6 +24,7 @@ from prismake.screening.stage import (
     StudyIndex,
     backup_folder,
     decide,
+    read_stage,
     stage_candidates,
     stage_reviewers,
 )
@@ -86,8 +87,19 @@ def stage_status(config: dict, studies_path: str | Path, sheets: str | Path) -> 
             removed_path=removed_path,
             backup_dir=backup_folder(Path(sheets) / stage, stage),
         )
-        problems += plan.reading.problems
-        named += [stage] if plan.reading.problems else []
+        if plan.reading.problems:
+            # as the screening step does (sync_sheets): a stage whose sheets have mistakes
+            # is not decided (a decision from a partial reading, as of a sheet that could
+            # not be read, would warn of what is not so); the later stages, which cannot
+            # be planned before it, are read for their mistakes only
+            problems += plan.reading.problems
+            named.append(stage)
+            for other in STAGES[STAGES.index(stage) + 1 :]:
+                if other in screening["stages"]:
+                    found = read_stage(other, Path(sheets) / other, screening, index).problems
+                    problems += found
+                    named += [other] if found else []
+            break
         waiting: dict[str, set[str]] = defaultdict(set)
         for reviewer, study_ids in plan.additions.items():
             for study_id in study_ids:
