@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from screening_demo import (
     SEARCHES,
+    _dump,
+    _load,
     base_studies,
     record,
     rows_of,
@@ -676,3 +678,30 @@ def test_a_stop_after_studies_got_new_ids_says_to_put_the_search_back(tmp_path):
     ranks = [int(r["rank"]) for r in rows_of(sheet)]
     assert [str(r) for r in ranks[: len(handed_out)]] == handed_out
     assert ranks == list(range(1, len(ranks) + 1))
+
+
+@pytest.mark.parametrize("article_row", ["kept", "deleted"])
+def test_a_meeting_abstract_that_left_the_review_is_not_found_again_as_its_article(
+    tmp_path, article_row
+):
+    # A meeting abstract (found by scopus only) and its article (pubmed only) share title,
+    # year and first author. Scopus is taken out: the abstract is gone. Its row names
+    # another DOI than the article's, and alice's sheet lists the article itself (unless
+    # she deleted that row): its exclude must not become the article's decision.
+    review = Review(tmp_path)
+    review.screening = screening_config("single", ["alice"])
+    title = "Co-production of services with people who use them: a trial"
+    abstract = study([record("scopus", title)], title, doi="10.1000/abstract.1")
+    article = study([record("pubmed", title)], title, doi="10.1000/article.1")
+    write_studies(review.studies, [abstract, article])
+    review.run("title_abstract")
+    alice = review.sheet("title_abstract", "alice")
+    type_decisions(alice, {abstract["study_id"]: "exclude", article["study_id"]: "include"})
+    if article_row == "deleted":
+        header, rows, dialect = _load(alice)
+        _dump(alice, header, [r for r in rows if article["study_id"] not in r], **dialect)
+    write_studies(review.studies, [article])
+    after = review.run("title_abstract")
+    assert after["orphans"]["study_id"].tolist() == [abstract["study_id"]]
+    decided = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
+    assert decided == {article["study_id"]: "include" if article_row == "kept" else "pending"}

@@ -199,7 +199,13 @@ class StudyIndex:
         return found[0] if found else None
 
     def found_again(
-        self, typed: str, doi_link: str, title: str, authors: str, year: str
+        self,
+        typed: str,
+        doi_link: str,
+        title: str,
+        authors: str,
+        year: str,
+        listed: Collection[str] = (),
     ) -> str | None:
         """The one current study a sheet row's own citation names, for a row whose study id
         no study has any more; later reads of that id (resolutions.csv) find it too.
@@ -209,7 +215,10 @@ class StudyIndex:
         downloaded again with a record that shares a DOI, gives a study a new id. The row
         prismake wrote still carries the study's DOI, title, authors and year, so its
         decision is never lost: the DOI decides; else the same title (long enough to
-        name one work), year and first author. None when no study, or several, fit."""
+        name one work), year and first author. Never a study with another DOI than the
+        row's (a meeting abstract and its article may share title, year and author), nor
+        one the sheet lists under its own id (``listed``): that row is the study's, and
+        this one another report's. None when no study, or several, fit."""
         if self._citations is None:
             self._citations = defaultdict(list)
             for study_id, row in self.rows.items():
@@ -218,9 +227,14 @@ class StudyIndex:
                     str(row.get("authors") or ""), str(row.get("year") or ""),
                 ):  # fmt: skip
                     self._citations[key].append(study_id)
+        doi = normalise_doi(doi_link)
         fits: set[str] | None = None  # the DOI's studies (an erratum may share it), then
         for key in _citation_keys(doi_link, title, authors, year):  # the title's among them
-            found = set(self._citations.get(key, []))
+            found = {
+                s
+                for s in self._citations.get(key, [])
+                if s not in listed and not (doi and _other_doi(self.rows[s], doi))
+            }
             fits = found if fits is None or not fits else fits & found
             if len(fits) == 1:
                 (study_id,) = fits
@@ -237,6 +251,12 @@ class StudyIndex:
     def doi_link(self, study_id: str) -> str:
         doi = str(self.rows[study_id]["doi"] or "").strip()
         return f"https://doi.org/{doi}" if doi else ""
+
+
+def _other_doi(row: Mapping[str, Any], doi: str) -> bool:
+    """Whether a study (its studies.csv row) has a DOI, and not ``doi``."""
+    own = normalise_doi(str(row.get("doi") or ""))
+    return bool(own) and own != doi
 
 
 _MIN_TITLE = 30  # letters and digits: shorter titles ("Editorial") name no single work
@@ -397,6 +417,7 @@ def _check_row(
     seen: dict[str, int],
     misplaced: list[str],
     found_again: list[str],
+    listed: Collection[str] = (),
 ) -> tuple[str | None, str, str, str, str] | None:
     """Validate one decision row: (study id or None if orphan, typed id, decision, reason,
     note), or None when the row is blank or has problems (recorded on ``sheet``).
@@ -423,9 +444,8 @@ def _check_row(
         return None
     study_id, status = index.resolve(typed)
     if status == "orphan":  # an id no study has any more: its row's citation may tell
-        study_id = index.found_again(
-            typed, *(sheet.cell(cells, c) for c in ("doi_link", "title", "authors", "year"))
-        )
+        citation = (sheet.cell(cells, c) for c in ("doi_link", "title", "authors", "year"))
+        study_id = index.found_again(typed, *citation, listed=listed)
         if study_id:
             status = ""
             found_again.append(f"row {row} ({typed.strip()} is now {study_id})")
@@ -590,8 +610,14 @@ def _reviewer_sheet(
     mine: dict[str, Entry] = {}
     misplaced: list[str] = []
     found_again: list[str] = []
+    # the studies the sheet lists under an id they have now: a row with an old id is
+    # never found again as one of them (StudyIndex.found_again)
+    typed_ids = (canonical_id(sheet.cell(cells, "study_id")) for _, cells in sheet.rows)
+    listed = {index.lookup[t] for t in typed_ids if t in index.lookup}
     for row, cells in sheet.rows:
-        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced, found_again)
+        checked = _check_row(
+            sheet, row, cells, stage, vocab, index, seen, misplaced, found_again, listed
+        )
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
