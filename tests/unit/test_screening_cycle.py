@@ -680,9 +680,12 @@ def test_a_stop_after_studies_got_new_ids_says_to_put_the_search_back(tmp_path):
     assert ranks == list(range(1, len(ranks) + 1))
 
 
-@pytest.mark.parametrize("article_row", ["kept", "deleted"])
+@pytest.mark.parametrize(
+    ("article_row", "abstract_doi"),
+    [("kept", "10.1000/abstract.1"), ("deleted", "10.1000/abstract.1"), ("deleted", "")],
+)
 def test_a_meeting_abstract_that_left_the_review_is_not_found_again_as_its_article(
-    tmp_path, article_row
+    tmp_path, article_row, abstract_doi
 ):
     # A meeting abstract (found by scopus only) and its article (pubmed only) share title,
     # year and first author. Scopus is taken out: the abstract is gone. Its row names
@@ -691,7 +694,7 @@ def test_a_meeting_abstract_that_left_the_review_is_not_found_again_as_its_artic
     review = Review(tmp_path)
     review.screening = screening_config("single", ["alice"])
     title = "Co-production of services with people who use them: a trial"
-    abstract = study([record("scopus", title)], title, doi="10.1000/abstract.1")
+    abstract = study([record("scopus", title)], title, doi=abstract_doi)
     article = study([record("pubmed", title)], title, doi="10.1000/article.1")
     write_studies(review.studies, [abstract, article])
     review.run("title_abstract")

@@ -216,7 +216,8 @@ class StudyIndex:
         prismake wrote still carries the study's DOI, title, authors and year, so its
         decision is never lost: the DOI decides; else the same title (long enough to
         name one work), year and first author. Never a study with another DOI than the
-        row's (a meeting abstract and its article may share title, year and author), nor
+        row's, or a DOI where the row has none (a meeting abstract and its article may
+        share title, year and author), nor
         one the sheet lists under its own id (``listed``): that row is the study's, and
         this one another report's. None when no study, or several, fit."""
         if self._citations is None:
@@ -233,7 +234,7 @@ class StudyIndex:
             found = {
                 s
                 for s in self._citations.get(key, [])
-                if s not in listed and not (doi and _other_doi(self.rows[s], doi))
+                if s not in listed and _doi_of(self.rows[s]) == doi
             }
             fits = found if fits is None or not fits else fits & found
             if len(fits) == 1:
@@ -253,10 +254,10 @@ class StudyIndex:
         return f"https://doi.org/{doi}" if doi else ""
 
 
-def _other_doi(row: Mapping[str, Any], doi: str) -> bool:
-    """Whether a study (its studies.csv row) has a DOI, and not ``doi``."""
-    own = normalise_doi(str(row.get("doi") or ""))
-    return bool(own) and own != doi
+def _doi_of(row: Mapping[str, Any]) -> str:
+    """A study's DOI as found_again compares it: a row found again must have the same DOI
+    or, both, none (a study given a new id keeps its DOI: it loses records, not gains)."""
+    return normalise_doi(str(row.get("doi") or ""))
 
 
 _MIN_TITLE = 30  # letters and digits: shorter titles ("Editorial") name no single work
@@ -334,6 +335,7 @@ class Reading:
     entries: list[Entry] = field(default_factory=list)  # rows of reviewers' sheets
     resolutions: dict[str, Entry] = field(default_factory=dict)
     removed: dict[str, tuple[str, str]] = field(default_factory=dict)  # study -> (decision, why)
+    removed_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # -> (file, row)
     orphans: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)  # reviewer -> sheet as read
@@ -767,6 +769,7 @@ def read_removed(path: str | Path | None, index: StudyIndex, reading: Reading) -
             continue
         seen.add(study_id)
         reading.removed[study_id] = (REMOVED_BY[removed_by], reason)
+        reading.removed_rows[study_id] = (str(path), row)
     reading.problems += sheet.problems
 
 
@@ -1008,6 +1011,7 @@ def decide(
             )
     rows, conflicts = [], []
     unneeded: list[tuple[Entry, list[Entry]]] = []
+    overridden: list[tuple[str, list[Entry]]] = []  # removed, though reviewers decided it
     for study_id in candidates:
         entries = sorted(
             typed.get(study_id, []), key=lambda e: (order.get(e.reviewer, 99), e.reviewer)
@@ -1019,6 +1023,8 @@ def decide(
         if study_id in reading.removed:
             decision, why = reading.removed[study_id]
             row.update(decision=decision, reason=why, basis="removed")
+            if entries:
+                overridden.append((study_id, entries))
         elif resolution is not None:
             if len(judgements) < 2:
                 unneeded.append((resolution, entries))
@@ -1060,6 +1066,7 @@ def decide(
         if len(judgements) > 1:
             conflicts.append(_conflict_row(study_id, entries, resolution, index))
     _resolutions_without_conflict(unneeded)
+    _removed_after_screening(overridden, reading)
     reviewer_rows = [
         {
             "study_id": e.study_id,
@@ -1104,6 +1111,42 @@ def _resolutions_without_conflict(unneeded: list[tuple[Entry, list[Entry]]]) -> 
         len(cases),
         "" if len(cases) == 1 else "s",
         "s" if len(cases) == 1 else "",
+        shown,
+    )
+
+
+def _removed_after_screening(overridden: list[tuple[str, list[Entry]]], reading: Reading) -> None:
+    """A study listed in removed_before_screening.csv that reviewers have decided: the list
+    is the team's word, as a resolution is, so the study counts as removed before
+    screening (not screened: its typed decisions stay in reviewer_decisions.csv but count
+    toward neither the records screened nor agreement); the run says so, naming the rows."""
+    if not overridden:
+        return
+    where = {
+        s: reading.removed_rows.get(s, ("removed_before_screening.csv", 0)) for s, _ in overridden
+    }
+    cases = []
+    for study_id, entries in sorted(overridden, key=lambda pair: where[pair[0]][1]):
+        decision, why = reading.removed[study_id]
+        cases.append(
+            f"row {where[study_id][1]} {study_id}: {decision}"
+            + (f" ({why})" if why else "")
+            + ", reviewers "
+            + "; ".join(_said(e) for e in entries)
+        )
+    shown = " | ".join(cases[:8]) + (f" | and {len(cases) - 8} more" if len(cases) > 8 else "")
+    log.warning(
+        "%s: %d stud%s listed as removed before screening %s title/abstract decisions "
+        "typed by reviewers: %s. The list counts (the study is reported as removed before "
+        "screening, and its reviewers' decisions, kept in reviewer_decisions.csv, are not "
+        "counted as screened nor in the agreement statistics). If a study was screened "
+        "and only then found ineligible (retracted, say), clear its row and let the "
+        "screening decide (a resolution in resolutions.csv if the reviewers included it); "
+        "if the row is not meant, clear it",
+        where[overridden[0][0]][0],
+        len(cases),
+        "y" if len(cases) == 1 else "ies",
+        "has" if len(cases) == 1 else "have",
         shown,
     )
 
