@@ -216,8 +216,8 @@ class StudyIndex:
         prismake wrote still carries the study's DOI, title, authors and year, so its
         decision is never lost: the DOI decides; else the same title (long enough to
         name one work), year and first author. Never a study with another DOI than the
-        row's, or a DOI where the row has none (a meeting abstract and its article may
-        share title, year and author), nor
+        row's, or with one where the row has none (a meeting abstract and its article
+        may share title, year and author), nor
         one the sheet lists under its own id (``listed``): that row is the study's, and
         this one another report's. None when no study, or several, fit."""
         if self._citations is None:
@@ -234,7 +234,7 @@ class StudyIndex:
             found = {
                 s
                 for s in self._citations.get(key, [])
-                if s not in listed and _doi_of(self.rows[s]) == doi
+                if s not in listed and _doi_of(self.rows[s]) in ("", doi)
             }
             fits = found if fits is None or not fits else fits & found
             if len(fits) == 1:
@@ -255,8 +255,9 @@ class StudyIndex:
 
 
 def _doi_of(row: Mapping[str, Any]) -> str:
-    """A study's DOI as found_again compares it: a row found again must have the same DOI
-    or, both, none (a study given a new id keeps its DOI: it loses records, not gains)."""
+    """A study's DOI as found_again compares it: a study found again for a row has the
+    row's DOI or none (given a new id, a study may lose the record that had its DOI, but
+    it gains none)."""
     return normalise_doi(str(row.get("doi") or ""))
 
 
@@ -1139,10 +1140,9 @@ def _removed_after_screening(overridden: list[tuple[str, list[Entry]]], reading:
         "%s: %d stud%s listed as removed before screening %s title/abstract decisions "
         "typed by reviewers: %s. The list counts (the study is reported as removed before "
         "screening, and its reviewers' decisions, kept in reviewer_decisions.csv, are not "
-        "counted as screened nor in the agreement statistics). If a study was screened "
-        "and only then found ineligible (retracted, say), clear its row and let the "
-        "screening decide (a resolution in resolutions.csv if the reviewers included it); "
-        "if the row is not meant, clear it",
+        "counted as screened nor in the agreement statistics). If that is not meant, clear "
+        "its row: the reviewers' decisions then count (a study found ineligible only after "
+        "it was screened, retracted say, is excluded at full text, with its reason)",
         where[overridden[0][0]][0],
         len(cases),
         "y" if len(cases) == 1 else "ies",
