@@ -48,6 +48,14 @@ SCREENING = {
 }
 
 
+# the basis of a final decision on a study no reviewer screened (NOT_SCREENED_BASES)
+BASIS = {
+    "removed_automation": "removed",
+    "removed_other": "removed",
+    "excluded_automation": "automation",
+}
+
+
 def write_review(folder: Path, searches: list[dict], studies: list[Study]) -> dict[str, str]:
     """The tables of records, studies, dedupe counts and decisions; returns their paths."""
     order = {s["name"]: i for i, s in enumerate(searches)}
@@ -64,7 +72,10 @@ def write_review(folder: Path, searches: list[dict], studies: list[Study]) -> di
         anchored[min(study.found_by, key=order.__getitem__)] += 1
         study_rows.append({"study_id": study.id, "record_ids": "; ".join(ids)})
         if study.ta is not None:
-            ta_rows.append({"study_id": study.id, "decision": study.ta, "reason": ""})
+            basis = BASIS.get(study.ta, "")  # as decisions.csv has it (screening.stage)
+            ta_rows.append(
+                {"study_id": study.id, "decision": study.ta, "reason": "", "basis": basis}
+            )
         if study.ft is not None:
             ft_rows.append({"study_id": study.id, "decision": study.ft, "reason": study.reason})
     dedupe = [
@@ -83,7 +94,7 @@ def write_review(folder: Path, searches: list[dict], studies: list[Study]) -> di
         "title_abstract": str(folder / "screening" / "title_abstract" / "decisions.csv"),
         "full_text": str(folder / "screening" / "full_text" / "decisions.csv"),
     }
-    decision_columns = ["study_id", "decision", "reason"]
+    decision_columns = ["study_id", "decision", "reason", "basis"]
     write_table(
         pd.DataFrame(records, columns=["record_id", "search", "study_id"]), paths["records"]
     )

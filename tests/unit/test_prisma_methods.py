@@ -534,3 +534,29 @@ def test_the_prioritised_sentence_names_the_seeds_without_claiming_they_came_fir
     assert "with 2 studies known to be relevant given to the model as seeds" in text
     assert "starting from" not in text
     assert "batches of up to 25 records" in text
+
+
+def test_decisions_on_a_study_removed_before_screening_are_not_counted_as_screened_by_two(
+    tmp_path,
+):
+    """Two reviewers decided a study the team listed as removed before screening: it is
+    not among the records screened, so it is not among those screened by two either (as
+    agreement.csv leaves it out: prismake.screening.status.on_screened_studies)."""
+    screening = {
+        "stages": {
+            "title_abstract": {"mode": "split", "reviewers": ["alice", "ben"]},
+            "full_text": {"mode": "single", "reviewers": ["alice"]},
+        },
+        "full_text_exclusion_reasons": ["Wrong participants"],
+    }
+    studies = [*STUDIES, Study("R", ["pubmed"], ta="removed_other")]
+    typed = [("A", "alice", "include"), ("A", "ben", "include")]
+    typed += [("R", "alice", "exclude"), ("R", "ben", "exclude")]
+    agreement = [{"stage": "title_abstract", "reviewer_a": "alice", "reviewer_b": "ben", "n": "1"}]
+    _, text = build(
+        tmp_path, agreement, screening=screening, studies=studies, typed={"title_abstract": typed}
+    )
+    assert (
+        "the 5 records were shared between alice and ben, one reviewer per record; 1 record "
+        "(20%) was screened independently by two reviewers" in section(text, "Screening")
+    )

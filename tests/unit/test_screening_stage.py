@@ -281,3 +281,31 @@ def test_decisions_in_a_sheet_of_a_reviewer_not_in_config_are_kept_in_orphans(tm
     assert result["orphans"]["decision"].tolist() == ["include", "exclude"]
     assert "not a title/abstract reviewer" in result["orphans"].iloc[0]["problem"]
     assert result["reviewer_decisions"]["reviewer"].tolist() == ["alice"]
+
+
+def test_a_study_removed_before_screening_that_reviewers_decided_is_warned_about(
+    tmp_path, ids, caplog
+):
+    """removed_before_screening.csv listed a study both reviewers had excluded: its
+    decision became removed_other without a word. The list still counts (the team's
+    word), but the run names the row, the study and what the reviewers typed, and what
+    they typed stays in reviewer_decisions.csv."""
+    _sheet(tmp_path, "alice", [(ids[0], "exclude", "clinical"), (ids[1], "include")])
+    _sheet(tmp_path, "ben", [(ids[0], "exclude"), (ids[1], "include")])
+    removed = tmp_path / "removed.csv"
+    removed.write_text(
+        f"study_id,removed_by,reason\n{ids[2]},automation,\n{ids[0]},other,retracted\n"
+    )
+    with caplog.at_level("WARNING", logger="prismake"):
+        result = _screen(tmp_path, removed=removed)
+    assert _final(result)[ids[0]] == ("removed_other", "removed")
+    typed = result["reviewer_decisions"]
+    assert typed.loc[typed["study_id"] == ids[0], "reviewer"].tolist() == ["alice", "ben"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    (warning,) = [w for w in warnings if "removed before screening" in w]
+    assert warning.startswith(f"{removed}: 1 study listed as removed before screening has ")
+    assert (
+        f"row 3 {ids[0]}: removed_other (retracted), reviewers alice: exclude (clinical); "
+        "ben: exclude" in warning
+    )
+    assert "clear its row" in warning and ids[2] not in warning  # nobody had decided it

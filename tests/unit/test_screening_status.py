@@ -226,3 +226,41 @@ def test_prismake_status_with_a_sheet_it_cannot_read_says_only_that(
     assert "alice.csv: this is not a CSV file" in err
     said = err + caplog.text
     assert "not in conflict" not in said and "copy those back" not in said
+
+
+def test_agreement_leaves_out_a_study_removed_before_screening_as_the_records_screened_do(
+    tmp_path,
+):
+    """Both reviewers had decided a study the team then listed in
+    removed_before_screening.csv: it was counted as removed (not screened), yet its
+    decisions still counted toward agreement's n, so the methods paragraph said 178
+    records were screened and n = 179. Agreement now counts only the studies screened."""
+    ids = _review(tmp_path)
+    removed = tmp_path / "data/screening/removed_before_screening.csv"
+    removed.write_text(f"study_id,removed_by,reason\n{ids[1]},other,retracted\n")
+    results = tmp_path / "results/screening/title_abstract"
+    outputs = {
+        n: results / f"{n}.csv" for n in ("decisions", "reviewer_decisions", "conflicts", "orphans")
+    }
+    screen_stage(
+        stage="title_abstract",
+        studies_path=tmp_path / "data/processed/studies.csv",
+        previous_decisions_path=None,
+        removed_path=removed,
+        sheet_dir=tmp_path / "data/screening/title_abstract",
+        screening=screening_config(),
+        outputs=outputs,
+    )
+    summarise_screening(
+        decisions_paths=[outputs["decisions"]],
+        reviewer_decisions_paths=[outputs["reviewer_decisions"]],
+        screening=screening_config(),
+        agreement_out=tmp_path / "agreement.csv",
+        status_out=tmp_path / "status.csv",
+    )
+    typed = read_table(outputs["reviewer_decisions"])
+    assert sorted(typed.loc[typed["study_id"] == ids[1], "reviewer"]) == ["alice", "ben"]
+    agreement = read_table(tmp_path / "agreement.csv")
+    assert agreement[["reviewer_a", "reviewer_b", "n", "percent_agreement"]].values.tolist() == [
+        ["alice", "ben", "1", "100.0"]
+    ]

@@ -30,8 +30,9 @@ from prismake import __version__
 from prismake.csvio import read_table
 from prismake.prisma.counts import FULL_TEXT, TITLE_ABSTRACT, Box, read_counts, read_decisions
 from prismake.screening.agreement import LeftOut, left_out
-from prismake.screening.decisions import AGREEMENT_CATEGORIES
+from prismake.screening.decisions import AGREEMENT_CATEGORIES, NOT_SCREENED_BASES
 from prismake.screening.priority import PriorityModel
+from prismake.screening.status import on_screened_studies
 from prismake.tableformats import markdown_escape, write_formats
 
 log = logging.getLogger("prismake")
@@ -260,7 +261,7 @@ def stage_progress(
     prioritised screening is told of them alone, as the diagram counts them."""
     decision = decisions.get("decision", pd.Series(dtype=str)).astype(str).str.strip().str.lower()
     basis = decisions.get("basis", pd.Series([""] * len(decisions), dtype=str)).astype(str)
-    screened = ~basis.isin(["removed", "automation"]).values
+    screened = ~basis.str.strip().isin(NOT_SCREENED_BASES).values
     in_round = np.ones(len(decisions), dtype=bool)
     if latest_round is not None:
         in_round = decisions.get("study_id", pd.Series(dtype=str)).isin(latest_round).values
@@ -769,9 +770,11 @@ def write_database_yield(
         if Path(path).exists():
             typed = read_table(path, ["study_id", "reviewer", "decision"])
             typed = typed.apply(lambda column: column.str.strip())
-            typed_at[Path(path).parent.name] = typed[
-                (typed["decision"] != "") & (typed["reviewer"] != "")
-            ]
+            typed = typed[(typed["decision"] != "") & (typed["reviewer"] != "")]
+            stage = Path(path).parent.name
+            if stage in decisions:  # as agreement.csv counts them (summarise_screening)
+                typed = on_screened_studies(decisions[stage], typed)
+            typed_at[stage] = typed
     for stage, typed in typed_at.items():
         unnamed = sorted(set(typed["reviewer"]) - set(names))
         if names and unnamed:

@@ -18,6 +18,11 @@ CONFLICT, PENDING = "conflict", "pending"
 REMOVED_AUTOMATION, REMOVED_OTHER = "removed_automation", "removed_other"
 # Never screened because the team stopped prioritised screening (screening/prioritise.py)
 EXCLUDED_AUTOMATION = "excluded_automation"
+# The bases of final decisions on studies no reviewer screened at the stage: removed before
+# screening (removed_before_screening.csv) and never screened (the team stopped). A
+# decision a reviewer typed for one all the same stays in reviewer_decisions.csv (what
+# people typed), but counts toward neither the records screened nor agreement's n.
+NOT_SCREENED_BASES: tuple[str, ...] = ("removed", "automation")
 
 # What a reviewer may decide at each stage (final decisions add conflict, pending, removed_*).
 TYPED_DECISIONS: dict[str, tuple[str, ...]] = {

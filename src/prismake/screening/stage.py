@@ -1141,8 +1141,9 @@ def _removed_after_screening(overridden: list[tuple[str, list[Entry]]], reading:
         "typed by reviewers: %s. The list counts (the study is reported as removed before "
         "screening, and its reviewers' decisions, kept in reviewer_decisions.csv, are not "
         "counted as screened nor in the agreement statistics). If that is not meant, clear "
-        "its row: the reviewers' decisions then count (a study found ineligible only after "
-        "it was screened, retracted say, is excluded at full text, with its reason)",
+        "its row: the reviewers' decisions then count (a study found ineligible only once "
+        "screened, retracted say, is then excluded by the screening: at full text, with its "
+        "reason, if the reviewers included it)",
         where[overridden[0][0]][0],
         len(cases),
         "y" if len(cases) == 1 else "ies",

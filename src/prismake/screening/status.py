@@ -24,6 +24,7 @@ from prismake.screening.decisions import (
     INCLUDE,
     MAYBE,
     NOT_RETRIEVED,
+    NOT_SCREENED_BASES,
     PENDING,
     REMOVED_AUTOMATION,
     REMOVED_OTHER,
@@ -121,6 +122,19 @@ def agreement_table(
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
+def on_screened_studies(decisions: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``typed`` (reviewer_decisions.csv) for studies the stage screened: not a
+    study removed before screening, nor one never screened (NOT_SCREENED_BASES), though a
+    reviewer typed a decision for it. Agreement is computed from these alone, as the
+    methods paragraph counts the records screened and screened by two, so that its
+    "screened each of the N records" and the agreement's n come from one rule."""
+    if "basis" not in decisions.columns or not len(typed):
+        return typed
+    basis = decisions["basis"].astype(str).str.strip()
+    unscreened = set(decisions.loc[basis.isin(NOT_SCREENED_BASES), "study_id"].astype(str))
+    return typed[~typed["study_id"].astype(str).str.strip().isin(unscreened)]
+
+
 def _count(series: pd.Series, *values: str) -> int:
     return int(series.isin(values).sum())
 
@@ -213,7 +227,7 @@ def summarise_screening(
         reviewers = list((screening.get("stages") or {}).get(stage, {}).get("reviewers") or [])
         decisions = read_table(decisions_path, columns=DECISION_COLUMNS)
         typed = read_table(reviewer_path, columns=REVIEWER_DECISION_COLUMNS)
-        agreements.append(agreement_table(stage, typed, reviewers))
+        agreements.append(agreement_table(stage, on_screened_studies(decisions, typed), reviewers))
         statuses.append(status_table(stage, decisions, typed, reviewers))
     agreement = pd.concat(agreements, ignore_index=True) if agreements else pd.DataFrame()
     status = pd.concat(statuses, ignore_index=True) if statuses else pd.DataFrame()
