@@ -3,7 +3,12 @@
 Duplicate pairs are merged strongest first. Two groups join only when no record of one
 vetoes (prismake.dedupe.vetoes) or was judged "different" from any record of the other,
 so a chain A~B~C never puts A and C in one study when A and C are different reports.
-The team's "same" verdicts are applied first and always win.
+The team's "same" verdicts are applied first and always win: a verdict joins two groups,
+and each group keeps its own proven links. Records a person declared the same (directly,
+or through identifiers: the article's copy from another database, the preprint's copy)
+are not "kept apart" by a veto between them, whichever merge brings them together; a
+veto is excused only across such a bridge, never within a chain of identifiers or of
+look-alikes alone, and a "different" verdict still splits.
 """
 
 from __future__ import annotations
@@ -88,14 +93,35 @@ def group_records(
                     return (a, b)
         return None
 
+    same = [(int(a), int(b)) for a, b in same]
+    # with "same" verdicts: ``trusted`` joins the records the verdicts and the merges an
+    # identifier proves put together, ``by_proof`` those the proven merges alone do
+    trusted = _Groups(n) if same else None
+    by_proof = _Groups(n) if same else None
     for a, b in same:
-        ra, rb = groups.find(int(a)), groups.find(int(b))
+        ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             continue
         clash = split_by_verdict(groups.members_of(ra), groups.members_of(rb))
         if clash is not None:
-            raise VerdictConflict((int(a), int(b)), clash)
+            raise VerdictConflict((a, b), clash)
         groups.union(ra, rb)
+        if trusted is not None:
+            trusted.union(trusted.find(a), trusted.find(b))
+
+    def declared_same(a: int, b: int, left: list[int], right: list[int]) -> np.ndarray:
+        """Per pair across ``left`` x ``right`` (as the veto check lists them): whether a
+        person's verdict vouches for it: x is a, or is a by verdicts and proven links, as
+        y is b, and at least one of the two links holds through a verdict."""
+        assert trusted is not None and by_proof is not None
+        ta, tb, pa, pb = trusted.find(a), trusted.find(b), by_proof.find(a), by_proof.find(b)
+        lt = np.array([trusted.find(x) == ta for x in left])
+        rt = np.array([trusted.find(y) == tb for y in right])
+        lp = np.array([by_proof.find(x) == pa for x in left])
+        rp = np.array([by_proof.find(y) == pb for y in right])
+        linked = np.repeat(lt, len(right)) & np.tile(rt, len(left))
+        proven_alone = np.repeat(lp, len(right)) & np.tile(rp, len(left))
+        return linked & ~proven_alone
 
     refused: list[tuple[int, int, str]] = []
     stopped_by: dict[tuple[int, int], tuple[int, int]] = {}
@@ -113,12 +139,17 @@ def group_records(
             reasons = veto(li, ri)
             if (int(a), int(b)) in proven:
                 reasons = np.where(reasons == "apart", "", reasons)
+            if trusted is not None:
+                reasons = np.where(declared_same(int(a), int(b), left, right), "", reasons)
             hit = np.flatnonzero(reasons != "")
             if len(hit):
                 refused.append((int(a), int(b), f"chain: {reasons[hit[0]]}"))
                 stopped_by[(int(a), int(b))] = (int(li[hit[0]]), int(ri[hit[0]]))
                 continue
         groups.union(ra, rb)
+        if trusted is not None and by_proof is not None and (int(a), int(b)) in proven:
+            trusted.union(trusted.find(int(a)), trusted.find(int(b)))
+            by_proof.union(by_proof.find(int(a)), by_proof.find(int(b)))
 
     labels = np.fromiter((groups.find(x) for x in range(n)), dtype=np.int64, count=n)
     return Grouping(labels=labels, refused=refused, stopped_by=stopped_by)
