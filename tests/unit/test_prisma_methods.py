@@ -541,7 +541,7 @@ def test_decisions_on_a_study_removed_before_screening_are_not_counted_as_screen
 ):
     """Two reviewers decided a study the team listed as removed before screening: it is
     not among the records screened, so it is not among those screened by two either (as
-    agreement.csv leaves it out: prismake.screening.status.on_screened_studies)."""
+    agreement.csv leaves it out: prismake.screening.agreement.on_screened_studies)."""
     screening = {
         "stages": {
             "title_abstract": {"mode": "split", "reviewers": ["alice", "ben"]},

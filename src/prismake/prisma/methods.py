@@ -29,10 +29,9 @@ import pandas as pd
 from prismake import __version__
 from prismake.csvio import read_table
 from prismake.prisma.counts import FULL_TEXT, TITLE_ABSTRACT, Box, read_counts, read_decisions
-from prismake.screening.agreement import LeftOut, left_out
+from prismake.screening.agreement import LeftOut, left_out, on_screened_studies
 from prismake.screening.decisions import AGREEMENT_CATEGORIES, NOT_SCREENED_BASES
 from prismake.screening.priority import PriorityModel
-from prismake.screening.status import on_screened_studies
 from prismake.tableformats import markdown_escape, write_formats
 
 log = logging.getLogger("prismake")

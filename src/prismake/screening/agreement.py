@@ -20,7 +20,9 @@ k is the number of categories of the stage, whether or not both reviewers used t
 Only decisions in those categories are compared: at full text, "not retrieved" says a
 report could not be found, not whether it is eligible, so a report one or both reviewers
 recorded as not retrieved is not in n. ``left_out`` counts those reports per pair, so that
-the methods paragraph can say how many and why.
+the methods paragraph can say how many and why. Only studies screened at the stage are
+compared (``on_screened_studies``): not one removed before screening, though reviewers
+typed decisions for it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+from prismake.screening.decisions import NOT_SCREENED_BASES
 
 Z95 = 1.959963984540054
 
@@ -142,3 +147,16 @@ def left_out(
             if outside:
                 counts[frozenset((a, b))][outside - 1] += 1
     return {pair: LeftOut(one, both) for pair, (one, both) in counts.items()}
+
+
+def on_screened_studies(decisions: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``typed`` (reviewer_decisions.csv) for studies the stage screened: not a
+    study removed before screening, nor one never screened (NOT_SCREENED_BASES), though a
+    reviewer typed a decision for it. Agreement is computed from these alone, as the
+    methods paragraph counts the records screened and screened by two, so that its
+    "screened each of the N records" and the agreement's n come from one rule."""
+    if "basis" not in decisions.columns or not len(typed):
+        return typed
+    basis = decisions["basis"].astype(str).str.strip()
+    unscreened = set(decisions.loc[basis.isin(NOT_SCREENED_BASES), "study_id"].astype(str))
+    return typed[~typed["study_id"].astype(str).str.strip().isin(unscreened)]

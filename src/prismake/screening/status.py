@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from prismake.csvio import read_table, write_table
-from prismake.screening.agreement import left_out, pair_agreement
+from prismake.screening.agreement import left_out, on_screened_studies, pair_agreement
 from prismake.screening.decisions import (
     AGREEMENT_CATEGORIES,
     CONFLICT,
@@ -24,7 +24,6 @@ from prismake.screening.decisions import (
     INCLUDE,
     MAYBE,
     NOT_RETRIEVED,
-    NOT_SCREENED_BASES,
     PENDING,
     REMOVED_AUTOMATION,
     REMOVED_OTHER,
@@ -120,19 +119,6 @@ def agreement_table(
             }
         )
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
-
-
-def on_screened_studies(decisions: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``typed`` (reviewer_decisions.csv) for studies the stage screened: not a
-    study removed before screening, nor one never screened (NOT_SCREENED_BASES), though a
-    reviewer typed a decision for it. Agreement is computed from these alone, as the
-    methods paragraph counts the records screened and screened by two, so that its
-    "screened each of the N records" and the agreement's n come from one rule."""
-    if "basis" not in decisions.columns or not len(typed):
-        return typed
-    basis = decisions["basis"].astype(str).str.strip()
-    unscreened = set(decisions.loc[basis.isin(NOT_SCREENED_BASES), "study_id"].astype(str))
-    return typed[~typed["study_id"].astype(str).str.strip().isin(unscreened)]
 
 
 def _count(series: pd.Series, *values: str) -> int:
