@@ -53,6 +53,15 @@ def test_a_ris_reader_that_joins_two_records_fails_the_import_with_both_numbers(
     assert "starting at line 20 were joined" in message  # the second TY line
 
 
+def test_a_wos_file_whose_first_record_lost_its_lines_up_to_er_counts_no_record_there():
+    # a slice cut out of the file left its FN line, a stray field and an ER: the reader
+    # reads no record there, and the count (a record without PT before an ER) must not
+    # count the file's own FN line as one (found by the round-trip property test)
+    text = "FN PM 10000000\nER\n\nPT J\nTI 0\nDT Article\nPY 1900\nPM 10000000\nER\n\nEF\n"
+    assert count_records(text, "wos").n == 1
+    assert len(parse_text(text, "cut.txt", "wos").records) == 1
+
+
 def test_a_medline_reader_that_joins_two_records_fails_too(monkeypatch):
     monkeypatch.setattr(medline, "parse", _merge_first_two(medline.parse))
     with pytest.raises(ImportFileError, match=r"holds 2 records \(lines starting 'PMID- '"):

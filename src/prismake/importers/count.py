@@ -65,7 +65,9 @@ _RIS_MARK = re.compile(
 )
 _RIS_TAG = re.compile(r"\n[A-Z][A-Z0-9] {1,3}-")
 _WOS_MARK = re.compile(r"\n(?=([PE]))(?:PT |ER[ \t]*(?=\n|$))")
-_WOS_TAG = re.compile(r"\n[A-Z][A-Z0-9] ")
+# a field of a record: not the file's own FN (file name) and VR (version) lines, which
+# a record cut from its start line leaves before an ER (the reader reads no record there)
+_WOS_TAG = re.compile(r"\n(?!FN |VR )[A-Z][A-Z0-9] ")
 
 
 def _marks(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
