@@ -710,3 +710,47 @@ def test_a_meeting_abstract_that_left_the_review_is_not_found_again_as_its_artic
     assert after["orphans"]["study_id"].tolist() == [abstract["study_id"]]
     decided = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
     assert decided == {article["study_id"]: "include" if article_row == "kept" else "pending"}
+
+
+def test_a_row_is_not_found_again_as_a_study_another_reviewer_lists(tmp_path):
+    # Split screening: alice has the article (with its DOI), ben the meeting abstract of
+    # the same work (no DOI, same title, year and authors). The article's search is taken
+    # out: alice's row must not become the abstract's decision, which ben's sheet lists.
+    review = Review(tmp_path)
+    review.screening = screening_config("split", ["alice", "ben"], double_fraction=0.0)
+    title = "Co-production of services with people who use them: a randomised trial"
+    for i in range(40):  # a title whose article alice gets and abstract ben gets
+        article = study([record("scopus", f"{title} {i}")], f"{title} {i}", doi=f"10.1000/a.{i}")
+        abstract = study([record("pubmed", f"{title} {i}")], f"{title} {i}")
+        write_studies(review.studies, [article, abstract])
+        review.run("title_abstract")
+        alice, ben = (review.sheet("title_abstract", r) for r in ("alice", "ben"))
+        if [r["study_id"] for r in rows_of(alice)] == [article["study_id"]]:
+            break
+        shutil.rmtree(tmp_path / "data")
+    type_decisions(alice, {article["study_id"]: "include"})
+    type_decisions(ben, {abstract["study_id"]: "exclude"})
+    write_studies(review.studies, [abstract])
+    after = review.run("title_abstract")
+    assert after["orphans"]["study_id"].tolist() == [article["study_id"]]
+    assert after["decisions"]["decision"].tolist() == ["exclude"]
+
+
+def test_titles_apart_by_a_greek_letter_are_two_works_when_rows_are_found_again(tmp_path):
+    # Two trials, IL-1α and IL-1β, no DOIs; both searches renamed at once: each row is
+    # found again as its own trial, not both as one (which stopped the run with a false
+    # "deduplication found they are the same study").
+    review = Review(tmp_path)
+    titles = [f"Interleukin-1{g} blockade with anakinra in acute gout flares" for g in "αβ"]
+    # (records of one search told apart by their pages, as in the exports)
+    before = [study([record("scopus", f"{t}, {i}0-9")], t) for i, t in enumerate(titles)]
+    write_studies(review.studies, before)
+    review.run("title_abstract")
+    said = {before[0]["study_id"]: "include", before[1]["study_id"]: "exclude"}
+    for name in ("alice", "ben"):
+        type_decisions(review.sheet("title_abstract", name), said)
+    after_ = [study([record("pubmed", f"{t}, {i}0-9")], t) for i, t in enumerate(titles)]
+    write_studies(review.studies, after_)
+    after = review.run("title_abstract")
+    final = dict(zip(after["decisions"]["study_id"], after["decisions"]["decision"], strict=True))
+    assert final == {after_[0]["study_id"]: "include", after_[1]["study_id"]: "exclude"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ log = logging.getLogger("prismake")
 
 DECISION_COLUMNS = ("study_id", "decision", "reason", "basis", "reviewers", "note")
 # typed_id: the id the sheet's row has, when a study has a new id the one it was typed with
-# (StudyIndex.found_again): extraction takes it as an alias of the study
+# (find_again): extraction takes it as an alias of the study
 REVIEWER_DECISION_COLUMNS = (
     "study_id", "reviewer", "decision", "reason", "note", "sheet", "row", "typed_id",
 )  # fmt: skip
@@ -129,7 +130,7 @@ class StudyIndex:
     lookup: dict[str, str]
     rows: dict[str, dict[str, str]] = field(default_factory=dict)  # study_id -> its row
     _ids: list[str] | None = field(default=None, repr=False, compare=False)  # for ``near``
-    # old id -> study, for ids found again by the citation their row carries (found_again)
+    # old id -> study, for ids found again by the citation their row carries (find_again)
     refound: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _citations: dict[tuple[str, ...], list[str]] | None = field(
         default=None, repr=False, compare=False
@@ -170,7 +171,7 @@ class StudyIndex:
         return cls.from_frame(read_table(path))
 
     def resolve(self, typed: str) -> tuple[str | None, str]:
-        """(study id, "") for a known id (or one found again, see ``found_again``);
+        """(study id, "") for a known id (or one found again, see find_again);
         (None, "orphan") for a well-formed id no study has any more; (None, "invalid") for
         text that was never a prismake id."""
         text = canonical_id(typed)
@@ -198,28 +199,15 @@ class StudyIndex:
         found = process.extractOne(text, self._ids, scorer=Levenshtein.distance, score_cutoff=2)
         return found[0] if found else None
 
-    def found_again(
-        self,
-        typed: str,
-        doi_link: str,
-        title: str,
-        authors: str,
-        year: str,
-        listed: Collection[str] = (),
+    def candidate(
+        self, doi_link: str, title: str, authors: str, year: str, listed: Collection[str]
     ) -> str | None:
-        """The one current study a sheet row's own citation names, for a row whose study id
-        no study has any more; later reads of that id (resolutions.csv) find it too.
-
-        A study's id comes from its records' ids, which depend on the search's name and
-        on what else its export holds: a search renamed or taken out, or an export
-        downloaded again with a record that shares a DOI, gives a study a new id. The row
-        prismake wrote still carries the study's DOI, title, authors and year, so its
-        decision is never lost: the DOI decides; else the same title (long enough to
-        name one work), year and first author. Never a study with another DOI than the
-        row's, or with one where the row has none (a meeting abstract and its article
-        may share title, year and author), nor
-        one the sheet lists under its own id (``listed``): that row is the study's, and
-        this one another report's. None when no study, or several, fit."""
+        """The one current study a sheet row's own citation names (find_again): by its
+        DOI; else by its title (long enough to name one work), year and first author.
+        Never a study with another DOI than the row's, or with one where the row has none
+        (a meeting abstract and its article may share title, year and author), nor one a
+        sheet of the stage lists under its own id (``listed``): that row is the study's,
+        and this one another report's. None when no study, or several, fit."""
         if self._citations is None:
             self._citations = defaultdict(list)
             for study_id, row in self.rows.items():
@@ -238,10 +226,8 @@ class StudyIndex:
             }
             fits = found if fits is None or not fits else fits & found
             if len(fits) == 1:
-                (study_id,) = fits
-                self.refound[canonical_id(typed)] = study_id
-                return study_id
-        return None  # no study, or several: a person must say which
+                return next(iter(fits))
+        return None
 
     def sources(self, study_id: str) -> set[str]:
         """Where a study was found: database, register, other (database if unknown)."""
@@ -254,8 +240,42 @@ class StudyIndex:
         return f"https://doi.org/{doi}" if doi else ""
 
 
+def find_again(paths: Iterable[Path], index: StudyIndex) -> None:
+    """Before a stage's sheets are read: give each id that no study has any more, on a row
+    of these sheets, the study its row's citation names (``index.refound``).
+
+    A study's id comes from its records' ids, which depend on the search's name and on
+    what else its export holds: a search renamed or taken out, or an export downloaded
+    again with a record that shares a DOI, gives a study a new id. The rows prismake
+    wrote carry the study's DOI, title, authors and year, so their decisions are not lost
+    (StudyIndex.candidate). The whole stage is looked at first: a study any sheet lists
+    under its own id is no candidate (another report's row is not its row), and two old
+    ids whose rows name one study both stay unknown (orphans.csv: a person says which)."""
+    listed: set[str] = set()
+    unknown: dict[str, list[str]] = {}  # old id -> its row's citation (the first row's)
+    for path in paths:
+        sheet = read_sheet(path, required=("study_id",))
+        for _, cells in sheet.rows:
+            typed = canonical_id(sheet.cell(cells, "study_id"))
+            if typed in index.lookup:
+                listed.add(index.lookup[typed])
+            elif _STUDY_ID.match(typed) and typed not in unknown:
+                unknown[typed] = [sheet.cell(cells, c) for c in _CITATION_CELLS]
+    claims: dict[str, list[str]] = defaultdict(list)
+    for typed, citation in unknown.items():
+        study_id = index.candidate(*citation, listed=listed)
+        if study_id:
+            claims[study_id].append(typed)
+    for study_id, olds in claims.items():
+        if len(olds) == 1:
+            index.refound[olds[0]] = study_id
+
+
+_CITATION_CELLS = ("doi_link", "title", "authors", "year")
+
+
 def _doi_of(row: Mapping[str, Any]) -> str:
-    """A study's DOI as found_again compares it: a study found again for a row has the
+    """A study's DOI as find_again compares it: a study found again for a row has the
     row's DOI or none (given a new id, a study may lose the record that had its DOI, but
     it gains none)."""
     return normalise_doi(str(row.get("doi") or ""))
@@ -266,19 +286,23 @@ _MIN_TITLE = 30  # letters and digits: shorter titles ("Editorial") name no sing
 
 def _citation_keys(doi: str, title: str, authors: str, year: str) -> list[tuple[str, ...]]:
     """What names one work in a sheet row or a study: its DOI, else its title (if long
-    enough), year and first author's first letters (prismake.screening.stage.found_again)."""
+    enough), year and first author's first letters (find_again)."""
     keys: list[tuple[str, ...]] = []
     bare = normalise_doi(doi)
     if bare:
         keys.append(("doi", bare))
-    letters = _ALNUM.sub("", title.lower())
+    letters = _letters(title)
     if len(letters) >= _MIN_TITLE and year.strip():
-        first = _ALNUM.sub("", authors.split(";")[0].split(",")[0].lower())[:4]
+        first = _letters(authors.split(";")[0].split(",")[0])[:4]
         keys.append(("title", letters, year.strip(), first))
     return keys
 
 
-_ALNUM = re.compile(r"[^a-z0-9]+")
+def _letters(text: str) -> str:
+    """Letters and digits of any script, accents aside: 'Interleukin-1α' and
+    'Interleukin-1β' stay two titles."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if c.isalnum())
 
 
 def stage_candidates(
@@ -348,7 +372,7 @@ class Reading:
     def current(self, study_id: str) -> str:
         """The current id of a study that prismake's own records (pool.csv, handed_out.csv,
         random_sample.csv) name by an id it had when they were written: an alias, or an
-        id found again by its citation (StudyIndex.found_again)."""
+        id found again by its citation (find_again)."""
         found = self.index.resolve(study_id)[0] if self.index is not None else None
         return found or study_id
 
@@ -420,7 +444,6 @@ def _check_row(
     seen: dict[str, int],
     misplaced: list[str],
     found_again: list[str],
-    listed: Collection[str] = (),
 ) -> tuple[str | None, str, str, str, str] | None:
     """Validate one decision row: (study id or None if orphan, typed id, decision, reason,
     note), or None when the row is blank or has problems (recorded on ``sheet``).
@@ -428,8 +451,8 @@ def _check_row(
     A reason on a full-text row that does not exclude is read as a note (the reason
     column is for exclusions, which PRISMA counts by reason): the row is added to
     ``misplaced`` for the warning ``_say_misplaced_reasons`` gives. A row whose id no
-    study has any more but whose citation names one (StudyIndex.found_again) counts for
-    that study and is added to ``found_again`` (``_say_found_again``)."""
+    study has any more but whose citation names one (find_again) counts for
+    that study (find_again) and is added to ``found_again`` (``_say_found_again``)."""
     typed = sheet.cell(cells, "study_id")
     raw_decision = sheet.cell(cells, "decision")
     raw_reason = sheet.cell(cells, "reason")
@@ -446,12 +469,8 @@ def _check_row(
             )
         return None
     study_id, status = index.resolve(typed)
-    if status == "orphan":  # an id no study has any more: its row's citation may tell
-        citation = (sheet.cell(cells, c) for c in ("doi_link", "title", "authors", "year"))
-        study_id = index.found_again(typed, *citation, listed=listed)
-        if study_id:
-            status = ""
-            found_again.append(f"row {row} ({typed.strip()} is now {study_id})")
+    if study_id and canonical_id(typed) in index.refound:  # found again (find_again)
+        found_again.append(f"row {row} ({typed.strip()} is now {study_id})")
     near = index.near(typed) if status else None
     if status == "invalid" or near:
         sheet.problem(
@@ -557,7 +576,7 @@ def _say_misplaced_reasons(path: str | Path, misplaced: list[str]) -> None:
 
 
 def _say_found_again(path: str | Path, rows: list[str]) -> None:
-    """One warning per sheet for the rows whose study has a new id (StudyIndex.found_again)."""
+    """One warning per sheet for the rows whose study has a new id (find_again)."""
     if not rows:
         return
     shown = "; ".join(rows[:8]) + (f"; and {len(rows) - 8} more" if len(rows) > 8 else "")
@@ -613,14 +632,8 @@ def _reviewer_sheet(
     mine: dict[str, Entry] = {}
     misplaced: list[str] = []
     found_again: list[str] = []
-    # the studies the sheet lists under an id they have now: a row with an old id is
-    # never found again as one of them (StudyIndex.found_again)
-    typed_ids = (canonical_id(sheet.cell(cells, "study_id")) for _, cells in sheet.rows)
-    listed = {index.lookup[t] for t in typed_ids if t in index.lookup}
     for row, cells in sheet.rows:
-        checked = _check_row(
-            sheet, row, cells, stage, vocab, index, seen, misplaced, found_again, listed
-        )
+        checked = _check_row(sheet, row, cells, stage, vocab, index, seen, misplaced, found_again)
         if checked is None:
             continue
         study_id, typed, decision, reason, note = checked
@@ -865,6 +878,8 @@ def read_stage(
     vocab = Vocabulary.from_config(screening)
     reviewers = stage_reviewers(screening, stage)
     reading = Reading(folder=sheet_dir, index=index)
+    if sheet_dir.is_dir():
+        find_again(sorted(p for p in sheet_dir.glob("*.csv") if p.name != RESOLUTION_FILE), index)
     for reviewer in reviewers:
         _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading)
     _resolutions(stage, sheet_dir / RESOLUTION_FILE, vocab, index, reading)
