@@ -127,6 +127,22 @@ def test_a_same_verdict_joins_two_groups_each_with_its_copies():
     assert len(set(find_studies(frame, order, verdicts=verdicts).study_ids)) == 1
 
 
+def test_a_same_verdict_carries_no_look_alike_of_its_records_across_a_veto():
+    """0 (an article) = 1 (its preprint, exported without DOI or place) by a person; 2,
+    another article with its own DOI, only looks like the bare preprint (a similarity
+    pair, not proven) and its DOI differs from 0's: it must not join (a walker's case,
+    merged when any link into a verdict's group excused the vetoes across it)."""
+
+    def veto(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        bad = [frozenset((int(x), int(y))) == {0, 2} for x, y in zip(a, b, strict=True)]
+        return np.where(bad, "doi", "").astype(object)
+
+    grouping = group_records(3, [(1, 2)], veto, same=[(0, 1)], proven=frozenset())
+    labels = grouping.labels
+    assert labels[0] == labels[1] != labels[2]
+    assert grouping.refused == [(1, 2, "chain: doi")]
+
+
 def test_a_different_verdict_still_splits_next_to_a_same_verdict():
     frame = stroke_records()
     verdicts = Verdicts(

@@ -6,9 +6,10 @@ so a chain A~B~C never puts A and C in one study when A and C are different repo
 The team's "same" verdicts are applied first and always win: a verdict joins two groups,
 and each group keeps its own proven links. Records a person declared the same (directly,
 or through identifiers: the article's copy from another database, the preprint's copy)
-are not "kept apart" by a veto between them, whichever merge brings them together; a
-veto is excused only across such a bridge, never within a chain of identifiers or of
-look-alikes alone, and a "different" verdict still splits.
+are not "kept apart" by a veto between them when a proven merge brings them together;
+a veto is excused only across such a bridge, never within a chain of identifiers alone,
+never for a merge by look-alike (a record that merely looks like the bare preprint may be
+another article), and a "different" verdict still splits.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def group_records(
             reasons = veto(li, ri)
             if (int(a), int(b)) in proven:
                 reasons = np.where(reasons == "apart", "", reasons)
-            if trusted is not None:
+            if trusted is not None and (int(a), int(b)) in proven:
+                # only a proven link carries a verdict across: a look-alike never does
                 reasons = np.where(declared_same(int(a), int(b), left, right), "", reasons)
             hit = np.flatnonzero(reasons != "")
             if len(hit):
