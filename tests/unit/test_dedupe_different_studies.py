@@ -173,6 +173,9 @@ def test_a_doi_with_a_version_tail_names_another_version():
     assert a != b
 
 
+ADC = "Archives of Disease in Childhood"
+
+
 @pytest.mark.parametrize(
     ("journal", "sister"),
     [
@@ -197,6 +200,11 @@ def test_a_doi_with_a_version_tail_names_another_version():
         ("Journal of Neurosurgery-Spine", "Journal of Neurosurgery-Pediatrics"),
         ("Neuro-Oncology", "Neuro-Oncology Practice"),
         ("Endocrine", "Endocrine-Related Cancer"),
+        # an edition, a section or a series of the family is another journal
+        (ADC, f"{ADC}: Fetal and Neonatal Edition"),
+        (ADC, f"{ADC.lower()}. Fetal and neonatal edition"),
+        (ADC, f"{ADC.upper()}-FETAL AND NEONATAL EDITION"),
+        ("Psychiatry Research", "Psychiatry Research: Neuroimaging Section"),
     ],
 )
 def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):

@@ -205,7 +205,7 @@ _DESCRIBES = frozenset(
         "zeitschrift", "tijdschrift", "tidsskrift", "zasshi", "giornale", "gazette", "society",
         "societies", "association", "academy", "college", "federation", "foundation",
         "institute", "conference", "congress", "meeting", "symposium", "abstracts",
-        "supplement", "abstract", "access", "edition", "series", "section", "oficial",
+        "supplement", "abstract", "access", "oficial",
         "officiel", "ufficiale", "offizielles", "publicacao", "publicacion", "sociedade",
         "sociedad", "societe", "societa", "gesellschaft", "organe", "organo", "supplementum",
         "tydskrif", "tidskrift", "dergisi", "zhurnal", "casopis", "czasopismo", "lehti",
