@@ -101,6 +101,8 @@ def test_two_journals_are_named(other):
     (reason,) = reasons({"doi": "", "journal": "Stroke"}, {"journal": other, **NO_PLACE})
     assert lead(reason).startswith(KEPT + f"two places, journals 'Stroke' / '{other}'")
     assert lead(reason).endswith("(different places); the DOI would settle it")
+    # the pair most often settled by a verdict: its DOI never agrees, the reason says how
+    assert "a preprint and its article (a 'same' verdict makes them one study)" in reason
 
 
 def test_a_title_alone_says_what_is_missing():

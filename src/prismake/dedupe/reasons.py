@@ -207,7 +207,8 @@ def _two_places(table: MatchTable, a: int, b: int, d: Decided, k: int) -> str:
         places.append(f"volumes {table.volume[a]} / {table.volume[b]}")
     return (
         f"two places, {' and '.join(places) or 'journals not known to be one'}: an abstract "
-        "and its article, a reprint or a journal club's summary (different places)"
+        "and its article, a preprint and its article (a 'same' verdict makes them one "
+        "study), a reprint or a journal club's summary (different places)"
     )
 
 
