@@ -36,6 +36,32 @@ def _review(tmp_path: Path) -> list[str]:
     return ids
 
 
+def _screen(tmp_path: Path, removed: Path | None = None) -> dict[str, Path]:
+    """The screen and status steps on the review _review made: the stage's outputs, and
+    agreement.csv and status.csv in tmp_path."""
+    results = tmp_path / "results/screening/title_abstract"
+    outputs = {
+        n: results / f"{n}.csv" for n in ("decisions", "reviewer_decisions", "conflicts", "orphans")
+    }
+    screen_stage(
+        stage="title_abstract",
+        studies_path=tmp_path / "data/processed/studies.csv",
+        previous_decisions_path=None,
+        removed_path=removed,
+        sheet_dir=tmp_path / "data/screening/title_abstract",
+        screening=screening_config(),
+        outputs=outputs,
+    )
+    summarise_screening(
+        decisions_paths=[outputs["decisions"]],
+        reviewer_decisions_paths=[outputs["reviewer_decisions"]],
+        screening=screening_config(),
+        agreement_out=tmp_path / "agreement.csv",
+        status_out=tmp_path / "status.csv",
+    )
+    return outputs
+
+
 def write_config(root: Path, stages: dict, extra_searches: tuple[dict, ...] = ()) -> None:
     """config/config.yaml for the review _review made (alice and ben), and its export file."""
     searches = [dict(s, file="data/raw/x.ris", date_searched="2025-01-01") for s in IMPORTED]
@@ -53,26 +79,7 @@ def write_config(root: Path, stages: dict, extra_searches: tuple[dict, ...] = ()
 
 def test_status_counts_each_reviewers_work_and_the_final_decisions(tmp_path):
     _review(tmp_path)
-    results = tmp_path / "results/screening/title_abstract"
-    outputs = {
-        n: results / f"{n}.csv" for n in ("decisions", "reviewer_decisions", "conflicts", "orphans")
-    }
-    screen_stage(
-        stage="title_abstract",
-        studies_path=tmp_path / "data/processed/studies.csv",
-        previous_decisions_path=None,
-        removed_path=None,
-        sheet_dir=tmp_path / "data/screening/title_abstract",
-        screening=screening_config(),
-        outputs=outputs,
-    )
-    summarise_screening(
-        decisions_paths=[outputs["decisions"]],
-        reviewer_decisions_paths=[outputs["reviewer_decisions"]],
-        screening=screening_config(),
-        agreement_out=tmp_path / "agreement.csv",
-        status_out=tmp_path / "status.csv",
-    )
+    _screen(tmp_path)
     status = read_table(tmp_path / "status.csv").set_index("reviewer")
     counted = ["assigned", "screened", "included", "conflicts", "pending"]
     assert status.loc["all", counted].tolist() == ["8", "1", "1", "1", "6"]
@@ -238,26 +245,7 @@ def test_agreement_leaves_out_a_study_removed_before_screening_as_the_records_sc
     ids = _review(tmp_path)
     removed = tmp_path / "data/screening/removed_before_screening.csv"
     removed.write_text(f"study_id,removed_by,reason\n{ids[1]},other,retracted\n")
-    results = tmp_path / "results/screening/title_abstract"
-    outputs = {
-        n: results / f"{n}.csv" for n in ("decisions", "reviewer_decisions", "conflicts", "orphans")
-    }
-    screen_stage(
-        stage="title_abstract",
-        studies_path=tmp_path / "data/processed/studies.csv",
-        previous_decisions_path=None,
-        removed_path=removed,
-        sheet_dir=tmp_path / "data/screening/title_abstract",
-        screening=screening_config(),
-        outputs=outputs,
-    )
-    summarise_screening(
-        decisions_paths=[outputs["decisions"]],
-        reviewer_decisions_paths=[outputs["reviewer_decisions"]],
-        screening=screening_config(),
-        agreement_out=tmp_path / "agreement.csv",
-        status_out=tmp_path / "status.csv",
-    )
+    outputs = _screen(tmp_path, removed)
     typed = read_table(outputs["reviewer_decisions"])
     assert sorted(typed.loc[typed["study_id"] == ids[1], "reviewer"]) == ["alice", "ben"]
     agreement = read_table(tmp_path / "agreement.csv")
