@@ -192,6 +192,21 @@ def test_a_reason_on_a_full_text_row_that_does_not_exclude_is_a_note_and_the_run
         assert "move it to the note column" in warning
 
 
+def test_a_reason_beside_a_title_abstract_include_is_a_note_too(tmp_path, ids, caplog):
+    _sheet(tmp_path, "alice", [(ids[0], "include", "Wrong participants", ""),
+           (ids[1], "exclude", "Wrong participants", "")])  # fmt: skip
+    _sheet(tmp_path, "ben", [(ids[0], "include", "", ""), (ids[1], "exclude", "", "")])
+    with caplog.at_level("WARNING", logger="prismake"):
+        result = _screen(tmp_path)
+    decisions = result["decisions"].set_index("study_id")
+    assert decisions.loc[ids[0], ["decision", "reason"]].tolist() == ["include", ""]
+    assert decisions.loc[ids[1], ["decision", "reason"]].tolist() == [
+        "exclude",
+        "Wrong participants",
+    ]
+    assert f"row 2 ({ids[0]}, include): 'Wrong participants'" in caplog.text
+
+
 def test_removed_before_screening_studies_get_their_own_decision(tmp_path, ids):
     removed = tmp_path / "removed.csv"
     removed.write_text(f"study_id,removed_by,reason\n{ids[0]},automation,RobotReviewer\n"

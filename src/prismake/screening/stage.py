@@ -545,7 +545,7 @@ def _check_row(
                 reason = canonical
     if not ok:
         return None
-    if stage == "full_text" and decision in (INCLUDE, NOT_RETRIEVED) and raw_reason:
+    if raw_reason and (decision == INCLUDE or (stage == "full_text" and decision == NOT_RETRIEVED)):
         # a slip (typed on the wrong row) or a note: never a reason the study was excluded
         shown = decision.replace("_", " ")
         misplaced.append(f"row {row} ({typed.strip()}, {shown}): {raw_reason!r}")
@@ -555,7 +555,8 @@ def _check_row(
 
 
 def _say_misplaced_reasons(path: str | Path, misplaced: list[str]) -> None:
-    """One warning per sheet for the reasons typed on full-text rows that do not exclude."""
+    """One warning per sheet for the reasons typed beside include (or, at full text, not
+    retrieved)."""
     if not misplaced:
         return
     shown = "; ".join(misplaced[:8]) + (
