@@ -240,7 +240,7 @@ class StudyIndex:
         return f"https://doi.org/{doi}" if doi else ""
 
 
-def find_again(paths: Iterable[Path], index: StudyIndex) -> None:
+def find_again(sheets: Iterable[Sheet], index: StudyIndex) -> None:
     """Before a stage's sheets are read: give each id that no study has any more, on a row
     of these sheets, the study its row's citation names (``index.refound``).
 
@@ -253,8 +253,7 @@ def find_again(paths: Iterable[Path], index: StudyIndex) -> None:
     ids whose rows name one study both stay unknown (orphans.csv: a person says which)."""
     listed: set[str] = set()
     unknown: dict[str, list[str]] = {}  # old id -> its row's citation (the first row's)
-    for path in paths:
-        sheet = read_sheet(path, required=("study_id",))
+    for sheet in sheets:
         for _, cells in sheet.rows:
             typed = canonical_id(sheet.cell(cells, "study_id"))
             if typed in index.lookup:
@@ -616,6 +615,10 @@ def parse_rank(cell: str) -> int | None:
     return int(value) if value.is_integer() and value > 0 else None
 
 
+def _read_reviewer_sheet(path: Path) -> Sheet:
+    return read_sheet(path, required=("study_id", "decision"), known=("reason", "note"))
+
+
 def _reviewer_sheet(
     stage: str,
     sheet_dir: Path,
@@ -623,11 +626,12 @@ def _reviewer_sheet(
     vocab: Vocabulary,
     index: StudyIndex,
     reading: Reading,
+    read: Mapping[Path, Sheet] | None = None,
 ) -> None:
     path = sheet_dir / f"{reviewer}.csv"
     if not path.exists():
         return
-    sheet = read_sheet(path, required=("study_id", "decision"), known=("reason", "note"))
+    sheet = (read or {}).get(path) or _read_reviewer_sheet(path)
     reading.sheets[reviewer] = sheet
     seen: dict[str, int] = {}
     mine: dict[str, Entry] = {}
@@ -879,10 +883,15 @@ def read_stage(
     vocab = Vocabulary.from_config(screening)
     reviewers = stage_reviewers(screening, stage)
     reading = Reading(folder=sheet_dir, index=index)
-    if sheet_dir.is_dir():
-        find_again(sorted(p for p in sheet_dir.glob("*.csv") if p.name != RESOLUTION_FILE), index)
+    # every sheet read once, and looked at as a whole first (find_again)
+    read = {
+        path: _read_reviewer_sheet(path)
+        for path in sorted(sheet_dir.glob("*.csv") if sheet_dir.is_dir() else [])
+        if path.name != RESOLUTION_FILE
+    }
+    find_again(read.values(), index)
     for reviewer in reviewers:
-        _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading)
+        _reviewer_sheet(stage, sheet_dir, reviewer, vocab, index, reading, read)
     _resolutions(stage, sheet_dir / RESOLUTION_FILE, vocab, index, reading)
     if stage == "title_abstract":
         read_removed(removed_path, index, reading)
@@ -904,7 +913,7 @@ def read_stage(
             elif path.stem in written or (copies is not None and backups_of(path, copies)):
                 # prismake wrote it for a reviewer since taken out of config
                 reading.former.add(path.stem)
-                _reviewer_sheet(stage, sheet_dir, path.stem, vocab, index, reading)
+                _reviewer_sheet(stage, sheet_dir, path.stem, vocab, index, reading, read)
                 log.info(
                     "%s: the sheet of a former %s reviewer (not in config any more): their "
                     "decisions count; studies they had not decided go to the reviewers in "
