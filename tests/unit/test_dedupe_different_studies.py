@@ -279,6 +279,14 @@ def test_one_title_in_two_journals_of_a_family_is_two_reports(journal, sister):
             "Association for Cardio-thoracic Surgery",
         ),
         ("Breast Cancer Research and Treatment", "Breast-Cancer-Res-Treat"),
+        # words more that say what the journal is or whose, without a colon or a dash
+        ("CMAJ", "CMAJ Canadian Medical Association Journal"),
+        ("Acta Paediatrica", "Acta Paediatrica, International Journal of Paediatrics"),
+        (
+            "American journal of physical medicine & rehabilitation",
+            "American journal of physical medicine & rehabilitation / Association of "
+            "Academic Physiatrists",
+        ),
     ],
 )
 def test_a_journal_name_with_what_a_database_adds_is_one_journal(journal, as_exported):

@@ -168,6 +168,11 @@ def sister_journal(name_a: str, name_b: str) -> bool:
     part, other = (hyphen_a, name_b) if long is words_a else (hyphen_b, name_a)
     if part is not None:  # "Psychiatry Research-Neuroimaging": what follows the hyphen?
         return _part_more(short, part, other)
+    if _WHOSE.intersection(long[len(short) :]):
+        # the words more say what the journal is or whose: "CMAJ Canadian Medical
+        # Association Journal", "Acta Paediatrica, International Journal of Paediatrics",
+        # MEDLINE's "... rehabilitation / Association of Academic Physiatrists"
+        return False
     return long[len(short)] not in _CONTINUES and long[len(short)] not in _FILLERS
 
 
@@ -213,6 +218,13 @@ _DESCRIBES = frozenset(
     }
 )  # fmt: skip
 _SMALL = _CONTINUES | {"a", "an", "to", "with"}
+# describing words that may also end a sister journal's own name ("European Heart Journal
+# Supplements", "... Abstracts", "... Proceedings"): not evidence of one journal there
+_WHOSE = _DESCRIBES - {
+    "supplement", "supplementum", "abstract", "abstracts", "conference", "congress",
+    "meeting", "symposium", "proceedings", "transactions", "access", "publication",
+    "publications", "newsletter", "magazine",
+}  # fmt: skip
 # the cities and countries Web of Science writes after a hyphen ("CHILDREN-BASEL")
 _PLACES = frozenset(
     {"basel", "switzerland", "lithuania", "kaunas", "london", "paris", "oxford", "berlin",
